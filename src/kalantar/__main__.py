@@ -1,0 +1,3 @@
+from kalantar.cli import main
+
+main()

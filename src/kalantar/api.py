@@ -1,0 +1,18 @@
+"""The JSON API under /api/ (OpenAPI at /api/docs). Every endpoint needs a login or token."""
+
+from ninja import NinjaAPI
+
+from kalantar.complaints.api import router as complaints_router
+from kalantar.org.api import router as org_router
+from kalantar.people.auth import API_AUTH
+
+api = NinjaAPI(
+    title="Kalantar API",
+    version="1",
+    description="Operations platform for police stations and outposts.",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/", org_router)
+api.add_router("/", complaints_router)

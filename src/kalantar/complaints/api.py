@@ -1,0 +1,147 @@
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from kalantar.complaints import selectors, services
+from kalantar.complaints.models import Category, Complaint
+from kalantar.org.models import Unit
+
+router = Router(tags=["complaints"])
+
+
+class ComplaintOut(Schema):
+    tracking_code: str
+    channel: str
+    category: str
+    unit: str
+    status: str
+    summary: str
+    filed_at: datetime
+    incident_at: datetime
+    first_action_due: datetime
+    closure_due: datetime
+    assigned_to: str | None
+    overdue: bool
+
+    # Resolvers let pagination slice the queryset instead of converting every row.
+    @staticmethod
+    def resolve_category(c: Complaint) -> str:
+        return c.category.code
+
+    @staticmethod
+    def resolve_unit(c: Complaint) -> str:
+        return c.unit.code
+
+    @staticmethod
+    def resolve_assigned_to(c: Complaint) -> str | None:
+        return c.assigned_to.username if c.assigned_to_id else None
+
+    @staticmethod
+    def resolve_overdue(c: Complaint) -> bool:
+        return c.is_overdue()
+
+
+class ComplaintIn(Schema):
+    category: str
+    channel: str = Complaint.Channel.DESK
+    incident_at: datetime
+    summary: str
+    narrative: str
+    lat: float | None = None
+    lon: float | None = None
+    location_text: str = ""
+    complainant_name: str = ""
+    national_code: str = ""
+    mobile: str = ""
+    complainant_address: str = ""
+    is_anonymous: bool = False
+    accused_officer: str = ""
+    station: str | None = None
+    override_reason: str = ""
+
+
+class StatusIn(Schema):
+    status: str
+    note: str = ""
+    reason: str = ""
+
+
+class QueueQuery(Schema):
+    status: str = "open"
+    category: str = ""
+    officer: str = ""
+    overdue: bool = False
+    q: str = ""
+    unit: str = ""
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.auth.has_perm(perm):
+        raise HttpError(403, _("Your role does not allow this."))
+
+
+def _errors(error: ValidationError) -> HttpError:
+    detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    return HttpError(422, str(detail))
+
+
+@router.get("/complaints", response=list[ComplaintOut], summary="Complaints in your scope")
+@paginate(LimitOffsetPagination)
+def list_complaints(request: HttpRequest, filters: Query[QueueQuery]):
+    _require(request, "complaints.view_complaint")
+    rows = selectors.queue(request.auth, selectors.QueueFilters(**filters.dict()))
+    return rows
+
+
+@router.get("/complaints/{code}", response=ComplaintOut, summary="One complaint")
+def get_complaint(request: HttpRequest, code: str):
+    _require(request, "complaints.view_complaint")
+    complaint = selectors.detail(request.auth, code)
+    if complaint is None:
+        raise HttpError(404, _("No such complaint in your units."))
+    return complaint
+
+
+@router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
+def create_complaint(request: HttpRequest, payload: ComplaintIn):
+    _require(request, "complaints.add_complaint")
+    category = Category.objects.filter(code=payload.category, is_active=True).first()
+    if category is None:
+        raise HttpError(422, _("Unknown category."))
+    station = None
+    if payload.station:
+        station = Unit.objects.visible_to(request.auth).filter(code=payload.station).first()
+        if station is None:
+            raise HttpError(422, _("Unknown station."))
+    fields = payload.dict(exclude={"category", "station"})
+    try:
+        complaint = services.file_complaint(
+            by=request.auth, category=category, station=station, **fields
+        )
+    except ValidationError as error:
+        raise _errors(error) from error
+    return Status(201, complaint)
+
+
+@router.post("/complaints/{code}/status", response=ComplaintOut, summary="Change the status")
+def change_status(request: HttpRequest, code: str, payload: StatusIn):
+    _require(request, "complaints.change_complaint")
+    complaint = selectors.detail(request.auth, code)
+    if complaint is None:
+        raise HttpError(404, _("No such complaint in your units."))
+    try:
+        complaint = services.change_status(
+            by=request.auth,
+            complaint=complaint,
+            to_status=payload.status,
+            note=payload.note,
+            reason=payload.reason,
+        )
+    except ValidationError as error:
+        raise _errors(error) from error
+    return selectors.detail(request.auth, code)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.complaints.models import Category
+from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
+from kalantar.org.models import Unit
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ComplaintForm(forms.Form):
+    """The fields a complaint is filed with; the service does the checks that need the
+    database (routing, deadlines) and reports them back by field."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=None
+    )
+    is_anonymous = forms.BooleanField(label=_("Anonymous report"), required=False)
+    national_code = NormalizedCharField(
+        label=_("National code"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
+    )
+    complainant_name = NormalizedCharField(label=_("Full name"), required=False, max_length=150)
+    mobile = NormalizedCharField(
+        label=_("Mobile"),
+        required=False,
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr"}),
+    )
+    complainant_address = NormalizedCharField(label=_("Address"), required=False, max_length=300)
+    incident_at = JalaliDateTimeField(label=_("Time of the incident"))
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    location_text = NormalizedCharField(label=_("Place (address)"), required=False, max_length=300)
+    summary = NormalizedCharField(label=_("Summary"), max_length=200)
+    narrative = NormalizedCharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    accused_officer = NormalizedCharField(
+        label=_("Officer complained about (for conduct complaints)"),
+        required=False,
+        max_length=150,
+    )
+    attachments = MultipleFileField(label=_("Attachments (JPEG, PNG or PDF)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = {"checkbox": "form-check-input", "select": "form-select"}.get(
+                getattr(widget, "input_type", ""), "form-control"
+            )
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    field_order = [
+        "national_code",
+        "complainant_name",
+        "mobile",
+        "complainant_address",
+        "is_anonymous",
+        "category",
+        "incident_at",
+        "location_text",
+        "lat",
+        "lon",
+        "summary",
+        "narrative",
+        "accused_officer",
+        "attachments",
+    ]
+
+
+class DeskComplaintForm(ComplaintForm):
+    """At the desk an officer may hand the complaint to another station, with a reason."""
+
+    station = forms.ModelChoiceField(
+        label=_("Handling station"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("The station of the place (automatic)"),
+    )
+    override_reason = NormalizedCharField(
+        label=_("Reason for choosing another station"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, stations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stations is not None:
+            self.fields["station"].queryset = stations
+        self.fields["station"].widget.attrs["class"] = "form-select"
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    note = NormalizedCharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = NormalizedCharField(label=_("Reason (required for rejection)"), required=False)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = choices

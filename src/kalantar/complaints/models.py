@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.complaints import workflow
+from kalantar.core.scoping import ScopedQuerySet
+
+
+class Category(models.Model):
+    """A kind of complaint, with its deadlines and where it is handled."""
+
+    class Route(models.TextChoices):
+        STATION = "station", _("The station of the place")
+        INSPECTION = "inspection", _("The province's inspection office")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    route = models.CharField(
+        _("handled by"), max_length=12, choices=Route.choices, default=Route.STATION
+    )
+    anonymous_allowed = models.BooleanField(
+        _("may be filed anonymously"),
+        default=False,
+        help_text=_("For reports of public problems that need no complainant."),
+    )
+    refer_to_agency = models.BooleanField(
+        _("referred to another agency"),
+        default=False,
+        help_text=_("A problem another public body must solve; the station follows it up."),
+    )
+    first_action_hours = models.PositiveIntegerField(_("first action within (hours)"), default=24)
+    closure_days = models.PositiveIntegerField(_("closure within (days)"), default=30)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintQuerySet(ScopedQuerySet):
+    scope_path = "unit__path"
+
+    def open(self) -> ComplaintQuerySet:
+        return self.filter(status__in=workflow.OPEN_STATUSES)
+
+    def overdue(self, now=None) -> ComplaintQuerySet:
+        now = now or timezone.now()
+        first = models.Q(status__in=workflow.AWAITING_FIRST_ACTION, first_action_due__lt=now)
+        closing = models.Q(status__in=workflow.OPEN_STATUSES, closure_due__lt=now)
+        return self.filter(first | closing)
+
+
+class Complaint(models.Model):
+    """A citizen's complaint or report (شکایت), from filing to closing."""
+
+    class Channel(models.TextChoices):
+        DESK = "desk", _("At the station desk")
+        ONLINE = "online", _("Online")
+        PHONE_110 = "phone110", _("Emergency line 110")
+        LINE_197 = "line197", _("Feedback line 197")
+        OPEN311 = "open311", _("Open311 application")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    routed_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("station of the place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The station whose jurisdiction contains the location."),
+    )
+    override_reason = models.CharField(
+        _("reason for choosing another station"), max_length=300, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=workflow.STATUS_CHOICES, default=workflow.REGISTERED
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    complainant_name = models.CharField(_("complainant's name"), max_length=150, blank=True)
+    national_code = models.CharField(_("national code"), max_length=10, blank=True, db_index=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    complainant_address = models.CharField(_("complainant's address"), max_length=300, blank=True)
+    incident_at = models.DateTimeField(_("time of the incident"))
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    location_text = models.CharField(_("place of the incident"), max_length=300, blank=True)
+    summary = models.CharField(_("summary"), max_length=200)
+    narrative = models.TextField(_("narrative"))
+    search_text = models.TextField(editable=False, blank=True)
+    accused_officer = models.CharField(_("officer complained about"), max_length=150, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_complaints",
+    )
+    filed_at = models.DateTimeField(_("filed"), db_index=True)
+    first_action_due = models.DateTimeField(_("first action due"))
+    closure_due = models.DateTimeField(_("closure due"))
+    first_action_at = models.DateTimeField(_("first action"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    satisfaction_comment = models.CharField(_("citizen's comment"), max_length=500, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-filed_at"]
+        permissions = [("assign_complaint", _("Can assign complaints to officers"))]
+        indexes = [
+            models.Index(fields=["unit", "status", "-filed_at"]),
+            models.Index(fields=["status", "first_action_due"]),
+            models.Index(fields=["status", "closure_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in workflow.OPEN_STATUSES
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status in workflow.AWAITING_FIRST_ACTION and self.first_action_due < now:
+            return True
+        return self.is_open and self.closure_due < now
+
+
+class ComplaintEvent(models.Model):
+    """One line of a complaint's timeline: a status change, an assignment, an escalation…"""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("Filed")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        ESCALATED = "escalated", _("Escalated")
+        NOTE = "note", _("Note")
+        RATED = "rated", _("Rated by the citizen")
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, blank=True, choices=workflow.STATUS_CHOICES
+    )
+    to_status = models.CharField(
+        _("to"), max_length=20, blank=True, choices=workflow.STATUS_CHOICES
+    )
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("shown to the citizen"), default=False)
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"complaints/{instance.complaint.tracking_code}/{instance.sha256[:16]}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Open311Key(models.Model):
+    """An API key for an Open311 client application (only its SHA-256 digest is kept)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("Open311 key")
+        verbose_name_plural = _("Open311 keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

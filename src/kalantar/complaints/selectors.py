@@ -1,0 +1,220 @@
+"""Reads of complaints, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import hmac
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
+
+from kalantar.complaints import workflow
+from kalantar.complaints.codes import is_valid_tracking_code, normalize_tracking_code
+from kalantar.complaints.models import Complaint, ComplaintEvent
+from kalantar.core.persian import normalize_for_search, to_latin_digits
+from kalantar.core.validators import normalize_mobile
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    category: str = ""
+    officer: str = ""  # username, or "none" for unassigned
+    overdue: bool = False
+    q: str = ""
+    unit: str = ""
+
+
+def complaints_for(user) -> QuerySet[Complaint]:
+    return Complaint.objects.visible_to(user)
+
+
+def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QuerySet[Complaint]:
+    complaints = complaints_for(user).select_related("category", "unit", "assigned_to")
+    if filters.status == "open":
+        complaints = complaints.open()
+    elif filters.status in workflow.TRANSITIONS:
+        complaints = complaints.filter(status=filters.status)
+    if filters.category:
+        complaints = complaints.filter(category__code=filters.category)
+    if filters.officer == "none":
+        complaints = complaints.filter(assigned_to__isnull=True)
+    elif filters.officer:
+        complaints = complaints.filter(assigned_to__username=filters.officer)
+    if filters.unit:
+        complaints = complaints.filter(unit__path__contains=f"/{filters.unit}/")
+    if filters.overdue:
+        complaints = complaints.overdue(now)
+    if filters.q:
+        complaints = complaints.filter(_search(filters.q))
+    return complaints.order_by("-filed_at")
+
+
+def _search(text: str) -> Q:
+    digits = to_latin_digits(text).replace("-", "").replace(" ", "")
+    if digits.isdigit() and len(digits) == 10:
+        return Q(tracking_code=digits) | Q(national_code=digits)
+    if digits.isdigit() and len(digits) == 11:
+        return Q(mobile=digits)
+    condition = Q()
+    for word in normalize_for_search(text).split():
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def officers_for(user) -> QuerySet:
+    """Active officers the user may assign work to: members of the units they see."""
+    return (
+        get_user_model()
+        .objects.visible_to(user)
+        .filter(is_active=True, unit__isnull=False)
+        .select_related("unit")
+        .order_by("last_name", "username")
+    )
+
+
+def detail(user, code: str) -> Complaint | None:
+    return (
+        complaints_for(user)
+        .select_related("category", "unit", "routed_unit", "assigned_to", "received_by")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def last_complaint_of(user, national_code: str) -> Complaint | None:
+    """A returning complainant's details, from the latest complaint the user may see."""
+    code = to_latin_digits(national_code).strip()
+    if len(code) != 10:
+        return None
+    return complaints_for(user).filter(national_code=code).order_by("-filed_at").first()
+
+
+def _hours(delta) -> float:
+    return delta.total_seconds() / 3600
+
+
+@dataclass
+class Dashboard:
+    by_status: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    median_hours_to_first_action: float | None = None
+    median_days_to_finish: float | None = None
+    satisfaction: float | None = None
+    rated: int = 0
+    overdue_list: list[Complaint] = field(default_factory=list)
+
+
+def dashboard(user, *, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    complaints = complaints_for(user)
+    board = Dashboard()
+    counts = dict(
+        complaints.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    board.by_status = {status: counts.get(status, 0) for status, _label in workflow.STATUS_CHOICES}
+    board.total = sum(counts.values())
+    board.open = sum(counts.get(s, 0) for s in workflow.OPEN_STATUSES)
+    overdue = complaints.overdue(now)
+    board.overdue = overdue.count()
+    board.overdue_list = list(
+        overdue.select_related("category", "unit", "assigned_to").order_by("first_action_due")[:20]
+    )
+    first = (
+        complaints.filter(first_action_at__isnull=False)
+        .annotate(d=F("first_action_at") - F("filed_at"))
+        .values_list("d", flat=True)
+    )
+    finished = (
+        complaints.filter(finished_at__isnull=False)
+        .annotate(d=F("finished_at") - F("filed_at"))
+        .values_list("d", flat=True)
+    )
+    first_hours = [_hours(d) for d in first]
+    finish_days = [_hours(d) / 24 for d in finished]
+    board.median_hours_to_first_action = statistics.median(first_hours) if first_hours else None
+    board.median_days_to_finish = statistics.median(finish_days) if finish_days else None
+    rating = complaints.filter(satisfaction__isnull=False).aggregate(
+        avg=Avg("satisfaction"), n=Count("id")
+    )
+    board.satisfaction, board.rated = rating["avg"], rating["n"]
+    return board
+
+
+@dataclass(frozen=True)
+class CitizenView:
+    """What a citizen may see of their complaint: its steps and dates, nothing personal."""
+
+    tracking_code: str
+    category: str
+    category_en: str
+    unit_name: str
+    unit_name_en: str
+    status: str
+    filed_at: datetime
+    first_action_due: datetime
+    closure_due: datetime
+    events: list[ComplaintEvent]
+    rejection_reason: str
+    can_rate: bool
+    satisfaction: int | None
+
+
+_DUMMY_SECRET = "0000000000"
+
+
+def citizen_view(code: str, secret: str) -> CitizenView | None:
+    """The complaint for a tracking code and the complainant's national code or mobile.
+
+    A wrong code and a wrong secret give the same answer (None) after the same work: one
+    query by code and one constant-time comparison, so timing tells nothing.
+    """
+    try:
+        code = normalize_tracking_code(code) if is_valid_tracking_code(code) else ""
+    except ValueError:
+        code = ""
+    complaint = (
+        Complaint.objects.select_related("category", "unit").filter(tracking_code=code).first()
+        if code
+        else None
+    )
+    given = _secret_forms(secret)
+    expected = {complaint.national_code, complaint.mobile} - {""} if complaint else set()
+    matched = False
+    for candidate in expected or {_DUMMY_SECRET}:
+        for form in given:
+            matched |= hmac.compare_digest(form.encode(), candidate.encode())
+    if complaint is None or not expected or not matched:
+        return None
+    events = list(complaint.events.filter(public=True).order_by("at", "id"))
+    return CitizenView(
+        tracking_code=complaint.tracking_code,
+        category=complaint.category.name,
+        category_en=complaint.category.name_en,
+        unit_name=complaint.unit.name,
+        unit_name_en=complaint.unit.name_en,
+        status=complaint.status,
+        filed_at=complaint.filed_at,
+        first_action_due=complaint.first_action_due,
+        closure_due=complaint.closure_due,
+        events=events,
+        rejection_reason=complaint.rejection_reason,
+        can_rate=complaint.status == workflow.CLOSED and complaint.satisfaction is None,
+        satisfaction=complaint.satisfaction,
+    )
+
+
+def _secret_forms(secret: str) -> set[str]:
+    """The ways a typed national code or mobile may match: its digits, or a canonical mobile."""
+    digits = "".join(ch for ch in to_latin_digits(secret or "") if ch.isdigit())
+    forms = {digits} if digits else {"-"}
+    try:
+        forms.add(normalize_mobile(secret or ""))
+    except ValueError:
+        pass
+    return forms

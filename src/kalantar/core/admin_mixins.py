@@ -1,0 +1,64 @@
+"""Admin behaviour shared by every model: Jalali dates, data scoping and audited writes."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kalantar.core import audit
+from kalantar.core.forms import JalaliDateField, JalaliDateInput, JalaliDateTimeField
+from kalantar.core.templatetags.kalantar import jdate, jdatetime
+
+
+class JalaliAdminMixin:
+    """Date fields are edited and listed in the Jalali calendar."""
+
+    formfield_overrides = {
+        models.DateField: {"form_class": JalaliDateField, "widget": JalaliDateInput},
+        models.DateTimeField: {"form_class": JalaliDateTimeField},
+    }
+
+    def get_list_display(self, request):
+        return [self._jalali_column(name) for name in super().get_list_display(request)]
+
+    def _jalali_column(self, name):
+        if not isinstance(name, str):
+            return name
+        try:
+            field = self.model._meta.get_field(name)
+        except Exception:
+            return name
+        if not isinstance(field, models.DateField):
+            return name
+        render = jdatetime if isinstance(field, models.DateTimeField) else jdate
+
+        def column(obj):
+            return render(getattr(obj, name))
+
+        column.short_description = field.verbose_name
+        column.admin_order_field = name
+        return column
+
+
+class ScopedAdminMixin:
+    """Staff who are not superusers see only their units' rows, as everywhere else."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or not hasattr(queryset, "visible_to"):
+            return queryset
+        return queryset.visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = "change" if change else "add"
+        audit.record(
+            f"admin.{action}",
+            actor=request.user,
+            obj=obj,
+            detail={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        label, pk = obj._meta.label_lower, obj.pk
+        super().delete_model(request, obj)
+        audit.record("admin.delete", actor=request.user, object_type=label, object_id=pk)

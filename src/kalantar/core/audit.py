@@ -1,0 +1,155 @@
+"""The audit log: every write that matters, and every sensitive read, leaves a link here.
+
+`record` must be called inside the transaction of the change it records, so the change
+and its audit entry are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kalantar.core.context import current_ip
+from kalantar.core.models import AuditEntry
+
+GENESIS = "0" * 64
+# Any constant works; it only has to be the same for every writer of this database.
+_PG_LOCK_KEY = 0x4B414C41
+
+
+def entry_digest(
+    *,
+    seq: int,
+    at: str,
+    actor_username: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    ip: str | None,
+    outcome: str,
+    detail: Any,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over a canonical JSON form of the entry and the previous hash."""
+    payload = json.dumps(
+        [seq, at, actor_username, action, object_type, object_id, ip, outcome, detail, prev_hash],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two writers never chain onto the same previous entry."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    # SQLite: settings open every transaction with BEGIN IMMEDIATE, which is the lock.
+
+
+def _timestamp(at) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    outcome: str = AuditEntry.Outcome.OK,
+    detail: dict | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain (inside the caller's transaction)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    actor_username = getattr(actor, "username", "") or ""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    ip = ip if ip is not None else current_ip()
+    detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+        seq = last["seq"] + 1 if last else 1
+        prev_hash = last["hash"] if last else GENESIS
+        at = timezone.now()
+        fields = {
+            "seq": seq,
+            "actor_username": actor_username,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "ip": ip,
+            "outcome": str(outcome),
+            "detail": detail,
+            "prev_hash": prev_hash,
+        }
+        digest = entry_digest(at=_timestamp(at), **fields)
+        return AuditEntry.objects.create(at=at, actor=actor, hash=digest, **fields)
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str  # "modified" | "removed" | "inserted"
+    message: str
+
+
+def verify_chain(*, chunk_size: int = 5000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in order; return (entries checked, first break or None)."""
+    expected_seq, prev_hash, checked = 1, GENESIS, 0
+    for row in _rows(chunk_size):
+        seq = row["seq"]
+        if seq > expected_seq:
+            return checked, ChainBreak(
+                expected_seq, "removed", f"entry {expected_seq} is missing (removed)"
+            )
+        recomputed = entry_digest(
+            seq=seq,
+            at=_timestamp(row["at"]),
+            actor_username=row["actor_username"],
+            action=row["action"],
+            object_type=row["object_type"],
+            object_id=row["object_id"],
+            ip=row["ip"],
+            outcome=row["outcome"],
+            detail=row["detail"],
+            prev_hash=row["prev_hash"],
+        )
+        if recomputed != row["hash"]:
+            return checked, ChainBreak(seq, "modified", f"entry {seq} was modified")
+        if row["prev_hash"] != prev_hash:
+            return checked, ChainBreak(
+                seq, "inserted", f"entry {seq} does not follow entry {seq - 1} (inserted)"
+            )
+        prev_hash, expected_seq, checked = row["hash"], seq + 1, checked + 1
+    return checked, None
+
+
+def _rows(chunk_size: int) -> Iterator[dict]:
+    fields = (
+        "seq",
+        "at",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_id",
+        "ip",
+        "outcome",
+        "detail",
+        "prev_hash",
+        "hash",
+    )
+    yield from AuditEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size)

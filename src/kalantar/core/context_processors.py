@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+
+from kalantar.core.nav import items_for
+from kalantar.people.roles import role_label
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {
+        "nav_items": items_for(user),
+        "user_roles": [role_label(code) for code in user.role_codes()],
+        "current_url_name": getattr(request.resolver_match, "view_name", ""),
+    }

@@ -1,0 +1,154 @@
+"""Form fields for Persian input: Jalali dates and times, and normalised text.
+
+The fields accept Persian, Arabic-Indic and Latin digits and return Python values: a Gregorian
+`date`, an aware `datetime` (typed as Tehran wall time), or normalised text.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.core.jalali import (
+    JalaliDateError,
+    format_jalali_date,
+    format_jalali_datetime,
+    parse_jalali_date,
+    parse_jalali_datetime,
+    to_tehran,
+)
+from kalantar.core.persian import normalize_text, to_persian_digits
+from kalantar.core.templatetags.kalantar import active_digits
+
+__all__ = [
+    "JalaliDateField",
+    "JalaliDateInput",
+    "JalaliDateTimeField",
+    "JalaliDateTimeInput",
+    "NormalizedCharField",
+]
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text box holding a Jalali date; ``data-jalali-picker`` is where a date picker hooks in.
+
+    Digits are left to right whatever the page direction, and the numeric keyboard is asked
+    for on phones (the field also accepts 14030115 for keyboards without a slash).
+    """
+
+    picker = "date"
+    example = "1403/01/01"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "dir": "ltr",
+            "autocomplete": "off",
+            "inputmode": "numeric",
+            "data-jalali-picker": self.picker,
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if "placeholder" not in widget_attrs:
+            # Chosen at render time, in the language of the page.
+            fa = active_digits() == "fa"
+            widget_attrs["placeholder"] = to_persian_digits(self.example) if fa else self.example
+        return context
+
+    def format_value(self, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, date):
+            return format_jalali_date(value, active_digits())
+        return str(value)  # what the person typed, shown back with the error
+
+
+class JalaliDateTimeInput(JalaliDateInput):
+    """A text box holding a Jalali date and a time of day: ۱۴۰۳/۰۱/۰۱ ۰۸:۳۰."""
+
+    picker = "datetime"
+    example = "1403/01/01 08:30"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # The time needs a colon and a space, which numeric phone keyboards lack.
+        super().__init__({"inputmode": "text", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime):
+            return format_jalali_datetime(value, active_digits())
+        return super().format_value(value)
+
+
+class JalaliDateField(forms.Field):
+    """A date typed in the Jalali calendar; cleans to a Gregorian `datetime.date`."""
+
+    widget = JalaliDateInput
+    default_error_messages = {
+        "invalid": _("Enter a valid Jalali date, such as 1403/01/01."),
+        "invalid_year": _("Enter the date in the Jalali calendar, such as 1403/01/01."),
+        "invalid_day": _("That month does not have this day."),
+    }
+
+    def _error(self, error: JalaliDateError) -> ValidationError:
+        code = {"year": "invalid_year", "day": "invalid_day"}.get(error.code, "invalid")
+        return ValidationError(self.error_messages[code], code=code)
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return to_tehran(value).date()
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_jalali_date(str(value))
+        except JalaliDateError as error:
+            raise self._error(error) from None
+
+
+class JalaliDateTimeField(JalaliDateField):
+    """A Jalali date and HH:MM, read as Tehran time; cleans to an aware `datetime`."""
+
+    widget = JalaliDateTimeInput
+    default_error_messages = {
+        "invalid": _("Enter a valid Jalali date and time, such as 1403/01/01 08:30."),
+    }
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return to_tehran(value)
+        try:
+            return parse_jalali_datetime(str(value))
+        except JalaliDateError as error:
+            raise self._error(error) from None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        # The box shows minutes only, so seconds in the stored value are not a change.
+        if isinstance(initial, datetime):
+            initial = initial.replace(second=0, microsecond=0)
+        return super().has_changed(initial, data)
+
+
+class NormalizedCharField(forms.CharField):
+    """A CharField whose value goes through `normalize_text` (ي→ی, ك→ک, digits, ZWNJ, spaces).
+
+    Line breaks are kept when the widget is a Textarea, or when ``multiline=True``.
+    """
+
+    def __init__(self, *, multiline: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+
+    def to_python(self, value: Any) -> str | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return normalize_text(value, multiline=self.multiline) or self.empty_value

@@ -1,0 +1,56 @@
+// Complaint form: map picker routed by the server's jurisdiction index, and returning
+// complainants found by national code.
+(function () {
+  "use strict";
+  const form = document.getElementById("complaint-form");
+  const el = document.getElementById("picker-map");
+  if (!form || !el) return;
+  const d = el.dataset;
+  const faDigits = (s) => String(s).replace(/\d/g, (c) => "۰۱۲۳۴۵۶۷۸۹"[c]);
+  const digits = (s) => (d.lang === "fa" ? faDigits(s) : String(s));
+  const lat = form.querySelector("[name=lat]");
+  const lon = form.querySelector("[name=lon]");
+  const picked = document.getElementById("picked-station");
+  const map = L.map(el, { attributionControl: false }).setView([34.8, 48.5], 8);
+  let marker = null;
+
+  fetch(d.geojsonUrl, { credentials: "same-origin" }).then((r) => r.json()).then((fc) => {
+    const layer = L.geoJSON(fc, { style: { color: "#30424d", weight: 1, fillOpacity: 0.15 } });
+    if (fc.features.length) map.fitBounds(layer.getBounds());
+    layer.addTo(map);
+    layer.on("click", (e) => place(e.latlng));
+    if (lat.value && lon.value) place(L.latLng(+lat.value, +lon.value));
+  });
+  map.on("click", (e) => place(e.latlng));
+
+  function place(latlng) {
+    lat.value = latlng.lat.toFixed(6);
+    lon.value = latlng.lng.toFixed(6);
+    if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
+    fetch(`${d.locateUrl}?lon=${lon.value}&lat=${lat.value}`, { credentials: "same-origin" })
+      .then((r) => r.json())
+      .then((res) => {
+        const where = digits(`${(+lat.value).toFixed(5)}, ${(+lon.value).toFixed(5)}`);
+        const name = res.inside ? (d.lang === "en" && res.name_en ? res.name_en : digits(res.name)) : d.labelOutside;
+        picked.textContent = `${where} — ${name}`;
+        picked.classList.toggle("text-danger", !res.inside);
+      });
+  }
+
+  const code = form.querySelector("[name=national_code]");
+  const note = document.getElementById("returning-note");
+  if (code && form.dataset.lookupUrl) {
+    code.addEventListener("change", () => {
+      fetch(`${form.dataset.lookupUrl}?national_code=${encodeURIComponent(code.value)}`, { credentials: "same-origin" })
+        .then((r) => r.json())
+        .then((res) => {
+          if (!res.found) { note.textContent = ""; return; }
+          ["complainant_name", "mobile", "complainant_address"].forEach((name) => {
+            const input = form.querySelector(`[name=${name}]`);
+            if (input && !input.value) input.value = res[name] || "";
+          });
+          note.textContent = form.dataset.foundText;
+        });
+    });
+  }
+})();

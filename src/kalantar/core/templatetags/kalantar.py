@@ -1,0 +1,100 @@
+"""Display filters used across the UI: digits, Jalali dates and numbers in the active language.
+
+Persian pages show Persian digits and month names; English pages Latin digits and
+transliterated month names. Every filter shows "—" for a missing value (None or "").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import get_language
+
+from kalantar.core.jalali import format_jalali_date, format_jalali_datetime
+from kalantar.core.persian import format_number, to_latin_digits, to_persian_digits
+
+register = template.Library()
+
+MISSING = "—"
+
+
+def active_digits() -> str:
+    """Which digits people read: "fa" when the active language is Persian, else "en"."""
+    return "fa" if (get_language() or "").lower().startswith("fa") else "en"
+
+
+_STYLES = ("short", "long", "full")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value == ""
+
+
+def _style(style: str) -> str:
+    return style if style in _STYLES else "short"
+
+
+@register.filter(is_safe=True)
+def digits(value: object) -> str:
+    """The value as text with Persian digits on Persian pages, Latin digits otherwise."""
+    if _missing(value):
+        return MISSING
+    if active_digits() == "fa":
+        return to_persian_digits(value)
+    return to_latin_digits(value)
+
+
+@register.filter(is_safe=True)
+def jdate(value: date | datetime | None, style: str = "short") -> str:
+    """A Jalali date: ``{{ d|jdate }}`` ۱۴۰۳/۰۷/۱۵, ``{{ d|jdate:"long" }}`` ۱۵ مهر ۱۴۰۳.
+
+    ``"full"`` adds the weekday. A datetime shows its day in Tehran.
+    """
+    if _missing(value):
+        return MISSING
+    if not isinstance(value, date):
+        return str(value)
+    return format_jalali_date(value, active_digits(), style=_style(style))
+
+
+@register.filter(is_safe=True)
+def jdatetime(value: datetime | None, style: str = "short") -> str:
+    """A Jalali date and time in Tehran: ۱۴۰۳/۰۷/۱۵ ۱۴:۳۰, or ``"long"`` ۱۵ مهر ۱۴۰۳، ۱۴:۳۰."""
+    if _missing(value):
+        return MISSING
+    if not isinstance(value, datetime):
+        return jdate(value, style)
+    return format_jalali_datetime(value, active_digits(), style=_style(style))
+
+
+@register.filter(is_safe=True)
+def number(value: object, decimals: int | str | None = None) -> str:
+    """A grouped number: ``{{ n|number }}`` ۱۲٬۳۴۵, ``{{ x|number:1 }}`` ۳۴٫۸ (one decimal)."""
+    if _missing(value):
+        return MISSING
+    try:
+        places = None if decimals in (None, "") else int(decimals)
+    except (TypeError, ValueError):
+        places = None
+    if isinstance(value, str):
+        try:
+            text = to_latin_digits(value).strip().replace("\u066b", ".")
+            value = Decimal(text.replace(",", "").replace("\u066c", ""))
+        except InvalidOperation:
+            return value
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    return format_number(value, digits=active_digits(), decimals=places)
+
+
+@register.filter
+def unit_name(unit: object) -> str:
+    """A unit's name in the active language: the English name in English where there is one."""
+    if unit is None:
+        return MISSING
+    name_en = getattr(unit, "name_en", "")
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return digits(getattr(unit, "name", unit))

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kalantar.core import audit
+from kalantar.core.models import AuditEntry
+from kalantar.org.selectors import unit_summary
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    unit = request.user.unit
+    context = {
+        "unit": unit,
+        "summary": unit_summary(unit) if unit else None,
+        "today": timezone.now(),
+    }
+    if request.user.has_perm("complaints.view_complaint"):
+        from kalantar.complaints.selectors import complaints_for
+
+        complaints = complaints_for(request.user)
+        context["complaints_open"] = complaints.open().count()
+        context["complaints_overdue"] = complaints.overdue().count()
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@permission_required("core.view_auditentry", raise_exception=True)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.all()
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    with transaction.atomic():
+        # Who looked at the audit log is itself worth knowing.
+        audit.record(
+            "core.audit.read", actor=request.user, detail={"filter": action, "page": page.number}
+        )
+    return render(request, "core/audit_log.html", {"page": page, "action": action})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from kalantar.core.scoping import get_visible_or_404
+from kalantar.org import selectors
+from kalantar.org.geo_cache import locate_unit
+from kalantar.org.models import Unit
+
+router = Router(tags=["organisation"])
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent: str | None = Field(None, alias="parent.code")
+    hq_lon: float | None
+    hq_lat: float | None
+
+
+class LocateOut(Schema):
+    inside: bool
+    code: str | None = None
+    name: str | None = None
+    name_en: str | None = None
+    kind: str | None = None
+
+
+class LocateQuery(Schema):
+    lon: float = Field(..., ge=-180, le=180)
+    lat: float = Field(..., ge=-90, le=90)
+
+
+@router.get("/units", response=list[UnitOut], summary="Units the caller may see")
+@paginate(LimitOffsetPagination)
+def list_units(request: HttpRequest, kind: str | None = None, q: str | None = None):
+    return selectors.units_for(request.auth, kind=kind, search=q).select_related("parent")
+
+
+@router.get("/units/{code}", response=UnitOut, summary="One unit")
+def get_unit(request: HttpRequest, code: str):
+    return get_visible_or_404(Unit.objects.select_related("parent"), request.auth, code=code)
+
+
+@router.get("/jurisdictions", summary="Jurisdictions as a GeoJSON FeatureCollection")
+def jurisdictions(request: HttpRequest, unit: str | None = None):
+    if unit and not Unit.objects.visible_to(request.auth).filter(code=unit).exists():
+        raise HttpError(404, _("Unknown unit."))
+    return selectors.jurisdictions_geojson(request.auth, under=unit)
+
+
+@router.get("/locate", response=LocateOut, summary="Whose jurisdiction is this point?")
+def locate(request: HttpRequest, point: Query[LocateQuery]):
+    unit = locate_unit(point.lon, point.lat)
+    if unit is None:
+        return LocateOut(inside=False)
+    return LocateOut(
+        inside=True, code=unit.code, name=unit.name, name_en=unit.name_en, kind=unit.kind
+    )

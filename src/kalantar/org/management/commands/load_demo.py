@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from kalantar.org.demo import DEMO_PASSWORD, demo_loaded, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Hamedan), its units, jurisdictions and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if the demo is already loaded."
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if demo_loaded():
+            if not if_empty:
+                self.stdout.write("The demo data is already loaded.")
+            accounts = None
+        else:
+            accounts = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}"))
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        from kalantar.org.demo import demo_accounts
+
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        for username, role, unit in accounts or demo_accounts():
+            self.stdout.write(f"  {username:<22} {role:<36} {unit}")

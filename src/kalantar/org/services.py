@@ -1,0 +1,166 @@
+"""Writes to the organisation: units and their jurisdictions, each audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import shapely
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+
+from kalantar.core import audit
+from kalantar.core.persian import normalize_text
+from kalantar.org.models import Jurisdiction, Unit
+from kalantar.org.validation import ValidationReport, validate_collection
+
+# Mean Earth radius; areas are for display only, so a spherical approximation is enough.
+_KM_PER_DEGREE = 111.195
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def approximate_area_km2(geometry) -> float:
+    """Area of a lon/lat geometry in km², scaled by the cosine of its mean latitude."""
+    import math
+
+    lat = geometry.centroid.y
+    return geometry.area * _KM_PER_DEGREE**2 * math.cos(math.radians(lat))
+
+
+def create_unit(
+    *,
+    by,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    name_en: str = "",
+    hq_lon: float | None = None,
+    hq_lat: float | None = None,
+) -> Unit:
+    code = normalize_text(code).upper()
+    if not code:
+        raise ValidationError(_("A unit needs a code."))
+    if kind not in Unit.Kind.values:
+        raise ValidationError(_("Unknown unit kind: %(kind)s") % {"kind": kind})
+    allowed = Unit.PARENT_KINDS[kind]
+    if (parent is None and allowed) or (parent is not None and parent.kind not in allowed):
+        raise ValidationError(_("A unit of this kind cannot stand under that parent."))
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError(_("A unit with code %(code)s already exists.") % {"code": code})
+    with transaction.atomic():
+        unit = Unit(
+            code=code,
+            name=normalize_text(name),
+            name_en=normalize_text(name_en),
+            kind=kind,
+            parent=parent,
+            hq_lon=hq_lon,
+            hq_lat=hq_lat,
+        )
+        unit.path = unit.compute_path()
+        unit.full_clean(exclude=["path"])
+        unit.save()
+        audit.record("org.unit.create", actor=by, obj=unit, detail={"code": code, "kind": kind})
+    return unit
+
+
+def stored_geometries() -> dict[str, object]:
+    return {
+        code: shape(geom)
+        for code, geom in Jurisdiction.objects.values_list("unit__code", "geometry")
+    }
+
+
+def validate_jurisdictions(data) -> ValidationReport:
+    parents = dict(Unit.objects.values_list("code", "kind"))
+    return validate_collection(data, parents=parents, existing=stored_geometries())
+
+
+def import_jurisdictions(*, by, data) -> ImportResult:
+    """Create or update stations and their jurisdictions; all or nothing.
+
+    Raises ValidationError listing every problem, feature by feature, and stores nothing
+    unless the whole file is clean.
+    """
+    report = validate_jurisdictions(data)
+    if not report.ok:
+        raise ValidationError(report.errors)
+    created = updated = 0
+    with transaction.atomic():
+        parents = {u.code: u for u in Unit.objects.filter(kind=Unit.Kind.COUNTY)}
+        for feature in report.features:
+            unit, is_new = _upsert_station(feature, parents[feature.parent])
+            geometry = shapely.normalize(feature.geometry)
+            Jurisdiction.objects.update_or_create(
+                unit=unit,
+                defaults={
+                    "geometry": mapping(geometry),
+                    "area_km2": round(approximate_area_km2(geometry), 3),
+                },
+            )
+            created += is_new
+            updated += not is_new
+        audit.record(
+            "org.jurisdictions.import",
+            actor=by,
+            object_type="org.jurisdiction",
+            detail={
+                "created": created,
+                "updated": updated,
+                "codes": [f.code for f in report.features],
+            },
+        )
+    return ImportResult(created=created, updated=updated)
+
+
+def _upsert_station(feature, parent: Unit) -> tuple[Unit, bool]:
+    unit = Unit.objects.filter(code=feature.code).first()
+    is_new = unit is None
+    if is_new:
+        unit = Unit(code=feature.code)
+    elif unit.kind not in Unit.STATION_KINDS:
+        raise ValidationError(_("%(code)s is a command, not a station.") % {"code": feature.code})
+    unit.name = feature.name
+    unit.name_en = feature.name_en or unit.name_en
+    unit.kind = feature.kind
+    unit.parent = parent
+    hq = feature.hq or _inner_point(feature.geometry)
+    unit.hq_lon, unit.hq_lat = hq
+    unit.save()
+    return unit, is_new
+
+
+def _inner_point(geometry) -> tuple[float, float]:
+    point = geometry.representative_point()
+    return round(point.x, 6), round(point.y, 6)
+
+
+def export_feature_collection(units=None) -> dict:
+    """The stored jurisdictions in the import format (optionally only `units`)."""
+    rows = Jurisdiction.objects.select_related("unit", "unit__parent").order_by("unit__code")
+    if units is not None:
+        rows = rows.filter(unit__in=units)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code": j.unit.code,
+                "name": j.unit.name,
+                "name_en": j.unit.name_en,
+                "kind": j.unit.kind,
+                "parent": j.unit.parent.code if j.unit.parent_id else None,
+                "hq": [j.unit.hq_lon, j.unit.hq_lat] if j.unit.hq_lon is not None else None,
+                "area_km2": j.area_km2,
+            },
+            "geometry": j.geometry,
+        }
+        for j in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}

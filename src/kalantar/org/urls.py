@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kalantar.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("map/", views.map_page, name="map"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+]

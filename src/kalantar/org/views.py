@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kalantar.core.scoping import get_visible_or_404
+from kalantar.org import selectors
+from kalantar.org.models import Unit
+
+
+@login_required
+@permission_required("org.view_jurisdiction", raise_exception=True)
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "org/map.html", {})
+
+
+@login_required
+@permission_required("org.view_unit", raise_exception=True)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    units = selectors.units_for(request.user, search=query).select_related("parent")
+    kind = request.GET.get("kind", "")
+    if kind in Unit.Kind.values:
+        units = units.filter(kind=kind)
+    page = Paginator(units, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "q": query, "kind": kind, "kinds": Unit.Kind.choices}
+    template = "org/_unit_rows.html" if request.htmx else "org/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("org.view_unit", raise_exception=True)
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_visible_or_404(Unit.objects.select_related("parent"), request.user, code=code)
+    context = {
+        "unit": unit,
+        "ancestors": unit.ancestors(),
+        "children": selectors.units_for(request.user).filter(parent=unit),
+        "summary": selectors.unit_summary(unit),
+        "jurisdiction": selectors.jurisdiction_of(unit),
+    }
+    return render(request, "org/unit_detail.html", context)

@@ -1,0 +1,103 @@
+"""Roles are Django groups named by code, each with a fixed set of permissions.
+
+Later apps add their permissions to the role definitions here; `sync_roles` runs after
+every migrate so the groups always match this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+_VIEW_ORG = ("org.view_unit", "org.view_jurisdiction")
+_VIEW_COMPLAINTS = ("complaints.view_complaint",)
+_WORK_COMPLAINTS = (*_VIEW_COMPLAINTS, "complaints.add_complaint", "complaints.change_complaint")
+_LEAD_COMPLAINTS = (*_WORK_COMPLAINTS, "complaints.assign_complaint")
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: object  # lazy translation
+    permissions: tuple[str, ...]
+
+
+ROLES: tuple[Role, ...] = (
+    Role("desk_officer", _("Desk officer"), (*_VIEW_ORG, *_WORK_COMPLAINTS)),
+    Role("station_chief", _("Station chief"), (*_VIEW_ORG, *_LEAD_COMPLAINTS, "people.view_user")),
+    Role(
+        "county_commander",
+        _("County commander"),
+        (*_VIEW_ORG, *_LEAD_COMPLAINTS, "people.view_user"),
+    ),
+    Role(
+        "province_commander",
+        _("Province commander"),
+        (*_VIEW_ORG, *_VIEW_COMPLAINTS, "people.view_user"),
+    ),
+    Role("alarm_operator", _("Alarm operator"), _VIEW_ORG),
+    Role("dispatcher", _("Dispatcher"), _VIEW_ORG),
+    Role(
+        "inspector",
+        _("Inspector"),
+        (*_VIEW_ORG, *_LEAD_COMPLAINTS, "core.view_auditentry", "people.view_user"),
+    ),
+    Role("analyst", _("Analyst"), (*_VIEW_ORG, *_VIEW_COMPLAINTS)),
+    Role("security_registrar", _("Security-institution registrar"), _VIEW_ORG),
+    Role(
+        "sysadmin",
+        _("System administrator"),
+        (
+            *_VIEW_ORG,
+            "org.add_unit",
+            "org.change_unit",
+            "org.add_jurisdiction",
+            "org.change_jurisdiction",
+            "org.import_jurisdictions",
+            "people.view_user",
+            "people.add_user",
+            "people.change_user",
+            "people.manage_tokens",
+            "people.view_apitoken",
+            "core.view_auditentry",
+            *_LEAD_COMPLAINTS,
+            "complaints.change_category",
+            "complaints.add_category",
+            "complaints.view_category",
+        ),
+    ),
+)
+ROLE_CODES = tuple(r.code for r in ROLES)
+_BY_CODE = {r.code: r for r in ROLES}
+
+
+def get_role(code: str) -> Role | None:
+    return _BY_CODE.get(code)
+
+
+def role_label(code: str) -> str:
+    role = _BY_CODE.get(code)
+    return str(role.label) if role else code
+
+
+def sync_roles() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.code)
+        group.permissions.set([perms[p] for p in role.permissions if p in perms])
+
+
+def sync_roles_after_migrate(*, app_config=None, **kwargs) -> None:
+    from django.apps import apps
+
+    # Run once, after the last app's permissions have been created; post_migrate is sent
+    # only for apps that have a models module.
+    with_models = [a for a in apps.get_app_configs() if a.models_module is not None]
+    if app_config is None or app_config is with_models[-1]:
+        sync_roles()

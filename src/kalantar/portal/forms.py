@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.complaints.codes import normalize_tracking_code
+from kalantar.complaints.forms import ComplaintForm
+from kalantar.complaints.services import UploadedFile
+from kalantar.core.forms import NormalizedCharField
+from kalantar.core.validators import is_valid_mobile, is_valid_national_code
+
+MAX_ATTACHMENTS = 5
+
+# What the form hands to `services.file_complaint`, attachments apart.
+SERVICE_FIELDS = (
+    "category",
+    "incident_at",
+    "complainant_name",
+    "national_code",
+    "mobile",
+    "complainant_address",
+    "is_anonymous",
+    "lat",
+    "lon",
+    "location_text",
+    "summary",
+    "narrative",
+    "accused_officer",
+)
+
+_DIGITS_BOX = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "class": "form-control"}
+
+
+class OnlineComplaintForm(ComplaintForm):
+    """A citizen's own complaint: the desk's fields, with the attachments checked here.
+
+    The complaints service checks everything else (who may be anonymous, the place, the
+    dates) when the portal runs it before the confirmation step.
+    """
+
+    field_order = [
+        "category",
+        "complainant_name",
+        "national_code",
+        "mobile",
+        "complainant_address",
+        "is_anonymous",
+        "incident_at",
+        "location_text",
+        "lat",
+        "lon",
+        "summary",
+        "narrative",
+        "accused_officer",
+        "attachments",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["is_anonymous"].help_text = _(
+            "Only for reports of public problems. To follow an anonymous report later, "
+            "give your mobile number."
+        )
+        self.fields["attachments"].help_text = _(
+            "Optional. Up to %(n)s photos or PDF files of %(mb)s MB each."
+        ) % {"n": MAX_ATTACHMENTS, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+
+    def clean_attachments(self) -> list:
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS}, code="too_many"
+            )
+        errors = [error for f in files if (error := _attachment_error(f))]
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SERVICE_FIELDS}
+
+    def uploads(self) -> list[UploadedFile]:
+        return [
+            UploadedFile(name=f.name, content_type=f.content_type or "", data=f.read())
+            for f in self.cleaned_data.get("attachments") or []
+        ]
+
+
+def _attachment_error(f) -> str | None:
+    # The same rules and words as the complaints service, which checks them again on filing.
+    if (f.content_type or "") not in settings.ATTACHMENT_TYPES:
+        return _("“%(name)s”: only JPEG, PNG and PDF files are accepted.") % {"name": f.name}
+    if f.size > settings.ATTACHMENT_MAX_BYTES:
+        return _("“%(name)s” is larger than %(mb)s MB.") % {
+            "name": f.name,
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        }
+    return None
+
+
+class TrackForm(forms.Form):
+    """A tracking code and the complainant's national code or mobile."""
+
+    code = forms.CharField(
+        label=_("Tracking code"), max_length=32, widget=forms.TextInput(attrs=_DIGITS_BOX)
+    )
+    secret = forms.CharField(
+        label=_("National code or mobile"),
+        max_length=32,
+        widget=forms.TextInput(attrs=_DIGITS_BOX),
+    )
+
+    def clean_code(self) -> str:
+        # The check digit is public: a typing error can be named without asking the database.
+        try:
+            return normalize_tracking_code(self.cleaned_data["code"])
+        except ValueError:
+            raise ValidationError(
+                _("Enter the 10-digit tracking code printed on your receipt."), code="invalid"
+            ) from None
+
+    def clean_secret(self) -> str:
+        value = self.cleaned_data["secret"]
+        if not (is_valid_national_code(value) or is_valid_mobile(value)):
+            raise ValidationError(
+                _("Enter the national code or the mobile number given with the complaint."),
+                code="invalid",
+            )
+        return value
+
+
+class RatingForm(TrackForm):
+    """The citizen's rating of a closed complaint; the code and secret are checked again."""
+
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with how your complaint was handled?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
+    comment = NormalizedCharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget = forms.HiddenInput()
+        self.fields["secret"].widget = forms.HiddenInput()

@@ -1,0 +1,50 @@
+"""Rate limits of the public pages, counted in the shared cache by django-ratelimit.
+
+Rates come from settings (ONLINE_FILING_RATE, STATUS_LOOKUP_RATE_PER_ADDRESS,
+STATUS_LOOKUP_RATE_PER_CODE); a request over a limit is answered with 429 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage, is_ratelimited
+
+BY_ADDRESS = "ip"
+
+FILING = "portal.filing"
+FORM_SUBMISSIONS = "portal.filing-form"
+LOOKUP_BY_ADDRESS = "portal.lookup"
+LOOKUP_BY_CODE = "portal.lookup-code"
+
+# Corrections and retries are normal, so the form itself may be sent this many times more
+# often than complaints may be filed; it still stops a script hammering the dry run.
+FORM_SUBMISSIONS_PER_FILING = 4
+
+Key = str | Callable[[str, HttpRequest], str]
+
+
+def count(request: HttpRequest, *, group: str, rate: str, key: Key = BY_ADDRESS) -> bool:
+    """Count this request; True when it goes over the limit."""
+    return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+
+
+def used_up(request: HttpRequest, *, group: str, rate: str, key: Key = BY_ADDRESS) -> bool:
+    """Whether one more would go over the limit, without counting this request."""
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
+    return usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"])
+
+
+def by_code(code: str) -> Key:
+    return lambda group, request: code
+
+
+def filing_rate() -> str:
+    return settings.ONLINE_FILING_RATE
+
+
+def form_submission_rate() -> str:
+    number, _, period = settings.ONLINE_FILING_RATE.partition("/")
+    return f"{int(number) * FORM_SUBMISSIONS_PER_FILING}/{period}"

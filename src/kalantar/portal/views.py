@@ -1,0 +1,343 @@
+"""Public pages (no login): file a complaint online, follow it, check a receipt."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kalantar.complaints import selectors, workflow
+from kalantar.complaints import services as complaint_services
+from kalantar.complaints.codes import format_tracking_code
+from kalantar.complaints.models import Category, Complaint
+from kalantar.complaints.receipt_page import receipt_context, receipt_facts
+from kalantar.complaints.receipts import (
+    ReceiptError,
+    signing_key,
+    verify_receipt_url,
+    well_known_document,
+)
+from kalantar.complaints.selectors import CitizenView
+from kalantar.core.persian import to_latin_digits
+from kalantar.org.geo_cache import locate_unit
+from kalantar.org.models import Unit
+from kalantar.org.services import export_feature_collection
+from kalantar.portal import drafts, limits
+from kalantar.portal import services as portal_services
+from kalantar.portal.forms import OnlineComplaintForm, RatingForm, TrackForm
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/rate_limited.html", status=429)
+
+
+# --- Filing ------------------------------------------------------------------------------------
+
+
+def _file_page(
+    request: HttpRequest, form: OnlineComplaintForm, kept_attachments: list | None = None
+) -> HttpResponse:
+    categories = Category.objects.filter(is_active=True)
+    context = {
+        "form": form,
+        "kept_attachments": kept_attachments or [],
+        "anonymous_categories": ",".join(str(c.pk) for c in categories if c.anonymous_allowed),
+        "conduct_categories": ",".join(
+            str(c.pk) for c in categories if c.route == Category.Route.INSPECTION
+        ),
+    }
+    return render(request, "portal/file.html", context)
+
+
+def _show_service_errors(form: Form, error: ValidationError) -> None:
+    """Put the service's errors by the fields they are about; the place's go under the map."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_errors in error.message_dict.items():
+        name = "lat" if field == "location" else field
+        form.add_error(name if name in form.fields else None, field_errors)
+
+
+def _filing_limited(request: HttpRequest) -> bool:
+    # Only confirmed filings use up the filing limit; sending the form has a looser one.
+    if limits.used_up(request, group=limits.FILING, rate=limits.filing_rate()):
+        return True
+    return limits.count(request, group=limits.FORM_SUBMISSIONS, rate=limits.form_submission_rate())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def file_complaint(request: HttpRequest) -> HttpResponse:
+    draft = drafts.load(request.session)
+    if request.method == "GET":
+        if draft and request.GET.get("edit"):
+            return _file_page(
+                request, OnlineComplaintForm(initial=draft.form_data()), draft.attachments
+            )
+        drafts.discard(request.session)  # a fresh form drops an unconfirmed draft
+        return _file_page(request, OnlineComplaintForm())
+    if _filing_limited(request):
+        return too_many_requests(request)
+    keep = draft is not None and request.POST.get("keep_attachments") == "1"
+    form = OnlineComplaintForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            unit = portal_services.check_complaint(**form.service_fields())
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            new_files = form.cleaned_data["attachments"]
+            uploads = None if keep and not new_files else form.uploads()
+            drafts.save(request.session, form.cleaned_data, unit_code=unit.code, uploads=uploads)
+            return redirect("portal:confirm")
+    return _file_page(request, form, draft.attachments if keep else None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest) -> HttpResponse:
+    draft = drafts.load(request.session)
+    if draft is None:
+        messages.info(request, _("There is no complaint waiting for confirmation."))
+        return redirect("portal:file")
+    if request.method == "POST":
+        if limits.used_up(request, group=limits.FILING, rate=limits.filing_rate()):
+            return too_many_requests(request)
+        return _file_draft(request, draft)
+    try:
+        category = draft.category
+    except drafts.DraftExpired:
+        return _draft_expired(request)
+    context = {
+        "draft": draft,
+        "fields": draft.fields,
+        "category": category,
+        "incident_at": draft.incident_at,
+        "unit": Unit.objects.filter(code=draft.unit_code).first(),
+    }
+    return render(request, "portal/confirm.html", context)
+
+
+def _draft_expired(request: HttpRequest) -> HttpResponse:
+    drafts.discard(request.session)
+    messages.error(
+        request,
+        _("Your complaint waited too long and was not filed. Please fill in the form again."),
+    )
+    return redirect("portal:file")
+
+
+def _file_draft(request: HttpRequest, draft: drafts.Draft) -> HttpResponse:
+    try:
+        complaint = complaint_services.file_complaint(
+            by=None,
+            channel=Complaint.Channel.ONLINE,
+            **draft.service_fields(),
+            attachments=drafts.read_attachments(draft),
+        )
+    except drafts.DraftExpired:
+        return _draft_expired(request)
+    except ValidationError as error:
+        # Something changed since the check (the clock, a category): back to the form.
+        form = OnlineComplaintForm(draft.form_data())
+        form.is_valid()
+        _show_service_errors(form, error)
+        return _file_page(request, form, draft.attachments)
+    limits.count(request, group=limits.FILING, rate=limits.filing_rate())
+    drafts.discard(request.session)
+    drafts.remember_filed(request.session, complaint.tracking_code)
+    return redirect("portal:receipt", code=complaint.tracking_code)
+
+
+@never_cache
+@require_GET
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt of a complaint filed in this session; anyone else gets "not found"."""
+    if not drafts.filed_here(request.session, code):
+        raise Http404
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("category", "unit", "received_by"), tracking_code=code
+    )
+    context = receipt_context(complaint, request.GET.get("layout", "a5"))
+    context["back_url"] = f"{reverse('portal:track')}?code={complaint.tracking_code}"
+    return render(request, "complaints/receipt.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def jurisdictions_geojson(request: HttpRequest) -> JsonResponse:
+    """The stations' areas and names for the map picker; nothing else about the units."""
+    collection = export_feature_collection(Unit.objects.filter(is_active=True))
+    public = ("code", "name", "name_en", "kind")
+    features = [
+        {
+            "type": "Feature",
+            "properties": {key: feature["properties"][key] for key in public},
+            "geometry": feature["geometry"],
+        }
+        for feature in collection["features"]
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _coordinate(request: HttpRequest, name: str, bound: float) -> float | None:
+    try:
+        value = float(to_latin_digits(request.GET.get(name, "")).strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and -bound <= value <= bound else None
+
+
+@require_GET
+def locate(request: HttpRequest) -> JsonResponse:
+    """Whose jurisdiction a point is in, for the map picker."""
+    lon, lat = _coordinate(request, "lon", 180), _coordinate(request, "lat", 90)
+    if lon is None or lat is None:
+        return JsonResponse({"error": _("Give lon and lat in degrees.")}, status=400)
+    unit = locate_unit(lon, lat)
+    if unit is None:
+        return JsonResponse({"inside": False})
+    return JsonResponse(
+        {"inside": True, "code": unit.code, "name": unit.name, "name_en": unit.name_en}
+    )
+
+
+# --- Following a complaint -----------------------------------------------------------------------
+
+
+def _track_page(request: HttpRequest, form: TrackForm, *, not_found: bool = False) -> HttpResponse:
+    return render(request, "portal/track.html", {"form": form, "not_found": not_found})
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    # A blank form: echoing what was typed would tell a wrong code from a wrong secret.
+    return _track_page(request, TrackForm(), not_found=True)
+
+
+def _status_page(
+    request: HttpRequest, view: CitizenView, secret: str, rating_form: RatingForm | None = None
+) -> HttpResponse:
+    if rating_form is None and view.can_rate:
+        rating_form = RatingForm(initial={"code": view.tracking_code, "secret": secret})
+    context = {
+        "view": view,
+        "code_display": format_tracking_code(view.tracking_code),
+        "status_label": workflow.status_label(view.status),
+        "status_text": workflow.CITIZEN_TEXT.get(view.status, ""),
+        "rating_form": rating_form if view.can_rate else None,
+    }
+    return render(request, "portal/track.html", context)
+
+
+def _lookup(request: HttpRequest, form: TrackForm, purpose: str) -> CitizenView | HttpResponse:
+    """The citizen's view for a valid form, or the response to give instead."""
+    code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+    rate = settings.STATUS_LOOKUP_RATE_PER_CODE
+    if limits.count(request, group=limits.LOOKUP_BY_CODE, key=limits.by_code(code), rate=rate):
+        return too_many_requests(request)
+    view = portal_services.citizen_lookup(code, secret, purpose=purpose)
+    return view if view is not None else _not_found(request)
+
+
+def _address_limited(request: HttpRequest) -> bool:
+    rate = settings.STATUS_LOOKUP_RATE_PER_ADDRESS
+    return limits.count(request, group=limits.LOOKUP_BY_ADDRESS, rate=rate)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _track_page(request, TrackForm(initial={"code": request.GET.get("code", "")[:32]}))
+    if _address_limited(request):
+        return too_many_requests(request)
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, form)
+    result = _lookup(request, form, "status")
+    if isinstance(result, HttpResponse):
+        return result
+    return _status_page(request, result, form.cleaned_data["secret"])
+
+
+@never_cache
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    """Rate a closed complaint; the code and national code/mobile are checked again."""
+    if _address_limited(request):
+        return too_many_requests(request)
+    form = RatingForm(request.POST)
+    form.is_valid()
+    if "code" not in form.cleaned_data or "secret" not in form.cleaned_data:
+        return _not_found(request)
+    result = _lookup(request, form, "rate")
+    if isinstance(result, HttpResponse):
+        return result
+    secret = form.cleaned_data["secret"]
+    if form.is_valid():
+        complaint = Complaint.objects.get(tracking_code=result.tracking_code)
+        try:
+            complaint_services.rate(
+                complaint=complaint,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you. Your rating has been recorded."))
+            result = selectors.citizen_view(result.tracking_code, secret) or result
+            return _status_page(request, result, secret)
+    return _status_page(request, result, secret, rating_form=form)
+
+
+# --- Receipts ------------------------------------------------------------------------------------
+
+
+@require_GET
+def verify_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Check the signed receipt URL exactly as it arrived, and compare it with the record."""
+    url = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    try:
+        facts = verify_receipt_url(url, signing_key().public_key())
+    except ReceiptError:
+        return render(request, "portal/verify_receipt.html", {"verified": False})
+    complaint = (
+        Complaint.objects.select_related("unit", "category")
+        .filter(tracking_code=facts.tracking_code)
+        .first()
+    )
+    context = {
+        "verified": True,
+        "facts": facts,
+        "code_display": format_tracking_code(facts.tracking_code),
+        "station": Unit.objects.filter(code=facts.station).first(),
+        "category": Category.objects.filter(code=facts.category).first(),
+        "on_record": complaint is not None,
+        "matches": complaint is not None and receipt_facts(complaint) == facts,
+    }
+    return render(request, "portal/verify_receipt.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def receipt_key(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(well_known_document(signing_key(), settings.SITE_URL))
+    # Anyone may check a receipt, including from a web page of their own.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/help.html")

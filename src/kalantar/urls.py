@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.api import api
+from kalantar.core import views as core_views
+
+admin.site.site_header = admin.site.site_title = _("Kalantar administration")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("open311/v2/", include("kalantar.complaints.open311_urls")),
+    path("", include("kalantar.org.urls")),
+    path("", include("kalantar.complaints.urls")),
+    path("", include("kalantar.portal.urls")),
+    path("", include("kalantar.core.urls")),
+]

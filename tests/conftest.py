@@ -1,0 +1,78 @@
+"""Shared fixtures: a small command tree with two stations that must not see each other."""
+
+from __future__ import annotations
+
+import pytest
+
+from kalantar.org import services as org_services
+from kalantar.org.models import Unit
+from kalantar.people import services as people_services
+
+PASSWORD = "Long-enough-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def square(lon: float, lat: float, size: float = 0.1) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ],
+    }
+
+
+def feature(code: str, name: str, parent: str, geometry: dict, kind: str = "kalantari") -> dict:
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "name": name, "kind": kind, "parent": parent},
+        "geometry": geometry,
+    }
+
+
+@pytest.fixture
+def org_tree(db):
+    """IR → HM → HM01 (stations K01, K02 side by side), HM02 (station K01) and the
+    province's inspection office HMINS."""
+    nation = org_services.create_unit(by=None, code="IR", name="ناجا", kind=Unit.Kind.NATIONAL)
+    province = org_services.create_unit(
+        by=None, code="HM", name="استان همدان", kind=Unit.Kind.PROVINCE, parent=nation
+    )
+    county1 = org_services.create_unit(
+        by=None, code="HM01", name="شهرستان همدان", kind=Unit.Kind.COUNTY, parent=province
+    )
+    county2 = org_services.create_unit(
+        by=None, code="HM02", name="شهرستان ملایر", kind=Unit.Kind.COUNTY, parent=province
+    )
+    org_services.import_jurisdictions(
+        by=None,
+        data={
+            "type": "FeatureCollection",
+            "features": [
+                feature("HM01K01", "کلانتری ۱۱ همدان", "HM01", square(48.5, 34.8)),
+                feature("HM01K02", "کلانتری ۱۲ همدان", "HM01", square(48.6, 34.8)),
+                feature("HM02K01", "کلانتری ۱۱ ملایر", "HM02", square(48.8, 34.2)),
+            ],
+        },
+    )
+    org_services.create_unit(
+        by=None, code="HMINS", name="بازرسی استان همدان", kind=Unit.Kind.INSPECTION,
+        parent=province,
+    )
+    units = {u.code: u for u in Unit.objects.all()}
+    assert county1.code in units and county2.code in units
+    return units
+
+
+@pytest.fixture
+def make_user(org_tree):
+    def make(username: str, role: str, unit: str):
+        return people_services.add_user(
+            by=None, username=username, role=role, unit_code=unit, password=PASSWORD
+        )
+
+    return make

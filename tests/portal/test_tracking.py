@@ -1,0 +1,167 @@
+"""Following a complaint by tracking code and national code or mobile, and rating it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from kalantar.complaints import services, workflow
+from kalantar.complaints.codes import format_tracking_code, new_tracking_code
+from kalantar.core.jalali import format_jalali_datetime
+from kalantar.core.models import AuditEntry
+
+from .conftest import MOBILE, OTHER_NATIONAL_CODE, VALID_NATIONAL_CODE, main_block, persian
+
+pytestmark = pytest.mark.django_db
+
+LOOKUP = "complaints.citizen_lookup"
+
+
+def _track(client: Client, code: str, secret: str):
+    return client.post(reverse("portal:track"), {"code": code, "secret": secret})
+
+
+def _other_code(code: str) -> str:
+    while (other := new_tracking_code()) == code:
+        pass
+    return other
+
+
+def _fa(message) -> str:
+    with translation.override("fa"):
+        return str(message)
+
+
+def test_the_status_page_shows_the_timeline_and_nothing_personal(client, complaint):
+    # Typed as on the receipt: Persian digits with dashes.
+    response = _track(client, persian(format_tracking_code(complaint.tracking_code)), "۰۴۹۹۳۷۰۸۹۹")
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    html = response.content.decode()
+    assert 'data-status="registered"' in html  # the complaint and its first step
+    assert _fa(workflow.CITIZEN_TEXT[workflow.REGISTERED]) in html
+    assert "کلانتری ۱۱ همدان" in html and "سرقت از منزل" in html
+    assert format_jalali_datetime(complaint.filed_at, "fa") in html
+    for personal in ("علی رضایی", "۰۴۹۹۳۷۰۸۹۹", VALID_NATIONAL_CODE, MOBILE, "بوعلی", "طلاها"):
+        assert personal not in main_block(html)
+    assert 'id="rating-form"' not in html  # only closed complaints are rated
+
+
+def test_the_mobile_number_works_as_well(client, complaint):
+    response = _track(client, complaint.tracking_code, "+98 912 123 4567")
+    assert 'id="complaint-status"' in response.content.decode()
+
+
+def test_wrong_code_and_wrong_national_code_look_the_same_and_are_audited(client, complaint):
+    wrong_code = _track(client, _other_code(complaint.tracking_code), VALID_NATIONAL_CODE)
+    wrong_secret = _track(client, complaint.tracking_code, OTHER_NATIONAL_CODE)
+    assert wrong_code.status_code == wrong_secret.status_code == 200
+    assert main_block(wrong_code.content.decode()) == main_block(wrong_secret.content.decode())
+    assert 'id="not-found"' in wrong_code.content.decode()
+    assert complaint.tracking_code not in main_block(wrong_secret.content.decode())
+
+    entries = list(AuditEntry.objects.filter(action=LOOKUP).order_by("seq"))
+    assert [e.outcome for e in entries] == ["denied", "denied"]
+    assert entries[1].detail["code"] == complaint.tracking_code
+    for entry in entries:
+        assert OTHER_NATIONAL_CODE not in str(entry.detail)
+        assert VALID_NATIONAL_CODE not in str(entry.detail)
+
+    _track(client, complaint.tracking_code, VALID_NATIONAL_CODE)
+    ok = AuditEntry.objects.filter(action=LOOKUP).order_by("-seq").first()
+    assert ok.outcome == "ok" and ok.object_id == str(complaint.pk)
+    assert VALID_NATIONAL_CODE not in str(ok.detail)
+
+
+def test_a_mistyped_code_is_named_without_a_lookup(client, complaint):
+    code = complaint.tracking_code
+    mistyped = code[:-1] + str((int(code[-1]) + 1) % 10)  # the check digit catches it
+    response = _track(client, mistyped, VALID_NATIONAL_CODE)
+    html = response.content.decode()
+    assert 'id="id_code-error"' in html and 'id="complaint-status"' not in html
+    assert not AuditEntry.objects.filter(action=LOOKUP).exists()
+
+
+def test_lookups_are_limited_per_address(client, complaint, settings):
+    settings.STATUS_LOOKUP_RATE_PER_ADDRESS = "2/h"
+    for _ in range(2):
+        assert _track(client, complaint.tracking_code, VALID_NATIONAL_CODE).status_code == 200
+    before = AuditEntry.objects.count()
+    response = _track(client, complaint.tracking_code, VALID_NATIONAL_CODE)
+    assert response.status_code == 429
+    assert 'id="rate-limited"' in response.content.decode()
+    assert AuditEntry.objects.count() == before
+
+
+def test_lookups_are_limited_per_tracking_code(complaint, settings):
+    settings.STATUS_LOOKUP_RATE_PER_CODE = "2/h"
+    # Guessing from many addresses still meets the limit of the code.
+    for address in ("10.0.0.1", "10.0.0.2"):
+        response = _track(Client(REMOTE_ADDR=address), complaint.tracking_code, OTHER_NATIONAL_CODE)
+        assert response.status_code == 200
+    owner = Client(REMOTE_ADDR="10.0.0.3")
+    assert _track(owner, complaint.tracking_code, VALID_NATIONAL_CODE).status_code == 429
+    other = _other_code(complaint.tracking_code)
+    assert _track(owner, other, VALID_NATIONAL_CODE).status_code == 200
+
+
+def _rate(client: Client, code: str, secret: str = VALID_NATIONAL_CODE, score: int = 5):
+    data = {"code": code, "secret": secret, "score": score, "comment": "برخورد خوب بود"}
+    return client.post(reverse("portal:rate"), data)
+
+
+def _close(complaint, make_user) -> None:
+    chief = make_user("chief", "station_chief", "HM01K01")
+    services.change_status(
+        by=chief, complaint=complaint, to_status=workflow.REJECTED, reason="موضوع حقوقی است"
+    )
+    services.change_status(by=chief, complaint=complaint, to_status=workflow.CLOSED)
+
+
+def test_rating_works_only_once_the_complaint_is_closed(client, complaint, make_user):
+    response = _rate(client, complaint.tracking_code)
+    assert response.status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.satisfaction is None
+
+    _close(complaint, make_user)
+    html = _track(client, complaint.tracking_code, VALID_NATIONAL_CODE).content.decode()
+    assert 'id="rating-form"' in html
+    assert "موضوع حقوقی است" in html  # the reason for rejection is the citizen's to read
+    assert 'data-status="rejected"' in html and 'data-status="closed"' in html
+
+    html = _rate(client, complaint.tracking_code, score=4).content.decode()
+    complaint.refresh_from_db()
+    assert complaint.satisfaction == 4 and complaint.satisfaction_comment == "برخورد خوب بود"
+    assert 'id="rated"' in html and 'id="rating-form"' not in html
+
+    _rate(client, complaint.tracking_code, score=1)
+    complaint.refresh_from_db()
+    assert complaint.satisfaction == 4  # once only
+
+
+def test_rating_checks_the_code_and_national_code_again(client, complaint, make_user):
+    _close(complaint, make_user)
+    html = _rate(client, complaint.tracking_code, secret=OTHER_NATIONAL_CODE).content.decode()
+    assert 'id="not-found"' in html
+    complaint.refresh_from_db()
+    assert complaint.satisfaction is None
+    denied = AuditEntry.objects.filter(action=LOOKUP).order_by("-seq").first()
+    assert denied.outcome == "denied" and denied.detail["purpose"] == "rate"
+
+
+def test_a_rating_needs_a_score(client, complaint, make_user):
+    _close(complaint, make_user)
+    response = client.post(
+        reverse("portal:rate"), {"code": complaint.tracking_code, "secret": VALID_NATIONAL_CODE}
+    )
+    html = response.content.decode()
+    with translation.override("fa"):
+        assert (
+            'id="rating-form"' in html
+            and translation.gettext("Choose a score from 1 to 5.") in html
+        )
+    complaint.refresh_from_db()
+    assert complaint.satisfaction is None
