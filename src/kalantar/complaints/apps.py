@@ -6,3 +6,35 @@ class ComplaintsConfig(AppConfig):
     name = "kalantar.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from kalantar.core import extensions as ext
+
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Complaints"),
+                "complaints:queue",
+                "inboxes",
+                "complaints.view_complaint",
+                order=10,
+            )
+        )
+        ext.add_nav_item(
+            ext.NavItem(
+                _("New complaint"),
+                "complaints:new",
+                "file-earmark-plus",
+                "complaints.add_complaint",
+                order=11,
+            )
+        )
+        ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))
+
+
+def _escalate_overdue() -> str | None:
+    from kalantar.complaints.services import escalate_overdue
+
+    to_chief, to_county = escalate_overdue()
+    if to_chief or to_county:
+        return f"escalated {to_chief} complaints to chiefs, {to_county} to county commands"
+    return None

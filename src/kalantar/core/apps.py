@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "kalantar.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from kalantar.core.nav import register_shell_items
+
+        register_shell_items()

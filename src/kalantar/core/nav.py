@@ -1,39 +1,36 @@
-"""The navigation bar: each entry shows only to users whose role may use it."""
+"""The navigation bar: each entry shows only to users whose role may use it.
+
+Entries come from `core.extensions`: the shell's own below, each domain app's from its
+`ready()`.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.core.extensions import NavItem, add_nav_item, nav_items
 
-@dataclass(frozen=True)
-class NavItem:
-    label: object
-    url_name: str
-    icon: str
-    permission: str | None = None  # None: any logged-in user
-    staff_only: bool = False
-
-
-NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem(_("Dashboard"), "home", "speedometer2"),
-    NavItem(_("Complaints"), "complaints:queue", "inboxes", "complaints.view_complaint"),
-    NavItem(_("New complaint"), "complaints:new", "file-earmark-plus", "complaints.add_complaint"),
-    NavItem(_("Map"), "org:map", "map", "org.view_jurisdiction"),
-    NavItem(_("Units"), "org:unit_list", "building", "org.view_unit"),
-    NavItem(_("Audit log"), "core:audit_log", "shield-check", "core.view_auditentry"),
-    NavItem(_("API"), "api:openapi-view", "braces"),
-    NavItem(_("Administration"), "admin:index", "gear", staff_only=True),
+SHELL_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Dashboard"), "home", "speedometer2", order=0),
+    NavItem(_("Map"), "org:map", "map", "org.view_jurisdiction", order=60),
+    NavItem(_("Units"), "org:unit_list", "building", "org.view_unit", order=70),
+    NavItem(_("Audit log"), "core:audit_log", "shield-check", "core.view_auditentry", order=80),
+    NavItem(_("API"), "api:openapi-view", "braces", order=90),
+    NavItem(_("Administration"), "admin:index", "gear", staff_only=True, order=100),
 )
+
+
+def register_shell_items() -> None:
+    for item in SHELL_ITEMS:
+        add_nav_item(item)
 
 
 def items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     visible = []
-    for item in NAV_ITEMS:
+    for item in nav_items():
         if item.staff_only and not user.is_staff:
             continue
         if item.permission and not user.has_perm(item.permission):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from kalantar.core.extensions import demo_loaders
 from kalantar.org import services
 from kalantar.org.demo_geo import build_demo_geography
 from kalantar.org.models import Unit
@@ -106,4 +107,8 @@ def load_demo(progress: Callable[[str], None] = lambda msg: None) -> list[tuple[
                 user.is_superuser = True
                 user.save(update_fields=["is_superuser"])
         progress(f"{len(DEMO_USERS)} demo users")
+    # Each domain app adds its own demo records (complaints, alarms, incidents, …).
+    for loader in demo_loaders():
+        with transaction.atomic():
+            loader.load(progress)
     return demo_accounts()

@@ -1,7 +1,8 @@
 """Roles are Django groups named by code, each with a fixed set of permissions.
 
-Later apps add their permissions to the role definitions here; `sync_roles` runs after
-every migrate so the groups always match this table.
+Domain apps grant their own permissions to roles with `grant()` from their `ready()`;
+`sync_roles` runs after every migrate so the groups always match this table plus the
+grants.
 """
 
 from __future__ import annotations
@@ -72,6 +73,20 @@ ROLE_CODES = tuple(r.code for r in ROLES)
 _BY_CODE = {r.code: r for r in ROLES}
 
 
+_GRANTS: dict[str, set[str]] = {code: set() for code in ROLE_CODES}
+
+
+def grant(role_code: str, *permissions: str) -> None:
+    """Give `role_code` more permissions ("app_label.codename"); called from an app's ready()."""
+    if role_code not in _GRANTS:
+        raise ValueError(f"unknown role {role_code!r}")
+    _GRANTS[role_code].update(permissions)
+
+
+def permissions_of(role_code: str) -> set[str]:
+    return set(_BY_CODE[role_code].permissions) | _GRANTS[role_code]
+
+
 def get_role(code: str) -> Role | None:
     return _BY_CODE.get(code)
 
@@ -90,7 +105,7 @@ def sync_roles() -> None:
     }
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role.code)
-        group.permissions.set([perms[p] for p in role.permissions if p in perms])
+        group.permissions.set([perms[p] for p in permissions_of(role.code) if p in perms])
 
 
 def sync_roles_after_migrate(*, app_config=None, **kwargs) -> None:

@@ -6,6 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from kalantar.core.extensions import demo_processes
+
 
 class Command(BaseCommand):
     help = "Serve the demo with uvicorn (and every helper process it needs); Ctrl-C stops all."
@@ -34,8 +36,9 @@ class Command(BaseCommand):
                     "off",
                 ],
             ),
-            # Periodic jobs: overdue complaints escalate while the demo runs.
+            # Every app's periodic jobs (overdue escalation, …) run while the demo runs.
             ("scheduler", [sys.executable, "-m", "kalantar", "run_scheduler"]),
+            *((p.name, p.argv(host, port)) for p in demo_processes()),
         ]
 
     def handle(self, *args, host, port, **options):

@@ -1,0 +1,82 @@
+"""The places where a domain app plugs into the shell, each filled from the app's `ready()`.
+
+Apps do not edit one another: an app declares its navigation entries, periodic jobs,
+demo processes and demo data here, and the shell (navigation bar, `run_scheduler`,
+`run_demo`, `load_demo`) reads these registries. Registration is idempotent by name, so
+a `ready()` that runs twice (as in some test runners) changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object  # lazy translation
+    url_name: str
+    icon: str  # a Bootstrap Icons name
+    permission: str | None = None  # None: any logged-in user
+    staff_only: bool = False
+    order: int = 50  # lower comes first
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    run: Callable[[], str | None]  # returns a line to print when it did something
+    every_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class DemoProcess:
+    name: str
+    # Called with (host, port) of the web server; returns the command line to start.
+    argv: Callable[[str, int], list[str]]
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str
+    # Called with a progress callback after the demo province exists.
+    load: Callable[[Callable[[str], None]], None]
+    order: int = 50
+
+
+_NAV: dict[str, NavItem] = {}
+_JOBS: dict[str, PeriodicJob] = {}
+_PROCESSES: dict[str, DemoProcess] = {}
+_LOADERS: dict[str, DemoLoader] = {}
+
+
+def add_nav_item(item: NavItem) -> None:
+    _NAV[item.url_name] = item
+
+
+def add_periodic_job(job: PeriodicJob) -> None:
+    _JOBS[job.name] = job
+
+
+def add_demo_process(process: DemoProcess) -> None:
+    _PROCESSES[process.name] = process
+
+
+def add_demo_loader(loader: DemoLoader) -> None:
+    _LOADERS[loader.name] = loader
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_NAV.values(), key=lambda item: item.order)
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return list(_JOBS.values())
+
+
+def demo_processes() -> list[DemoProcess]:
+    return list(_PROCESSES.values())
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_LOADERS.values(), key=lambda loader: loader.order)
