@@ -39,6 +39,11 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/georoute.py
+	$(BIN)/python bench/complaints.py
+	$(BIN)/python bench/portal.py
+	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/alarm_ingest.py
+	$(BIN)/python bench/alarm_crash.py
 
 # Refresh the .po files from the source (needs GNU gettext).
 messages: setup

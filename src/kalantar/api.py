@@ -2,9 +2,12 @@
 
 from ninja import NinjaAPI
 
+from kalantar.alarms.api import router as alarms_router
+from kalantar.analytics.api import router as analytics_router
 from kalantar.complaints.api import router as complaints_router
 from kalantar.org.api import router as org_router
 from kalantar.people.auth import API_AUTH
+from kalantar.problems.api import router as problems_router
 
 api = NinjaAPI(
     title="Kalantar API",
@@ -16,3 +19,6 @@ api = NinjaAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/", complaints_router)
+api.add_router("/", analytics_router)
+api.add_router("/", alarms_router)
+api.add_router("/", problems_router)

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "kalantar.org",
     "kalantar.people",
     "kalantar.complaints",
+    "kalantar.incidents",
+    "kalantar.alarms",
+    "kalantar.analytics",
+    "kalantar.problems",
     "kalantar.portal",
 ]
 
@@ -184,6 +188,7 @@ STATICFILES_DIRS = [
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/vazirmatn", "vazirmatn"),
         ("vendor/jalalidatepicker", "@majidh1/jalalidatepicker/dist"),
+        ("vendor/chartjs", "chart.js/dist"),
     ]
     if (NODE_MODULES / folder).is_dir()
 ]

@@ -20,6 +20,11 @@ urlpatterns = [
     path("open311/v2/", include("kalantar.complaints.open311_urls")),
     path("", include("kalantar.org.urls")),
     path("", include("kalantar.complaints.urls")),
+    path("", include("kalantar.incidents.urls")),
+    path("", include("kalantar.alarms.urls")),
+    path("", include("kalantar.analytics.urls")),
     path("", include("kalantar.portal.urls")),
+    path("", include("kalantar.problems.urls")),
+    path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),
 ]

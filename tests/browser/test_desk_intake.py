@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-import pytest
+import importlib
+import re
+from datetime import timedelta
 
-from kalantar.complaints.models import Complaint
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from kalantar.complaints.models import Category, Complaint
+from kalantar.complaints.services import file_complaint
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_desk_intake_then_print_the_receipt(live_server, page, make_user):
+def test_desk_intake_then_print_the_receipt(live_server, page, make_user, categories):
     make_user("desk", "desk_officer", "HM01K01")
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "desk")
@@ -49,3 +56,49 @@ def test_desk_intake_then_print_the_receipt(live_server, page, make_user):
     assert page.locator("svg.receipt-qr").count() == 1
     page.click("a[href='?layout=thermal']")
     page.wait_for_selector("body.layout-thermal")
+
+    # The QR's verification URL says the receipt is authentic; one changed character does not.
+    url = page.get_attribute("#receipt-qr", "data-verify-url")
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    page.goto(f"{live_server.url}/{path}")
+    page.wait_for_selector("#receipt-authentic")
+    assert page.locator("#record-matches").count() == 1
+    forged = path.replace(complaint.unit.code, "HM01K02")
+    page.goto(f"{live_server.url}/{forged}")
+    page.wait_for_selector("#receipt-not-verified")
+
+
+@pytest.fixture
+def categories(db):
+    """The categories of the data migration, which an earlier transactional test may have
+    flushed away (running it again changes nothing)."""
+    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
+    migration.add_categories(apps, None)
+
+
+def test_the_thermal_receipt_prints_on_an_80_mm_roll(live_server, page, make_user, categories):
+    desk = make_user("desk", "desk_officer", "HM01K01")
+    complaint = file_complaint(
+        by=desk,
+        channel="desk",
+        category=Category.objects.get(code="lost-documents"),
+        incident_at=timezone.now() - timedelta(hours=1),
+        summary="مفقودی کارت ملی",
+        narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
+        complainant_name="مریم کریمی",
+        national_code="0499370899",
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    for layout, width_mm in (("thermal", 80), ("a5", 148)):
+        page.goto(
+            f"{live_server.url}/complaints/{complaint.tracking_code}/receipt/?layout={layout}"
+        )
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        pdf = page.pdf(prefer_css_page_size=True)
+        box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+        assert box, "no page size in the PDF"
+        assert float(box.group(1)) / 72 * 25.4 == pytest.approx(width_mm, abs=1)

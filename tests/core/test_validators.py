@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kalantar.core.validators import (
     is_valid_mobile,
@@ -72,7 +73,10 @@ def test_national_code_errors_say_what_is_wrong():
     with pytest.raises(ValidationError) as checksum:
         validate_national_code("0499370898")
     assert short.value.code == checksum.value.code == "invalid_national_code"
-    assert "10" in str(short.value.messages[0])
+    with translation.override("fa"):  # Persian, with Persian digits
+        assert "۱۰" in str(short.value.messages[0])
+    with translation.override("en"):
+        assert "10" in str(short.value.messages[0])
     assert short.value.messages != checksum.value.messages
     with pytest.raises(ValueError):
         normalize_national_code("0499370898")

@@ -29,6 +29,13 @@ class ComplaintsConfig(AppConfig):
             )
         )
         ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))
+        ext.add_demo_loader(ext.DemoLoader("complaints", _load_demo, order=40))
+
+
+def _load_demo(progress) -> None:
+    from kalantar.complaints.demo import load
+
+    load(progress)
 
 
 def _escalate_overdue() -> str | None:

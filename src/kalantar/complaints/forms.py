@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints.models import Category
 from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
+from kalantar.core.templatetags.kalantar import digits, unit_name
 from kalantar.org.models import Unit
 
 
@@ -22,11 +24,25 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Categories named in the page's language (the English name where there is one)."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        if obj.name_en and (get_language() or "").startswith("en"):
+            return obj.name_en
+        return digits(obj.name)
+
+
+class StationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return unit_name(obj)
+
+
 class ComplaintForm(forms.Form):
     """The fields a complaint is filed with; the service does the checks that need the
     database (routing, deadlines) and reports them back by field."""
 
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=None
     )
     is_anonymous = forms.BooleanField(label=_("Anonymous report"), required=False)
@@ -93,7 +109,7 @@ class ComplaintForm(forms.Form):
 class DeskComplaintForm(ComplaintForm):
     """At the desk an officer may hand the complaint to another station, with a reason."""
 
-    station = forms.ModelChoiceField(
+    station = StationChoiceField(
         label=_("Handling station"),
         queryset=Unit.objects.none(),
         required=False,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints import workflow
-from kalantar.core.scoping import ScopedQuerySet
+from kalantar.core.scoping import ScopedQuerySet, scope_root
 
 
 class Category(models.Model):
@@ -48,6 +48,31 @@ class Category(models.Model):
 
 class ComplaintQuerySet(ScopedQuerySet):
     scope_path = "unit__path"
+
+    # Up to this many units, scope by `unit_id IN (…)`; above it, by the units' path.
+    UNIT_LIST_LIMIT = 8
+
+    def visible_to(self, user) -> ComplaintQuerySet:
+        """The scope of ScopedQuerySet, in the form the database answers fastest.
+
+        A station's staff see one unit or a few: `unit_id IN (…)` lets the (unit, filed)
+        index serve their pages. A commander sees dozens of units holding nearly every
+        row: the path condition lets the database walk the newest complaints first and
+        stop after a page, where a unit list made it sort them all.
+        """
+        root = scope_root(user)
+        if root is None or root == "":
+            return super().visible_to(user)
+        from kalantar.org.models import Unit
+
+        units = list(
+            Unit.objects.filter(path__startswith=root).values_list("pk", flat=True)[
+                : self.UNIT_LIST_LIMIT + 1
+            ]
+        )
+        if len(units) > self.UNIT_LIST_LIMIT:
+            return super().visible_to(user)
+        return self.filter(unit_id__in=units)
 
     def open(self) -> ComplaintQuerySet:
         return self.filter(status__in=workflow.OPEN_STATUSES)
@@ -142,6 +167,28 @@ class Complaint(models.Model):
         permissions = [("assign_complaint", _("Can assign complaints to officers"))]
         indexes = [
             models.Index(fields=["unit", "status", "-filed_at"]),
+            # A station's pages newest first, and the dashboard's durations without
+            # reading the complaints' rows (covering on both databases).
+            models.Index(
+                fields=[
+                    "unit",
+                    "filed_at",
+                    "first_action_at",
+                    "finished_at",
+                    "closed_at",
+                    "satisfaction",
+                ],
+                name="complaint_unit_timings",
+            ),
+            models.Index(fields=["status", "unit"], name="complaint_status_unit"),
+            # A station's queue filtered by category, or by what is overdue.
+            models.Index(fields=["unit", "category", "filed_at"], name="complaint_unit_category"),
+            models.Index(
+                fields=["unit", "status", "first_action_due"], name="complaint_unit_first_due"
+            ),
+            models.Index(
+                fields=["unit", "status", "closure_due"], name="complaint_unit_closure_due"
+            ),
             models.Index(fields=["status", "first_action_due"]),
             models.Index(fields=["status", "closure_due"]),
         ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, FloatField, Func, Q, QuerySet
 from django.utils import timezone
 
 from kalantar.complaints import workflow
@@ -93,8 +93,43 @@ def last_complaint_of(user, national_code: str) -> Complaint | None:
     return complaints_for(user).filter(national_code=code).order_by("-filed_at").first()
 
 
-def _hours(delta) -> float:
-    return delta.total_seconds() / 3600
+class _SecondsBetween(Func):
+    """Seconds from the first datetime to the second, computed by the database.
+
+    Subtracting two DateTimeFields in the ORM makes SQLite call a Python function per row
+    (seconds for a province's 100,000 complaints); julianday() and EXTRACT do it natively.
+    """
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)", start[1] + end[1]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))", start[1] + end[1]
+
+    def as_sql(self, compiler, connection, **extra):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"({end[0]} - {start[0]})", start[1] + end[1]
+
+
+def _median_hours(complaints: QuerySet[Complaint], end_field: str) -> float | None:
+    """The median, picked by the database from the sorted durations: shipping a province's
+    100,000 durations to Python to sort them there took ten times longer."""
+    done = complaints.filter(**{f"{end_field}__isnull": False})
+    n = done.count()
+    if n == 0:
+        return None
+    middle = (n - 1) // 2
+    sorted_seconds = (
+        done.annotate(s=_SecondsBetween("filed_at", end_field))
+        .order_by("s")
+        .values_list("s", flat=True)
+    )
+    pair = list(sorted_seconds[middle : middle + 2 - n % 2])
+    return statistics.fmean(pair) / 3600
 
 
 @dataclass
@@ -105,6 +140,7 @@ class Dashboard:
     overdue: int = 0
     median_hours_to_first_action: float | None = None
     median_days_to_finish: float | None = None
+    median_days_to_close: float | None = None
     satisfaction: float | None = None
     rated: int = 0
     overdue_list: list[Complaint] = field(default_factory=list)
@@ -125,20 +161,11 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
     board.overdue_list = list(
         overdue.select_related("category", "unit", "assigned_to").order_by("first_action_due")[:20]
     )
-    first = (
-        complaints.filter(first_action_at__isnull=False)
-        .annotate(d=F("first_action_at") - F("filed_at"))
-        .values_list("d", flat=True)
-    )
-    finished = (
-        complaints.filter(finished_at__isnull=False)
-        .annotate(d=F("finished_at") - F("filed_at"))
-        .values_list("d", flat=True)
-    )
-    first_hours = [_hours(d) for d in first]
-    finish_days = [_hours(d) / 24 for d in finished]
-    board.median_hours_to_first_action = statistics.median(first_hours) if first_hours else None
-    board.median_days_to_finish = statistics.median(finish_days) if finish_days else None
+    board.median_hours_to_first_action = _median_hours(complaints, "first_action_at")
+    finish = _median_hours(complaints, "finished_at")
+    close = _median_hours(complaints, "closed_at")
+    board.median_days_to_finish = finish / 24 if finish is not None else None
+    board.median_days_to_close = close / 24 if close is not None else None
     rating = complaints.filter(satisfaction__isnull=False).aggregate(
         avg=Avg("satisfaction"), n=Count("id")
     )
@@ -168,18 +195,44 @@ class CitizenView:
 _DUMMY_SECRET = "0000000000"
 
 
+_CITIZEN_FIELDS = (
+    "tracking_code",
+    "status",
+    "national_code",
+    "mobile",
+    "filed_at",
+    "first_action_due",
+    "closure_due",
+    "rejection_reason",
+    "satisfaction",
+    "category__name",
+    "category__name_en",
+    "unit__name",
+    "unit__name_en",
+)
+
+
 def citizen_view(code: str, secret: str) -> CitizenView | None:
-    """The complaint for a tracking code and the complainant's national code or mobile.
+    """The complaint for a tracking code and the complainant's national code or mobile."""
+    return citizen_lookup(code, secret)[0]
+
+
+def citizen_lookup(code: str, secret: str) -> tuple[CitizenView | None, int | None]:
+    """(the citizen's view or None, the id of the complaint with that code or None).
 
     A wrong code and a wrong secret give the same answer (None) after the same work: one
-    query by code and one constant-time comparison, so timing tells nothing.
+    query by code and one constant-time comparison, so timing tells nothing. The id is for
+    the audit entry of the attempt, never for the citizen.
     """
     try:
         code = normalize_tracking_code(code) if is_valid_tracking_code(code) else ""
     except ValueError:
         code = ""
     complaint = (
-        Complaint.objects.select_related("category", "unit").filter(tracking_code=code).first()
+        Complaint.objects.select_related("category", "unit")
+        .only(*_CITIZEN_FIELDS)
+        .filter(tracking_code=code)
+        .first()
         if code
         else None
     )
@@ -189,10 +242,15 @@ def citizen_view(code: str, secret: str) -> CitizenView | None:
     for candidate in expected or {_DUMMY_SECRET}:
         for form in given:
             matched |= hmac.compare_digest(form.encode(), candidate.encode())
+    complaint_id = complaint.pk if complaint else None
     if complaint is None or not expected or not matched:
-        return None
-    events = list(complaint.events.filter(public=True).order_by("at", "id"))
-    return CitizenView(
+        return None, complaint_id
+    events = list(
+        ComplaintEvent.objects.filter(complaint_id=complaint.pk, public=True)
+        .only("kind", "at", "to_status")
+        .order_by("at", "id")
+    )
+    view = CitizenView(
         tracking_code=complaint.tracking_code,
         category=complaint.category.name,
         category_en=complaint.category.name_en,
@@ -207,6 +265,7 @@ def citizen_view(code: str, secret: str) -> CitizenView | None:
         can_rate=complaint.status == workflow.CLOSED and complaint.satisfaction is None,
         satisfaction=complaint.satisfaction,
     )
+    return view, complaint_id
 
 
 def _secret_forms(secret: str) -> set[str]:

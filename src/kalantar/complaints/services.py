@@ -24,6 +24,7 @@ from kalantar.core import audit
 from kalantar.core.persian import normalize_for_search, normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.sms import send_sms
+from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
@@ -117,7 +118,7 @@ def _validate_attachments(errors, files: Sequence[UploadedFile]) -> None:
                 errors,
                 "attachments",
                 _("“%(name)s” is larger than %(mb)s MB.")
-                % {"name": f.name, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                % {"name": f.name, "mb": digits(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024))},
             )
 
 

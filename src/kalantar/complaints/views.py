@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from kalantar.complaints.forms import DeskComplaintForm, StatusForm
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core import audit
+from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.org.models import Unit
 
@@ -98,6 +100,19 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "complaints/receipt.html", context)
 
 
+class CappedPaginator(Paginator):
+    """Counts at most CAP rows: an exact count of a province's 100,000 complaints (or of
+    every match of a common word) would cost more than the page itself."""
+
+    CAP = 1000
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list.order_by()[: self.CAP + 1].count()
+        self.capped = n > self.CAP
+        return min(n, self.CAP)
+
+
 def _filters(request: HttpRequest) -> selectors.QueueFilters:
     get = request.GET
     return selectors.QueueFilters(
@@ -114,7 +129,8 @@ def _filters(request: HttpRequest) -> selectors.QueueFilters:
 @permission_required("complaints.view_complaint", raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = Paginator(selectors.queue(request.user, filters), 25).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(selectors.queue(request.user, filters), 25)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -149,7 +165,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("%(n)s complaints assigned.") % {"n": n})
+            messages.success(request, _("%(n)s complaints assigned.") % {"n": digits(n)})
     return redirect(request.POST.get("next") or reverse("complaints:queue"))
 
 

@@ -11,6 +11,7 @@ from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.forms import ComplaintForm
 from kalantar.complaints.services import UploadedFile
 from kalantar.core.forms import NormalizedCharField
+from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.validators import is_valid_mobile, is_valid_national_code
 
 MAX_ATTACHMENTS = 5
@@ -67,13 +68,16 @@ class OnlineComplaintForm(ComplaintForm):
         )
         self.fields["attachments"].help_text = _(
             "Optional. Up to %(n)s photos or PDF files of %(mb)s MB each."
-        ) % {"n": MAX_ATTACHMENTS, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        ) % {
+            "n": digits(MAX_ATTACHMENTS),
+            "mb": digits(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
+        }
 
     def clean_attachments(self) -> list:
         files = self.cleaned_data.get("attachments") or []
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(
-                _("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS}, code="too_many"
+                _("Attach at most %(n)s files.") % {"n": digits(MAX_ATTACHMENTS)}, code="too_many"
             )
         errors = [error for f in files if (error := _attachment_error(f))]
         if errors:
@@ -97,7 +101,7 @@ def _attachment_error(f) -> str | None:
     if f.size > settings.ATTACHMENT_MAX_BYTES:
         return _("“%(name)s” is larger than %(mb)s MB.") % {
             "name": f.name,
-            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "mb": digits(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
         }
     return None
 

@@ -24,8 +24,7 @@ def citizen_lookup(code: str, secret: str, *, purpose: str = "status") -> Citize
     look-up of the code, one audit entry), so neither the answer nor its timing tells a
     wrong code from a wrong national code or mobile.
     """
-    view = selectors.citizen_view(code, secret)
-    complaint_id = Complaint.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    view, complaint_id = selectors.citizen_lookup(code, secret)
     with transaction.atomic():
         audit.record(
             LOOKUP_ACTION,

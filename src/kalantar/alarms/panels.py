@@ -1,0 +1,134 @@
+"""Simulated alarm panels: real DC-09 frames over TCP, each panel waiting for its answer."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kalantar.alarms import sia
+
+ALARM_FRAMES = (
+    ("SIA-DCS", "Nri1/BA{zone}"),
+    ("SIA-DCS", "Nri1/FA{zone}"),
+    ("SIA-DCS", "Nri1/PA{zone}"),
+    ("ADM-CID", "1130 01 {zone}"),
+    ("ADM-CID", "1110 01 {zone}"),
+    ("SIA-DCS", "Nri1/TA{zone}"),
+)
+
+
+@dataclass
+class FleetStats:
+    sent: int = 0
+    acked: int = 0
+    naked: int = 0
+    failed: int = 0
+    latencies: list[float] = field(default_factory=list)
+    acked_keys: list[tuple[str, str, str]] = field(default_factory=list)  # (account, seq, ts)
+
+    def merge_line(self) -> str:
+        lat = sorted(self.latencies)
+        p50 = lat[len(lat) // 2] * 1000 if lat else 0.0
+        p99 = lat[int(len(lat) * 0.99)] * 1000 if lat else 0.0
+        return (
+            f"sent {self.sent}, acknowledged {self.acked}, NAK {self.naked}, "
+            f"no answer {self.failed}; latency p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+        )
+
+
+@dataclass
+class SimPanel:
+    account: str
+    key: bytes | None = None
+    seq: int = 0
+
+    def next_seq(self) -> int:
+        self.seq = self.seq % 9999 + 1
+        return self.seq
+
+    def frame(self, *, alarm: bool, rng: random.Random) -> tuple[bytes, str, str]:
+        """(framed bytes, seq, timestamp text) — heartbeat (NULL) or an alarm."""
+        now = datetime.now(UTC)
+        seq = self.next_seq()
+        if alarm:
+            token, data = rng.choice(ALARM_FRAMES)
+            data = data.format(zone=f"{rng.randint(1, 8):03d}")
+        else:
+            token, data = "NULL", ""
+        body = sia.build(
+            token=token, seq=seq, account=self.account, data=data, timestamp=now, key=self.key
+        )
+        return body, f"{seq:04d}", f"{now:%Y%m%d%H%M%S}"
+
+
+async def _panel_loop(panel, host, port, *, interval, alarm_share, stop_at, stats, rng, keep):
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+    except OSError:
+        stats.failed += 1
+        return
+    try:
+        await asyncio.sleep(rng.random() * interval)
+        while time.monotonic() < stop_at:
+            data, seq, ts = panel.frame(alarm=rng.random() < alarm_share, rng=rng)
+            started = time.perf_counter()
+            writer.write(data)
+            stats.sent += 1
+            try:
+                reply = await asyncio.wait_for(reader.readuntil(b"\r"), timeout=10)
+            except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+                stats.failed += 1
+                return
+            stats.latencies.append(time.perf_counter() - started)
+            if b'ACK"' in reply:
+                stats.acked += 1
+                if keep:
+                    stats.acked_keys.append((panel.account, seq, ts))
+            else:
+                stats.naked += 1
+            await asyncio.sleep(max(0.0, interval * (0.5 + rng.random())))
+    finally:
+        writer.close()
+
+
+async def run_fleet(
+    host: str,
+    port: int,
+    panels: list[SimPanel],
+    *,
+    rate: float,
+    duration: float,
+    alarm_share: float = 0.01,
+    seed: int = 1,
+    keep_keys: bool = False,
+) -> FleetStats:
+    """Every panel on its own connection; together about `rate` messages per second."""
+    stats = FleetStats()
+    rng = random.Random(seed)
+    interval = len(panels) / rate if rate > 0 else 0.0
+    stop_at = time.monotonic() + duration
+    await asyncio.gather(
+        *(
+            _panel_loop(
+                p, host, port, interval=interval, alarm_share=alarm_share, stop_at=stop_at,
+                stats=stats, rng=rng, keep=keep_keys,
+            )
+            for p in panels
+        )
+    )  # fmt: skip
+    return stats
+
+
+async def wait_for_port(host: str, port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _r, writer = await asyncio.open_connection(host, port)
+            writer.close()
+            return True
+        except OSError:
+            await asyncio.sleep(0.5)
+    return False

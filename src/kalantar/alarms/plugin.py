@@ -1,0 +1,67 @@
+"""How the alarm centre plugs into the shell: navigation, roles, periodic jobs and the demo."""
+
+from __future__ import annotations
+
+import sys
+
+from django.utils.translation import gettext_lazy as _
+
+DEMO_RECEIVER_PORT_OFFSET = 100  # demo receiver listens on the web port + this
+
+
+def register() -> None:
+    from kalantar.core import extensions as ext
+    from kalantar.people import roles
+
+    ext.add_nav_item(
+        ext.NavItem(_("Alarm console"), "alarms:console", "bell", "alarms.view_alarm", order=20)
+    )
+    ext.add_nav_item(
+        ext.NavItem(
+            _("Subscribers"), "alarms:subscribers", "house-lock", "alarms.view_subscriber", order=21
+        )
+    )
+    work = ("alarms.view_alarm", "alarms.work_alarm", "alarms.view_subscriber",
+            "alarms.view_alarmevent", "incidents.view_patrolunit")  # fmt: skip
+    for role in ("alarm_operator", "dispatcher", "station_chief"):
+        roles.grant(role, *work)
+    for role in ("desk_officer", "county_commander", "province_commander", "inspector"):
+        roles.grant(role, "alarms.view_alarm", "alarms.view_subscriber")
+    roles.grant(
+        "sysadmin",
+        *work,
+        "alarms.add_subscriber",
+        "alarms.change_subscriber",
+        "alarms.import_subscribers",
+    )
+    ext.add_periodic_job(ext.PeriodicJob("alarm_supervision", _sweep, 10))
+    ext.add_demo_process(ext.DemoProcess("alarm_receiver", _receiver_argv))
+    ext.add_demo_process(ext.DemoProcess("alarm_panels", _panels_argv))
+    ext.add_demo_loader(ext.DemoLoader("alarm_subscribers", _load_demo, order=70))
+
+
+def _sweep() -> str | None:
+    from kalantar.alarms.services import supervision_sweep
+
+    raised = supervision_sweep()
+    return f"{raised} panels silent: communication lost" if raised else None
+
+
+def _receiver_argv(host: str, port: int) -> list[str]:
+    rport = str(port + DEMO_RECEIVER_PORT_OFFSET)
+    return [sys.executable, "-m", "kalantar", "alarm_receiver", "--host", host, "--port", rport]
+
+
+def _panels_argv(host: str, port: int) -> list[str]:
+    rport = str(port + DEMO_RECEIVER_PORT_OFFSET)
+    return [
+        sys.executable, "-m", "kalantar", "simulate_panels", "--host", host, "--port", rport,
+        "--demo", "--panels", "20", "--rate", "2", "--alarm-share", "0.005",
+        "--wait-for-receiver", "30",
+    ]  # fmt: skip
+
+
+def _load_demo(progress) -> None:
+    from kalantar.alarms.demo import load_demo
+
+    load_demo(progress)

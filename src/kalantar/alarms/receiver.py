@@ -1,0 +1,332 @@
+"""The SIA DC-09 receiver: asyncio TCP and UDP front, one database thread behind it.
+
+The event loop frames, checks and parses; accepted events wait in `pending`. The database
+thread takes everything pending, stores it in one transaction (group commit) and only
+then hands the ACKs back to the loop. Errors answer NAK at once; nothing unstored is ACKed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from kalantar.alarms import codes, sia, store
+
+log = logging.getLogger("kalantar.alarms.receiver")
+
+IDLE_SECONDS = 120  # a connection silent this long is closed (slow or stuck clients)
+MAX_PENDING = 50_000  # stop reading from sockets while this many events await commit
+PANEL_REFRESH_SECONDS = 5.0
+LOST_REFRESH_SECONDS = 1.0
+HEARTBEAT_SECONDS = 5.0
+
+
+def window() -> tuple[int, int]:
+    """(seconds a panel may be ahead, seconds behind) of the receiver's clock."""
+    return (
+        getattr(settings, "ALARMS_TIME_AHEAD_SECONDS", 20),
+        getattr(settings, "ALARMS_TIME_BEHIND_SECONDS", 40),
+    )
+
+
+@dataclass
+class Stats:
+    acked: int = 0
+    duplicates_acked: int = 0
+    naks: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    connections: int = 0
+
+    def error(self, reason: str) -> None:
+        self.errors[reason] = self.errors.get(reason, 0) + 1
+
+
+class Receiver:
+    def __init__(self, *, name: str = "receiver", now: Callable[[], float] = time.time) -> None:
+        self.name = name
+        self.now = now
+        self.panels: dict[str, store.Panel] = {}
+        self.lost: set[int] = set()
+        self.pending: list[tuple[tuple, bytes, Callable[[bytes], None]]] = []
+        self.seen: dict[int, tuple[int, int]] = {}
+        self.stats = Stats()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._transports: set[asyncio.BaseTransport] = set()
+        self._paused = False
+        self._unprocessed = False
+        self.ahead, self.behind = window()
+        self.ready = threading.Event()
+        self.idle = threading.Event()  # set while the database thread has nothing in hand
+
+    # --- loop side --------------------------------------------------------------------
+
+    def handle(self, raw: sia.RawFrame, send: Callable[[bytes], None]) -> None:
+        """Answer or queue one frame (runs in the event loop)."""
+        if raw.body is None:
+            reason = raw.error.reason if raw.error else "frame"
+            self.stats.error(reason)
+            if reason == "header":
+                return  # an LF in noise, not a frame: nothing to answer
+            self.stats.naks += 1
+            send(sia.nak(None, self._now_dt()))
+            return
+        head = sia.head(raw.body)
+        if head is None:
+            try:
+                sia.parse(raw.body)
+            except sia.FrameError as exc:
+                self.stats.error(exc.reason)
+            self.stats.naks += 1
+            send(sia.nak(None, self._now_dt()))
+            return
+        panel = self.panels.get(head.account.upper())
+        if panel is None:
+            return self._nak(head, send, "account")
+        try:
+            message = sia.parse(raw.body, panel.key)
+        except sia.FrameError as exc:
+            return self._nak(head, send, exc.reason)
+        now = self.now()
+        if message.timestamp is not None:
+            drift = message.timestamp.timestamp() - panel.clock_offset_seconds - now
+            if drift > self.ahead or drift < -self.behind:
+                return self._nak(head, send, "timestamp")
+        received = datetime.fromtimestamp(now, UTC)
+        row = self._row(message, panel, received, now)
+        reply = sia.ack(message, panel.key, received)
+        self.pending.append((row, reply, send))
+        self.seen[panel.subscriber_id] = (int(now), panel.supervision_seconds)
+        if len(self.pending) == 1:
+            self._wake.set()
+        if len(self.pending) >= MAX_PENDING and not self._paused:
+            self._pause(True)
+
+    def _nak(self, head: sia.Message, send, reason: str) -> None:
+        self.stats.error(reason)
+        self.stats.naks += 1
+        send(sia.nak(head, self._now_dt()))
+
+    def _now_dt(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), UTC)
+
+    def _row(
+        self, message: sia.Message, panel: store.Panel, received: datetime, now: float
+    ) -> tuple:
+        account = message.account.upper()
+        try:
+            event = sia.event_data(message)
+            c = codes.classify(message.token, event.code, event.qualifier)
+        except sia.FrameError:
+            # A well-formed frame whose data we cannot read: keep it for review, ACK it.
+            event = sia.EventData("")
+            c = codes.Classification(codes.UNKNOWN, codes.LOG_PRIORITY, False, "")
+        panel_time = None
+        if message.timestamp is not None:
+            panel_time = datetime.fromtimestamp(
+                message.timestamp.timestamp() - panel.clock_offset_seconds, UTC
+            )
+        processed = not (c.opens_alarm or c.category == codes.RESTORE or not c.known)
+        data = (
+            message.data
+            if not message.extras
+            else message.data + "".join(f"[{x}]" for x in message.extras)
+        )
+        return (
+            panel.subscriber_id, account, message.token, message.encrypted, message.seq,
+            event.code, event.qualifier, event.zone[:16], event.partition[:8], c.category,
+            c.priority, c.known, panel_time, received, store.dedup_key(message, account, now),
+            data[:300], processed,
+        )  # fmt: skip
+
+    def _pause(self, pause: bool) -> None:
+        self._paused = pause
+        for transport in list(self._transports):
+            if isinstance(transport, asyncio.Transport) and not transport.is_closing():
+                (transport.pause_reading if pause else transport.resume_reading)()
+
+    def _deliver(self, replies: list[tuple[bytes, Callable[[bytes], None]]], dup: int) -> None:
+        for reply, send in replies:
+            send(reply)
+        self.stats.acked += len(replies)
+        self.stats.duplicates_acked += dup
+        if self._paused and len(self.pending) < MAX_PENDING // 2:
+            self._pause(False)
+
+    # --- database side ----------------------------------------------------------------
+
+    def _db_thread(self) -> None:
+        from kalantar.alarms import services
+
+        writer = store.EventWriter()
+        writer.prepare_connection()
+        services.mark_receiver_started(name=self.name)
+        services.process_pending_events()  # left over from a crash before processing
+        self.panels = store.load_panels()
+        stamp = store.panels_stamp()
+        self.lost = store.lost_subscribers()
+        self.ready.set()
+        next_panels = next_lost = next_beat = time.monotonic()
+        while not self._stopping.is_set():
+            self._wake.wait(timeout=0.5)
+            self._wake.clear()
+            self.idle.clear()
+            batch, self.pending = self.pending, []
+            seen, self.seen = self.seen, {}
+            try:
+                if batch:
+                    self._commit(writer, batch, seen)
+                if self._unprocessed:
+                    self._unprocessed = services.process_pending_events() > 0
+                mono = time.monotonic()
+                if mono >= next_beat:
+                    services.touch_receiver(name=self.name)
+                    next_beat = mono + HEARTBEAT_SECONDS
+                if mono >= next_panels:
+                    new_stamp = store.panels_stamp()
+                    if new_stamp != stamp:
+                        self.panels, stamp = store.load_panels(), new_stamp
+                    next_panels = mono + PANEL_REFRESH_SECONDS
+                if mono >= next_lost:
+                    self.lost = store.lost_subscribers()
+                    next_lost = mono + LOST_REFRESH_SECONDS
+            except Exception:
+                log.exception("database thread: will retry")
+                self._unprocessed = True
+                close_old_connections()
+                time.sleep(0.5)
+            if not self.pending:
+                self.idle.set()
+
+    def _commit(self, writer: store.EventWriter, batch, seen) -> None:
+        from kalantar.alarms import services
+
+        rows = [item[0] for item in batch]
+        try:
+            writer.store(rows, seen)
+        except Exception:
+            # Not stored, so not acknowledged: the panels retransmit. Put the batch back.
+            self.pending[:0] = batch
+            raise
+        replies = [(reply, send) for _row, reply, send in batch]
+        self.loop.call_soon_threadsafe(self._deliver, replies, 0)
+        if any(not row[-1] for row in rows):
+            self._unprocessed = True
+            services.process_pending_events()
+            self._unprocessed = False
+        back = self.lost.intersection(seen)
+        if back:
+            services.restore_communication(back)
+            self.lost -= back
+
+    # --- serving ----------------------------------------------------------------------
+
+    async def serve(self, host: str, port: int, *, udp: bool = True) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(target=self._db_thread, name="alarm-db", daemon=True)
+        self._thread.start()
+        while not self.ready.is_set():
+            await asyncio.sleep(0.02)
+        server = await self.loop.create_server(
+            lambda: _TCP(self), host, port, reuse_address=True, backlog=1024
+        )
+        self.servers = [server]
+        bound = server.sockets[0].getsockname()[1]
+        if udp:
+            transport, _p = await self.loop.create_datagram_endpoint(
+                lambda: _UDP(self), local_addr=(host, bound), family=socket.AF_INET
+            )
+            self.udp = transport
+        self.bound_port = bound
+        log.info("listening on %s:%s (TCP and UDP)", host, self.bound_port)
+        async with server:
+            await server.serve_forever()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+
+class _TCP(asyncio.Protocol):
+    def __init__(self, receiver: Receiver) -> None:
+        self.receiver = receiver
+        self.splitter = sia.FrameSplitter()
+        self.transport: asyncio.Transport | None = None
+        self.last = time.monotonic()
+        self.idle: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.receiver._transports.add(transport)
+        self.receiver.stats.connections += 1
+        if self.receiver._paused:
+            transport.pause_reading()
+        self._arm()
+
+    def _arm(self) -> None:
+        self.idle = self.receiver.loop.call_later(IDLE_SECONDS, self._check_idle)
+
+    def _check_idle(self) -> None:
+        if time.monotonic() - self.last >= IDLE_SECONDS:
+            self.transport.close()
+        else:
+            self._arm()
+
+    def send(self, data: bytes) -> None:
+        if not self.transport.is_closing():
+            self.transport.write(data)
+
+    def data_received(self, data: bytes) -> None:
+        self.last = time.monotonic()
+        handle, send = self.receiver.handle, self.send
+        for raw in self.splitter.feed(data):
+            handle(raw, send)
+        if self.splitter.fatal:
+            self.transport.close()
+
+    def connection_lost(self, exc) -> None:
+        self.receiver._transports.discard(self.transport)
+        if self.idle is not None:
+            self.idle.cancel()
+
+
+class _UDP(asyncio.DatagramProtocol):
+    def __init__(self, receiver: Receiver) -> None:
+        self.receiver = receiver
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr) -> None:
+        transport = self.transport
+
+        def send(reply: bytes) -> None:
+            transport.sendto(reply, addr)
+
+        for raw in sia.FrameSplitter().feed(data):
+            self.receiver.handle(raw, send)
+
+
+def run(host: str, port: int, *, name: str = "receiver") -> None:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
+        pass
+    receiver = Receiver(name=name)
+    try:
+        asyncio.run(receiver.serve(host, port))
+    finally:
+        receiver.stop()

@@ -1,0 +1,89 @@
+"""Scoped reads for the console and the API: every one starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from kalantar.alarms.models import Alarm, AlarmEvent, AlarmLog, Subscriber
+from kalantar.alarms.services import false_alarms_since
+
+
+def queue(user) -> QuerySet[Alarm]:
+    """Open alarms the user may see: most urgent first, then oldest first."""
+    return (
+        Alarm.objects.visible_to(user)
+        .open()
+        .select_related("subscriber", "station")
+        .order_by("priority", "opened_at")
+    )
+
+
+def alarms(user, *, state: str = "", station: str = "") -> QuerySet[Alarm]:
+    qs = Alarm.objects.visible_to(user).select_related("subscriber", "station")
+    if state:
+        qs = qs.filter(state=state)
+    if station:
+        qs = qs.filter(station__code=station)
+    return qs.order_by("-opened_at")
+
+
+def alarm(user, pk: int) -> Alarm | None:
+    return (
+        Alarm.objects.visible_to(user)
+        .select_related("subscriber", "station", "incident", "acknowledged_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def events(user, *, account: str = "", subscriber: Subscriber | None = None) -> QuerySet:
+    qs = AlarmEvent.objects.visible_to(user)
+    if account:
+        qs = qs.filter(account=account.upper())
+    if subscriber is not None:
+        qs = qs.filter(subscriber=subscriber)
+    return qs.order_by("-received_at", "-id")
+
+
+def subscribers(user) -> QuerySet[Subscriber]:
+    return Subscriber.objects.visible_to(user).select_related("station").order_by("name")
+
+
+def queue_version() -> int:
+    """Changes whenever any alarm opens or moves (every change writes a log line)."""
+    return AlarmLog.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def false_alarm_counts(user) -> dict:
+    """False alarms in the last 12 months by subscriber and by station (scoped)."""
+    visible = Alarm.objects.visible_to(user).values_list("id", flat=True)
+    qs = false_alarms_since().filter(id__in=visible)
+    by_station = list(
+        qs.values("station__code", "station__name").annotate(n=Count("id")).order_by("-n")
+    )
+    by_subscriber = list(
+        qs.values("subscriber_id", "subscriber__name", "subscriber__verification_required")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:50]
+    )
+    return {"by_station": by_station, "by_subscriber": by_subscriber}
+
+
+def subscriber_false_count(subscriber: Subscriber) -> int:
+    return false_alarms_since([subscriber.pk]).count()
+
+
+def silent_panels(user) -> QuerySet[Subscriber]:
+    return subscribers(user).filter(comm_state=Subscriber.Comm.LOST)
+
+
+def recent_counts(user, hours: int = 24) -> dict:
+    since = timezone.now() - timedelta(hours=hours)
+    qs = Alarm.objects.visible_to(user).filter(opened_at__gte=since)
+    return qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(state=Alarm.State.RESOLVED)),
+    )

@@ -1,0 +1,513 @@
+"""Every write of the alarm centre outside the receiver's hot path: subscribers, the import,
+the alarm state machine, grouping of stored events into alarms, supervision and false-alarm
+records. Each public function is one transaction with its audit entry.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kalantar.alarms import codes, crypto, sia
+from kalantar.alarms.models import (
+    Account,
+    Alarm,
+    AlarmEvent,
+    AlarmLog,
+    Keyholder,
+    ReceiverStatus,
+    Subscriber,
+)
+from kalantar.core import audit
+from kalantar.core.persian import normalize_text, to_latin_digits
+from kalantar.org.geo_cache import locate_unit
+from kalantar.org.models import Unit
+
+
+def group_window() -> timedelta:
+    return timedelta(seconds=getattr(settings, "ALARMS_GROUP_WINDOW_SECONDS", 300))
+
+
+def supervision_grace_seconds() -> int:
+    return getattr(settings, "ALARMS_SUPERVISION_GRACE_SECONDS", 90)
+
+
+def false_alarm_limit() -> int:
+    """False alarms within 12 months after which a subscriber needs verified response."""
+    return getattr(settings, "ALARMS_FALSE_ALARM_LIMIT", 3)
+
+
+# A receiver that has not written its heartbeat for this long counts as down.
+RECEIVER_ALIVE_SECONDS = 30
+
+_ACCOUNT = re.compile(r"^[0-9A-Fa-f]{3,16}$")
+_PHONE = re.compile(r"^\+?[0-9]{4,15}$")
+
+
+# --- Subscribers -------------------------------------------------------------------------
+
+
+@dataclass
+class SubscriberInput:
+    name: str
+    kind: str
+    lon: float | None
+    lat: float | None
+    accounts: list[str]
+    phone: str = ""
+    supervision_minutes: int = 0
+    key: str = ""
+    passcode: str = ""
+    address: str = ""
+    clock_offset_minutes: int = 0
+    keyholders: list[tuple[str, str]] = field(default_factory=list)
+    zones: dict[str, str] = field(default_factory=dict)
+    action_plan: str = ""
+
+
+def clean_phone(value: str) -> str:
+    return re.sub(r"[\s-]", "", to_latin_digits(value or ""))
+
+
+def validate_subscriber(data: SubscriberInput, *, taken: set[str] | None = None) -> dict:
+    """Errors by field (Persian messages); the station is located from the point."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not normalize_text(data.name):
+        add("name", _("Enter the premises' name."))
+    if data.kind not in Subscriber.Kind.values:
+        kinds = ", ".join(Subscriber.Kind.values)
+        add("kind", _("Kind must be one of: %(kinds)s.") % {"kinds": kinds})
+    if data.lon is None or data.lat is None:
+        add("location", _("Enter the premises' longitude and latitude."))
+    elif not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
+        add("location", _("Longitude or latitude is out of range."))
+    elif locate_unit(data.lon, data.lat) is None:
+        add("location", _("The location is outside every station's jurisdiction."))
+    if not data.accounts:
+        add("account", _("Enter the panel's account number."))
+    for number in data.accounts:
+        if not _ACCOUNT.match(number):
+            add("account", _("Account %(a)s must be 3 to 16 hexadecimal digits.") % {"a": number})
+        elif (taken is not None and number.upper() in taken) or Account.objects.filter(
+            number=number.upper()
+        ).exists():
+            add("account", _("Account %(a)s is already in use.") % {"a": number})
+    phone = clean_phone(data.phone)
+    if phone and not _PHONE.match(phone):
+        add("phone", _("Enter a valid phone number."))
+    if data.supervision_minutes < 0 or data.supervision_minutes > 7 * 24 * 60:
+        add("supervision_minutes", _("Supervision interval must be 0 to 10080 minutes."))
+    if data.key:
+        try:
+            sia.parse_key(data.key)
+        except ValueError:
+            add("key", _("The key must be 16, 24 or 32 characters, or 32, 48 or 64 hex digits."))
+    for name, kh_phone in data.keyholders:
+        if not normalize_text(name) or not _PHONE.match(clean_phone(kh_phone)):
+            add("keyholders", _("Each keyholder needs a name and a valid phone number."))
+    return errors
+
+
+def _create(*, by, data: SubscriberInput) -> Subscriber:
+    station = locate_unit(data.lon, data.lat)
+    minutes = data.supervision_minutes
+    subscriber = Subscriber.objects.create(
+        name=normalize_text(data.name),
+        kind=data.kind,
+        address=normalize_text(data.address),
+        phone=clean_phone(data.phone),
+        lon=data.lon,
+        lat=data.lat,
+        station=station,
+        passcode_hash=make_password(to_latin_digits(data.passcode)) if data.passcode else "",
+        key_encrypted=crypto.seal(data.key.strip()),
+        supervision_minutes=minutes,
+        clock_offset_minutes=data.clock_offset_minutes,
+        zones=data.zones,
+        action_plan=normalize_text(data.action_plan, multiline=True),
+        next_due=int(time.time()) + minutes * 60 + supervision_grace_seconds() if minutes else None,
+    )
+    Account.objects.bulk_create(
+        [Account(number=n.upper(), subscriber=subscriber) for n in data.accounts]
+    )
+    Keyholder.objects.bulk_create(
+        [
+            Keyholder(subscriber=subscriber, name=normalize_text(n), phone=clean_phone(p), order=i)
+            for i, (n, p) in enumerate(data.keyholders, start=1)
+        ]
+    )
+    audit.record(
+        "alarms.subscriber_created",
+        actor=by,
+        obj=subscriber,
+        detail={"accounts": [n.upper() for n in data.accounts], "station": station.code},
+    )
+    return subscriber
+
+
+def create_subscriber(*, by, data: SubscriberInput) -> Subscriber:
+    errors = validate_subscriber(data)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return _create(by=by, data=data)
+
+
+def check_rows(rows: Sequence[tuple[int, SubscriberInput]]) -> list[tuple[int, str]]:
+    """(line, Persian message) for every problem in every row, duplicates within the file too."""
+    problems: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for line, data in rows:
+        errors = validate_subscriber(data, taken=seen)
+        for messages in errors.values():
+            problems.extend((line, m) for m in messages)
+        seen.update(n.upper() for n in data.accounts)
+    return problems
+
+
+def line_message(line: int, message: str) -> str:
+    return _("Line %(n)s: %(m)s") % {"n": line, "m": message}
+
+
+def import_subscribers(*, by, rows: Sequence[tuple[int, SubscriberInput]]) -> list[Subscriber]:
+    """All rows or none: raises ValidationError listing every bad line before writing."""
+    problems = [line_message(n, m) for n, m in check_rows(rows)]
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        created = [_create(by=by, data=data) for _line, data in rows]
+        audit.record("alarms.subscribers_imported", actor=by, detail={"count": len(created)})
+    return created
+
+
+def panel_key(subscriber_key_encrypted: str) -> bytes | None:
+    text = crypto.unseal(subscriber_key_encrypted)
+    return sia.parse_key(text) if text else None
+
+
+# --- Alarms: grouping stored events ------------------------------------------------------
+
+
+def _log(alarm: Alarm, action: str, *, by=None, text: str = "", at: datetime | None = None):
+    AlarmLog.objects.create(alarm=alarm, at=at or timezone.now(), by=by, action=action, text=text)
+
+
+def process_pending_events(*, limit: int = 5000) -> int:
+    """Turn stored, unprocessed events into alarms (grouped per premises) and restores.
+
+    The receiver stores and acknowledges first, then calls this; after a crash the
+    unprocessed rows are still marked, so nothing acknowledged misses its alarm.
+    """
+    events = list(
+        AlarmEvent.objects.filter(processed=False)
+        .select_related("subscriber")
+        .order_by("id")[:limit]
+    )
+    if not events:
+        return 0
+    with transaction.atomic():
+        for event in events:
+            _apply_event(event)
+        AlarmEvent.objects.filter(id__in=[e.id for e in events]).update(processed=True)
+    return len(events)
+
+
+def _apply_event(event: AlarmEvent) -> None:
+    sub = event.subscriber
+    open_alarms = Alarm.objects.filter(subscriber=sub).open()
+    if event.category == codes.RESTORE:
+        alarm = open_alarms.exclude(category=codes.COMM_LOST).order_by("-last_event_at").first()
+        if alarm is not None:
+            Alarm.objects.filter(pk=alarm.pk).update(restored_at=event.received_at)
+            event.alarm = alarm
+            AlarmEvent.objects.filter(pk=event.pk).update(alarm=alarm)
+            _log(alarm, "restore", text=event.code, at=event.received_at)
+        return
+    if event.category not in codes.ALARM_CATEGORIES and event.known:
+        return
+    since = event.received_at - group_window()
+    alarm = (
+        open_alarms.filter(last_event_at__gte=since)
+        .exclude(category=codes.COMM_LOST)
+        .order_by("priority", "opened_at")
+        .first()
+    )
+    if alarm is not None:
+        alarm.event_count = F("event_count") + 1
+        alarm.last_event_at = max(alarm.last_event_at, event.received_at)
+        if event.priority < alarm.priority:
+            alarm.priority, alarm.category = event.priority, event.category
+        alarm.save(update_fields=["event_count", "last_event_at", "priority", "category"])
+        _log(alarm, "event", text=f"{event.code} {event.zone}".strip(), at=event.received_at)
+    else:
+        category = event.category if event.known else codes.UNKNOWN
+        priority = event.priority if event.known else codes.PRIORITY[codes.TROUBLE]
+        alarm = Alarm.objects.create(
+            subscriber=sub,
+            station_id=sub.station_id,
+            category=category,
+            priority=priority,
+            zone=event.zone,
+            opened_at=event.received_at,
+            last_event_at=event.received_at,
+        )
+        _log(alarm, "opened", text=f"{event.code} {event.zone}".strip(), at=event.received_at)
+        audit.record(
+            "alarms.alarm_opened",
+            obj=alarm,
+            detail={"category": category, "subscriber": sub.pk, "event": event.pk},
+        )
+    AlarmEvent.objects.filter(pk=event.pk).update(alarm=alarm)
+
+
+def restore_communication(subscriber_ids: Iterable[int], *, at: datetime | None = None) -> int:
+    """Panels that spoke again after "communication lost": annotate and mark them reporting."""
+    ids = list(subscriber_ids)
+    if not ids:
+        return 0
+    at = at or timezone.now()
+    with transaction.atomic():
+        lost = list(
+            Subscriber.objects.filter(id__in=ids, comm_state=Subscriber.Comm.LOST).values_list(
+                "id", flat=True
+            )
+        )
+        if not lost:
+            return 0
+        Subscriber.objects.filter(id__in=lost).update(comm_state=Subscriber.Comm.OK)
+        for alarm in Alarm.objects.filter(subscriber_id__in=lost, category=codes.COMM_LOST).open():
+            alarm.restored_at = at
+            alarm.save(update_fields=["restored_at"])
+            _log(alarm, "restore", text=_("Communication restored"), at=at)
+        audit.record("alarms.communication_restored", detail={"subscribers": lost})
+    return len(lost)
+
+
+# --- Supervision --------------------------------------------------------------------------
+
+
+def receiver_alive(now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    since = now - timedelta(seconds=RECEIVER_ALIVE_SECONDS)
+    return ReceiverStatus.objects.filter(alive_at__gte=since).exists()
+
+
+def mark_receiver_started(*, name: str, now: datetime | None = None) -> None:
+    """A (re)started receiver gives every panel a full interval before it may count as lost,
+    so a receiver outage never turns into a storm of "communication lost" alarms."""
+    now = now or timezone.now()
+    epoch = int(now.timestamp())
+    grace = supervision_grace_seconds()
+    with transaction.atomic():
+        Subscriber.objects.filter(supervision_minutes__gt=0).filter(
+            next_due__lt=epoch + F("supervision_minutes") * 60 + grace
+        ).update(next_due=epoch + F("supervision_minutes") * 60 + grace)
+        ReceiverStatus.objects.update_or_create(
+            name=name, defaults={"started_at": now, "alive_at": now}
+        )
+
+
+def touch_receiver(*, name: str, now: datetime | None = None) -> None:
+    ReceiverStatus.objects.filter(name=name).update(alive_at=now or timezone.now())
+
+
+def supervision_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
+    """Open "communication lost" for every panel past its due time (one indexed query,
+    no timer per panel). Skipped while no receiver is alive: then it is our outage."""
+    now = now or timezone.now()
+    if not receiver_alive(now):
+        return 0
+    epoch = int(now.timestamp())
+    raised = 0
+    while True:
+        overdue = list(
+            Subscriber.objects.filter(
+                comm_state=Subscriber.Comm.OK, next_due__lt=epoch, supervision_minutes__gt=0
+            ).order_by("next_due")[:batch]
+        )
+        if not overdue:
+            return raised
+        with transaction.atomic():
+            for sub in overdue:
+                _raise_comm_lost(sub, now)
+        raised += len(overdue)
+
+
+def _raise_comm_lost(sub: Subscriber, now: datetime) -> None:
+    updated = Subscriber.objects.filter(pk=sub.pk, comm_state=Subscriber.Comm.OK).update(
+        comm_state=Subscriber.Comm.LOST
+    )
+    if not updated:
+        return
+    alarm = Alarm.objects.create(
+        subscriber=sub,
+        station_id=sub.station_id,
+        category=codes.COMM_LOST,
+        priority=codes.PRIORITY[codes.COMM_LOST],
+        opened_at=now,
+        last_event_at=now,
+        event_count=0,
+    )
+    _log(alarm, "opened", text=_("No message within the supervision interval"), at=now)
+    audit.record("alarms.communication_lost", obj=alarm, detail={"subscriber": sub.pk})
+
+
+# --- The operator's state machine ---------------------------------------------------------
+
+_NEXT = {
+    "acknowledge": (Alarm.State.NEW,),
+    "dispatch": (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED),
+    "resolve": (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED, Alarm.State.DISPATCHED),
+}
+
+
+def _lock(alarm: Alarm, step: str) -> Alarm:
+    alarm = Alarm.objects.select_for_update().select_related("subscriber").get(pk=alarm.pk)
+    if alarm.state not in _NEXT[step]:
+        raise ValidationError(
+            _("This alarm is already %(state)s.") % {"state": alarm.get_state_display()}
+        )
+    return alarm
+
+
+def acknowledge_alarm(*, by, alarm: Alarm) -> Alarm:
+    with transaction.atomic():
+        alarm = _lock(alarm, "acknowledge")
+        now = timezone.now()
+        alarm.state, alarm.acknowledged_at, alarm.acknowledged_by = (
+            Alarm.State.ACKNOWLEDGED, now, by,
+        )  # fmt: skip
+        alarm.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+        seconds = int((now - alarm.opened_at).total_seconds())
+        _log(alarm, "acknowledged", by=by, at=now)
+        audit.record("alarms.alarm_acknowledged", actor=by, obj=alarm, detail={"seconds": seconds})
+    return alarm
+
+
+def log_action(*, by, alarm: Alarm, action: str, text: str = "") -> None:
+    """A step of the action plan (call to premises, to a keyholder…) and its result."""
+    if action not in {"call_premises", "call_keyholder", "note"}:
+        raise ValidationError(_("Unknown action."))
+    text = normalize_text(text)[:500]
+    with transaction.atomic():
+        _log(alarm, action, by=by, text=text)
+        audit.record(f"alarms.{action}", actor=by, obj=alarm, detail={"text": text})
+
+
+def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
+    """Send a patrol of the alarm's station: opens the station's incident, linked here."""
+    from kalantar.incidents import services as incident_services
+
+    with transaction.atomic():
+        alarm = _lock(alarm, "dispatch")
+        if unit.station_id != alarm.station_id:
+            raise ValidationError(_("Choose a patrol of the premises' station."))
+        sub = alarm.subscriber
+        incident = incident_services.open_incident(
+            by=by,
+            source="alarm",
+            category="alarm",
+            lon=sub.lon,
+            lat=sub.lat,
+            occurred_at=alarm.opened_at,
+            received_at=alarm.opened_at,
+            priority=min(alarm.priority, 4),
+            narrative=f"{alarm.category_label}: {sub.name}",
+            station=alarm.station,
+            alarm_ref=str(alarm.pk),
+        )
+        incident_services.dispatch_unit(by=by, incident=incident, unit=unit)
+        now = timezone.now()
+        alarm.state, alarm.dispatched_at, alarm.incident = Alarm.State.DISPATCHED, now, incident
+        if alarm.acknowledged_at is None:
+            alarm.acknowledged_at, alarm.acknowledged_by = now, by
+        alarm.save(
+            update_fields=["state", "dispatched_at", "incident", "acknowledged_at",
+                           "acknowledged_by"]
+        )  # fmt: skip
+        _log(alarm, "dispatched", by=by, text=unit.call_sign, at=now)
+        audit.record(
+            "alarms.alarm_dispatched",
+            actor=by,
+            obj=alarm,
+            detail={"unit": unit.call_sign, "incident": incident.number},
+        )
+    return alarm
+
+
+def resolve_alarm(*, by, alarm: Alarm, outcome: str, note: str = "", passcode: str = "") -> Alarm:
+    if outcome not in Alarm.Outcome.values:
+        raise ValidationError(_("Choose the outcome."))
+    with transaction.atomic():
+        alarm = _lock(alarm, "resolve")
+        sub = alarm.subscriber
+        given = to_latin_digits(passcode).strip()
+        if outcome == Alarm.Outcome.CANCELLED and not (
+            sub.passcode_hash and check_password(given, sub.passcode_hash)
+        ):
+            raise ValidationError(_("The keyholder's passcode is not correct."))
+        now = timezone.now()
+        alarm.state, alarm.outcome, alarm.resolved_at = Alarm.State.RESOLVED, outcome, now
+        alarm.note = normalize_text(note, multiline=True)
+        alarm.save(update_fields=["state", "outcome", "resolved_at", "note"])
+        _log(alarm, "resolved", by=by, text=alarm.get_outcome_display(), at=now)
+        audit.record("alarms.alarm_resolved", actor=by, obj=alarm, detail={"outcome": outcome})
+        if outcome in Alarm.FALSE_OUTCOMES and alarm.category != codes.COMM_LOST:
+            _update_verification(sub, now)
+        _close_incident(by=by, alarm=alarm, outcome=outcome)
+    return alarm
+
+
+def _close_incident(*, by, alarm: Alarm, outcome: str) -> None:
+    incident = getattr(alarm, "incident", None)
+    if incident is None or incident.status == "closed":
+        return
+    from kalantar.incidents import services as incident_services
+
+    incident_services.close_incident(by=by, incident=incident, outcome=outcome)
+
+
+def false_alarms_since(subscriber_ids=None, *, now: datetime | None = None):
+    now = now or timezone.now()
+    qs = Alarm.objects.filter(
+        outcome__in=Alarm.FALSE_OUTCOMES, resolved_at__gte=now - timedelta(days=365)
+    ).exclude(category=codes.COMM_LOST)
+    if subscriber_ids is not None:
+        qs = qs.filter(subscriber_id__in=subscriber_ids)
+    return qs
+
+
+def _update_verification(sub: Subscriber, now: datetime) -> None:
+    count = false_alarms_since([sub.pk], now=now).count()
+    if count >= false_alarm_limit() and not sub.verification_required:
+        Subscriber.objects.filter(pk=sub.pk).update(verification_required=True)
+        audit.record(
+            "alarms.verification_required", obj=sub, detail={"false_alarms_12_months": count}
+        )
+
+
+def set_verification(*, by, subscriber: Subscriber, required: bool) -> None:
+    with transaction.atomic():
+        Subscriber.objects.filter(pk=subscriber.pk).update(verification_required=required)
+        audit.record(
+            "alarms.verification_set", actor=by, obj=subscriber, detail={"required": required}
+        )
+
+
+def station_of(unit_code: str) -> Unit | None:
+    return Unit.objects.stations().filter(code=unit_code).first()

@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kalantar.alarms import selectors, services
+from kalantar.alarms.models import Alarm
+from kalantar.incidents.models import PatrolUnit
+from kalantar.incidents.services import recommend_units
+
+STREAM_POLL_SECONDS = 0.25
+
+
+@login_required
+@permission_required("alarms.view_alarm", raise_exception=True)
+def console(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "alarms/console.html",
+        {
+            "alarms": selectors.queue(request.user)[:200],
+            "version": selectors.queue_version(),
+            "silent": selectors.silent_panels(request.user).count(),
+            "receiver_alive": services.receiver_alive(),
+            "selected": request.GET.get("alarm", ""),
+        },
+    )
+
+
+@login_required
+@permission_required("alarms.view_alarm", raise_exception=True)
+def queue_rows(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "alarms/_queue_rows.html",
+        {"alarms": selectors.queue(request.user)[:200], "now": timezone.now()},
+    )
+
+
+def _sse(version: int) -> bytes:
+    return f"event: queue\ndata: {json.dumps({'version': version})}\n\n".encode()
+
+
+@login_required
+@permission_required("alarms.view_alarm", raise_exception=True)
+def stream(request: HttpRequest) -> StreamingHttpResponse:
+    """Server-sent events: a `queue` event whenever any alarm opens or changes; the page
+    then fetches its own (scoped) rows. Streams end after a while; browsers reconnect."""
+    if isinstance(request, ASGIRequest):
+        body = _async_stream(int(request.GET.get("v", 0) or 0), limit=300)
+    else:
+        body = _sync_stream(int(request.GET.get("v", 0) or 0), limit=10)
+    response = StreamingHttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+async def _async_stream(seen: int, *, limit: float):
+    version = sync_to_async(selectors.queue_version)
+    deadline = time.monotonic() + limit
+    yield b"retry: 1000\n\n"
+    while time.monotonic() < deadline:
+        current = await version()
+        if current != seen:
+            seen = current
+            yield _sse(current)
+        await asyncio.sleep(STREAM_POLL_SECONDS)
+
+
+def _sync_stream(seen: int, *, limit: float):
+    """For WSGI servers (a thread per stream): short streams, ended on any database error."""
+    deadline = time.monotonic() + limit
+    yield b"retry: 500\n\n"
+    while time.monotonic() < deadline:
+        try:
+            current = selectors.queue_version()
+        except Exception:
+            return
+        if current != seen:
+            seen = current
+            yield _sse(current)
+        time.sleep(STREAM_POLL_SECONDS)
+
+
+def _alarm_or_404(request, pk: int) -> Alarm:
+    alarm = selectors.alarm(request.user, pk)
+    if alarm is None:
+        raise Http404
+    return alarm
+
+
+def _detail_context(request, alarm: Alarm, error: str = "") -> dict:
+    units = []
+    if alarm.state in (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED):
+        units = list(
+            PatrolUnit.objects.visible_to(request.user)
+            .filter(station_id=alarm.station_id, status=PatrolUnit.Status.AVAILABLE)
+            .order_by("call_sign")
+        )
+        recommended = []
+        if alarm.incident_id is None and units:
+            recommended = _recommended(alarm, units)
+        units = recommended + [u for u in units if u not in recommended]
+    sub = alarm.subscriber
+    return {
+        "alarm": alarm,
+        "sub": sub,
+        "keyholders": list(sub.keyholders.all()),
+        "log": list(alarm.log.select_related("by")),
+        "events": list(alarm.events.order_by("-received_at")[:20]),
+        "history": list(
+            selectors.alarms(request.user).filter(subscriber=sub).exclude(pk=alarm.pk)[:10]
+        ),
+        "false_count": selectors.subscriber_false_count(sub),
+        "false_limit": services.false_alarm_limit(),
+        "units": units,
+        "outcomes": Alarm.Outcome.choices,
+        "error": error,
+        "can_work": request.user.has_perm("alarms.work_alarm"),
+    }
+
+
+def _recommended(alarm: Alarm, units: list) -> list:
+    """Nearest available units first (the incidents app's ranking by distance)."""
+
+    class _Point:
+        station = alarm.station
+        station_id = alarm.station_id
+        lon = alarm.subscriber.lon
+        lat = alarm.subscriber.lat
+
+    try:
+        return [r.unit for r in recommend_units(incident=_Point(), limit=3) if r.unit in units]
+    except Exception:  # ranking is a convenience; the plain list still works
+        return []
+
+
+@login_required
+@permission_required("alarms.view_alarm", raise_exception=True)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alarm = _alarm_or_404(request, pk)
+    if request.htmx:
+        return render(request, "alarms/_detail.html", _detail_context(request, alarm))
+    return render(request, "alarms/detail.html", _detail_context(request, alarm))
+
+
+def _after(request, alarm: Alarm, error: str = "") -> HttpResponse:
+    alarm = _alarm_or_404(request, alarm.pk)
+    if request.htmx:
+        return render(request, "alarms/_detail.html", _detail_context(request, alarm, error))
+    return redirect(f"{request.path.rsplit('/', 2)[0]}/")
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@require_POST
+@login_required
+@permission_required("alarms.work_alarm", raise_exception=True)
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alarm = _alarm_or_404(request, pk)
+    try:
+        services.acknowledge_alarm(by=request.user, alarm=alarm)
+    except ValidationError as exc:
+        return _after(request, alarm, _errors(exc))
+    return _after(request, alarm)
+
+
+@require_POST
+@login_required
+@permission_required("alarms.work_alarm", raise_exception=True)
+def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    alarm = _alarm_or_404(request, pk)
+    unit = (
+        PatrolUnit.objects.visible_to(request.user).filter(pk=request.POST.get("unit") or 0).first()
+    )
+    if unit is None:
+        return _after(request, alarm, _("Choose a patrol unit."))
+    try:
+        services.dispatch_alarm(by=request.user, alarm=alarm, unit=unit)
+    except ValidationError as exc:
+        return _after(request, alarm, _errors(exc))
+    return _after(request, alarm)
+
+
+@require_POST
+@login_required
+@permission_required("alarms.work_alarm", raise_exception=True)
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    alarm = _alarm_or_404(request, pk)
+    try:
+        services.resolve_alarm(
+            by=request.user,
+            alarm=alarm,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+            passcode=request.POST.get("passcode", ""),
+        )
+    except ValidationError as exc:
+        return _after(request, alarm, _errors(exc))
+    return _after(request, alarm)
+
+
+@require_POST
+@login_required
+@permission_required("alarms.work_alarm", raise_exception=True)
+def log_action(request: HttpRequest, pk: int) -> HttpResponse:
+    alarm = _alarm_or_404(request, pk)
+    try:
+        services.log_action(
+            by=request.user,
+            alarm=alarm,
+            action=request.POST.get("action", ""),
+            text=request.POST.get("text", ""),
+        )
+    except ValidationError as exc:
+        return _after(request, alarm, _errors(exc))
+    return _after(request, alarm)
+
+
+@login_required
+@permission_required("alarms.view_subscriber", raise_exception=True)
+def subscriber_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "alarms/subscribers.html",
+        {
+            "subscribers": selectors.subscribers(request.user)[:500],
+            "false_counts": selectors.false_alarm_counts(request.user),
+            "false_limit": services.false_alarm_limit(),
+        },
+    )
+
+
+@login_required
+@permission_required("alarms.view_subscriber", raise_exception=True)
+def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = selectors.subscribers(request.user).filter(pk=pk).first()
+    if sub is None:
+        raise Http404
+    return render(
+        request,
+        "alarms/subscriber_detail.html",
+        {
+            "sub": sub,
+            "keyholders": list(sub.keyholders.all()),
+            "accounts": list(sub.accounts.all()),
+            "events": list(selectors.events(request.user, subscriber=sub)[:50]),
+            "alarms": list(selectors.alarms(request.user).filter(subscriber=sub)[:50]),
+            "false_count": selectors.subscriber_false_count(sub),
+            "false_limit": services.false_alarm_limit(),
+        },
+    )

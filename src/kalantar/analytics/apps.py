@@ -1,0 +1,54 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = ("analytics.view_analytics", "analytics.view_surgealert")
+_MANAGE = (*_VIEW, "analytics.change_surgealert")
+
+ROLE_GRANTS = {
+    "station_chief": _MANAGE,
+    "county_commander": _MANAGE,
+    "province_commander": _MANAGE,
+    "analyst": _VIEW,
+    "dispatcher": _VIEW,
+    "inspector": _VIEW,
+    "sysadmin": _MANAGE,
+}
+
+
+class AnalyticsConfig(AppConfig):
+    name = "kalantar.analytics"
+    label = "analytics"
+    verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from kalantar.core import extensions as ext
+        from kalantar.people.roles import grant
+
+        for role, permissions in ROLE_GRANTS.items():
+            grant(role, *permissions)
+        for label, url, icon, order in (
+            (_("Morning report"), "analytics:morning", "sunrise", 5),
+            (_("CompStat"), "analytics:compstat", "bar-chart-line", 30),
+            (_("Hotspots"), "analytics:hotspots", "fire", 31),
+            (_("Surge alerts"), "analytics:surges", "graph-up-arrow", 32),
+        ):
+            ext.add_nav_item(ext.NavItem(label, url, icon, "analytics.view_analytics", order=order))
+        ext.add_periodic_job(ext.PeriodicJob("detect_surges", _nightly_surges, 600))
+
+
+_last_day: dict[str, object] = {}
+
+
+def _nightly_surges() -> str | None:
+    """Once per Iranian day, after midnight, test yesterday (idempotent if run again)."""
+    from datetime import timedelta
+
+    from kalantar.analytics.services import detect_surges
+    from kalantar.core.jalali import tehran_today
+
+    day = tehran_today() - timedelta(days=1)
+    if _last_day.get("day") == day:
+        return None
+    result = detect_surges(day=day)
+    _last_day["day"] = day
+    return f"surge detection for {day}: {len(result.created)} new alerts"

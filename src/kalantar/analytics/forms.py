@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.core.forms import JalaliDateField
+from kalantar.core.templatetags.kalantar import unit_name
+from kalantar.incidents import categories
+from kalantar.org.models import Unit
+
+ANALYSED_KINDS = (Unit.Kind.NATIONAL, Unit.Kind.PROVINCE, Unit.Kind.COUNTY, *Unit.STATION_KINDS)
+
+
+def unit_choices(user) -> list[tuple[str, str]]:
+    units = Unit.objects.visible_to(user).filter(kind__in=ANALYSED_KINDS, is_active=True)
+    return [(u.code, unit_name(u)) for u in units.order_by("path")[:2000]]
+
+
+class UnitDateForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    date = JalaliDateField(label=_("Date"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = unit_choices(user)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+
+class HotspotForm(UnitDateForm):
+    start = JalaliDateField(label=_("From"), required=False)
+    date = JalaliDateField(label=_("To"), required=False)
+    category = forms.MultipleChoiceField(
+        label=_("Incident types"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    resolution = forms.TypedChoiceField(
+        label=_("Cell size"),
+        coerce=int,
+        required=False,
+        choices=[(7, _("Large (5 km²)")), (8, _("Medium (0.7 km²)")), (9, _("Small (0.1 km²)"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories.choices()
+        self.fields["category"].widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,261 @@
+"""Scoped reads for analytics: CompStat, hotspots, surge alerts, response times.
+
+Every function takes the user and the unit and refuses a unit the user may not see;
+figures come from `DailyCount` where they can, never from scanning incidents.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import h3
+import numpy as np
+from django.db.models import Count, Max
+
+from kalantar.analytics import compstat as cs
+from kalantar.analytics.gistar import Neighbours, h3_neighbours
+from kalantar.analytics.gistar import hotspots as gi_hotspots
+from kalantar.analytics.models import SurgeAlert
+from kalantar.core.scoping import can_see_unit
+from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
+from kalantar.org.models import Jurisdiction, Unit
+
+MIN_RESOLUTION, MAX_RESOLUTION, DEFAULT_RESOLUTION = 6, 9, 8
+STORED_RESOLUTION = 9
+# A station's map with fewer cells than this at resolution 8 uses the finer resolution 9.
+MIN_MAP_CELLS = 40
+
+
+class UnitNotVisible(Exception):
+    """The unit does not exist or lies outside the user's scope (the same to the user)."""
+
+
+def resolve_unit(user, code: str | None) -> Unit:
+    """The unit named by `code` (the user's own when empty), if the user may see it."""
+    if not code:
+        unit = getattr(user, "unit", None)
+        if unit is None and getattr(user, "is_superuser", False):
+            unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        if unit is None:
+            raise UnitNotVisible(code)
+        return unit
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not can_see_unit(user, unit):
+        raise UnitNotVisible(code)
+    return unit
+
+
+def stations_under(unit: Unit):
+    return Unit.objects.filter(path__startswith=unit.path, kind__in=Unit.STATION_KINDS)
+
+
+def _station_ids(unit: Unit):
+    if unit.is_station:
+        return [unit.pk]
+    return stations_under(unit).values("id")
+
+
+# -- CompStat --------------------------------------------------------------------------
+
+
+def compstat(*, user, unit: Unit, day: date, trend_weeks: int = 52) -> cs.Table:
+    if not can_see_unit(user, unit):
+        raise UnitNotVisible(unit.code)
+    return compstat_for(unit, day, trend_weeks=trend_weeks)
+
+
+def compstat_for(unit: Unit, day: date, *, trend_weeks: int = 52) -> cs.Table:
+    """CompStat from the daily counts (unscoped: callers check the user first)."""
+    span = cs.needed_span(day, trend_weeks)
+    if unit.is_station:
+        counts = DailyCount.objects.filter(station=unit)
+    else:
+        # A command reads its own sums; stations below it need not be visited.
+        counts = UnitDailyCount.objects.filter(unit=unit)
+    rows = counts.filter(day__gte=span.start, day__lte=span.end).values_list(
+        "category", "day", "count"
+    )
+    return cs.build(day, rows, trend_weeks=trend_weeks)
+
+
+def compstat_naive(unit: Unit, day: date, *, trend_weeks: int = 52) -> cs.Table:
+    """The same table aggregated straight from the incident table (the benchmark's baseline)."""
+    span = cs.needed_span(day, trend_weeks)
+    rows = (
+        Incident.objects.filter(
+            station__path__startswith=unit.path, day__gte=span.start, day__lte=span.end
+        )
+        .values_list("category", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return cs.build(day, rows, trend_weeks=trend_weeks)
+
+
+# -- Hotspots --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    h3: str
+    count: int
+    z: float
+    p: float
+    significant: bool
+
+
+_area_lock = threading.Lock()
+_area_cache: dict[tuple, tuple[list[str], Neighbours]] = {}
+
+
+def study_area(unit: Unit, resolution: int) -> list[str]:
+    """Every cell whose centre lies in one of the unit's jurisdictions, sorted."""
+    return _area_and_neighbours(unit, resolution)[0]
+
+
+def _area_and_neighbours(unit: Unit, resolution: int) -> tuple[list[str], Neighbours]:
+    """The study area and its neighbour lists, cached until a jurisdiction changes."""
+    jurisdictions = Jurisdiction.objects.filter(unit__path__startswith=unit.path)
+    stamp = jurisdictions.aggregate(n=Count("id"), last=Max("updated_at"))
+    key = (unit.pk, unit.path, resolution, stamp["n"], stamp["last"])
+    with _area_lock:
+        if key in _area_cache:
+            return _area_cache[key]
+    cells: set[str] = set()
+    for geometry in jurisdictions.values_list("geometry", flat=True):
+        # H3's polygon fill takes exactly the cells whose centre is inside.
+        cells.update(h3.geo_to_cells(geometry, resolution))
+    area = sorted(cells)
+    entry = (area, h3_neighbours(area))
+    with _area_lock:
+        if len(_area_cache) > 256:
+            _area_cache.clear()
+        _area_cache[key] = entry
+    return entry
+
+
+def page_resolution(unit: Unit, requested: int | None) -> int:
+    """The cell size for a map page: resolution 8 unless the unit is too small for it."""
+    if requested:
+        return requested
+    if len(study_area(unit, DEFAULT_RESOLUTION)) < MIN_MAP_CELLS:
+        return DEFAULT_RESOLUTION + 1
+    return DEFAULT_RESOLUTION
+
+
+def cell_counts(
+    unit: Unit, start: date, end: date, categories: list[str] | None, resolution: int
+) -> dict[str, int]:
+    incidents = Incident.objects.filter(
+        station_id__in=_station_ids(unit), day__gte=start, day__lte=end
+    )
+    if categories:
+        incidents = incidents.filter(category__in=categories)
+    counts: dict[str, int] = {}
+    for cell, n in incidents.values_list("h3_cell").annotate(n=Count("id")).order_by():
+        if resolution != STORED_RESOLUTION:
+            cell = h3.cell_to_parent(cell, resolution)
+        counts[cell] = counts.get(cell, 0) + n
+    return counts
+
+
+def hotspots(
+    *,
+    user,
+    unit: Unit,
+    start: date,
+    end: date,
+    categories: list[str] | None = None,
+    resolution: int = DEFAULT_RESOLUTION,
+) -> list[Cell]:
+    """Counts and Gi* over the study area; incidents whose cell centre falls outside the
+    unit's jurisdictions (at borders) are outside the study area and not shown."""
+    if not can_see_unit(user, unit):
+        raise UnitNotVisible(unit.code)
+    return hotspots_for(unit, start, end, categories, resolution)
+
+
+def hotspots_for(
+    unit: Unit, start: date, end: date, categories: list[str] | None, resolution: int
+) -> list[Cell]:
+    area, neighbours = _area_and_neighbours(unit, resolution)
+    if not area:
+        return []
+    counts = cell_counts(unit, start, end, categories, resolution)
+    values = np.fromiter((counts.get(c, 0) for c in area), dtype=np.float64, count=len(area))
+    result = gi_hotspots(values, neighbours)
+    return [
+        Cell(
+            cell,
+            int(values[i]),
+            float(result.z[i]),
+            float(result.p[i]),
+            bool(result.significant[i]),
+        )
+        for i, cell in enumerate(area)
+    ]
+
+
+# -- Surges and response times ---------------------------------------------------------
+
+
+def surge_alerts(*, user, unit: Unit, day: date | None = None, status: str | None = None):
+    if not can_see_unit(user, unit):
+        raise UnitNotVisible(unit.code)
+    alerts = SurgeAlert.objects.visible_to(user).filter(station__path__startswith=unit.path)
+    if day is not None:
+        alerts = alerts.filter(day=day)
+    if status:
+        alerts = alerts.filter(status=status)
+    return alerts.select_related("station")
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    station: Unit
+    incidents: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+
+def response_times(*, user, unit: Unit, start: date, end: date) -> list[ResponseTimes]:
+    """Minutes from receipt to the first unit on scene, per station: median and 90th percentile."""
+    if not can_see_unit(user, unit):
+        raise UnitNotVisible(unit.code)
+    per_station: dict[int, list[float]] = {}
+    rows = Incident.objects.filter(
+        station_id__in=_station_ids(unit),
+        day__gte=start,
+        day__lte=end,
+        on_scene_at__isnull=False,
+    ).values_list("station_id", "received_at", "on_scene_at")
+    for station_id, received, on_scene in rows:
+        per_station.setdefault(station_id, []).append((on_scene - received).total_seconds() / 60)
+    stations = {s.pk: s for s in stations_under(unit)} if not unit.is_station else {unit.pk: unit}
+    result = []
+    for station_id, station in sorted(stations.items(), key=lambda kv: kv[1].path):
+        minutes = per_station.get(station_id, [])
+        if minutes:
+            arr = np.asarray(minutes)
+            median, p90 = float(np.median(arr)), float(np.percentile(arr, 90))
+        else:
+            median = p90 = None
+        result.append(ResponseTimes(station, len(minutes), median, p90))
+    return result
+
+
+def yesterday_incidents(*, user, unit: Unit, day: date):
+    if not can_see_unit(user, unit):
+        raise UnitNotVisible(unit.code)
+    return (
+        Incident.objects.visible_to(user)
+        .filter(station__path__startswith=unit.path, day=day)
+        .select_related("station")
+        .order_by("-occurred_at")
+    )
+
+
+def window_days(day: date, days: int) -> tuple[date, date]:
+    return day - timedelta(days=days - 1), day

@@ -1,0 +1,243 @@
+"""Demo incidents: two years for the demo province, with daily and weekly rhythms, a few
+persistent hotspots and one recent surge, plus patrol units for every station.
+
+Built with numpy and bulk_create so the whole history loads in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import h3
+import numpy as np
+import shapely
+from django.utils import timezone
+
+from kalantar.core.jalali import tehran_today
+from kalantar.incidents import bulk, categories, counts
+from kalantar.incidents.models import Incident, PatrolUnit
+from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
+from kalantar.org.models import Unit
+
+DAYS = 730
+SEED = 1405
+# Relative frequency of each category in the demo.
+MIX = {
+    "snatching": 10, "theft-from-vehicle": 9, "home-burglary": 7, "shop-burglary": 5,
+    "vehicle-theft": 4, "fraud": 8, "assault": 8, "threat": 4, "harassment": 5,
+    "noise": 6, "traffic-accident": 12, "traffic-violation": 6, "public-disorder": 3,
+    "lost-documents": 3, "missing-person": 1, "public-hazard": 2, "alarm": 4, "other": 3,
+}  # fmt: skip
+# Share of incidents by hour of day (Tehran): quiet before dawn, busiest in the evening.
+HOURLY = np.array(
+    [2, 1.5, 1, 0.8, 0.7, 0.8, 1.5, 2.5, 3.5, 4, 4.2, 4.5,
+     4.6, 4.4, 4.3, 4.6, 5, 5.6, 6.2, 6.6, 6.4, 5.5, 4.2, 3],
+)  # fmt: skip
+# Saturday … Friday: busier towards the weekend (Thursday evening and Friday).
+WEEKLY = np.array([1.0, 0.95, 0.95, 1.0, 1.05, 1.2, 1.15])
+SURGE_STATION, SURGE_CATEGORY, SURGE_DAYS = "HM01K01", "snatching", 24
+UNIT_KINDS = ("car", "car", "motorbike", "foot", "camera_car")
+
+
+def load(progress: Callable[[str], None] = lambda msg: None) -> None:
+    rng = np.random.default_rng(SEED)
+    stations = list(
+        Unit.objects.filter(kind__in=Unit.STATION_KINDS, jurisdiction__isnull=False)
+        .select_related("jurisdiction")
+        .order_by("code")
+    )
+    # Complaints accepted by the demo may have made incidents already; units mark our run.
+    if not stations or PatrolUnit.objects.exists():
+        return
+    _patrol_units(stations, rng)
+    progress(f"{PatrolUnit.objects.count()} patrol units")
+    n = _history(stations, rng)
+    progress(f"{n:,} demo incidents over two years")
+    _today(stations)
+    from kalantar.analytics.services import detect_surges
+
+    result = detect_surges(day=tehran_today() - timedelta(days=1))
+    progress(f"{len(result.created)} surge alerts")
+
+
+def _patrol_units(stations: list[Unit], rng) -> None:
+    units = []
+    now = timezone.now()
+    for station in stations:
+        count = 4 if station.kind == Unit.Kind.KALANTARI else 2
+        lon0, lat0 = _hq(station)
+        for i in range(count):
+            units.append(
+                PatrolUnit(
+                    station=station,
+                    call_sign=f"{station.code[-3:]}-{i + 1}",
+                    kind=UNIT_KINDS[i % len(UNIT_KINDS)],
+                    status="off_duty" if i == count - 1 else "available",
+                    last_lon=lon0 + rng.normal(0, 0.01),
+                    last_lat=lat0 + rng.normal(0, 0.008),
+                    last_seen_at=now - timedelta(minutes=int(rng.integers(1, 40))),
+                )
+            )
+    PatrolUnit.objects.bulk_create(units)
+
+
+def _hq(station: Unit) -> tuple[float, float]:
+    if station.hq_lon is not None and station.hq_lat is not None:
+        return station.hq_lon, station.hq_lat
+    point = shapely.geometry.shape(station.jurisdiction.geometry).representative_point()
+    return point.x, point.y
+
+
+def _points(geometry, count: int, rng, centre=None, spread=0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Random points inside the geometry: uniform, or around `centre` (degrees of spread)."""
+    geom = shapely.geometry.shape(geometry)
+    shapely.prepare(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    xs, ys = [], []
+    need = count
+    while need > 0:
+        batch = max(need * 3, 64)
+        if centre is None:
+            x = rng.uniform(minx, maxx, batch)
+            y = rng.uniform(miny, maxy, batch)
+        else:
+            x = rng.normal(centre[0], spread, batch)
+            y = rng.normal(centre[1], spread * 0.8, batch)
+        inside = shapely.contains_xy(geom, x, y)
+        xs.append(x[inside][:need])
+        ys.append(y[inside][:need])
+        need -= int(inside.sum()) if inside.sum() < need else need
+    return np.concatenate(xs)[:count], np.concatenate(ys)[:count]
+
+
+def _history(stations: list[Unit], rng) -> int:
+    today = tehran_today()
+    first = today - timedelta(days=DAYS)
+    codes = list(MIX)
+    weights = np.array([MIX[c] for c in codes], dtype=float)
+    weights /= weights.sum()
+    hour_p = HOURLY / HOURLY.sum()
+    # Tehran is UTC+03:30; demo times are built in local time and shifted.
+    offset = timedelta(hours=3, minutes=30)
+    now = timezone.now()
+    rows: list[tuple] = []
+    hotspot_stations = {s.code for s in stations if s.kind == Unit.Kind.KALANTARI}
+    hotspot_stations = set(sorted(hotspot_stations)[:: max(1, len(hotspot_stations) // 4)])
+    hotspot_stations.add(SURGE_STATION)  # the demo chief's own station has one too
+    for station in stations:
+        base = 2.0 if station.kind == Unit.Kind.KALANTARI else 0.6
+        day_index = np.arange(DAYS + 1)
+        days = [first + timedelta(days=int(d)) for d in day_index]
+        weekday = np.array([(d.weekday() - 5) % 7 for d in days])  # Saturday = 0
+        season = 1 + 0.15 * np.sin(2 * np.pi * day_index / 365.0)
+        per_day = rng.poisson(base * WEEKLY[weekday] * season)
+        total = int(per_day.sum())
+        if total == 0:
+            continue
+        geometry = station.jurisdiction.geometry
+        lon, lat = _points(geometry, total, rng)
+        if station.code in hotspot_stations:
+            # A persistent hotspot: a third of the station's incidents around one place.
+            k = total // 3
+            centre = (lon[0], lat[0])
+            lon[:k], lat[:k] = _points(geometry, k, rng, centre=centre, spread=0.003)
+            rng.shuffle(idx := np.arange(total))
+            lon, lat = lon[idx], lat[idx]
+        cats = rng.choice(len(codes), size=total, p=weights)
+        hours = rng.choice(24, size=total, p=hour_p)
+        minutes = rng.integers(0, 60, size=total)
+        response = rng.gamma(3.0, 3.0, size=total) + 2  # minutes to the scene
+        day_of = np.repeat(day_index, per_day)
+        for j in range(total):
+            day = days[day_of[j]]
+            local = datetime(day.year, day.month, day.day, int(hours[j]), int(minutes[j]))
+            occurred = (local - offset).replace(tzinfo=UTC)
+            if occurred > now - timedelta(hours=2):
+                continue
+            rows.append(_incident(station, codes[cats[j]], lon[j], lat[j], occurred, response[j]))
+        if station.code == SURGE_STATION:
+            rows += _surge(station, geometry, rng, today, offset)
+    numbers = reserve_numbers(len(rows))
+    created = timezone.now()
+    bulk.insert(
+        Incident._meta.db_table,
+        (*COLUMNS, "number", "created_at"),
+        ((*row, number, created) for row, number in zip(rows, numbers, strict=True)),
+    )
+    counts.rebuild(station_ids=[s.pk for s in stations])
+    return len(rows)
+
+
+COLUMNS = (
+    "source", "category", "priority", "station_id", "lon", "lat", "h3_cell", "occurred_at",
+    "day", "received_at", "dispatched_at", "on_scene_at", "cleared_at", "status", "outcome",
+    "narrative", "alarm_ref",
+)  # fmt: skip
+
+
+def _incident(station, category, lon, lat, occurred, response_minutes) -> tuple:
+    """One closed incident's values, in the order of COLUMNS."""
+    received = occurred + timedelta(minutes=3)
+    on_scene = received + timedelta(minutes=float(response_minutes))
+    lon, lat = float(lon), float(lat)
+    return (
+        Incident.Source.CALL_110, category, categories.default_priority(category), station.pk,
+        lon, lat, h3.latlng_to_cell(lat, lon, H3_RESOLUTION), occurred,
+        counts.local_day(occurred), received, received + timedelta(minutes=1.5), on_scene,
+        on_scene + timedelta(minutes=35), Incident.Status.CLOSED, "رسیدگی شد", "", "",
+    )  # fmt: skip
+
+
+def _surge(station, geometry, rng, today, offset) -> list[tuple]:
+    """Snatching triples at one station over the last weeks, around one street."""
+    rows = []
+    lon0, lat0 = _hq(station)
+    for back in range(1, SURGE_DAYS + 1):
+        day = today - timedelta(days=back)
+        n = int(rng.poisson(2.2))
+        if not n:
+            continue
+        lon, lat = _points(geometry, n, rng, centre=(lon0 + 0.004, lat0 - 0.003), spread=0.002)
+        for j in range(n):
+            local = datetime(
+                day.year, day.month, day.day, int(rng.integers(16, 23)), int(rng.integers(60))
+            )
+            occurred = (local - offset).replace(tzinfo=UTC)
+            rows.append(
+                _incident(
+                    station, SURGE_CATEGORY, lon[j], lat[j], occurred, rng.gamma(3.0, 3.0) + 2
+                )
+            )
+    return rows
+
+
+def _today(stations: list[Unit]) -> None:
+    """A few open incidents at the demo dispatcher's station, one with a unit on its way."""
+    from kalantar.incidents import services
+
+    station = next((s for s in stations if s.code == SURGE_STATION), stations[0])
+    lon0, lat0 = _hq(station)
+    now = timezone.now()
+    opened = []
+    for i, (category, minutes) in enumerate(
+        (("traffic-accident", 25), ("snatching", 12), ("noise", 6))
+    ):
+        opened.append(
+            services.open_incident(
+                by=None,
+                source=Incident.Source.CALL_110,
+                category=category,
+                lon=lon0 + 0.003 * (i + 1),
+                lat=lat0 - 0.002 * i,
+                occurred_at=now - timedelta(minutes=minutes + 3),
+                received_at=now - timedelta(minutes=minutes),
+                priority=None,
+                station=station,
+            )
+        )
+    unit = PatrolUnit.objects.filter(station=station, status="available").first()
+    if unit is not None:
+        services.dispatch_unit(
+            by=None, incident=opened[0], unit=unit, at=now - timedelta(minutes=20)
+        )

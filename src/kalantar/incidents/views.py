@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kalantar.analytics.selectors import UnitNotVisible, resolve_unit, response_times
+from kalantar.core.jalali import tehran_today
+from kalantar.core.scoping import get_visible_or_404
+from kalantar.incidents import selectors, services
+from kalantar.incidents.forms import IncidentForm, OutcomeForm
+from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
+
+
+def _unit(request: HttpRequest):
+    try:
+        return resolve_unit(request.user, request.GET.get("unit") or None)
+    except UnitNotVisible:
+        raise Http404 from None
+
+
+@login_required
+@permission_required("incidents.view_incident", raise_exception=True)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    incidents = selectors.incidents_for(request.user, unit).order_by("-occurred_at")
+    status = request.GET.get("status", "")
+    if status == "open":
+        incidents = incidents.open()
+    page = Paginator(incidents, 30).get_page(request.GET.get("page"))
+    return render(request, "incidents/list.html", {"page": page, "unit": unit, "status": status})
+
+
+@login_required
+@permission_required("incidents.view_incident", raise_exception=True)
+def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_visible_or_404(
+        Incident.objects.select_related("station", "complaint"), request.user, number=number
+    )
+    can_dispatch = request.user.has_perm("incidents.dispatch_incident")
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "dispatches": incident.dispatches.select_related("unit").order_by("dispatched_at"),
+            "recommendations": services.recommend_units(incident=incident, limit=5)
+            if can_dispatch and incident.status not in ("cleared", "closed")
+            else [],
+            "can_dispatch": can_dispatch,
+            "outcome_form": OutcomeForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("incidents.add_incident", raise_exception=True)
+def incident_new(request: HttpRequest) -> HttpResponse:
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.open_incident(
+                by=request.user,
+                source=data["source"],
+                category=data["category"],
+                priority=data["priority"],
+                lon=data["lon"],
+                lat=data["lat"],
+                occurred_at=data["occurred_at"],
+                narrative=data["narrative"] or "",
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Incident %(number)s recorded.") % {"number": incident.number}
+            )
+            return redirect("incidents:detail", number=incident.number)
+    return render(request, "incidents/new.html", {"form": form})
+
+
+@login_required
+@permission_required("incidents.dispatch_incident", raise_exception=True)
+def board(request: HttpRequest) -> HttpResponse:
+    """The dispatcher's board: open incidents by priority with the nearest units, and units."""
+    unit = _unit(request)
+    incidents = list(selectors.open_incidents(request.user, unit)[:50])
+    rows = [
+        (i, services.recommend_units(incident=i, limit=3) if i.status == "open" else [])
+        for i in incidents
+    ]
+    today = tehran_today()
+    from datetime import timedelta
+
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "patrols": selectors.units_for(request.user, unit),
+        "summary": selectors.unit_status_summary(request.user, unit),
+        "dispatches": selectors.active_dispatches(request.user, unit),
+        "response": response_times(
+            user=request.user, unit=unit, start=today - timedelta(days=27), end=today
+        ),
+        "speed": services.patrol_speed_kmh(),
+    }
+    return render(request, "incidents/board.html", context)
+
+
+def _back(request: HttpRequest, fallback: str = "incidents:board"):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+def _run(request: HttpRequest, action, success: str):
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return _back(request)
+
+
+@login_required
+@permission_required("incidents.dispatch_incident", raise_exception=True)
+@require_POST
+def dispatch(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_visible_or_404(
+        Incident.objects.select_related("station"), request.user, number=number
+    )
+    patrol = get_object_or_404(
+        PatrolUnit.objects.visible_to(request.user), pk=request.POST.get("unit") or 0
+    )
+    return _run(
+        request,
+        lambda: services.dispatch_unit(by=request.user, incident=incident, unit=patrol),
+        _("Unit %(unit)s dispatched to %(number)s.") % {"unit": patrol.call_sign, "number": number},
+    )
+
+
+@login_required
+@permission_required("incidents.dispatch_incident", raise_exception=True)
+@require_POST
+def on_scene(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        Dispatch.objects.visible_to(request.user).select_related("incident__station"), pk=pk
+    )
+    return _run(
+        request,
+        lambda: services.mark_on_scene(by=request.user, dispatch=item),
+        _("Unit %(unit)s is on scene.") % {"unit": item.unit.call_sign},
+    )
+
+
+@login_required
+@permission_required("incidents.dispatch_incident", raise_exception=True)
+@require_POST
+def clear(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        Dispatch.objects.visible_to(request.user).select_related("incident__station"), pk=pk
+    )
+    return _run(
+        request,
+        lambda: services.clear_dispatch(
+            by=request.user, dispatch=item, outcome=request.POST.get("outcome", "")
+        ),
+        _("Unit %(unit)s is available again.") % {"unit": item.unit.call_sign},
+    )
+
+
+@login_required
+@permission_required("incidents.change_incident", raise_exception=True)
+@require_POST
+def close(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_visible_or_404(
+        Incident.objects.select_related("station"), request.user, number=number
+    )
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the outcome of the incident."))
+        return _back(request)
+    return _run(
+        request,
+        lambda: services.close_incident(
+            by=request.user, incident=incident, outcome=form.cleaned_data["outcome"]
+        ),
+        _("Incident %(number)s closed.") % {"number": number},
+    )
+
+
+@login_required
+@permission_required("incidents.change_patrolunit", raise_exception=True)
+@require_POST
+def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
+    patrol = get_object_or_404(
+        PatrolUnit.objects.visible_to(request.user).select_related("station"), pk=pk
+    )
+    status = request.POST.get("status", "")
+    return _run(
+        request,
+        lambda: services.set_unit_status(by=request.user, unit=patrol, status=status),
+        _("Unit %(unit)s updated.") % {"unit": patrol.call_sign},
+    )

@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClosedIncidentCount(models.Model):
+    """Closed incidents per station, Jalali month, category and H3 resolution-7 cell.
+
+    The public statistics read this rollup instead of the incidents themselves: a
+    province's month is a few thousand of these rows rather than up to a million incidents.
+    (A Gregorian month, asked for in the CSV, is counted from the incidents.)
+    Kept current by `portal.rollup` (on every incident save, and by a periodic job for
+    incidents written in bulk); the incidents table stays the truth.
+    """
+
+    station = models.ForeignKey(
+        "org.Unit", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("First day of the Jalali month."))
+    category = models.CharField(_("category"), max_length=40)
+    cell = models.CharField(_("H3 cell (resolution 7)"), max_length=16)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("closed-incident count")
+        verbose_name_plural = _("closed-incident counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "month", "category", "cell"], name="portal_closed_count_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "station"], name="portal_closed_month_station")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month} {self.category} {self.cell}: {self.count}"

@@ -1,0 +1,131 @@
+"""Keeping `ClosedIncidentCount` equal to what the incidents table says.
+
+`refresh` recomputes the rollup for whole Jalali months from the incidents (idempotent:
+run it twice, nothing changes). Every save or delete of an incident recounts its
+station's month in the same transaction; incidents written in bulk (imports, the demo) are
+caught by the periodic job over recent days and by `kalantar rebuild_public_counts`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import h3
+import jdatetime
+from django.db import IntegrityError, connection, transaction
+
+from kalantar.core.jalali import jalali_month_start, tehran_today, to_jalali
+from kalantar.portal.models import ClosedIncidentCount
+
+CELL_RESOLUTION = 7
+logger = logging.getLogger(__name__)
+RECENT_DAYS = 45
+_BATCH = 5000
+
+
+def _month_start(day: date) -> date:
+    return jalali_month_start(day)
+
+
+def _month_end(day: date) -> date:
+    j = to_jalali(day)
+    year, month = (j.year + 1, 1) if j.month == 12 else (j.year, j.month + 1)
+    return jdatetime.date(year, month, 1).togregorian() - timedelta(days=1)
+
+
+def refresh(*, first: date | None = None, last: date | None = None, station_ids=None) -> int:
+    """Recompute the rollup for the Jalali months touching first…last (all when None) and
+    the stations given (all when None). Returns the number of rollup rows written."""
+    from kalantar.incidents.models import Incident
+
+    incidents = Incident.objects.filter(status="closed")
+    counts = ClosedIncidentCount.objects.all()
+    if first is not None:
+        first = _month_start(first)
+        incidents, counts = incidents.filter(day__gte=first), counts.filter(month__gte=first)
+    if last is not None:
+        last = _month_end(last)
+        incidents, counts = incidents.filter(day__lte=last), counts.filter(month__lte=last)
+    if station_ids is not None:
+        ids = list(station_ids)
+        incidents, counts = incidents.filter(station_id__in=ids), counts.filter(station_id__in=ids)
+    rows = incidents.order_by().values_list("station_id", "day", "category", "h3_cell")
+    totals: Counter[tuple] = Counter(rows.iterator(chunk_size=50_000))
+    months: dict[date, date] = {}
+    parents: dict[str, str] = {}
+    merged: Counter[tuple] = Counter()
+    for (station_id, day, category, cell), n in totals.items():
+        month = months.get(day)
+        if month is None:
+            month = months[day] = _month_start(day)
+        parent = parents.get(cell)
+        if parent is None:
+            parent = parents[cell] = h3.cell_to_parent(cell, CELL_RESOLUTION) if cell else ""
+        merged[(station_id, month, category, parent)] += n
+    with transaction.atomic():
+        counts.delete()
+        ClosedIncidentCount.objects.bulk_create(
+            (
+                ClosedIncidentCount(station_id=s, month=m, category=c, cell=cell, count=n)
+                for (s, m, c, cell), n in merged.items()
+            ),
+            batch_size=_BATCH,
+        )
+    return len(merged)
+
+
+_LOCK_SPACE = 0x50524F4C  # any constant; keeps these advisory locks apart from others
+
+
+def refresh_station_days(keys: Iterable[tuple[int, date]]) -> None:
+    for station_id, month in sorted({(s, _month_start(d)) for s, d in keys if s and d}):
+        try:
+            with transaction.atomic():
+                _lock(station_id, month)
+                refresh(first=month, last=month, station_ids=[station_id])
+        except IntegrityError:
+            # Only a race with another writer of the same month can get here; the incident
+            # itself must still be saved, and the periodic job recounts the month.
+            logger.warning(
+                "public counts of station %s, %s left to the periodic job", station_id, month
+            )
+
+
+def _lock(station_id: int, month: date) -> None:
+    """Serialise recounts of one station-month on PostgreSQL (SQLite has one writer)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_LOCK_SPACE, (station_id * 10_000 + month.toordinal() % 10_000) % 2**31],
+            )
+
+
+def refresh_recent() -> str | None:
+    """The periodic job: recent days, where bulk-written incidents land."""
+    today = tehran_today()
+    written = refresh(first=today - timedelta(days=RECENT_DAYS), last=today)
+    return f"public counts: {written} rows for the last {RECENT_DAYS} days" if written else None
+
+
+# --- Signals: every incident written through the ORM -------------------------------------------
+
+
+def remember_key(sender, instance, **kwargs) -> None:
+    instance._portal_rollup_key = (instance.station_id, instance.day)
+
+
+def on_save(sender, instance, **kwargs) -> None:
+    keys = [(instance.station_id, instance.day)]
+    old = getattr(instance, "_portal_rollup_key", None)
+    if old is not None and old != keys[0]:
+        keys.append(old)
+    refresh_station_days(keys)
+    instance._portal_rollup_key = keys[0]
+
+
+def on_delete(sender, instance, **kwargs) -> None:
+    refresh_station_days([(instance.station_id, instance.day)])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kalantar.portal import transparency
+
+app_name = "transparency"
+urlpatterns = [
+    path("transparency/", transparency.index, name="index"),
+    path("transparency/stats.csv", transparency.stats_csv, name="csv"),
+    path("transparency/stats.json", transparency.stats_json, name="json"),
+    path("transparency/about/", transparency.columns, name="about"),
+]

@@ -1,0 +1,211 @@
+"""The problems API: projects, referrals and agencies (scoped), and the public statistics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from kalantar.problems import selectors, services
+from kalantar.problems.models import Agency, Problem, Referral
+
+router = Router(tags=["problems"])
+
+
+class ProblemOut(Schema):
+    number: str
+    title: str
+    unit: str
+    stage: str
+    origin: str
+    categories: list[str]
+    area_cells: list[str]
+    period_start: date
+    period_end: date
+    response_start: date | None
+    response_end: date | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_unit(p: Problem) -> str:
+        return p.unit.code
+
+
+class ReferralOut(Schema):
+    reference: str
+    problem: str
+    agency: int
+    agency_name: str
+    subject: str
+    ask: str
+    deadline: date
+    status: str
+    sent_at: datetime
+    answered_at: datetime | None
+    escalation: int
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_problem(r: Referral) -> str:
+        return r.problem.number
+
+    @staticmethod
+    def resolve_agency(r: Referral) -> int:
+        return r.agency_id
+
+    @staticmethod
+    def resolve_agency_name(r: Referral) -> str:
+        return r.agency.name
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    kind: str
+    unit: str
+    email: str
+    phone: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_unit(a: Agency) -> str:
+        return a.unit.code
+
+
+class ReferralIn(Schema):
+    agency: int | None = None
+    subject: str
+    evidence: str
+    ask: str
+    deadline: date | None = None
+
+
+class ResponsivenessOut(Schema):
+    agency: int
+    agency_name: str
+    received: int
+    answered: int
+    on_time: int
+    declined: int
+    overdue: int
+    median_days: float | None
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise HttpError(403, _("Your role does not allow this."))
+
+
+@router.get("/problems", response=list[ProblemOut], summary="Problem-solving projects in scope")
+@paginate(LimitOffsetPagination)
+def list_problems(request: HttpRequest, stage: str = ""):
+    _require(request, "problems.view_problem")
+    problems = selectors.problems_for(request.user)
+    return problems.filter(stage=stage) if stage else problems
+
+
+@router.get("/problems/{number}", response=ProblemOut, summary="One project")
+def get_problem(request: HttpRequest, number: str):
+    _require(request, "problems.view_problem")
+    problem = selectors.problems_for(request.user).filter(number=number).first()
+    if problem is None:
+        raise HttpError(404, _("No such project in your units."))
+    return problem
+
+
+@router.post("/problems/{number}/referrals", response={201: ReferralOut}, summary="Send a referral")
+def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
+    _require(request, "problems.add_referral")
+    problem = selectors.problems_for(request.user).filter(number=number).first()
+    if problem is None:
+        raise HttpError(404, _("No such project in your units."))
+    agency = None
+    if payload.agency is not None:
+        agency = selectors.agencies_for(request.user).filter(pk=payload.agency).first()
+    try:
+        referral = services.send_referral(
+            by=request.user,
+            problem=problem,
+            agency=agency,
+            subject=payload.subject,
+            evidence=payload.evidence,
+            ask=payload.ask,
+            deadline=payload.deadline,
+        )
+    except ValidationError as error:
+        raise HttpError(422, "; ".join(error.messages)) from error
+    return Status(201, referral)
+
+
+@router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
+@paginate(LimitOffsetPagination)
+def list_referrals(request: HttpRequest, status: str = "", overdue: bool = False):
+    _require(request, "problems.view_referral")
+    referrals = selectors.referrals_for(request.user)
+    if overdue:
+        referrals = referrals.overdue()
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals
+
+
+@router.get("/referrals/{reference}", response=ReferralOut, summary="One referral")
+def get_referral(request: HttpRequest, reference: str):
+    _require(request, "problems.view_referral")
+    referral = selectors.referrals_for(request.user).filter(reference=reference).first()
+    if referral is None:
+        raise HttpError(404, _("No such referral in your units."))
+    return referral
+
+
+@router.get("/agencies", response=list[AgencyOut], summary="Agencies your units may refer to")
+def list_agencies(request: HttpRequest):
+    _require(request, "problems.view_agency")
+    return list(selectors.agencies_for(request.user))
+
+
+@router.get(
+    "/agencies/responsiveness",
+    response=list[ResponsivenessOut],
+    summary="Each agency's answers to your units' referrals",
+)
+def responsiveness(request: HttpRequest):
+    _require(request, "problems.view_referral")
+    return [
+        {
+            "agency": row.agency.pk,
+            "agency_name": row.agency.name,
+            "received": row.received,
+            "answered": row.answered,
+            "on_time": row.on_time,
+            "declined": row.declined,
+            "overdue": row.overdue,
+            "median_days": row.median_days,
+        }
+        for row in selectors.agency_responsiveness(request.user)
+    ]
+
+
+@router.get(
+    "/transparency/stats",
+    auth=None,
+    summary="Public monthly statistics of a unit (no login)",
+    description=(
+        "Closed cases only. `unit`: a station, county or province code; `month`: YYYY-MM, "
+        "Jalali (1404-07) or Gregorian (2025-10). Counts are rounded to the nearest 5, "
+        "'<5' stands for 1–4 and 'withheld' for a figure that would reveal a small count."
+    ),
+)
+def public_stats(request: HttpRequest, unit: str = "", month: str = "") -> HttpResponse:
+    from kalantar.portal.transparency import stats_json
+
+    # The same cached document as /transparency/stats.json.
+    request.GET = request.GET.copy()
+    request.GET["unit"], request.GET["month"] = unit, month
+    return stats_json(request)

@@ -1,0 +1,89 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = ("problems.view_problem", "problems.view_referral", "problems.view_agency")
+_WORK = (
+    *_VIEW,
+    "problems.add_problem",
+    "problems.change_problem",
+    "problems.add_referral",
+    "problems.change_referral",
+)
+_AGENCIES = ("problems.add_agency", "problems.change_agency", "problems.manage_agencies")
+
+
+class ProblemsConfig(AppConfig):
+    name = "kalantar.problems"
+    label = "problems"
+    verbose_name = _("Problem solving")
+
+    def ready(self) -> None:
+        from kalantar.core import extensions as ext
+        from kalantar.people.roles import grant
+
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Problems"), "problems:list", "diagram-3", "problems.view_problem", order=40
+            )
+        )
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Agencies"),
+                "problems:responsiveness",
+                "building",
+                "problems.view_referral",
+                order=41,
+            )
+        )
+        ext.add_nav_item(
+            ext.NavItem(_("Public statistics"), "transparency:index", "bar-chart", None, order=90)
+        )
+        grant("desk_officer", *_VIEW)
+        grant("station_chief", *_WORK)
+        grant("county_commander", *_WORK, *_AGENCIES)
+        grant("province_commander", *_VIEW, *_AGENCIES)
+        grant("analyst", *_VIEW, "problems.add_problem")
+        grant("inspector", *_VIEW)
+        grant("sysadmin", *_WORK, *_AGENCIES)
+        ext.add_periodic_job(ext.PeriodicJob("referral_follow_up", _follow_up, 3600))
+        ext.add_demo_loader(ext.DemoLoader("problems", _load_demo, order=80))
+        _connect_public_counts(ext)
+
+
+def _connect_public_counts(ext) -> None:
+    """The public statistics' rollup (portal.rollup) follows every incident written."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_init, post_save
+
+    from kalantar.portal import rollup
+
+    incident = apps.get_model("incidents", "Incident")
+    post_init.connect(rollup.remember_key, sender=incident, dispatch_uid="portal-rollup-init")
+    post_save.connect(rollup.on_save, sender=incident, dispatch_uid="portal-rollup-save")
+    post_delete.connect(rollup.on_delete, sender=incident, dispatch_uid="portal-rollup-delete")
+    ext.add_periodic_job(ext.PeriodicJob("public_counts", rollup.refresh_recent, 900))
+    ext.add_demo_loader(ext.DemoLoader("public_counts", _rebuild_public_counts, order=95))
+
+
+def _rebuild_public_counts(progress) -> None:
+    from kalantar.portal import rollup
+
+    progress(f"{rollup.refresh()} rows of closed-incident counts for the public statistics")
+
+
+def _follow_up() -> str | None:
+    from kalantar.problems.services import follow_up_referrals
+
+    reminded, overdue, to_province = follow_up_referrals()
+    if reminded or overdue or to_province:
+        return (
+            f"referrals: {reminded} reminded, {overdue} overdue (to county), "
+            f"{to_province} escalated to province"
+        )
+    return None
+
+
+def _load_demo(progress) -> None:
+    from kalantar.problems.demo import load_demo
+
+    load_demo(progress)

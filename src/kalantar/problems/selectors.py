@@ -1,0 +1,173 @@
+"""Scoped reads for problems, referrals and agencies, and the figures of an analysis."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kalantar.core.jalali import TEHRAN
+from kalantar.org.models import Jurisdiction, Unit
+from kalantar.problems import areas, figures
+from kalantar.problems.models import Agency, Problem, Referral
+
+# SQLite allows 32766 bound parameters; stay well below for older builds.
+_CHUNK = 900
+
+
+def problems_for(user) -> QuerySet[Problem]:
+    return Problem.objects.visible_to(user).select_related("unit")
+
+
+def referrals_for(user) -> QuerySet[Referral]:
+    return Referral.objects.visible_to(user).select_related("agency", "problem__unit")
+
+
+def agencies_for(user) -> QuerySet[Agency]:
+    return Agency.objects.visible_to(user).select_related("unit")
+
+
+@dataclass
+class FollowUp:
+    open_problems: list[Problem]
+    overdue_referrals: list[Referral]
+    open_referrals: list[Referral]
+
+
+def follow_up(user, unit: Unit | None = None) -> FollowUp:
+    problems = problems_for(user).exclude(stage=Problem.Stage.CLOSED)
+    referrals = referrals_for(user)
+    if unit is not None:
+        problems = problems.filter(unit__path__startswith=unit.path)
+        referrals = referrals.filter(problem__unit__path__startswith=unit.path)
+    return FollowUp(
+        open_problems=list(problems.annotate(n_referrals=Count("referrals"))),
+        overdue_referrals=list(referrals.overdue().order_by("deadline")),
+        open_referrals=list(referrals.open().exclude(status="overdue").order_by("deadline")),
+    )
+
+
+@dataclass
+class Responsiveness:
+    agency: Agency
+    received: int
+    answered: int
+    on_time: int
+    declined: int
+    overdue: int
+    median_days: float | None
+
+
+def responsiveness(referrals: Iterable[Referral]) -> list[Responsiveness]:
+    """Per agency: referrals received, answered (done or declined), answered by the deadline,
+    declined, now overdue, and the median days from sending to the answer."""
+    by_agency: dict[int, list[Referral]] = {}
+    agencies: dict[int, Agency] = {}
+    for r in referrals:
+        by_agency.setdefault(r.agency_id, []).append(r)
+        agencies[r.agency_id] = r.agency
+    rows = []
+    for agency_id, items in by_agency.items():
+        answered = [r for r in items if r.answered_at is not None]
+        days = [r.days_to_answer for r in answered]
+        rows.append(
+            Responsiveness(
+                agency=agencies[agency_id],
+                received=len(items),
+                answered=len(answered),
+                on_time=sum(1 for r in answered if r.answered_on_time),
+                declined=sum(1 for r in items if r.status == Referral.Status.DECLINED),
+                overdue=sum(1 for r in items if r.status == Referral.Status.OVERDUE),
+                median_days=statistics.median(days) if days else None,
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.received, row.agency.name))
+
+
+def agency_responsiveness(user, *, since: date | None = None) -> list[Responsiveness]:
+    referrals = referrals_for(user)
+    if since is not None:
+        referrals = referrals.filter(sent_at__gte=datetime.combine(since, time(), tzinfo=TEHRAN))
+    return responsiveness(referrals)
+
+
+# --- Areas and incident figures ----------------------------------------------------------------
+
+
+def _station_ids(unit: Unit) -> list[int]:
+    return list(
+        Unit.objects.filter(path__startswith=unit.path).stations().values_list("pk", flat=True)
+    )
+
+
+def area_and_ring(problem: Problem) -> tuple[set[str], set[str]]:
+    """The area as resolution-9 cells (the jurisdiction's cells when none were chosen) and
+    the buffer ring around it."""
+    if problem.area_cells:
+        area = areas.to_resolution(problem.area_cells)
+    else:
+        area = set()
+        for j in Jurisdiction.objects.filter(unit__path__startswith=problem.unit.path):
+            area |= areas.cells_of_geometry(j.geometry)
+    return area, areas.ring(area)
+
+
+def _incidents(problem: Problem, *, first: date, last: date):
+    """Incidents of the project's categories counted on Tehran days first…last."""
+    from kalantar.incidents.models import Incident
+
+    qs = Incident.objects.filter(day__gte=first, day__lte=last)
+    if problem.categories:
+        qs = qs.filter(category__in=problem.categories)
+    return qs
+
+
+def _in_cells(qs, cells: set[str]) -> Iterable:
+    ordered = sorted(cells)
+    for i in range(0, len(ordered), _CHUNK):
+        yield qs.filter(h3_cell__in=ordered[i : i + _CHUNK])
+
+
+def count_incidents(
+    problem: Problem, *, cells: set[str], own_unit: bool, first: date, last: date
+) -> int:
+    qs = _incidents(problem, first=first, last=last)
+    if own_unit and not problem.area_cells:
+        return qs.filter(station_id__in=_station_ids(problem.unit)).count()
+    return sum(part.count() for part in _in_cells(qs, cells))
+
+
+def analysis_figures(problem: Problem) -> figures.Figures:
+    """Counts by hour and weekday, top cells and repeat places in the scanning period."""
+    qs = _incidents(problem, first=problem.period_start, last=problem.period_end)
+    fields = ("occurred_at", "lat", "lon", "h3_cell")
+    if problem.area_cells:
+        area = areas.to_resolution(problem.area_cells)
+        parts = [p.values_list(*fields) for p in _in_cells(qs, area)]
+    else:
+        parts = [qs.filter(station_id__in=_station_ids(problem.unit)).values_list(*fields)]
+    rows = (figures.Row(*values) for part in parts for values in part.iterator(chunk_size=5000))
+    return figures.compute(rows)
+
+
+def repeat_victims(problem: Problem) -> list[tuple[str, int]]:
+    """Complainants (masked national codes) who appear in more than one linked complaint."""
+    counts = (
+        problem.complaints.exclude(national_code="")
+        .values("national_code")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by("-n")
+    )
+    return [("******" + row["national_code"][-4:], row["n"]) for row in counts]
+
+
+def due_for_assessment(user) -> QuerySet[Problem]:
+    today = timezone.now().astimezone(TEHRAN).date()
+    return problems_for(user).filter(
+        ~Q(stage=Problem.Stage.CLOSED), response_end__lt=today, assessments__isnull=True
+    )

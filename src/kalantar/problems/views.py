@@ -1,0 +1,492 @@
+"""Pages for problem-solving projects, referrals and the agency registry; thin by design."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kalantar.core.scoping import get_visible_or_404
+from kalantar.org.models import Unit
+from kalantar.people.models import User
+from kalantar.problems import forms, links, selectors, services, workflow
+from kalantar.problems.models import Action, Problem, Referral
+
+WEEKDAY_KEYS = ("Sat", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri")
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _uploads(files) -> list[services.UploadedFile]:
+    return [
+        services.UploadedFile(name=f.name, content_type=f.content_type or "", data=f.read())
+        for f in files or []
+    ]
+
+
+def _problem(request: HttpRequest, number: str) -> Problem:
+    return get_visible_or_404(Problem.objects.select_related("unit"), request.user, number=number)
+
+
+def _referral(request: HttpRequest, reference: str) -> Referral:
+    return get_visible_or_404(
+        Referral.objects.select_related("agency", "problem__unit"),
+        request.user,
+        reference=reference,
+    )
+
+
+def _owner_units(user):
+    return Unit.objects.visible_to(user).filter(kind__in=("kalantari", "pasgah", "county"))
+
+
+# --- Follow-up ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("problems.view_problem", raise_exception=True)
+def problem_list(request: HttpRequest) -> HttpResponse:
+    follow = selectors.follow_up(request.user)
+    closed = selectors.problems_for(request.user).filter(stage=Problem.Stage.CLOSED)[:20]
+    return render(
+        request,
+        "problems/list.html",
+        {
+            "follow": follow,
+            "closed": closed,
+            "due_for_assessment": selectors.due_for_assessment(request.user),
+        },
+    )
+
+
+@login_required
+@permission_required("problems.view_referral", raise_exception=True)
+def responsiveness(request: HttpRequest) -> HttpResponse:
+    rows = selectors.agency_responsiveness(request.user)
+    escalated = selectors.referrals_for(request.user).filter(escalation__gt=0, status="overdue")
+    return render(request, "problems/responsiveness.html", {"rows": rows, "escalated": escalated})
+
+
+# --- Opening a project ---------------------------------------------------------------------------
+
+
+def _alert(request: HttpRequest, alert_id: str):
+    from kalantar.analytics.models import SurgeAlert
+
+    try:
+        return (
+            SurgeAlert.objects.visible_to(request.user)
+            .select_related("station")
+            .get(pk=int(alert_id))
+        )
+    except (ValueError, SurgeAlert.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+@login_required
+@permission_required("problems.add_problem", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    alert_id = request.GET.get("alert") or request.POST.get("alert")
+    if alert_id:
+        return _new_from_alert(request, _alert(request, alert_id))
+    units = _owner_units(request.user)
+    initial = {"unit": request.user.unit if request.user.unit in units else None}
+    cell = request.GET.get("cell", "").strip()
+    codes = [c for c in request.GET.get("complaints", "").replace(",", " ").split() if c]
+    if cell:
+        initial["area_cells"] = cell
+    form = forms.ProblemForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        from kalantar.complaints.models import Complaint
+
+        complaints = list(
+            Complaint.objects.visible_to(request.user).filter(
+                tracking_code__in=request.POST.getlist("complaint")
+            )
+        )
+        origin = (
+            Problem.Origin.HOTSPOT
+            if request.POST.get("hotspot_cell")
+            else Problem.Origin.COMPLAINTS
+            if complaints
+            else Problem.Origin.MANUAL
+        )
+        try:
+            problem = services.open_problem(
+                by=request.user,
+                unit=data["unit"],
+                title=data["title"],
+                origin=origin,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                categories=data["categories"],
+                area_cells=data["area_cells"],
+                trigger=data["trigger"],
+                hotspot_cell=request.POST.get("hotspot_cell", "")[:20],
+                complaints=complaints,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Project %(number)s opened.") % {"number": problem.number})
+            return redirect("problems:detail", number=problem.number)
+    return render(
+        request,
+        "problems/new.html",
+        {"form": form, "hotspot_cell": cell, "complaint_codes": codes},
+    )
+
+
+def _new_from_alert(request: HttpRequest, alert) -> HttpResponse:
+    existing = Problem.objects.filter(alert_id=alert.pk).first()
+    if request.method == "POST":
+        try:
+            problem = services.open_problem_from_alert(
+                by=request.user, alert=alert, title=request.POST.get("title", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Project %(number)s opened.") % {"number": problem.number})
+            return redirect("problems:detail", number=problem.number)
+    from kalantar.incidents.categories import label
+
+    return render(
+        request,
+        "problems/new_from_alert.html",
+        {"alert": alert, "category": label(alert.category), "existing": existing},
+    )
+
+
+# --- The project --------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, problem: Problem) -> dict:
+    figures = selectors.analysis_figures(problem)
+    users = User.objects.filter(unit__path__startswith=problem.unit.path, is_active=True)
+    agencies = selectors.agencies_for(request.user).filter(is_active=True)
+    from kalantar.incidents.categories import label
+
+    return {
+        "problem": problem,
+        "category_labels": [label(c) for c in problem.categories],
+        "figures": figures,
+        "weekdays": list(zip(WEEKDAY_KEYS, figures.by_weekday, strict=True)),
+        "hours": list(enumerate(figures.by_hour)),
+        "max_hour": max(figures.by_hour) or 1,
+        "max_weekday": max(figures.by_weekday) or 1,
+        "repeat_victims": selectors.repeat_victims(problem),
+        "analysis_form": forms.AnalysisForm(
+            initial={
+                "offender_notes": problem.offender_notes,
+                "victim_notes": problem.victim_notes,
+                "place_notes": problem.place_notes,
+                "analysis_summary": problem.analysis_summary,
+            }
+        ),
+        "response_form": forms.ResponsePeriodForm(
+            initial={"response_start": problem.response_start, "response_end": problem.response_end}
+        ),
+        "action_form": forms.ActionForm(owners=users),
+        "referral_form": forms.ReferralForm(agencies=agencies),
+        "actions": problem.actions.select_related("owner"),
+        "referrals": problem.referrals.select_related("agency"),
+        "assessment": problem.assessments.first(),
+        "attachments": problem.attachments.all(),
+        "complaints": problem.complaints.select_related("category"),
+        "can_change": request.user.has_perm("problems.change_problem") and problem.is_open,
+        "can_refer": request.user.has_perm("problems.add_referral") and problem.is_open,
+    }
+
+
+@login_required
+@permission_required("problems.view_problem", raise_exception=True)
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    return render(request, "problems/detail.html", _detail_context(request, problem))
+
+
+def _rerender(request, problem, **forms_with_errors) -> HttpResponse:
+    context = _detail_context(request, problem)
+    context.update(forms_with_errors)
+    return render(request, "problems/detail.html", context, status=400)
+
+
+@login_required
+@permission_required("problems.change_problem", raise_exception=True)
+@require_POST
+def analysis(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    form = forms.AnalysisForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_analysis(
+                by=request.user,
+                problem=problem,
+                files=_uploads(request.FILES.getlist("files")),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Analysis saved."))
+            return redirect("problems:detail", number=number)
+    return _rerender(request, problem, analysis_form=form)
+
+
+@login_required
+@permission_required("problems.change_problem", raise_exception=True)
+@require_POST
+def response_period(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    form = forms.ResponsePeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_response_period(
+                by=request.user,
+                problem=problem,
+                start=form.cleaned_data["response_start"],
+                end=form.cleaned_data["response_end"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Response period saved."))
+            return redirect("problems:detail", number=number)
+    return _rerender(request, problem, response_form=form)
+
+
+@login_required
+@permission_required("problems.change_problem", raise_exception=True)
+@require_POST
+def add_action(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    owners = User.objects.filter(unit__path__startswith=problem.unit.path, is_active=True)
+    form = forms.ActionForm(request.POST, owners=owners)
+    if form.is_valid():
+        try:
+            services.add_action(by=request.user, problem=problem, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Action added."))
+            return redirect("problems:detail", number=number)
+    return _rerender(request, problem, action_form=form)
+
+
+@login_required
+@permission_required("problems.change_problem", raise_exception=True)
+@require_POST
+def action_done(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    problem = _problem(request, number)
+    action = get_object_or_404(Action, pk=pk, problem=problem)
+    services.complete_action(by=request.user, action=action)
+    return redirect("problems:detail", number=number)
+
+
+@login_required
+@permission_required("problems.change_problem", raise_exception=True)
+@require_POST
+def assess(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    try:
+        services.assess(by=request.user, problem=problem)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Assessment computed from the incidents."))
+    return redirect(f"{problem_url(problem)}#assessment")
+
+
+@login_required
+@permission_required("problems.change_problem", raise_exception=True)
+@require_POST
+def close(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    try:
+        services.close_problem(by=request.user, problem=problem)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Project closed."))
+    return redirect("problems:detail", number=number)
+
+
+def problem_url(problem: Problem) -> str:
+    from django.urls import reverse
+
+    return reverse("problems:detail", args=[problem.number])
+
+
+# --- Referrals ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("problems.add_referral", raise_exception=True)
+@require_POST
+def refer(request: HttpRequest, number: str) -> HttpResponse:
+    problem = _problem(request, number)
+    form = forms.ReferralForm(request.POST, agencies=selectors.agencies_for(request.user))
+    if form.is_valid():
+        try:
+            referral = services.send_referral(by=request.user, problem=problem, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Referral %(ref)s sent.") % {"ref": referral.reference})
+            return redirect("problems:referral", reference=referral.reference)
+    return _rerender(request, problem, referral_form=form)
+
+
+@login_required
+@permission_required("problems.view_referral", raise_exception=True)
+def referral(request: HttpRequest, reference: str) -> HttpResponse:
+    item = _referral(request, reference)
+    return render(
+        request,
+        "problems/referral.html",
+        {
+            "referral": item,
+            "events": item.events.select_related("actor").prefetch_related("attachments"),
+            "answer_url": services.answer_url(item) if item.closed_at is None else "",
+            "can_close": request.user.has_perm("problems.change_referral")
+            and item.status in Referral.FINAL_STATUSES
+            and item.closed_at is None,
+        },
+    )
+
+
+@login_required
+@permission_required("problems.change_referral", raise_exception=True)
+@require_POST
+def close_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    item = _referral(request, reference)
+    try:
+        services.close_referral(by=request.user, referral=item, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Referral closed."))
+    return redirect("problems:referral", reference=reference)
+
+
+def _qr(url: str) -> str:
+    qr = segno.make(url, error="m", micro=False)
+    return qr.svg_inline(scale=3, svgclass="referral-qr")
+
+
+@login_required
+@permission_required("problems.view_referral", raise_exception=True)
+def letter(request: HttpRequest, reference: str) -> HttpResponse:
+    item = _referral(request, reference)
+    status_url = services.status_url(item)
+    answer_url = services.answer_url(item)
+    return render(
+        request,
+        "problems/letter.html",
+        {
+            "referral": item,
+            "status_url": status_url,
+            "status_qr": _qr(status_url),
+            "answer_url": answer_url,
+            "answer_qr": _qr(answer_url),
+        },
+    )
+
+
+def public_status(request: HttpRequest, reference: str) -> HttpResponse:
+    """What anyone holding the letter may see: where the referral stands, nothing else."""
+    item = get_object_or_404(Referral.objects.select_related("agency"), reference=reference)
+    return render(request, "problems/public_status.html", {"referral": item})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        item = services.referral_for_link(token)
+    except links.LinkError as error:
+        return render(request, "problems/link_error.html", {"message": str(error)}, status=403)
+    statuses = workflow.agency_choices(item.status)
+    form = forms.AnswerForm(request.POST or None, statuses=statuses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.answer_referral(
+                token=token,
+                files=_uploads(request.FILES.getlist("files")),
+                **form.cleaned_data,
+            )
+        except links.LinkError as error:
+            return render(request, "problems/link_error.html", {"message": str(error)}, status=403)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(request, "problems/answer_done.html", {"referral": item})
+    return render(
+        request,
+        "problems/answer.html",
+        {"referral": item, "form": form, "statuses": statuses},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Agencies ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("problems.view_agency", raise_exception=True)
+def agencies(request: HttpRequest) -> HttpResponse:
+    items = selectors.agencies_for(request.user).prefetch_related("contacts")
+    return render(request, "problems/agencies.html", {"agencies": items})
+
+
+@login_required
+@permission_required("problems.manage_agencies", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agency_new(request: HttpRequest) -> HttpResponse:
+    units = Unit.objects.visible_to(request.user).commands()
+    form = forms.AgencyForm(request.POST or None, units=units, initial={"unit": request.user.unit})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contacts = []
+        if data["contact_name"]:
+            contacts.append(
+                {
+                    "name": data["contact_name"],
+                    "title": data["contact_title"],
+                    "email": data["contact_email"],
+                    "phone": data["contact_phone"],
+                }
+            )
+        try:
+            services.create_agency(
+                by=request.user,
+                unit=data["unit"],
+                name=data["name"],
+                name_en=data["name_en"],
+                kind=data["kind"],
+                email=data["email"],
+                phone=data["phone"],
+                address=data["address"],
+                contacts=contacts,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Agency registered."))
+            return redirect("problems:agencies")
+    return render(request, "problems/agency_new.html", {"form": form})

@@ -1,0 +1,82 @@
+"""The console in a real Chromium: a panel's frame through the real receiver appears in the
+queue without reload; the operator acknowledges, dispatches and resolves; a silent panel
+shows up as "communication lost"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from kalantar.alarms import services, sia
+from kalantar.alarms.models import Alarm, ReceiverStatus, Subscriber
+from kalantar.incidents.models import Incident
+from kalantar.incidents.services import add_patrol_unit
+from tests.browser.conftest import CHROMIUM, browser, page  # noqa: F401 (fixtures)
+from tests.conftest import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM, reason="no Chromium on this machine"),
+]
+
+
+def login(page, live_server, username):  # noqa: F811
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_alarm_from_a_panel_is_acknowledged_dispatched_and_resolved(
+    live_server, page, live_receiver, make_subscriber, make_user, org_tree, tmp_path  # noqa: F811
+):
+    make_subscriber("1234", name="طلافروشی نگین")
+    make_subscriber("2222", name="منزل ساکت", supervision_minutes=5)
+    add_patrol_unit(by=None, station=org_tree["HM01K01"], call_sign="گشت ۱۱-۱")
+    make_user("op", "alarm_operator", "HM")
+    rx = live_receiver.start()
+    login(page, live_server, "op")
+    page.goto(f"{live_server.url}/alarms/")
+    page.wait_for_selector("#live-state.text-bg-success")
+    assert page.locator(".alarm-row").count() == 0
+
+    # A burglary frame through the real receiver shows up without a reload.
+    now = datetime.now(UTC)
+    assert rx.exchange(
+        sia.build(token="SIA-DCS", seq=1, account="1234", data="Nri1/BA003", timestamp=now)
+    ) == [b'"ACK"0001R0L0#1234[]']
+    page.wait_for_selector(".alarm-row", timeout=5000)
+    row = page.locator(".alarm-row").first
+    assert "طلافروشی نگین" in row.inner_text() and "سرقت" in row.inner_text()
+
+    row.click()
+    page.wait_for_selector("#btn-ack")
+    page.click("#btn-ack")
+    page.wait_for_selector("#alarm-state:has-text('تأییدشده')")
+    assert "۱۱" in page.inner_text("#dispatch-unit") or "11" in page.inner_text("#dispatch-unit")
+    page.select_option("#dispatch-unit", index=0)
+    page.click("#btn-dispatch")
+    page.wait_for_selector("#alarm-incident")
+    incident = Incident.objects.get()
+    assert incident.station.code == "HM01K01"
+    page.select_option("#resolve-outcome", "false_user")
+    page.click("#btn-resolve")
+    page.wait_for_selector("#alarm-state:has-text('بسته‌شده')")
+    alarm = Alarm.objects.get()
+    assert alarm.state == Alarm.State.RESOLVED and alarm.outcome == "false_user"
+    assert alarm.incident == incident
+    page.wait_for_selector(".alarm-row", state="detached")
+
+    # The silent panel: the sweep (as the scheduler runs it) raises communication lost.
+    rx.settle()
+    later = timezone.now() + timedelta(minutes=7)
+    ReceiverStatus.objects.update(alive_at=later)
+    Subscriber.objects.filter(accounts__number="2222").update(next_due=int(later.timestamp()) - 1)
+    assert services.supervision_sweep(now=later) == 1
+    page.wait_for_selector(".alarm-row:has-text('قطع ارتباط')", timeout=5000)
+    assert "منزل ساکت" in page.locator(".alarm-row").first.inner_text()
+    page.screenshot(path=str(tmp_path / "console.png"), full_page=True)

@@ -1,0 +1,90 @@
+"""The operator console: scoped queue, live stream, and the steps through the web."""
+
+from __future__ import annotations
+
+from kalantar.alarms.models import Alarm
+from kalantar.incidents.services import add_patrol_unit
+from tests.alarms.conftest import IN_HM02
+from tests.alarms.helpers import raise_alarm
+
+
+def login(client, user):
+    client.force_login(user)
+
+
+def test_operator_sees_the_whole_centre_station_staff_only_their_own(client, make_user,
+                                                                      make_subscriber):
+    a = raise_alarm(make_subscriber("1234", name="طلافروشی همدان"))
+    b = raise_alarm(make_subscriber("5678", where=IN_HM02, name="بانک ملایر"))
+    login(client, make_user("op", "alarm_operator", "HM"))
+    page = client.get("/alarms/").content.decode()
+    assert "طلافروشی همدان" in page and "بانک ملایر" in page
+    client.logout()
+    login(client, make_user("chief1", "station_chief", "HM01K01"))
+    page = client.get("/alarms/").content.decode()
+    assert "طلافروشی همدان" in page and "بانک ملایر" not in page
+    assert client.get(f"/alarms/{b.pk}/").status_code == 404
+    assert client.post(f"/alarms/{b.pk}/acknowledge/").status_code == 404
+    assert client.get(f"/alarms/{a.pk}/").status_code == 200
+
+
+def test_queue_sorted_by_priority_then_age(client, make_user, make_subscriber):
+    burglary = raise_alarm(make_subscriber("1234", name="اول"), "BA")
+    fire = raise_alarm(make_subscriber("1235", name="دوم"), "FA")
+    login(client, make_user("op", "alarm_operator", "HM"))
+    rows = client.get("/alarms/queue/").content.decode()
+    assert rows.index(f'data-id="{fire.pk}"') < rows.index(f'data-id="{burglary.pk}"')
+
+
+def test_acknowledge_dispatch_resolve_through_the_console(client, make_user, make_subscriber,
+                                                         org_tree):
+    alarm = raise_alarm(make_subscriber("1234"))
+    unit = add_patrol_unit(by=None, station=org_tree["HM01K01"], call_sign="گشت ۱۱")
+    login(client, make_user("op", "alarm_operator", "HM"))
+    html = client.post(f"/alarms/{alarm.pk}/acknowledge/", HTTP_HX_REQUEST="true").content.decode()
+    assert "تأییدشده" in html
+    client.post(f"/alarms/{alarm.pk}/action/", {"action": "call_premises", "text": "پاسخ نداد"},
+                HTTP_HX_REQUEST="true")
+    html = client.post(f"/alarms/{alarm.pk}/dispatch/", {"unit": unit.pk},
+                       HTTP_HX_REQUEST="true").content.decode()
+    alarm.refresh_from_db()
+    assert alarm.state == Alarm.State.DISPATCHED and alarm.incident is not None
+    assert "پاسخ نداد" in html
+    html = client.post(f"/alarms/{alarm.pk}/resolve/", {"outcome": "cancelled", "passcode": "9"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "رمز نگهدارندهٔ کلید درست نیست" in html
+    client.post(f"/alarms/{alarm.pk}/resolve/", {"outcome": "false_user"}, HTTP_HX_REQUEST="true")
+    alarm.refresh_from_db()
+    assert alarm.state == Alarm.State.RESOLVED and alarm.outcome == "false_user"
+
+
+def test_desk_officer_may_look_but_not_work(client, make_user, make_subscriber):
+    alarm = raise_alarm(make_subscriber("1234"))
+    login(client, make_user("desk", "desk_officer", "HM01K01"))
+    assert client.get("/alarms/").status_code == 200
+    assert client.post(f"/alarms/{alarm.pk}/acknowledge/").status_code == 403
+    alarm.refresh_from_db()
+    assert alarm.state == Alarm.State.NEW
+
+
+def test_stream_announces_a_new_alarm(client, make_user, make_subscriber):
+    sub = make_subscriber("1234")
+    login(client, make_user("op", "alarm_operator", "HM"))
+    response = client.get("/alarms/stream/?v=0")
+    assert response["Content-Type"] == "text/event-stream"
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith(b"retry:")
+    raise_alarm(sub)
+    first = next(chunks)
+    assert first.startswith(b"event: queue")
+    response.close()
+
+
+def test_subscriber_pages_are_scoped(client, make_user, make_subscriber):
+    mine = make_subscriber("1234", name="منزل من")
+    other = make_subscriber("5678", where=IN_HM02, name="منزل دیگر")
+    login(client, make_user("chief1", "station_chief", "HM01K01"))
+    assert "منزل من" in client.get("/alarms/subscribers/").content.decode()
+    assert "منزل دیگر" not in client.get("/alarms/subscribers/").content.decode()
+    assert client.get(f"/alarms/subscribers/{mine.pk}/").status_code == 200
+    assert client.get(f"/alarms/subscribers/{other.pk}/").status_code == 404

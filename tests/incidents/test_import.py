@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from kalantar.incidents.importer import ImportRefused, import_text
+from kalantar.incidents.models import DailyCount, Incident
+
+HEADER = "occurred_at,category,lat,lon,source,external_id\n"
+GOOD = (
+    HEADER
+    + "2025-03-01T21:00:00+00:00,snatching,34.85,48.55,,A1\n"  # 00:30 on 2 March in Tehran
+    + "2025-03-02T08:00:00+03:30,snatching,۳۴.۸۵,۴۸.۵۶,call_110,A2\n"
+    + "2025-03-02T09:00:00+03:30,fraud,34.85,48.65,,\n"
+)
+
+
+def test_import_creates_incidents_and_counts(org_tree):
+    result = import_text(GOOD)
+    assert (result.created, result.updated) == (3, 0)
+    a1 = Incident.objects.get(external_id="A1")
+    assert a1.station.code == "HM01K01" and a1.day == date(2025, 3, 2)
+    assert a1.source == "import" and a1.h3_cell
+    assert Incident.objects.get(external_id="A2").source == "call_110"
+    assert Incident.objects.get(category="fraud").station.code == "HM01K02"
+    assert DailyCount.objects.get(station__code="HM01K01", category="snatching").count == 2
+    assert len(set(Incident.objects.values_list("number", flat=True))) == 3
+
+
+def test_reimport_updates_and_moves_counts(org_tree):
+    import_text(GOOD)
+    moved = HEADER + "2025-03-05T08:00:00+03:30,assault,34.85,48.65,,A1\n"
+    result = import_text(moved)
+    assert (result.created, result.updated) == (0, 1)
+    assert Incident.objects.count() == 3
+    a1 = Incident.objects.get(external_id="A1")
+    assert (a1.category, a1.station.code, a1.day) == ("assault", "HM01K02", date(2025, 3, 5))
+    assert DailyCount.objects.get(station__code="HM01K01", category="snatching").count == 1
+    assert DailyCount.objects.get(category="assault").count == 1
+
+
+def test_imported_times_survive_the_round_trip(org_tree):
+    import_text(GOOD)
+    a2 = Incident.objects.get(external_id="A2")
+    assert a2.occurred_at.isoformat() == "2025-03-02T04:30:00+00:00"
+
+
+BAD_ROWS = [
+    ("2025-03-02T08:00:00+03:30,dragon-theft,34.85,48.55,,", "ناشناخته"),
+    ("2025-03-02 08:00,snatching,34.85,48.55,,", "ISO"),
+    ("2025-03-02T08:00:00+03:30,snatching,abc,48.55,,", "عرض"),
+    ("2025-03-02T08:00:00+03:30,snatching,10,10,,", "خارج"),
+    ("2025-03-02T08:00:00+03:30,snatching,34.85,48.55,pigeon,", "منبع"),
+    ("2025-03-02T08:00:00+03:30,snatching,34.85", "ستون"),
+    ("2025-03-02T08:00:00+03:30,snatching,34.85,48.55,,A1", "A1"),
+]
+
+
+@pytest.mark.parametrize(("row", "words"), BAD_ROWS)
+def test_one_bad_row_refuses_the_whole_file_naming_its_line(org_tree, row, words):
+    text = GOOD + row + "\n"
+    with pytest.raises(ImportRefused) as err:
+        import_text(text)
+    assert err.value.errors[0].startswith("سطر ۵") or "سطر 5" in err.value.errors[0]
+    assert words in err.value.errors[0]
+    assert Incident.objects.count() == 0 and DailyCount.objects.count() == 0
+
+
+def test_missing_columns_are_reported(org_tree):
+    with pytest.raises(ImportRefused) as err:
+        import_text("when,category,lat\n2025-01-01T00:00:00+03:30,fraud,34\n")
+    assert "occurred_at" in err.value.errors[0] and "lon" in err.value.errors[0]
+
+
+def test_command_prints_errors_and_exits_nonzero(org_tree, tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text(GOOD + "2025-03-02T08:00:00+03:30,dragon-theft,34.85,48.55,,\n")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_incidents", str(path))
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert "dragon-theft" in err and "هیچ" in err
+    assert Incident.objects.count() == 0
+
+
+def test_command_imports_with_progress(org_tree, tmp_path, capsys):
+    path = tmp_path / "good.csv"
+    path.write_text("\ufeff" + GOOD)
+    call_command("import_incidents", str(path))
+    out, err = capsys.readouterr()
+    assert Incident.objects.count() == 3
+    assert "۳ رویداد" in out and err  # Persian digits; progress lines go to stderr
+
+
+def test_rebuild_counts_command(org_tree, capsys):
+    import_text(GOOD)
+    expected = sorted(DailyCount.objects.values_list("station_id", "category", "day", "count"))
+    DailyCount.objects.update(count=99)
+    call_command("rebuild_counts")
+    assert sorted(DailyCount.objects.values_list("station_id", "category", "day", "count")) == (
+        expected
+    )
+
+
+def test_cli_entry_point_exists():
+    out = subprocess.run(
+        [sys.executable, "-m", "kalantar", "help", "import_incidents"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "external_id" in out.stdout
+
+
+def _command_sums_from_stations():
+    from collections import Counter
+
+    from kalantar.org.models import Unit
+
+    expected = Counter()
+    for station_path, category, day, n in DailyCount.objects.values_list(
+        "station__path", "category", "day", "count"
+    ):
+        for code in station_path.strip("/").split("/")[:-1]:
+            expected[(code, category, day)] += n
+    assert Unit.objects.filter(code="IR").exists()
+    return +expected
+
+
+def test_command_sums_follow_every_change(org_tree):
+    from collections import Counter
+
+    from kalantar.incidents.models import UnitDailyCount
+    from kalantar.incidents.services import rebuild_counts
+
+    import_text(GOOD)
+    import_text(HEADER + "2025-03-05T08:00:00+03:30,assault,34.25,48.85,,A1\n")  # to HM02
+    stored = +Counter(
+        {
+            (u, c, d): n
+            for u, c, d, n in UnitDailyCount.objects.values_list(
+                "unit__code", "category", "day", "count"
+            )
+        }
+    )
+    assert stored == _command_sums_from_stations()
+    assert stored[("HM02", "assault", date(2025, 3, 5))] == 1
+    assert stored[("HM", "snatching", date(2025, 3, 2))] == 1  # A1 moved away from it
+    UnitDailyCount.objects.all().delete()
+    rebuild_counts()
+    assert UnitDailyCount.objects.count() == len(stored)

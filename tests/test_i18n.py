@@ -1,0 +1,107 @@
+"""Translations: every Persian catalogue is complete, and Persian pages show no English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kalantar"
+CATALOGUES = sorted(SRC.glob("locale/fa/LC_MESSAGES/django.po")) + sorted(
+    SRC.glob("*/locale/fa/LC_MESSAGES/django.po")
+)
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+# Latin words a Persian page may rightly show: the language switch, file formats, acronyms.
+ALLOWED_LATIN = {"English", "JPEG", "PNG", "PDF", "CSV", "JSON", "API", "SMS"}
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SRC).parents[2]))
+def test_persian_catalogue_is_complete(path):
+    po = polib.pofile(str(path))
+    assert po.metadata.get("Language") == "fa"
+    problems = []
+    for entry in (e for e in po if not e.obsolete):
+        texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        if "fuzzy" in entry.flags or not all(texts):
+            problems.append(f"untranslated: {entry.msgid!r}")
+            continue
+        wanted = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
+        for text in texts:
+            found = set(PLACEHOLDER.findall(text))
+            if found - wanted or (not entry.msgid_plural and found != wanted):
+                problems.append(f"placeholders differ: {entry.msgid!r} → {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+def _visible_latin(html: str) -> set[str]:
+    """Latin words a reader sees: text and the attributes shown as tooltips or read aloud."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    shown = re.findall(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"', html)
+    text = re.sub(r"<[^>]+>", " ", html)
+    words = set(LATIN_WORD.findall(text + " " + " ".join(shown)))
+    return words - ALLOWED_LATIN
+
+
+STAFF_PAGES = [
+    ("home", []),
+    ("org:map", []),
+    ("org:unit_list", []),
+    ("org:unit_detail", ["HM01K01"]),
+    ("complaints:queue", []),
+    ("complaints:new", []),
+    ("complaints:dashboard", []),
+]
+PUBLIC_PAGES = ["login", "portal:file", "portal:track", "portal:help"]
+
+
+@pytest.mark.parametrize(("name", "args"), STAFF_PAGES)
+def test_staff_pages_in_persian_show_no_english(client, make_user, name, args):
+    chief = make_user("chief", "station_chief", "HM01K01")
+    chief.first_name, chief.last_name = "زهرا", "محمدی"  # else the menu shows the username
+    chief.save()
+    client.force_login(chief)
+    client.cookies["kalantar_language"] = "fa"
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    assert _visible_latin(response.content.decode()) == set()
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_in_persian_show_no_english(client, org_tree, name):
+    client.cookies["kalantar_language"] = "fa"
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert _visible_latin(response.content.decode()) == set()
+
+
+def test_map_controls_are_labelled_in_the_page_language(client, make_user):
+    client.force_login(make_user("chief", "station_chief", "HM01K01"))
+    client.cookies["kalantar_language"] = "fa"
+    html = client.get(reverse("org:map")).content.decode()
+    assert 'data-label-zoom-in="بزرگ\u200cنمایی"' in html
+    assert "kalantar/leaflet_i18n.js" in html
+    client.cookies["kalantar_language"] = "en"
+    assert 'data-label-zoom-in="Zoom in"' in client.get(reverse("org:map")).content.decode()
+
+
+def test_desk_form_names_categories_and_stations_in_the_page_language(client, make_user):
+    client.force_login(make_user("desk", "desk_officer", "HM01K01"))
+    client.cookies["kalantar_language"] = "en"
+    html = client.get(reverse("complaints:new")).content.decode()
+    assert ">Home burglary</option>" in html and "سرقت از منزل" not in html
+    client.cookies["kalantar_language"] = "fa"
+    html = client.get(reverse("complaints:new")).content.decode()
+    assert ">سرقت از منزل</option>" in html and ">کلانتری ۱۱ همدان</option>" in html
+
+
+def test_portal_attachment_limits_are_written_in_persian_digits(client, org_tree, settings):
+    settings.ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    client.cookies["kalantar_language"] = "fa"
+    html = client.get(reverse("portal:file")).content.decode()
+    assert "تا ۵ مگابایت" in html
+    client.cookies["kalantar_language"] = "en"
+    assert "of 5 MB each" in client.get(reverse("portal:file")).content.decode()
