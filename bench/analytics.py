@@ -75,6 +75,7 @@ def parse_args(argv):
     p.add_argument("--import-rows", type=int, default=1_000_000)
     p.add_argument("--baseline-import-rows", type=int, default=100_000)
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--no-queries", action="store_true", help="only the import figures")
     p.add_argument("--backends", default="sqlite,postgres")
     p.add_argument(
         "--sqlite-path",
@@ -110,7 +111,8 @@ def child(args) -> int:
     print(f"schema                      {time.perf_counter() - t:8.1f} s", flush=True)
     world = build_world(args)
     load_incidents(args, world)
-    run_queries(args, world)
+    if not args.no_queries:
+        run_queries(args, world)
     run_import(args, world)
     return 0
 

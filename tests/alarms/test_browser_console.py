@@ -4,6 +4,7 @@ shows up as "communication lost"."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from kalantar.alarms import services, sia
 from kalantar.alarms.models import Alarm, ReceiverStatus, Subscriber
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import add_patrol_unit
-from tests.browser.conftest import CHROMIUM, browser, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -23,7 +24,29 @@ pytestmark = [
 ]
 
 
-def login(page, live_server, username):  # noqa: F811
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium for this module only: Playwright's sync API keeps an event loop in the main
+    thread while it runs, which must be gone before other tests call asyncio.run()."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def login(page, live_server, username):
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -32,7 +55,7 @@ def login(page, live_server, username):  # noqa: F811
 
 
 def test_alarm_from_a_panel_is_acknowledged_dispatched_and_resolved(
-    live_server, page, live_receiver, make_subscriber, make_user, org_tree, tmp_path  # noqa: F811
+    live_server, page, live_receiver, make_subscriber, make_user, org_tree, tmp_path
 ):
     make_subscriber("1234", name="طلافروشی نگین")
     make_subscriber("2222", name="منزل ساکت", supervision_minutes=5)

@@ -35,6 +35,8 @@ def test_plain_sia_dcs_is_stored_then_acked(rx):
     assert reply == b'"ACK"0001R0L0#1234[]'
     event = AlarmEvent.objects.get()
     assert (event.code, event.zone, event.category) == ("BA", "501", codes.BURGLARY)
+    sub = Subscriber.objects.get(accounts__number="1234")
+    assert abs((sub.last_seen_at - now()).total_seconds()) < 5
 
 
 def test_encrypted_sia_dcs_gets_encrypted_ack(rx):
@@ -155,6 +157,13 @@ def test_encrypted_frame_with_bad_hex_gets_nak(rx):
     body = b'"*SIA-DCS"0018R0L0#ABC1[' + b"G" * 32
     [reply] = rx.exchange(sia.frame(body))
     assert reply.startswith(b'"NAK"0018R0L0#ABC1[]_')
+    assert not AlarmEvent.objects.exists()
+
+
+def test_plain_frame_from_a_keyed_panel_is_refused(rx):
+    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=25, account="ABC1", data="Nri1/BA501",
+                                    timestamp=now()))
+    assert reply.startswith(b'"NAK"0025R0L0#ABC1[]_')
     assert not AlarmEvent.objects.exists()
 
 

@@ -175,3 +175,13 @@ def test_other_station_cannot_open_or_dispatch(org_tree, make_user):
 )
 def test_pages_render_for_a_chief(org_tree, chief1, path):
     assert client_for(chief1).get(path).status_code == 200
+
+
+def test_admin_lists_incidents_and_alerts(history, make_user):
+    admin = make_user("root", "sysadmin", "IR")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    c = client_for(admin)
+    assert c.get("/admin/incidents/incident/").status_code == 200
+    assert c.get("/admin/incidents/patrolunit/").status_code == 200
+    assert c.get("/admin/analytics/surgealert/").status_code == 200

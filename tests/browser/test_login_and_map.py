@@ -15,7 +15,9 @@ def test_log_in_and_open_the_map(live_server, page, make_user):
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    page.click("a[href='/map/']")
+    # The map sits in the "Organisation" menu of the navigation bar.
+    page.click("#nav-organisation")
+    page.click("a.dropdown-item[href='/map/']")
     page.wait_for_selector(".leaflet-interactive")
     # The county commander's two stations are drawn, with their names as labels.
     assert page.locator("path.leaflet-interactive").count() == 2

@@ -241,3 +241,17 @@ def test_a_long_queue_says_more_than_its_cap(file, chief, client, monkeypatch):
     assert "بیش از" in html or "More than" in html
     file_count = client.get(reverse("complaints:queue"), {"category": "noise"}).content.decode()
     assert "بیش از" not in file_count and "More than" not in file_count
+
+
+def test_dashboard_speed_covers_the_recent_window_and_counts_cover_everything(file, chief, officer):
+    old_start = timezone.now() - timedelta(days=200)
+    old = file(now=old_start, incident_at=old_start - timedelta(hours=1))
+    services.assign(by=chief, complaints=[old], officer=officer, now=old_start + timedelta(days=9))
+    recent_start = timezone.now() - timedelta(days=5)
+    recent = file(now=recent_start, incident_at=recent_start - timedelta(hours=1))
+    services.assign(
+        by=chief, complaints=[recent], officer=officer, now=recent_start + timedelta(hours=3)
+    )
+    board = selectors.dashboard(chief)
+    assert board.total == 2 and board.by_status[workflow.ASSIGNED] == 2
+    assert board.median_hours_to_first_action == pytest.approx(3.0)

@@ -65,3 +65,12 @@ def test_deleting_an_incident_uncounts_it(org_tree):
     assert ClosedIncidentCount.objects.count() == 1
     Incident.objects.get(pk=incident.pk).delete()
     assert ClosedIncidentCount.objects.count() == 0
+
+
+def test_loading_incidents_with_deferred_fields_costs_no_extra_query(
+    org_tree, django_assert_num_queries
+):
+    for _ in range(3):
+        _open(org_tree, tehran_today() - timedelta(days=1))
+    with django_assert_num_queries(1):
+        assert len(list(Incident.objects.only("pk", "category"))) == 3

@@ -9,6 +9,7 @@ from shapely.geometry import shape
 
 from kalantar.alarms.models import Subscriber
 from kalantar.alarms.services import SubscriberInput, _create
+from kalantar.core.persian import to_persian_digits
 from kalantar.org.models import Jurisdiction
 
 DEMO_KEY = "kalantar-demo-16"  # an ASCII 128-bit key; demo only
@@ -37,7 +38,7 @@ def load_demo(progress: Callable[[str], None] = lambda msg: None) -> None:
             _create(
                 by=None,
                 data=SubscriberInput(
-                    name=f"{label} {i + 1}",
+                    name=f"{label} {to_persian_digits(i + 1)}",
                     kind=kind,
                     lon=point.x + (i % 3) * 0.002,
                     lat=point.y + (i % 4) * 0.002,

@@ -17,11 +17,11 @@ class Subscriber(models.Model):
     """A home, shop, bank, guild or institution whose alarm panel reports to the centre."""
 
     class Kind(models.TextChoices):
-        HOME = "home", _("Home")
-        SHOP = "shop", _("Shop")
-        BANK = "bank", _("Bank")
-        GUILD = "guild", _("Guild premises")
-        INSTITUTION = "institution", _("Institution")
+        HOME = "home", pgettext_lazy("premises", "Home")
+        SHOP = "shop", pgettext_lazy("premises", "Shop")
+        BANK = "bank", pgettext_lazy("premises", "Bank")
+        GUILD = "guild", pgettext_lazy("premises", "Guild premises")
+        INSTITUTION = "institution", pgettext_lazy("premises", "Institution")
 
     class Comm(models.TextChoices):
         OK = "ok", _("Reporting")

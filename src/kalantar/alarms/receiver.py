@@ -94,6 +94,8 @@ class Receiver:
         panel = self.panels.get(head.account.upper())
         if panel is None:
             return self._nak(head, send, "account")
+        if panel.key is not None and not head.encrypted:
+            return self._nak(head, send, "plain")  # a keyed panel must encrypt: no spoofing
         try:
             message = sia.parse(raw.body, panel.key)
         except sia.FrameError as exc:
@@ -291,7 +293,11 @@ class _TCP(asyncio.Protocol):
         self.last = time.monotonic()
         handle, send = self.receiver.handle, self.send
         for raw in self.splitter.feed(data):
-            handle(raw, send)
+            try:
+                handle(raw, send)
+            except Exception:  # a bug must cost one NAK, never the receiver
+                log.exception("frame %r", raw.body)
+                send(sia.nak(None))
         if self.splitter.fatal:
             self.transport.close()
 
@@ -315,7 +321,11 @@ class _UDP(asyncio.DatagramProtocol):
             transport.sendto(reply, addr)
 
         for raw in sia.FrameSplitter().feed(data):
-            self.receiver.handle(raw, send)
+            try:
+                self.receiver.handle(raw, send)
+            except Exception:
+                log.exception("frame %r", raw.body)
+                send(sia.nak(None))
 
 
 def run(host: str, port: int, *, name: str = "receiver") -> None:

@@ -1,10 +1,10 @@
 """The receiver's durable side: account lookup and group-committed event storage.
 
-Runs in the receiver's single database thread. Events go in with one multi-row
-statement per batch, in one transaction; the receiver sends the batch's ACKs only
-after that commit returns. Why raw SQL here and not the ORM: this is the hot path
-(bench/alarm_ingest.py), and a prepared INSERT … ON CONFLICT DO NOTHING both drops
-retransmissions and costs a fraction of bulk_create's per-object work.
+Runs in the receiver's single database thread. Each batch is one transaction; the
+receiver sends the batch's ACKs only after that commit returns. Why raw SQL here and not
+the ORM: this is the hot path (bench/alarm_ingest.py). INSERT … ON CONFLICT DO NOTHING drops
+retransmissions; on SQLite the driver's prepared executemany, on PostgreSQL COPY into a
+staging table (about 1/9 of the receiver CPU of binding parameters row by row).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from kalantar.alarms import sia
 from kalantar.alarms.models import Account, AlarmEvent, Subscriber
 from kalantar.alarms.services import supervision_grace_seconds
 
-# Rewrite a panel's next_due at most this often: the grace period is longer, so a
-# reporting panel is never swept, and a busy panel costs one UPDATE a minute, not one a message.
+# Rewrite a panel's next_due and last_seen_at at most this often: the grace period is longer,
+# so a reporting panel is never swept, and a busy panel costs one UPDATE per 30 s, not one per
+# message (the "last message" shown is therefore exact to 30 s).
 NEXT_DUE_WRITE_EVERY = 30
 
 EVENT_COLUMNS = (
@@ -79,13 +80,12 @@ class EventWriter:
         self._due_written: dict[int, int] = {}
         table = AlarmEvent._meta.db_table
         cols = ", ".join(EVENT_COLUMNS)
-        self._values = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"
-        self._insert_head = f"INSERT INTO {table} ({cols}) VALUES "
         self._insert_tail = " ON CONFLICT (dedup_key) DO NOTHING"
+        marks = ", ".join(["?"] * len(EVENT_COLUMNS))
+        self._sqlite_insert = f"INSERT INTO {table} ({cols}) VALUES ({marks}){self._insert_tail}"
         self._sub_table = Subscriber._meta.db_table
         self._adapt = connection.ops.adapt_datetimefield_value
-        # SQLite's rows-per-statement limit is on variables (32766 in recent versions).
-        self._chunk = 1000
+        self._stage_for = None  # the driver connection the staging table was made on
 
     def prepare_connection(self) -> None:
         connection.ensure_connection()
@@ -93,6 +93,26 @@ class EventWriter:
             with connection.cursor() as cursor:
                 # Survive power loss, not only a killed process: fsync at every commit.
                 cursor.execute("PRAGMA synchronous=FULL")
+
+    def _copy_postgres(self, cursor, rows: list[tuple]) -> None:
+        """COPY into a session-local staging table, then one INSERT … ON CONFLICT: COPY's
+        C-level row encoding costs a fraction of binding 17 parameters per row."""
+        cols = ", ".join(EVENT_COLUMNS)
+        if self._stage_for is not connection.connection:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS alarm_stage ON COMMIT DELETE ROWS AS "
+                f"SELECT {cols} FROM {AlarmEvent._meta.db_table} WITH NO DATA"
+            )
+            self._stage_for = connection.connection
+        raw = connection.connection.cursor()
+        with raw.copy(f"COPY alarm_stage ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        raw.close()
+        cursor.execute(
+            f"INSERT INTO {AlarmEvent._meta.db_table} ({cols}) SELECT {cols} FROM alarm_stage"
+            f" ORDER BY received_at{self._insert_tail}"
+        )
 
     def store(self, rows: list[tuple], seen: dict[int, tuple[int, int]]) -> None:
         """Insert `rows` (EVENT_COLUMNS order) and move the senders' next_due; one commit.
@@ -103,24 +123,31 @@ class EventWriter:
         grace = supervision_grace_seconds()
         due_updates = []
         for sub_id, (epoch, interval) in seen.items():
-            if interval and epoch - self._due_written.get(sub_id, 0) >= NEXT_DUE_WRITE_EVERY:
-                due_updates.append((epoch + interval + grace, sub_id))
+            if epoch - self._due_written.get(sub_id, 0) >= NEXT_DUE_WRITE_EVERY:
+                seen_at = adapt(datetime.fromtimestamp(epoch, UTC))
+                due = epoch + interval + grace if interval else None
+                due_updates.append((due, seen_at, sub_id))
         with transaction.atomic(), connection.cursor() as cursor:
-            for start in range(0, len(rows), self._chunk):
-                chunk = rows[start : start + self._chunk]
-                params = []
-                for row in chunk:
-                    row = list(row)
-                    row[12] = adapt(row[12]) if row[12] is not None else None
-                    row[13] = adapt(row[13])
-                    params.extend(row)
-                sql = self._insert_head + ", ".join([self._values] * len(chunk)) + self._insert_tail
-                cursor.execute(sql, params)
+            if connection.vendor == "sqlite":
+                # The driver's own prepared executemany: Django's wrapper would rewrite the
+                # placeholders of the whole statement on every batch.
+                raw = connection.connection.cursor()
+                raw.executemany(
+                    self._sqlite_insert,
+                    [
+                        (*row[:12], adapt(row[12]) if row[12] else None, adapt(row[13]), *row[14:])
+                        for row in rows
+                    ],
+                )
+                raw.close()
+            else:
+                self._copy_postgres(cursor, rows)
             if due_updates:
                 cursor.executemany(
-                    f"UPDATE {self._sub_table} SET next_due = %s WHERE id = %s", due_updates
+                    f"UPDATE {self._sub_table} SET next_due = %s, last_seen_at = %s WHERE id = %s",
+                    due_updates,
                 )
-        for _due, sub_id in due_updates:
+        for _due, _seen, sub_id in due_updates:
             self._due_written[sub_id] = seen[sub_id][0]
 
 

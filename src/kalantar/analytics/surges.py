@@ -16,9 +16,9 @@ WINDOW_DAYS = 28
 BASELINE_PERIODS = 12
 MIN_EVENTS = 5
 MIN_Z = 3.0
-# Thousands of station × category tests run each night; a strict level keeps chance
-# alerts to a handful.
-MAX_P = 0.001
+# Tens of thousands of station × category tests run each night nationally; at this level
+# pure chance raises about one alert per 10,000 pairs (bench/analytics.py shows it).
+MAX_P = 0.0001
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ class ComplaintsConfig(AppConfig):
 
         ext.add_nav_item(
             ext.NavItem(
-                _("Complaints"),
+                _("Work queue"),
                 "complaints:queue",
                 "inboxes",
                 "complaints.view_complaint",
                 order=10,
+                section="complaints",
             )
         )
         ext.add_nav_item(
@@ -26,6 +27,17 @@ class ComplaintsConfig(AppConfig):
                 "file-earmark-plus",
                 "complaints.add_complaint",
                 order=11,
+                section="complaints",
+            )
+        )
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Station dashboard"),
+                "complaints:dashboard",
+                "clipboard-data",
+                "complaints.view_complaint",
+                order=12,
+                section="complaints",
             )
         )
         ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, FloatField, Func, Q, QuerySet
@@ -132,6 +132,9 @@ def _median_hours(complaints: QuerySet[Complaint], end_field: str) -> float | No
     return statistics.fmean(pair) / 3600
 
 
+DASHBOARD_WINDOW = timedelta(days=90)
+
+
 @dataclass
 class Dashboard:
     by_status: dict[str, int] = field(default_factory=dict)
@@ -144,6 +147,7 @@ class Dashboard:
     satisfaction: float | None = None
     rated: int = 0
     overdue_list: list[Complaint] = field(default_factory=list)
+    window_days: int = DASHBOARD_WINDOW.days
 
 
 def dashboard(user, *, now: datetime | None = None) -> Dashboard:
@@ -161,12 +165,14 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
     board.overdue_list = list(
         overdue.select_related("category", "unit", "assigned_to").order_by("first_action_due")[:20]
     )
-    board.median_hours_to_first_action = _median_hours(complaints, "first_action_at")
-    finish = _median_hours(complaints, "finished_at")
-    close = _median_hours(complaints, "closed_at")
+    # Speed and satisfaction describe the recent work: complaints filed in the window.
+    recent = complaints.filter(filed_at__gte=now - DASHBOARD_WINDOW)
+    board.median_hours_to_first_action = _median_hours(recent, "first_action_at")
+    finish = _median_hours(recent, "finished_at")
+    close = _median_hours(recent, "closed_at")
     board.median_days_to_finish = finish / 24 if finish is not None else None
     board.median_days_to_close = close / 24 if close is not None else None
-    rating = complaints.filter(satisfaction__isnull=False).aggregate(
+    rating = recent.filter(satisfaction__isnull=False).aggregate(
         avg=Avg("satisfaction"), n=Count("id")
     )
     board.satisfaction, board.rated = rating["avg"], rating["n"]

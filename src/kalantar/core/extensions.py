@@ -20,6 +20,7 @@ class NavItem:
     permission: str | None = None  # None: any logged-in user
     staff_only: bool = False
     order: int = 50  # lower comes first
+    section: str = ""  # a key of core.nav.SECTIONS: the menu it sits in; "" = the bar itself
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The navigation bar: each entry shows only to users whose role may use it.
 
 Entries come from `core.extensions`: the shell's own below, each domain app's from its
-`ready()`.
+`ready()`. Entries name a section; a section with more than one visible entry becomes a
+drop-down menu, so the bar stays one line however many apps there are.
 """
 
 from __future__ import annotations
@@ -11,13 +12,33 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.extensions import NavItem, add_nav_item, nav_items
 
+# section key → (label, icon), in the order they appear on the bar.
+SECTIONS: dict[str, tuple[object, str]] = {
+    "complaints": (_("Complaints"), "inboxes"),
+    "operations": (_("Operations"), "broadcast"),
+    "awareness": (_("Awareness"), "graph-up"),
+    "organisation": (_("Organisation"), "diagram-3"),
+    "system": (_("System"), "gear"),
+}
+
 SHELL_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "home", "speedometer2", order=0),
-    NavItem(_("Map"), "org:map", "map", "org.view_jurisdiction", order=60),
-    NavItem(_("Units"), "org:unit_list", "building", "org.view_unit", order=70),
-    NavItem(_("Audit log"), "core:audit_log", "shield-check", "core.view_auditentry", order=80),
-    NavItem(_("API"), "api:openapi-view", "braces", order=90),
-    NavItem(_("Administration"), "admin:index", "gear", staff_only=True, order=100),
+    NavItem(_("Map"), "org:map", "map", "org.view_jurisdiction", order=60, section="organisation"),
+    NavItem(
+        _("Units"), "org:unit_list", "building", "org.view_unit", order=70, section="organisation"
+    ),
+    NavItem(
+        _("Audit log"),
+        "core:audit_log",
+        "shield-check",
+        "core.view_auditentry",
+        order=80,
+        section="system",
+    ),
+    NavItem(_("API"), "api:openapi-view", "braces", order=90, section="system"),
+    NavItem(
+        _("Administration"), "admin:index", "gear", staff_only=True, order=100, section="system"
+    ),
 )
 
 
@@ -26,21 +47,46 @@ def register_shell_items() -> None:
         add_nav_item(item)
 
 
+def _visible(user, item: NavItem) -> bool:
+    if item.staff_only and not user.is_staff:
+        return False
+    return not item.permission or user.has_perm(item.permission)
+
+
+def _entry(item: NavItem) -> dict:
+    return {
+        "label": item.label,
+        "url": reverse(item.url_name),
+        "icon": item.icon,
+        "name": item.url_name,
+    }
+
+
 def items_for(user) -> list[dict]:
+    """The bar for `user`: plain entries, and menus (`{"label", "icon", "children"}`)."""
     if not user.is_authenticated:
         return []
-    visible = []
+    bar: list[dict] = []
+    menus: dict[str, dict] = {}
     for item in nav_items():
-        if item.staff_only and not user.is_staff:
+        if not _visible(user, item):
             continue
-        if item.permission and not user.has_perm(item.permission):
+        if item.section not in SECTIONS:
+            bar.append(_entry(item))
             continue
-        visible.append(
-            {
-                "label": item.label,
-                "url": reverse(item.url_name),
-                "icon": item.icon,
-                "name": item.url_name,
+        if item.section not in menus:
+            label, icon = SECTIONS[item.section]
+            menus[item.section] = {
+                "label": label,
+                "icon": icon,
+                "key": item.section,
+                "children": [],
             }
-        )
-    return visible
+        menus[item.section]["children"].append(_entry(item))
+    for key in SECTIONS:
+        menu = menus.get(key)
+        if menu is None:
+            continue
+        # A menu of one is just a link.
+        bar.append(menu["children"][0] if len(menu["children"]) == 1 else menu)
+    return bar

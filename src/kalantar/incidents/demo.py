@@ -91,7 +91,7 @@ def _hq(station: Unit) -> tuple[float, float]:
 
 def _points(geometry, count: int, rng, centre=None, spread=0.0) -> tuple[np.ndarray, np.ndarray]:
     """Random points inside the geometry: uniform, or around `centre` (degrees of spread)."""
-    geom = shapely.geometry.shape(geometry)
+    geom = geometry if hasattr(geometry, "geom_type") else shapely.geometry.shape(geometry)
     shapely.prepare(geom)
     minx, miny, maxx, maxy = geom.bounds
     xs, ys = [], []
@@ -139,9 +139,16 @@ def _history(stations: list[Unit], rng) -> int:
         lon, lat = _points(geometry, total, rng)
         if station.code in hotspot_stations:
             # A persistent hotspot: a third of the station's incidents around one place.
-            k = total // 3
-            centre = (lon[0], lat[0])
-            lon[:k], lat[:k] = _points(geometry, k, rng, centre=centre, spread=0.003)
+            k = total * 2 // 5
+            shape = shapely.geometry.shape(geometry)
+            inner = shape.buffer(
+                -0.2 * min(shape.bounds[2] - shape.bounds[0], shape.bounds[3] - shape.bounds[1])
+            )
+            centre = _points(inner if not inner.is_empty else shape, 1, rng)
+            centre = (float(centre[0][0]), float(centre[1][0]))
+            minx, miny, maxx, maxy = shape.bounds
+            spread = min(0.003, 0.07 * min(maxx - minx, maxy - miny))  # tighter in small areas
+            lon[:k], lat[:k] = _points(geometry, k, rng, centre=centre, spread=spread)
             rng.shuffle(idx := np.arange(total))
             lon, lat = lon[idx], lat[idx]
         cats = rng.choice(len(codes), size=total, p=weights)

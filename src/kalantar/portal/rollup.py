@@ -115,7 +115,10 @@ def refresh_recent() -> str | None:
 
 
 def remember_key(sender, instance, **kwargs) -> None:
-    instance._portal_rollup_key = (instance.station_id, instance.day)
+    # Read from __dict__: a deferred field (.only(), .defer()) must not cost a query per row.
+    fields = instance.__dict__
+    if "station_id" in fields and "day" in fields:
+        instance._portal_rollup_key = (fields["station_id"], fields["day"])
 
 
 def on_save(sender, instance, **kwargs) -> None:

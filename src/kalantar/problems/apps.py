@@ -23,7 +23,12 @@ class ProblemsConfig(AppConfig):
 
         ext.add_nav_item(
             ext.NavItem(
-                _("Problems"), "problems:list", "diagram-3", "problems.view_problem", order=40
+                _("Problems"),
+                "problems:list",
+                "diagram-3",
+                "problems.view_problem",
+                order=40,
+                section="awareness",
             )
         )
         ext.add_nav_item(
@@ -33,10 +38,18 @@ class ProblemsConfig(AppConfig):
                 "building",
                 "problems.view_referral",
                 order=41,
+                section="awareness",
             )
         )
         ext.add_nav_item(
-            ext.NavItem(_("Public statistics"), "transparency:index", "bar-chart", None, order=90)
+            ext.NavItem(
+                _("Public statistics"),
+                "transparency:index",
+                "bar-chart",
+                None,
+                order=49,
+                section="awareness",
+            )
         )
         grant("desk_officer", *_VIEW)
         grant("station_chief", *_WORK)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8201)
         parser.add_argument("--panels", type=int, default=10)
         parser.add_argument("--rate", type=float, default=5.0, help="messages/second, all panels")
-        parser.add_argument("--encrypted", action="store_true", help="only panels with a key")
+        parser.add_argument(
+            "--encrypted", action="store_true", help="only the panels that have a key"
+        )
         parser.add_argument("--duration", type=float, default=30.0, help="seconds (0: forever)")
         parser.add_argument("--alarm-share", type=float, default=0.05)
         parser.add_argument("--demo", action="store_true", help="run until stopped")
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             key = panel_key(key_enc)
             if encrypted and key is None:
                 continue
-            fleet.append(sim.SimPanel(number, key if encrypted else None))
+            fleet.append(sim.SimPanel(number, key))  # a keyed panel always encrypts
             if len(fleet) >= panels:
                 break
         if not fleet:
