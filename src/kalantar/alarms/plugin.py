@@ -14,11 +14,23 @@ def register() -> None:
     from kalantar.people import roles
 
     ext.add_nav_item(
-        ext.NavItem(_("Alarm console"), "alarms:console", "bell", "alarms.view_alarm", order=20)
+        ext.NavItem(
+            _("Alarm console"),
+            "alarms:console",
+            "bell",
+            "alarms.view_alarm",
+            order=20,
+            section="operations",
+        )
     )
     ext.add_nav_item(
         ext.NavItem(
-            _("Subscribers"), "alarms:subscribers", "house-lock", "alarms.view_subscriber", order=21
+            _("Subscribers"),
+            "alarms:subscribers",
+            "house-lock",
+            "alarms.view_subscriber",
+            order=21,
+            section="operations",
         )
     )
     work = ("alarms.view_alarm", "alarms.work_alarm", "alarms.view_subscriber",

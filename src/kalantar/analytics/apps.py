@@ -26,13 +26,17 @@ class AnalyticsConfig(AppConfig):
 
         for role, permissions in ROLE_GRANTS.items():
             grant(role, *permissions)
-        for label, url, icon, order in (
-            (_("Morning report"), "analytics:morning", "sunrise", 5),
-            (_("CompStat"), "analytics:compstat", "bar-chart-line", 30),
-            (_("Hotspots"), "analytics:hotspots", "fire", 31),
-            (_("Surge alerts"), "analytics:surges", "graph-up-arrow", 32),
+        for label, url, icon, order, section in (
+            (_("Morning report"), "analytics:morning", "sunrise", 5, ""),
+            (_("CompStat"), "analytics:compstat", "bar-chart-line", 30, "awareness"),
+            (_("Hotspots"), "analytics:hotspots", "fire", 31, "awareness"),
+            (_("Surge alerts"), "analytics:surges", "graph-up-arrow", 32, "awareness"),
         ):
-            ext.add_nav_item(ext.NavItem(label, url, icon, "analytics.view_analytics", order=order))
+            ext.add_nav_item(
+                ext.NavItem(
+                    label, url, icon, "analytics.view_analytics", order=order, section=section
+                )
+            )
         ext.add_periodic_job(ext.PeriodicJob("detect_surges", _nightly_surges, 600))
 
 

@@ -36,6 +36,7 @@ class IncidentsConfig(AppConfig):
                 "broadcast",
                 "incidents.dispatch_incident",
                 order=20,
+                section="operations",
             )
         )
         ext.add_nav_item(
@@ -45,6 +46,7 @@ class IncidentsConfig(AppConfig):
                 "journal-text",
                 "incidents.view_incident",
                 order=21,
+                section="operations",
             )
         )
         ext.add_demo_loader(ext.DemoLoader("incidents", _load_demo, order=60))

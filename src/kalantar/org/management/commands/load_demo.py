@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from kalantar.org.demo import DEMO_PASSWORD, demo_loaded, load_demo
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
                 self.stdout.write("The demo data is already loaded.")
             accounts = None
         else:
-            accounts = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}"))
+            # The demo's letters (referrals to agencies, …) go nowhere rather than to the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                accounts = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}"))
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         from kalantar.org.demo import demo_accounts
 
