@@ -327,18 +327,11 @@ def _existing(rows: Rows) -> dict[str, tuple[int, int, str, date]]:
                 cursor.execute(select + "external_id = ANY(%s)", [part])
                 fetched = cursor.fetchall()
             else:
-                # A join on a temporary table lets SQLite probe the unique index once per id;
-                # a long IN (…) list made it scan the whole table.
-                cursor.execute("CREATE TEMP TABLE import_ids (ext TEXT PRIMARY KEY)")
-                cursor.executemany(
-                    "INSERT OR IGNORE INTO import_ids VALUES (%s)", [(e,) for e in part]
-                )
-                cursor.execute(
-                    f"SELECT i.external_id, i.id, i.station_id, i.category, i.day "
-                    f"FROM import_ids x CROSS JOIN {table} i ON i.external_id = x.ext"
-                )
-                fetched = cursor.fetchall()
-                cursor.execute("DROP TABLE import_ids")
+                fetched = []
+                for at in range(0, len(part), 5000):
+                    few = part[at : at + 5000]
+                    cursor.execute(select + f"external_id IN ({', '.join(['%s'] * len(few))})", few)
+                    fetched += cursor.fetchall()
             for ext, pk, station_id, category, day in fetched:
                 if isinstance(day, str):
                     day = date.fromisoformat(day)
