@@ -125,10 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "DB_POOL", default=True
+    "DB_POOL", default=False
 ):
     # Under ASGI each request may run its ORM work on a fresh thread, so per-thread
     # persistent connections pile up; a process-wide psycopg pool bounds them instead.
+    # asgi.py turns this on for the web server.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,

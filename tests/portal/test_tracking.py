@@ -165,3 +165,23 @@ def test_a_rating_needs_a_score(client, complaint, make_user):
         )
     complaint.refresh_from_db()
     assert complaint.satisfaction is None
+
+
+def test_track_page_rating_form_has_the_markup_of_the_form_widgets(client, complaint, make_user):
+    # The blank rating form is written out in the template for speed: a citizen's browser
+    # must get exactly the fields the form itself would render, with the code and secret.
+    from django.test.html import parse_html
+
+    from kalantar.portal.forms import RatingForm
+
+    _close(complaint, make_user)
+    html = _track(client, complaint.tracking_code, VALID_NATIONAL_CODE).content.decode()
+    page = parse_html(main_block(html))
+    form = RatingForm(initial={"code": complaint.tracking_code, "secret": VALID_NATIONAL_CODE})
+    widgets = [str(form["code"]), str(form["secret"]), str(form["comment"])]
+    widgets += [radio.tag() for radio in form["score"]]
+    for widget in widgets:
+        assert page.count(parse_html(widget)) == 1, widget
+    for radio in form["score"]:
+        assert f'for="{radio.id_for_label}"' in html
+    assert 'for="id_comment"' in html

@@ -234,42 +234,41 @@ def citizen_lookup(code: str, secret: str) -> tuple[CitizenView | None, int | No
         code = normalize_tracking_code(code) if is_valid_tracking_code(code) else ""
     except ValueError:
         code = ""
+    # One row of plain values: the join is the same, without building three model instances
+    # on the path every citizen lookup (and every guess) takes.
     complaint = (
-        Complaint.objects.select_related("category", "unit")
-        .only(*_CITIZEN_FIELDS)
-        .filter(tracking_code=code)
-        .first()
+        Complaint.objects.filter(tracking_code=code).values("pk", *_CITIZEN_FIELDS).first()
         if code
         else None
     )
     given = _secret_forms(secret)
-    expected = {complaint.national_code, complaint.mobile} - {""} if complaint else set()
+    expected = {complaint["national_code"], complaint["mobile"]} - {""} if complaint else set()
     matched = False
     for candidate in expected or {_DUMMY_SECRET}:
         for form in given:
             matched |= hmac.compare_digest(form.encode(), candidate.encode())
-    complaint_id = complaint.pk if complaint else None
+    complaint_id = complaint["pk"] if complaint else None
     if complaint is None or not expected or not matched:
         return None, complaint_id
     events = list(
-        ComplaintEvent.objects.filter(complaint_id=complaint.pk, public=True)
+        ComplaintEvent.objects.filter(complaint_id=complaint_id, public=True)
         .only("kind", "at", "to_status")
         .order_by("at", "id")
     )
     view = CitizenView(
-        tracking_code=complaint.tracking_code,
-        category=complaint.category.name,
-        category_en=complaint.category.name_en,
-        unit_name=complaint.unit.name,
-        unit_name_en=complaint.unit.name_en,
-        status=complaint.status,
-        filed_at=complaint.filed_at,
-        first_action_due=complaint.first_action_due,
-        closure_due=complaint.closure_due,
+        tracking_code=complaint["tracking_code"],
+        category=complaint["category__name"],
+        category_en=complaint["category__name_en"],
+        unit_name=complaint["unit__name"],
+        unit_name_en=complaint["unit__name_en"],
+        status=complaint["status"],
+        filed_at=complaint["filed_at"],
+        first_action_due=complaint["first_action_due"],
+        closure_due=complaint["closure_due"],
         events=events,
-        rejection_reason=complaint.rejection_reason,
-        can_rate=complaint.status == workflow.CLOSED and complaint.satisfaction is None,
-        satisfaction=complaint.satisfaction,
+        rejection_reason=complaint["rejection_reason"],
+        can_rate=complaint["status"] == workflow.CLOSED and complaint["satisfaction"] is None,
+        satisfaction=complaint["satisfaction"],
     )
     return view, complaint_id
 

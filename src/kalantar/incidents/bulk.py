@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
+import numpy as np
 from django.db import connection
 
 
@@ -67,16 +68,18 @@ def insert(table: str, columns: Sequence[str], records: Iterable[Sequence]) -> N
         )
 
 
+_PG_TYPES = {
+    "source": "varchar(16)", "category": "varchar(40)", "priority": "smallint",
+    "station_id": "bigint", "lon": "double precision", "lat": "double precision",
+    "h3_cell": "varchar(16)", "occurred_at": "timestamptz", "day": "date",
+}  # fmt: skip
+
+
 def update_by_id(table: str, columns: Sequence[str], records: Iterable[Sequence]) -> None:
     """Update `columns` of rows by id; each record is the column values followed by the id."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            types = {
-                "source": "varchar(16)", "category": "varchar(40)", "priority": "smallint",
-                "station_id": "bigint", "lon": "double precision", "lat": "double precision",
-                "h3_cell": "varchar(16)", "occurred_at": "timestamptz", "day": "date",
-            }  # fmt: skip
-            defs = ", ".join(f"{c} {types[c]}" for c in columns)
+            defs = ", ".join(f"{c} {_PG_TYPES[c]}" for c in columns)
             cursor.execute(f"CREATE TEMP TABLE bulk_update ({defs}, id bigint) ON COMMIT DROP")
             names = ", ".join((*columns, "id"))
             with cursor.cursor.copy(f"COPY bulk_update ({names}) FROM STDIN") as copy:
@@ -112,6 +115,22 @@ def _pg_text(values: Sequence) -> list[str]:
     return texts
 
 
+def _sqlite_datetimes(values: Sequence) -> list | None:
+    """Aware datetimes as Django's SQLite text, through numpy: a third of the time of
+    astimezone() per value. None when some value is missing or has microseconds (the
+    caller then converts one by one, giving Django's exact text)."""
+    try:
+        micros = np.array([round(v.timestamp() * 1_000_000) for v in values], dtype=np.int64)
+    except (AttributeError, TypeError):
+        return None
+    if (micros % 1_000_000).any():
+        return None
+    text = np.datetime_as_string((micros // 1_000_000).astype("datetime64[s]"), unit="s")
+    chars = text.view("<U1").reshape(len(values), -1)
+    chars[:, 10] = " "  # ISO's "T" becomes the space Django writes
+    return text.tolist()
+
+
 def _sqlite_column(values: Sequence) -> Sequence:
     sample = next((v for v in values if v is not None), None)
     if not isinstance(sample, date):  # dates and datetimes need converting, nothing else
@@ -119,6 +138,10 @@ def _sqlite_column(values: Sequence) -> Sequence:
     convert = _sqlite_datetime if isinstance(sample, datetime) else _sqlite_date
     if values and all(v is values[0] for v in values):  # one value repeated: convert once
         return [convert(values[0])] * len(values)
+    if isinstance(sample, datetime):
+        fast = _sqlite_datetimes(values)
+        if fast is not None:
+            return fast
     return [convert(v) for v in values]
 
 
@@ -142,4 +165,32 @@ def insert_columns(table: str, columns: dict[str, Sequence]) -> None:
         cursor.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({marks})",
             list(zip(*(converted[id(v)] for v in columns.values()), strict=True)),
+        )
+
+
+def update_columns_by_id(table: str, columns: dict[str, Sequence], ids: Sequence[int]) -> None:
+    """Update rows by id with values given column by column (converted a column at a time)."""
+    if connection.vendor == "postgresql":
+        texts = [_pg_text(values) for values in columns.values()]
+        names = list(columns)
+        with connection.cursor() as cursor:
+            defs = ", ".join(f"{c} {_PG_TYPES[c]}" for c in names)
+            cursor.execute(f"CREATE TEMP TABLE bulk_update ({defs}, id bigint) ON COMMIT DROP")
+            id_text = [str(i) for i in ids]
+            copy_sql = f"COPY bulk_update ({', '.join(names)}, id) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                size = 20_000
+                for start in range(0, len(id_text), size):
+                    parts = [t[start : start + size] for t in (*texts, id_text)]
+                    copy.write("".join(["\t".join(row) + "\n" for row in zip(*parts, strict=True)]))
+            sets = ", ".join(f"{c} = s.{c}" for c in names)
+            cursor.execute(f"UPDATE {table} t SET {sets} FROM bulk_update s WHERE t.id = s.id")
+            cursor.execute("DROP TABLE bulk_update")
+        return
+    sets = ", ".join(f"{c} = %s" for c in columns)
+    converted = [_sqlite_column(values) for values in columns.values()]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {sets} WHERE id = %s",
+            list(zip(*converted, ids, strict=True)),
         )

@@ -54,7 +54,8 @@ def apply_deltas(deltas: Counter[Key] | dict[Key, int]) -> None:
 
 def _upsert(table: str, owner: str, deltas: dict[Key, int]) -> None:
     # One INSERT … ON CONFLICT for all keys: the ORM's bulk_update sends a CASE per row.
-    rows = [(o, c, d, n) for (o, c, d), n in deltas.items() if n]
+    # Sorted by key: the unique index is then filled in order, not at random pages.
+    rows = sorted((o, c, d, n) for (o, c, d), n in deltas.items() if n)
     if not rows:
         return
     conflict = (
