@@ -75,27 +75,6 @@ _PG_TYPES = {
 }  # fmt: skip
 
 
-def update_by_id(table: str, columns: Sequence[str], records: Iterable[Sequence]) -> None:
-    """Update `columns` of rows by id; each record is the column values followed by the id."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            defs = ", ".join(f"{c} {_PG_TYPES[c]}" for c in columns)
-            cursor.execute(f"CREATE TEMP TABLE bulk_update ({defs}, id bigint) ON COMMIT DROP")
-            names = ", ".join((*columns, "id"))
-            with cursor.cursor.copy(f"COPY bulk_update ({names}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(record)
-            sets = ", ".join(f"{c} = s.{c}" for c in columns)
-            cursor.execute(f"UPDATE {table} t SET {sets} FROM bulk_update s WHERE t.id = s.id")
-            cursor.execute("DROP TABLE bulk_update")
-            return
-        sets = ", ".join(f"{c} = %s" for c in columns)
-        cursor.executemany(
-            f"UPDATE {table} SET {sets} WHERE id = %s",
-            _sqlite_rows(records),
-        )
-
-
 _PG_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
