@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import tehran_today
@@ -253,3 +254,29 @@ def test_project_from_a_hotspot_cell_and_from_complaints(client, org_tree, chief
     assert response.status_code == 302
     from_complaints = Problem.objects.get(origin="complaints")
     assert list(from_complaints.complaints.all()) == [complaint]
+
+
+def test_response_period_from_the_project_page(client, problem, chief):
+    from kalantar.core.jalali import format_jalali_date
+
+    client.force_login(chief)
+    url = reverse("problems:response_period", args=[problem.number])
+    today = tehran_today()
+    backwards = {
+        "response_start": format_jalali_date(today + timedelta(days=10), "fa"),
+        "response_end": format_jalali_date(today, "fa"),
+    }
+    with translation.override("fa"):
+        response = client.post(url, backwards, HTTP_ACCEPT_LANGUAGE="fa")
+    assert response.status_code == 400
+    assert "پایان دوره پیش از آغاز آن است" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.response_start is None and problem.response_end is None
+
+    forwards = {**backwards, "response_end": format_jalali_date(today + timedelta(days=40), "fa")}
+    response = client.post(url, forwards)
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.response_start == today + timedelta(days=10)
+    assert problem.response_end == today + timedelta(days=40)
+    assert problem.stage == Problem.Stage.RESPONSE

@@ -226,26 +226,38 @@ def _rerender(request, problem, **forms_with_errors) -> HttpResponse:
     return render(request, "problems/detail.html", context, status=400)
 
 
+def _save_on_page(request, problem, form, form_name: str, save, done: str) -> HttpResponse:
+    """Call `save(cleaned_data)` for a valid form, then back to the project page; on a
+    refusal, the page again with the service's message on the form."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("problems:detail", number=problem.number)
+    return _rerender(request, problem, **{form_name: form})
+
+
 @login_required
 @permission_required("problems.change_problem", raise_exception=True)
 @require_POST
 def analysis(request: HttpRequest, number: str) -> HttpResponse:
     problem = _problem(request, number)
-    form = forms.AnalysisForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_analysis(
-                by=request.user,
-                problem=problem,
-                files=_uploads(request.FILES.getlist("files")),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Analysis saved."))
-            return redirect("problems:detail", number=number)
-    return _rerender(request, problem, analysis_form=form)
+    return _save_on_page(
+        request,
+        problem,
+        forms.AnalysisForm(request.POST),
+        "analysis_form",
+        lambda data: services.update_analysis(
+            by=request.user,
+            problem=problem,
+            files=_uploads(request.FILES.getlist("files")),
+            **data,
+        ),
+        _("Analysis saved."),
+    )
 
 
 @login_required
@@ -253,21 +265,19 @@ def analysis(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def response_period(request: HttpRequest, number: str) -> HttpResponse:
     problem = _problem(request, number)
-    form = forms.ResponsePeriodForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_response_period(
-                by=request.user,
-                problem=problem,
-                start=form.cleaned_data["response_start"],
-                end=form.cleaned_data["response_end"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Response period saved."))
-            return redirect("problems:detail", number=number)
-    return _rerender(request, problem, response_form=form)
+    return _save_on_page(
+        request,
+        problem,
+        forms.ResponsePeriodForm(request.POST),
+        "response_form",
+        lambda data: services.set_response_period(
+            by=request.user,
+            problem=problem,
+            start=data["response_start"],
+            end=data["response_end"],
+        ),
+        _("Response period saved."),
+    )
 
 
 @login_required
@@ -276,16 +286,14 @@ def response_period(request: HttpRequest, number: str) -> HttpResponse:
 def add_action(request: HttpRequest, number: str) -> HttpResponse:
     problem = _problem(request, number)
     owners = User.objects.filter(unit__path__startswith=problem.unit.path, is_active=True)
-    form = forms.ActionForm(request.POST, owners=owners)
-    if form.is_valid():
-        try:
-            services.add_action(by=request.user, problem=problem, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Action added."))
-            return redirect("problems:detail", number=number)
-    return _rerender(request, problem, action_form=form)
+    return _save_on_page(
+        request,
+        problem,
+        forms.ActionForm(request.POST, owners=owners),
+        "action_form",
+        lambda data: services.add_action(by=request.user, problem=problem, **data),
+        _("Action added."),
+    )
 
 
 @login_required
