@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -24,7 +22,7 @@ from kalantar.core import audit
 from kalantar.core.persian import normalize_for_search, normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.sms import send_sms
-from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.uploads import UploadedFile, attachment_errors
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
@@ -32,13 +30,6 @@ from kalantar.org.models import Unit
 # After the first breach a complaint goes to the station chief; if it is still overdue
 # this long after that, to the county command.
 COUNTY_ESCALATION_AFTER = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    name: str
-    content_type: str
-    data: bytes
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -106,20 +97,8 @@ def _inspection_office(station: Unit) -> Unit | None:
 
 
 def _validate_attachments(errors, files: Sequence[UploadedFile]) -> None:
-    for f in files:
-        if f.content_type not in settings.ATTACHMENT_TYPES:
-            _add(
-                errors,
-                "attachments",
-                _("“%(name)s”: only JPEG, PNG and PDF files are accepted.") % {"name": f.name},
-            )
-        elif len(f.data) > settings.ATTACHMENT_MAX_BYTES:
-            _add(
-                errors,
-                "attachments",
-                _("“%(name)s” is larger than %(mb)s MB.")
-                % {"name": f.name, "mb": digits(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024))},
-            )
+    for message in attachment_errors(files):
+        _add(errors, "attachments", message)
 
 
 def file_complaint(

@@ -18,15 +18,9 @@ from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core import audit
 from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.uploads import read_uploads
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.org.models import Unit
-
-
-def uploaded_files(files) -> list[services.UploadedFile]:
-    return [
-        services.UploadedFile(name=f.name, content_type=f.content_type or "", data=f.read())
-        for f in files or []
-    ]
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
@@ -71,7 +65,7 @@ def desk_new(request: HttpRequest) -> HttpResponse:
                 accused_officer=data["accused_officer"],
                 station=data["station"],
                 override_reason=data["override_reason"],
-                attachments=uploaded_files(data["attachments"]),
+                attachments=read_uploads(data["attachments"]),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -20,9 +20,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
 from kalantar.complaints.models import Category
-from kalantar.complaints.services import UploadedFile
 from kalantar.core.jalali import format_jalali_datetime
 from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.uploads import UploadedFile
 from kalantar.portal.forms import SERVICE_FIELDS
 
 DRAFT_KEY = "portal.draft"

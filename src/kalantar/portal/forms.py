@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.forms import ComplaintForm
-from kalantar.complaints.services import UploadedFile
 from kalantar.core.forms import NormalizedCharField
 from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.uploads import UploadedFile, read_uploads
 from kalantar.core.validators import is_valid_mobile, is_valid_national_code
 
 MAX_ATTACHMENTS = 5
@@ -88,10 +88,7 @@ class OnlineComplaintForm(ComplaintForm):
         return {name: self.cleaned_data[name] for name in SERVICE_FIELDS}
 
     def uploads(self) -> list[UploadedFile]:
-        return [
-            UploadedFile(name=f.name, content_type=f.content_type or "", data=f.read())
-            for f in self.cleaned_data.get("attachments") or []
-        ]
+        return read_uploads(self.cleaned_data.get("attachments"))
 
 
 def _attachment_error(f) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from kalantar.core import audit
 from kalantar.core.jalali import TEHRAN, tehran_today, to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
+from kalantar.core.uploads import UploadedFile, attachment_errors
 from kalantar.problems import areas, links, workflow
 from kalantar.problems.models import (
     Action,
@@ -40,15 +40,6 @@ from kalantar.problems.models import (
 REMIND_BEFORE_DAYS = 2
 # An overdue referral goes to the county command at once, to the province after this.
 PROVINCE_ESCALATION_AFTER = timedelta(days=7)
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    name: str
-    content_type: str
-    data: bytes
 
 
 def _require(errors: dict[str, list[str]]) -> None:
@@ -61,15 +52,8 @@ def _text(value: str, *, multiline: bool = False) -> str:
 
 
 def _check_files(files: Sequence[UploadedFile], errors: dict[str, list[str]]) -> None:
-    for f in files:
-        if f.content_type not in ATTACHMENT_TYPES:
-            errors.setdefault("files", []).append(
-                _("%(name)s: only JPEG, PNG and PDF files are accepted.") % {"name": f.name}
-            )
-        elif len(f.data) > MAX_ATTACHMENT_BYTES:
-            errors.setdefault("files", []).append(
-                _("%(name)s is larger than 5 MB.") % {"name": f.name}
-            )
+    for message in attachment_errors(files):
+        errors.setdefault("files", []).append(message)
 
 
 def _digest(data: bytes) -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kalantar.core.scoping import get_visible_or_404
+from kalantar.core.uploads import read_uploads
 from kalantar.org.models import Unit
 from kalantar.people.models import User
 from kalantar.problems import forms, links, selectors, services, workflow
@@ -27,13 +28,6 @@ def _apply_errors(form, error: ValidationError) -> None:
         return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _uploads(files) -> list[services.UploadedFile]:
-    return [
-        services.UploadedFile(name=f.name, content_type=f.content_type or "", data=f.read())
-        for f in files or []
-    ]
 
 
 def _problem(request: HttpRequest, number: str) -> Problem:
@@ -253,7 +247,7 @@ def analysis(request: HttpRequest, number: str) -> HttpResponse:
         lambda data: services.update_analysis(
             by=request.user,
             problem=problem,
-            files=_uploads(request.FILES.getlist("files")),
+            files=read_uploads(request.FILES.getlist("files")),
             **data,
         ),
         _("Analysis saved."),
@@ -435,7 +429,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         try:
             item = services.answer_referral(
                 token=token,
-                files=_uploads(request.FILES.getlist("files")),
+                files=read_uploads(request.FILES.getlist("files")),
                 **form.cleaned_data,
             )
         except links.LinkError as error:
