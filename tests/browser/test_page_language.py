@@ -72,3 +72,25 @@ def test_english_form_labels_the_picker_and_map_in_english(live_server, page, or
     assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Zoom in"
     assert page.locator(".file-picker button").inner_text() == "Choose files"
     assert "No file chosen" in page.inner_text(".file-picker")
+
+
+def test_english_date_picker_names_jalali_months_and_buttons_in_english(
+    live_server, page, org_tree, categories
+):
+    _open_form(page, live_server, "en")
+    page.click("#id_incident_at")
+    picker = page.locator("jdp-container")
+    picker.wait_for()
+    assert "Farvardin" in picker.locator(".jdp-months").inner_text()
+    assert "فروردین" not in picker.inner_text()
+    assert "Today" in picker.inner_text()
+    assert "امروز" not in picker.inner_text()
+
+
+def test_persian_date_picker_keeps_persian_names(live_server, page, org_tree, categories):
+    _open_form(page, live_server, "fa")
+    page.click("#id_incident_at")
+    picker = page.locator("jdp-container")
+    picker.wait_for()
+    assert "فروردین" in picker.inner_text()
+    assert "امروز" in picker.inner_text()

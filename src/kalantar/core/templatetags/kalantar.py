@@ -12,7 +12,14 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.translation import get_language
 
-from kalantar.core.jalali import format_jalali_date, format_jalali_datetime
+from kalantar.core.jalali import (
+    MONTHS_EN,
+    MONTHS_FA,
+    WEEKDAYS_EN,
+    WEEKDAYS_FA,
+    format_jalali_date,
+    format_jalali_datetime,
+)
 from kalantar.core.persian import format_number, to_latin_digits, to_persian_digits
 
 register = template.Library()
@@ -98,3 +105,15 @@ def unit_name(unit: object) -> str:
     if name_en and (get_language() or "").startswith("en"):
         return name_en
     return digits(getattr(unit, "name", unit))
+
+
+@register.simple_tag
+def picker_names(kind: str) -> str:
+    """Jalali month or weekday names for the date picker, comma-separated, in the active language.
+
+    The picker's built-in names are Persian only; English pages give it transliterations.
+    """
+    fa = active_digits() == "fa"
+    if kind == "months":
+        return ",".join(MONTHS_FA if fa else MONTHS_EN)
+    return ",".join(name[0] if fa else name[:2] for name in (WEEKDAYS_FA if fa else WEEKDAYS_EN))
