@@ -417,3 +417,49 @@ def test_create_open311_key_prints_the_key_once_and_stores_its_digest(org_tree):
     assert open311_keys.key_for(raw) == key
     assert open311_keys.key_for(raw + "x") is None and open311_keys.key_for("") is None
     assert AuditEntry.objects.filter(action="complaints.open311_key.create").exists()
+
+
+def test_an_administrator_issues_a_key_in_the_admin_and_revokes_it(make_user, client):
+    """The admin shows the new key once; only its prefix is listed; a revoked key is refused."""
+    client.force_login(make_user("admin", "sysadmin", "IR"))
+    response = client.post("/admin/complaints/open311key/add/", {"name": "  برنامهٔ شهروند  "})
+    assert response.status_code == 200
+    html = response.content.decode()
+    raw = html.split('id="open311-key"')[1].split(">", 1)[1].split("<", 1)[0]
+    key = Open311Key.objects.get()
+    assert key.name == "برنامهٔ شهروند" and raw.startswith(key.prefix)
+    assert "no-cache" in response["Cache-Control"]
+    assert post(Client(), "json", report(raw)).status_code == 200
+    listing = client.get("/admin/complaints/open311key/").content.decode()
+    assert key.prefix in listing and raw not in listing
+    assert raw not in client.get(f"/admin/complaints/open311key/{key.pk}/change/").content.decode()
+
+    client.post(
+        "/admin/complaints/open311key/",
+        {"action": "revoke", "_selected_action": [key.pk]},
+    )
+    assert post(Client(), "json", report(raw)).status_code == 403
+    actions = list(AuditEntry.objects.values_list("action", flat=True))
+    assert {"complaints.open311_key.create", "complaints.open311_key.revoke"} <= set(actions)
+
+
+def test_a_revoked_key_is_restored_from_its_page_and_a_blank_name_is_refused(make_user, client):
+    key, raw = open311_keys.create_key(by=None, name="Hamedan citizen app")
+    open311_keys.set_active(key, by=None, active=False)
+    client.force_login(make_user("admin", "sysadmin", "IR"))
+    page = f"/admin/complaints/open311key/{key.pk}/change/"
+    response = client.post(page, {"name": "Hamedan citizen app", "is_active": "on"})
+    assert response.status_code == 302
+    assert post(Client(), "json", report(raw)).status_code == 200
+    assert AuditEntry.objects.filter(action="complaints.open311_key.reactivate").exists()
+    refused = client.post("/admin/complaints/open311key/add/", {"name": "\u200c "})
+    assert refused.status_code == 200 and Open311Key.objects.count() == 1
+    assert client.get("/admin/complaints/open311key/add/").status_code == 200
+
+
+def test_the_keys_admin_is_persian_and_only_for_administrators(make_user, client):
+    client.force_login(make_user("desk", "desk_officer", "HM01K01"))
+    assert client.get("/admin/complaints/open311key/add/").status_code in (302, 403)
+    client.force_login(make_user("admin", "sysadmin", "IR"))
+    html = client.post("/admin/complaints/open311key/add/", {"name": "app"}).content.decode()
+    assert "دوباره نشان داده نمی‌شود" in html

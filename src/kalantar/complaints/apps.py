@@ -9,6 +9,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from kalantar.core import extensions as ext
+        from kalantar.people.roles import grant
+
+        # System administrators issue and revoke the Open311 applications' keys.
+        grant("sysadmin", *(f"complaints.{p}_open311key" for p in ("view", "add", "change")))
 
         ext.add_nav_item(
             ext.NavItem(

@@ -26,16 +26,30 @@ def _digest(raw: str) -> str:
 
 def create_key(*, by, name: str) -> tuple[Open311Key, str]:
     """Issue a key for a client application; the raw key is returned once and never stored."""
-    name = normalize_text(name)
+    key = Open311Key(name=name)
+    return key, issue(key, by=by)
+
+
+def issue(key: Open311Key, *, by) -> str:
+    """Give a new, unsaved key its secret and save it; returns the raw key, shown only once."""
+    name = normalize_text(key.name)
     if not name:
         raise ValidationError({"name": [_("Name the application the key is for.")]})
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    key.name, key.prefix, key.digest = name[:100], raw[: len(KEY_PREFIX) + 4], _digest(raw)
     with transaction.atomic():
-        key = Open311Key.objects.create(
-            name=name[:100], prefix=raw[: len(KEY_PREFIX) + 4], digest=_digest(raw)
-        )
+        key.save()
         audit.record("complaints.open311_key.create", actor=by, obj=key, detail={"name": key.name})
-    return key, raw
+    return raw
+
+
+def set_active(key: Open311Key, *, by, active: bool) -> None:
+    """Revoke a key (its application can no longer report) or restore it; audited."""
+    with transaction.atomic():
+        Open311Key.objects.filter(pk=key.pk).update(is_active=active)
+        key.is_active = active
+        action = "reactivate" if active else "revoke"
+        audit.record(f"complaints.open311_key.{action}", actor=by, obj=key)
 
 
 def key_for(raw: str | None) -> Open311Key | None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -119,12 +120,29 @@ def _filters(request: HttpRequest) -> selectors.QueueFilters:
     )
 
 
+QUEUE_PAGE_SIZE = 25
+
+
+def _queue_page(complaints: QuerySet[Complaint], number: str | None) -> Page:
+    """One page of the queue: its ids first, then those rows with their related objects.
+
+    Ordering and skipping a province's matches by their ids alone reads the narrow indexes;
+    doing it with whole rows and their joins read (and on SQLite sorted) every wide row that
+    matched, several times slower with 100,000 complaints.
+    """
+    paginator = CappedPaginator(complaints.values_list("pk", flat=True), QUEUE_PAGE_SIZE)
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    rows = complaints.filter(pk__in=ids).in_bulk()
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
 @login_required
 @permission_required("complaints.view_complaint", raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    paginator = CappedPaginator(selectors.queue(request.user, filters), 25)
-    page = paginator.get_page(request.GET.get("page"))
+    page = _queue_page(selectors.queue(request.user, filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -79,7 +79,9 @@ def record(
         actor = None
     ip = ip if ip is not None else current_ip()
     detail = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
-    with transaction.atomic():
+    # No savepoint: the entry belongs to the caller's transaction, and if the append fails
+    # the whole change must roll back anyway (two statements fewer per entry).
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
         seq = last["seq"] + 1 if last else 1
