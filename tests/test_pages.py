@@ -76,6 +76,9 @@ def test_admin_is_persian(client, org_tree):
     with translation.override("fa"):
         html = _get(client, "/admin/", "fa")
     assert 'dir="rtl"' in html and "مدیریت" in html
+    # Every section of the index is named in Persian, the login protection's too.
+    assert "حفاظت از ورود" in html and "هسته" in html
+    assert ">Axes<" not in html and ">Core<" not in html
     html = _get(client, "/admin/core/auditentry/", "fa")
     assert 'dir="rtl"' in html
 

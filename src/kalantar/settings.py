@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    "kalantar.core.axes_app.LoginProtectionConfig",
     "ninja",
     "kalantar.core",
     "kalantar.org",
