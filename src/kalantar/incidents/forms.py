@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import categories
 from kalantar.incidents.models import Incident
 
@@ -47,3 +48,67 @@ class IncidentForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = NormalizedCharField(label=_("Outcome"), max_length=300)
+
+
+class IncidentFilterForm(forms.Form):
+    """The incident list's filters; every field optional, bad values reported on the bar."""
+
+    q = NormalizedCharField(label=_("Number"), required=False, max_length=20)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        # "Open" is every incident not yet cleared, as the list has always read it.
+        choices=[
+            ("", _("All statuses")),
+            ("open", _("Open")),
+            *(c for c in Incident.Status.choices if c[0] != Incident.Status.OPEN),
+        ],
+    )
+    category = forms.ChoiceField(label=_("Incident type"), required=False)
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All sources")), *Incident.Source.choices]
+    )
+    start = JalaliDateField(label=_("From date"), required=False)
+    end = JalaliDateField(label=_("To date"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All incident types")), *categories.choices()]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            # Date fields keep their Jalali example as placeholder; the label shows on hover.
+            field.widget.attrs.update(
+                {"class": f"{css} {css}-sm", "aria-label": field.label, "title": field.label}
+            )
+        self.fields["q"].widget.attrs["placeholder"] = _("Incident number")
+
+    def clean_q(self) -> str:
+        return to_latin_digits(self.cleaned_data["q"] or "").strip()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data
+
+    def apply(self, incidents):
+        """The incidents that match the valid filters (all of them while the form has errors)."""
+        if not self.is_valid():
+            return incidents
+        data = self.cleaned_data
+        if data["q"]:
+            incidents = incidents.filter(number__contains=data["q"])
+        if data["status"] == "open":
+            incidents = incidents.open()
+        elif data["status"]:
+            incidents = incidents.filter(status=data["status"])
+        if data["category"]:
+            incidents = incidents.filter(category=data["category"])
+        if data["source"]:
+            incidents = incidents.filter(source=data["source"])
+        if data["start"]:
+            incidents = incidents.filter(day__gte=data["start"])
+        if data["end"]:
+            incidents = incidents.filter(day__lte=data["end"])
+        return incidents

@@ -13,7 +13,7 @@ from kalantar.analytics.selectors import UnitNotVisible, resolve_unit, response_
 from kalantar.core.jalali import tehran_today
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.incidents import selectors, services
-from kalantar.incidents.forms import IncidentForm, OutcomeForm
+from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 
 
@@ -28,12 +28,12 @@ def _unit(request: HttpRequest):
 @permission_required("incidents.view_incident", raise_exception=True)
 def incident_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    incidents = selectors.incidents_for(request.user, unit).order_by("-occurred_at")
-    status = request.GET.get("status", "")
-    if status == "open":
-        incidents = incidents.open()
+    filters = IncidentFilterForm(request.GET)
+    incidents = filters.apply(selectors.incidents_for(request.user, unit)).order_by("-occurred_at")
     page = Paginator(incidents, 30).get_page(request.GET.get("page"))
-    return render(request, "incidents/list.html", {"page": page, "unit": unit, "status": status})
+    return render(
+        request, "incidents/list.html", {"page": page, "unit": unit, "filters": filters}
+    )
 
 
 @login_required
