@@ -66,7 +66,9 @@ class IncidentFilterForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Incident type"), required=False)
     source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("All sources")), *Incident.Source.choices]
+        label=_("Source"),
+        required=False,
+        choices=[("", _("All sources")), *Incident.Source.choices],
     )
     start = JalaliDateField(label=_("From date"), required=False)
     end = JalaliDateField(label=_("To date"), required=False)
