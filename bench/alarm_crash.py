@@ -45,14 +45,10 @@ sys.stderr.write(f"{AlarmEvent.objects.filter(processed=False).count()} "
 ACK_FIRST = """
 import django; django.setup()
 from kalantar.alarms import receiver
-def handle_then_ack(self, raw, send, _orig=receiver.Receiver.handle):
-    queued = len(self.pending)
-    _orig(self, raw, send)
-    if len(self.pending) > queued:
-        row, reply, _send = self.pending[-1]
-        send(reply)
-        self.pending[-1] = (row, b"", lambda _r: None)
-receiver.Receiver.handle = handle_then_ack
+def ack_then_queue(self, row, reply, send, panel, now, _orig=receiver.Receiver._queue):
+    send(reply)
+    _orig(self, row, b"", lambda _r: None, panel, now)
+receiver.Receiver._queue = ack_then_queue  # where both the quick and the general path queue
 import sys
 receiver.run("127.0.0.1", int(sys.argv[1]), name="ack-first")
 """

@@ -1,9 +1,18 @@
 """Alarm ingest: durable acknowledgements per second, ACK latency and receiver CPU per message.
 
-Runs our receiver (`kalantar alarm_receiver`, every ACK after a durable commit) and, as the
-baseline, a bare pysiaalarm receiver that stores nothing, against the same sender: many TCP
-connections, each sending its next frame when the last one is answered. Frames are built
-before timing starts, so the sender is not the bottleneck. Two phases per receiver:
+Runs our receiver (`kalantar alarm_receiver`, every ACK after a durable commit) and, against
+the same sender, receivers that store nothing:
+
+  pysiaalarm     the common Python library's receiver (the issue's baseline);
+  floor          frames the input (one reply per CR) and writes a fixed ACK, on uvloop: the
+                 least CPU per message any Python receiver can cost with this sender;
+  floor-asyncio  the same on the standard asyncio loop.
+
+The sender holds many TCP connections, each sending its next frame when the last one is
+answered. Frames are built before timing starts, and each connection is a bare asyncio
+Protocol (no task or timeout object per message), so the sender costs a fraction of a core
+even against the floor (the "cores" columns show receiver/sender CPU per wall second: a
+sender near 1.0 would be measuring itself). Two phases per receiver:
 
   max   as fast as the connections go (closed loop): acks/s and CPU per ack;
   paced the same connections at --rate messages/s in total: ACK latency p50/p99.
@@ -12,11 +21,13 @@ CPU per ack is user+system time of the receiver process (all its threads) divide
 messages it acknowledged: the figure that does not depend on the sender. For ours, the run
 ends by counting the stored events (must equal the distinct messages acknowledged) and by
 timing alarm frames from arrival to the alarm row being committed (what the console's
-stream picks up within its 0.25 s poll).
+stream picks up within its 0.25 s poll). Receivers that store nothing may be sent the same
+frames again; ours gets each frame once.
 
     .venv/bin/python bench/alarm_ingest.py                 # SQLite, issue sizes
     .venv/bin/python bench/alarm_ingest.py --db postgres   # PostgreSQL
     .venv/bin/python bench/alarm_ingest.py --quick         # a short run
+    .venv/bin/python bench/alarm_ingest.py --receivers floor,ours
 """
 
 from __future__ import annotations
@@ -83,6 +94,31 @@ accounts = [f"{0x100000 + i:X}" for i in range(int(sys.argv[2]))]
 asyncio.run(main(port, accounts))
 """
 
+# The floor: frames the input (one reply per CR) and writes a fixed ACK, nothing else. No
+# Python receiver with this sender can cost less per message.
+FLOOR = """
+import asyncio, sys
+if sys.argv[2] == "uvloop":
+    import uvloop
+    uvloop.install()
+REPLY = bytes.fromhex(sys.argv[3])
+
+class Floor(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.write = transport.write
+
+    def data_received(self, data):
+        n = data.count(13)
+        if n:
+            self.write(REPLY * n)
+
+async def main(port):
+    server = await asyncio.get_running_loop().create_server(Floor, "127.0.0.1", port, backlog=1024)
+    await server.serve_forever()
+
+asyncio.run(main(int(sys.argv[1])))
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -126,10 +162,85 @@ def build_frames(panels: int, per_panel: int, alarm_share: float, seed: int) -> 
     return frames
 
 
+class _Panel(asyncio.Protocol):
+    """One panel connection: sends its next frame when the last one is answered (or, paced,
+    at its next slot). Callbacks only, no task or timeout object per message, so the sender
+    costs a fraction of the receivers it measures."""
+
+    def __init__(self, sender: Sender, i: int) -> None:
+        self.sender = sender
+        self.frames = sender.frames[i]
+        self.i = i
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.started = 0.0  # when the unanswered frame went out; 0 when none is
+        self.next_send = 0.0
+        self.finished = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def begin(self) -> None:
+        sender = self.sender
+        if sender.interval:
+            delay = random.Random(self.i).random() * sender.interval
+            self.next_send = time.perf_counter() + delay
+            sender.loop.call_later(delay, self.send)
+        else:
+            self.send()
+
+    def send(self) -> None:
+        sender = self.sender
+        n = sender.next[self.i]
+        if time.perf_counter() >= sender.stop_at or (n >= len(self.frames) and not sender.wrap):
+            self.finish()
+            return
+        sender.next[self.i] = n + 1
+        self.started = time.perf_counter()
+        self.transport.write(self.frames[n % len(self.frames)])
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.buffer.endswith(b"\r"):
+            return
+        now = time.perf_counter()
+        sender, reply, self.buffer = self.sender, self.buffer, b""
+        if b'ACK"' in reply:
+            sender.acked += 1
+            sender.total_acked += 1
+        else:
+            sender.naks += 1
+        if sender.measure:
+            sender.latencies.append(now - self.started)
+        self.started = 0.0
+        if sender.interval:
+            self.next_send += sender.interval
+            delay = self.next_send - now
+            if delay > 0:
+                sender.loop.call_later(delay, self.send)
+                return
+        self.send()
+
+    def finish(self) -> None:
+        if not self.finished:
+            self.finished = True
+            self.transport.close()
+            self.sender.open -= 1
+            if not self.sender.open and not self.sender.done.done():
+                self.sender.done.set_result(None)
+
+    def connection_lost(self, exc) -> None:
+        if self.started:
+            self.sender.lost += 1
+            self.started = 0.0
+        self.finish()
+
+
 class Sender:
-    def __init__(self, port: int, frames: list[list[bytes]]) -> None:
+    def __init__(self, port: int, frames: list[list[bytes]], *, wrap: bool = False) -> None:
         self.port = port
         self.frames = frames
+        self.wrap = wrap  # receivers that store nothing may get the frames again
         self.next = [0] * len(frames)
         self.acked = 0
         self.naks = 0
@@ -137,46 +248,31 @@ class Sender:
         self.lost = 0  # no answer within 10 s (connection given up)
         self.latencies: list[float] = []
 
-    async def _panel(self, i: int, stop_at: float, interval: float, measure: bool) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-        frames = self.frames[i]
-        rng = random.Random(i)
-        if interval:
-            await asyncio.sleep(rng.random() * interval)
-        next_send = time.perf_counter()
-        try:
-            while time.perf_counter() < stop_at and self.next[i] < len(frames):
-                frame = frames[self.next[i]]
-                self.next[i] += 1
-                started = time.perf_counter()
-                writer.write(frame)
-                try:
-                    reply = await asyncio.wait_for(reader.readuntil(b"\r"), 10)
-                except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
-                    self.lost += 1
-                    return
-                if b'ACK"' in reply:
-                    self.acked += 1
-                    self.total_acked += 1
-                else:
-                    self.naks += 1
-                if measure:
-                    self.latencies.append(time.perf_counter() - started)
-                if interval:
-                    next_send += interval
-                    delay = next_send - time.perf_counter()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-        finally:
-            writer.close()
-
     async def run(self, seconds: float, *, rate: float = 0.0, measure: bool = True) -> float:
-        self.acked, self.naks, self.latencies = 0, 0, []
-        interval = len(self.frames) / rate if rate else 0.0
+        self.acked, self.naks, self.latencies, self.measure = 0, 0, [], measure
+        self.interval = len(self.frames) / rate if rate else 0.0
+        self.loop = asyncio.get_running_loop()
+        self.done = self.loop.create_future()
+        self.open = 0
+        panels = []
+        for i in range(len(self.frames)):
+            _t, panel = await self.loop.create_connection(
+                lambda i=i: _Panel(self, i), "127.0.0.1", self.port
+            )
+            panels.append(panel)
+            self.open += 1
         started = time.perf_counter()
-        await asyncio.gather(
-            *(self._panel(i, started + seconds, interval, measure) for i in range(len(self.frames)))
-        )
+        self.stop_at = started + seconds
+        for panel in panels:
+            panel.begin()
+        while not self.done.done():
+            await asyncio.wait([self.done], timeout=1.0)
+            now = time.perf_counter()
+            for panel in panels:
+                if panel.started and now - panel.started > 10:  # no answer: give up
+                    self.lost += 1
+                    panel.started = 0.0
+                    panel.finish()
         return time.perf_counter() - started
 
 
@@ -187,13 +283,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-def measure(name: str, pid: int, port: int, frames, args) -> dict:
+def measure(name: str, pid: int, port: int, frames, args, *, wrap: bool = False) -> dict:
     print(f"measuring {name}…", flush=True)
-    sender = Sender(port, frames)
+    sender = Sender(port, frames, wrap=wrap)
     asyncio.run(sender.run(min(2.0, args.duration / 3), measure=False))  # warm up
-    cpu0 = cpu_seconds(pid)
+    cpu0, own0 = cpu_seconds(pid), time.process_time()
     elapsed = asyncio.run(sender.run(args.duration))
-    cpu = cpu_seconds(pid) - cpu0
+    cpu, own = cpu_seconds(pid) - cpu0, time.process_time() - own0
     result = {
         "name": name,
         "acks_per_s": sender.acked / elapsed,
@@ -202,11 +298,13 @@ def measure(name: str, pid: int, port: int, frames, args) -> dict:
         "cpu_ms_per_ack": cpu / max(sender.acked, 1) * 1000,
         "max_p50": pct(sender.latencies, 0.5),
         "max_p99": pct(sender.latencies, 0.99),
+        "max_busy": (cpu / elapsed, own / elapsed),
     }
-    cpu0 = cpu_seconds(pid)
+    cpu0, own0 = cpu_seconds(pid), time.process_time()
     elapsed = asyncio.run(sender.run(args.duration, rate=args.rate))
-    cpu = cpu_seconds(pid) - cpu0
+    cpu, own = cpu_seconds(pid) - cpu0, time.process_time() - own0
     result.update(
+        paced_busy=(cpu / elapsed, own / elapsed),
         paced_rate=sender.acked / elapsed,
         paced_p50=pct(sender.latencies, 0.5),
         paced_p99=pct(sender.latencies, 0.99),
@@ -214,6 +312,10 @@ def measure(name: str, pid: int, port: int, frames, args) -> dict:
         total_acked=sender.total_acked,
     )
     return result
+
+
+def busy(pair: tuple[float, float]) -> str:
+    return f"{pair[0]:4.2f}/{pair[1]:4.2f}"
 
 
 def prepare_database(args, env) -> None:
@@ -289,15 +391,16 @@ async def alarm_latency(port: int, env, args) -> dict:
     return {"alarm_p50": pct(delays, 0.5), "alarm_p99": pct(delays, 0.99)}
 
 
-def run_baseline(args, frames) -> dict:
+def run_bare(name: str, argv: list[str], args, frames) -> dict:
+    """A receiver that stores nothing (pysiaalarm, or the floor), on its own port."""
     port = free_port()
     proc = subprocess.Popen(
-        [PY, "-c", BASELINE, str(port), str(args.panels)],
+        [PY, *argv[:2], str(port), *argv[2:]],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
         wait_port(port)
-        return measure("pysiaalarm (stores nothing)", proc.pid, port, frames, args)
+        return measure(name, proc.pid, port, frames, args, wrap=True)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -312,7 +415,12 @@ def main() -> None:
     parser.add_argument("--alarm-share", type=float, default=0.01)
     parser.add_argument("--alarms", type=int, default=100, help="alarm frames timed to commit")
     parser.add_argument("--quick", action="store_true", help="100 panels, 3 s phases")
+    parser.add_argument(
+        "--receivers", default="pysiaalarm,floor,floor-asyncio,ours",
+        help="comma-separated, from pysiaalarm, floor, floor-asyncio, ours",
+    )
     args = parser.parse_args()
+    args.receivers = args.receivers.split(",")
     if args.quick:
         args.panels, args.duration, args.rate, args.alarms = 100, 3.0, 2000.0, 30
     try:
@@ -331,24 +439,47 @@ def main() -> None:
     url = PG_URL if args.db == "postgres" else f"sqlite:///{tmp}/bench.sqlite3"
     env = {**os.environ, "DATABASE_URL": url, "BENCH_PANELS": str(args.panels),
            "DJANGO_SETTINGS_MODULE": "kalantar.settings", "KALANTAR_VAR_DIR": tmp}
-    base = run_baseline(args, frames)
-    ours = run_ours(args, frames, env)
+    from kalantar.alarms import sia
+
+    reply = sia.frame(b'"ACK"0001R0L0#100000[]').hex()
+    bare = {
+        "pysiaalarm": ("pysiaalarm (stores nothing)", ["-c", BASELINE, str(args.panels)]),
+        "floor": ("floor (uvloop, fixed reply)", ["-c", FLOOR, "uvloop", reply]),
+        "floor-asyncio": ("floor (asyncio, fixed reply)", ["-c", FLOOR, "asyncio", reply]),
+    }
+    results = {}
+    for key in args.receivers:
+        if key == "ours":
+            results[key] = run_ours(args, frames, env)
+        else:
+            results[key] = run_bare(*bare[key], args, frames)
     print(f"\nalarm ingest on {args.db}: {args.panels} connections, {args.duration:.0f} s phases,"
           f" paced at {args.rate:.0f} msg/s, {os.cpu_count()} CPUs (shared machine)\n")
     head = f"{'receiver':30} {'acks/s':>8} {'CPU ms/ack':>11} {'p50 ms':>7} {'p99 ms':>7}"
-    print(head + f" │ {'paced/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/ack':>11}")
-    for r in (base, ours):
+    print(head + f" {'cores':>9} │ {'paced/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/ack':>11}"
+          f" {'cores':>9}")
+    for r in results.values():
         print(f"{r['name']:30} {r['acks_per_s']:8.0f} {r['cpu_ms_per_ack']:11.3f} "
-              f"{r['max_p50']:7.1f} {r['max_p99']:7.1f} │ {r['paced_rate']:8.0f} "
-              f"{r['paced_p50']:7.1f} {r['paced_p99']:7.1f} {r['paced_cpu_ms']:11.3f}")
-    ratio = ours["cpu_ms_per_ack"] / base["cpu_ms_per_ack"]
-    print(f"\nCPU per ack, ours / pysiaalarm: {ratio:.2f} (goal ≤ 0.125); NAKs: ours "
-          f"{ours['naks']}, baseline {base['naks']}")
+              f"{r['max_p50']:7.1f} {r['max_p99']:7.1f} {busy(r['max_busy'])} │ "
+              f"{r['paced_rate']:8.0f} {r['paced_p50']:7.1f} {r['paced_p99']:7.1f} "
+              f"{r['paced_cpu_ms']:11.3f} {busy(r['paced_busy'])}")
+    print("cores: CPU time / wall time of the receiver / of the sender (this process)")
+    base, ours, floor = (results.get(k) for k in ("pysiaalarm", "ours", "floor"))
+    if base and floor:
+        print(f"\nfloor / pysiaalarm CPU per ack: "
+              f"{floor['cpu_ms_per_ack'] / base['cpu_ms_per_ack']:.2f}")
+    if not ours:
+        return
+    if base:
+        ratio = ours["cpu_ms_per_ack"] / base["cpu_ms_per_ack"]
+        print(f"CPU per ack, ours / pysiaalarm: {ratio:.2f} (goal ≤ 0.125); NAKs: ours "
+              f"{ours['naks']}, baseline {base['naks']}")
+    if floor:
+        print(f"CPU per ack, ours / floor: {ours['cpu_ms_per_ack'] / floor['cpu_ms_per_ack']:.2f}")
     print(f"frame → alarm committed ({args.alarms} alarms): p50 {ours['alarm_p50']:.1f} ms, "
           f"p99 {ours['alarm_p99']:.1f} ms (+ ≤250 ms console stream poll; goal 1 s p99)")
     print(f"stored events {ours['stored']} for {ours['total_acked']} distinct frames "
           f"acknowledged + {args.alarms} timed alarms; unprocessed left: {ours['unprocessed']}")
-
 
 if __name__ == "__main__":
     main()

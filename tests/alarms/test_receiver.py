@@ -241,3 +241,54 @@ def test_message_after_communication_lost_restores(rx):
     assert sub.comm_state == Subscriber.Comm.OK
     lost_alarm.refresh_from_db()
     assert lost_alarm.restored_at is not None
+
+
+# The receiver answers the common frame shape (plain, untimed, upper-case) without its
+# general parser; both ways must store the same row and send the same reply.
+QUICK_FRAMES = [
+    sia.build(token="NULL", seq=1, account="1234"),
+    sia.build(token="NULL", seq=2, account="1234", receiver=None, prefix="7"),
+    sia.build(token="NULL", seq=3, account="1234", data="hello"),
+    sia.build(token="SIA-DCS", seq=4, account="1234", data="Nri1/BA501"),
+    sia.build(token="SIA-DCS", seq=5, account="1234", data="Nri1/ZZ001"),  # unknown code
+    sia.build(token="SIA-DCS", seq=6, account="1234", data="Nri2/FR^kitchen^"),  # restore
+    sia.build(token="ADM-CID", seq=7, account="1234", data="1130 01 015"),
+    sia.build(token="ADM-CID", seq=8, account="1234", data="garbage"),  # unreadable data
+    sia.frame(b'"SIA-DCS"0009R1L0#1234[Nri1/PA001]'),  # data without "#account|"
+]
+
+
+def _answers(frame: bytes, *, quick: bool) -> tuple[list[tuple], list[bytes]]:
+    from kalantar.alarms import receiver as receiver_module
+    from kalantar.alarms.store import Panel
+
+    rx = receiver_module.Receiver(now=lambda: 1_780_000_000.25)
+    rx.panels = {"1234": Panel(1, None, 0, 600), "ABC1": Panel(2, KEYB, 0, 600)}
+    replies: list[bytes] = []
+    m = sia.QUICK.fullmatch(frame)
+    if not (quick and m is not None and rx.quick(m, replies.append)):
+        for raw in sia.FrameSplitter().feed(frame):
+            rx.handle(raw, replies.append)
+    return [row for row, _r, _s in rx.pending], replies + [r for _row, r, _s in rx.pending]
+
+
+@pytest.mark.parametrize("frame", QUICK_FRAMES)
+def test_quick_path_stores_and_answers_like_the_general_one(frame):
+    assert sia.QUICK.fullmatch(frame) is not None
+    assert _answers(frame, quick=True) == _answers(frame, quick=False)
+    rows, [reply] = _answers(frame, quick=True)
+    assert len(rows) == 1 and reply.startswith(b"\n")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        sia.build(token="NULL", seq=1, account="ABC1"),  # keyed panel sending plain: NAK
+        sia.build(token="NULL", seq=1, account="9999"),  # unknown account: NAK
+        sia.build(token="NULL", seq=1, account="1234")[:-3] + b"X]\r",  # bad CRC
+        b"\n%04X0020%s\r" % (sia.crc16_arc(b'"NULL"0001L0#1234[]'), b'"NULL"0001L0#1234[]'),
+        sia.build(token="NULL", seq=1, account="1234", timestamp=now()),  # not quick-shaped
+    ],
+)
+def test_quick_path_leaves_everything_else_to_the_general_one(frame):
+    assert _answers(frame, quick=True) == _answers(frame, quick=False)

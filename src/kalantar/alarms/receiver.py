@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from kalantar.alarms import codes, sia, store
 
@@ -28,6 +30,13 @@ MAX_PENDING = 50_000  # stop reading from sockets while this many events await c
 PANEL_REFRESH_SECONDS = 5.0
 LOST_REFRESH_SECONDS = 1.0
 HEARTBEAT_SECONDS = 5.0
+# Turn stored alarm events into alarms at most this often: one ORM pass for many events,
+# well within the second an alarm may take to reach the console.
+PROCESS_EVERY_SECONDS = 0.1
+PROCESS_LIMIT = 5000
+CHECKPOINT_SECONDS = 1.0
+
+_QUICK = sia.QUICK.fullmatch
 
 
 def window() -> tuple[int, int]:
@@ -54,7 +63,7 @@ class Receiver:
     def __init__(self, *, name: str = "receiver", now: Callable[[], float] = time.time) -> None:
         self.name = name
         self.now = now
-        self.panels: dict[str, store.Panel] = {}
+        self.panels = {}
         self.lost: set[int] = set()
         self.pending: list[tuple[tuple, bytes, Callable[[bytes], None]]] = []
         self.seen: dict[int, tuple[int, int]] = {}
@@ -70,7 +79,45 @@ class Receiver:
         self.ready = threading.Event()
         self.idle = threading.Event()  # set while the database thread has nothing in hand
 
+    @property
+    def panels(self) -> dict[str, store.Panel]:
+        return self._panels
+
+    @panels.setter
+    def panels(self, panels: dict[str, store.Panel]) -> None:
+        self._panels = panels
+        # Panels without a key, by account as bytes: the ones `quick` may answer.
+        self._plain = {k.encode(): p for k, p in panels.items() if p.key is None}
+
     # --- loop side --------------------------------------------------------------------
+
+    def quick(self, m: re.Match, send: Callable[[bytes], None]) -> bool:
+        """Answer or queue one `sia.QUICK` frame as `handle` would; False leaves it to `handle`
+        (a failed check, or an account we do not accept plain). Most of a centre's traffic
+        is this shape, and the general parser costs several times as much."""
+        crc, length, body, token, address, account, block = m.groups()
+        if int(length, 16) != len(body) or sia.crc16_arc(body) != int(crc, 16):
+            return False
+        panel = self._plain.get(account)
+        if panel is None or not block.isascii():
+            return False
+        now = self.now()
+        received = datetime.fromtimestamp(now, UTC)
+        data = block.split(b"|", 1)[1] if b"|" in block else block
+        seq = address[:4].decode()
+        if token == b"NULL":
+            acct = account.decode()
+            dedup = f"{acct}|{seq}|d{int(now) // 86400}|NULL|{zlib.crc32(data):X}"
+            row = (
+                panel.subscriber_id, acct, "NULL", False, seq, "", "", "", "", codes.HEARTBEAT,
+                codes.LOG_PRIORITY, True, None, received, dedup, data[:300].decode(), True,
+            )  # fmt: skip
+        else:
+            message = sia.Message(token.decode(), False, seq, None, "", account.decode(),
+                                  data.decode())  # fmt: skip
+            row = self._row(message, panel, received, now)
+        self._queue(row, sia.frame(b'"ACK"%s[]' % address), send, panel, now)
+        return True
 
     def handle(self, raw: sia.RawFrame, send: Callable[[bytes], None]) -> None:
         """Answer or queue one frame (runs in the event loop)."""
@@ -107,12 +154,16 @@ class Receiver:
                 return self._nak(head, send, "timestamp")
         received = datetime.fromtimestamp(now, UTC)
         row = self._row(message, panel, received, now)
-        reply = sia.ack(message, panel.key, received)
-        self.pending.append((row, reply, send))
+        self._queue(row, sia.ack(message, panel.key, received), send, panel, now)
+
+    def _queue(self, row: tuple, reply: bytes, send, panel: store.Panel, now: float) -> None:
+        """Hold the ACK until the database thread has committed the row."""
+        pending = self.pending
+        pending.append((row, reply, send))
         self.seen[panel.subscriber_id] = (int(now), panel.supervision_seconds)
-        if len(self.pending) == 1:
+        if len(pending) == 1:
             self._wake.set()
-        if len(self.pending) >= MAX_PENDING and not self._paused:
+        if len(pending) >= MAX_PENDING and not self._paused:
             self._pause(True)
 
     def _nak(self, head: sia.Message, send, reason: str) -> None:
@@ -179,9 +230,12 @@ class Receiver:
         stamp = store.panels_stamp()
         self.lost = store.lost_subscribers()
         self.ready.set()
-        next_panels = next_lost = next_beat = time.monotonic()
+        next_panels = next_lost = next_beat = next_process = time.monotonic()
         while not self._stopping.is_set():
-            self._wake.wait(timeout=0.5)
+            wait = 0.5
+            if self._unprocessed:
+                wait = max(0.0, min(wait, next_process - time.monotonic()))
+            self._wake.wait(timeout=wait)
             self._wake.clear()
             self.idle.clear()
             batch, self.pending = self.pending, []
@@ -189,9 +243,11 @@ class Receiver:
             try:
                 if batch:
                     self._commit(writer, batch, seen)
-                if self._unprocessed:
-                    self._unprocessed = services.process_pending_events() > 0
                 mono = time.monotonic()
+                if self._unprocessed and mono >= next_process:
+                    limit = PROCESS_LIMIT
+                    self._unprocessed = services.process_pending_events(limit=limit) >= limit
+                    next_process = mono + PROCESS_EVERY_SECONDS
                 if mono >= next_beat:
                     services.touch_receiver(name=self.name)
                     next_beat = mono + HEARTBEAT_SECONDS
@@ -208,8 +264,9 @@ class Receiver:
                 self._unprocessed = True
                 close_old_connections()
                 time.sleep(0.5)
-            if not self.pending:
+            if not self.pending and not self._unprocessed:
                 self.idle.set()
+        connection.close()  # stopped: leave no session behind
 
     def _commit(self, writer: store.EventWriter, batch, seen) -> None:
         from kalantar.alarms import services
@@ -223,10 +280,8 @@ class Receiver:
             raise
         replies = [(reply, send) for _row, reply, send in batch]
         self.loop.call_soon_threadsafe(self._deliver, replies, 0)
-        if any(not row[-1] for row in rows):
-            self._unprocessed = True
-            services.process_pending_events()
-            self._unprocessed = False
+        if not self._unprocessed and not all(row[-1] for row in rows):
+            self._unprocessed = True  # alarms to open: the loop above does it shortly
         back = self.lost.intersection(seen)
         if back:
             services.restore_communication(back)
@@ -234,10 +289,21 @@ class Receiver:
 
     # --- serving ----------------------------------------------------------------------
 
+    def _checkpoint_thread(self) -> None:
+        while not self._stopping.wait(CHECKPOINT_SECONDS):
+            try:
+                store.checkpoint_wal()
+            except Exception:
+                log.exception("checkpoint: will retry")
+                close_old_connections()
+        connection.close()
+
     async def serve(self, host: str, port: int, *, udp: bool = True) -> None:
         self.loop = asyncio.get_running_loop()
         self._thread = threading.Thread(target=self._db_thread, name="alarm-db", daemon=True)
         self._thread.start()
+        if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+            threading.Thread(target=self._checkpoint_thread, name="alarm-wal", daemon=True).start()
         while not self.ready.is_set():
             await asyncio.sleep(0.02)
         server = await self.loop.create_server(
@@ -291,6 +357,10 @@ class _TCP(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.last = time.monotonic()
+        if not self.splitter.buffer:
+            m = _QUICK(data)
+            if m is not None and self.receiver.quick(m, self.send):
+                return
         handle, send = self.receiver.handle, self.send
         for raw in self.splitter.feed(data):
             try:

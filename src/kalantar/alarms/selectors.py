@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from kalantar.alarms.models import Alarm, AlarmEvent, AlarmLog, Subscriber
+from kalantar.alarms.models import Account, Alarm, AlarmEvent, AlarmLog, Subscriber
 from kalantar.alarms.services import false_alarms_since
 
 
@@ -42,7 +42,9 @@ def alarm(user, pk: int) -> Alarm | None:
 def events(user, *, account: str = "", subscriber: Subscriber | None = None) -> QuerySet:
     qs = AlarmEvent.objects.visible_to(user)
     if account:
-        qs = qs.filter(account=account.upper())
+        # Through the subscriber: events are indexed by subscriber and time only.
+        owner = Account.objects.filter(number=account.upper()).values("subscriber_id")
+        qs = qs.filter(subscriber_id__in=owner, account=account.upper())
     if subscriber is not None:
         qs = qs.filter(subscriber=subscriber)
     return qs.order_by("-received_at", "-id")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,66 +213,112 @@ def process_pending_events(*, limit: int = 5000) -> int:
     The receiver stores and acknowledges first, then calls this; after a crash the
     unprocessed rows are still marked, so nothing acknowledged misses its alarm.
     """
+    # Ordered by (processed, id), not id alone: so SQLite walks the partial index of
+    # unprocessed rows instead of scanning the whole event table in id order.
     events = list(
         AlarmEvent.objects.filter(processed=False)
         .select_related("subscriber")
-        .order_by("id")[:limit]
+        .order_by("processed", "id")[:limit]
     )
     if not events:
         return 0
     with transaction.atomic():
-        for event in events:
-            _apply_event(event)
-        AlarmEvent.objects.filter(id__in=[e.id for e in events]).update(processed=True)
+        _EventGrouping(events).apply()
     return len(events)
 
 
-def _apply_event(event: AlarmEvent) -> None:
-    sub = event.subscriber
-    open_alarms = Alarm.objects.filter(subscriber=sub).open()
-    if event.category == codes.RESTORE:
-        alarm = open_alarms.exclude(category=codes.COMM_LOST).order_by("-last_event_at").first()
-        if alarm is not None:
-            Alarm.objects.filter(pk=alarm.pk).update(restored_at=event.received_at)
-            event.alarm = alarm
-            AlarmEvent.objects.filter(pk=event.pk).update(alarm=alarm)
-            _log(alarm, "restore", text=event.code, at=event.received_at)
-        return
-    if event.category not in codes.ALARM_CATEGORIES and event.known:
-        return
-    since = event.received_at - group_window()
-    alarm = (
-        open_alarms.filter(last_event_at__gte=since)
-        .exclude(category=codes.COMM_LOST)
-        .order_by("priority", "opened_at")
-        .first()
-    )
-    if alarm is not None:
-        alarm.event_count = F("event_count") + 1
-        alarm.last_event_at = max(alarm.last_event_at, event.received_at)
-        if event.priority < alarm.priority:
-            alarm.priority, alarm.category = event.priority, event.category
-        alarm.save(update_fields=["event_count", "last_event_at", "priority", "category"])
-        _log(alarm, "event", text=f"{event.code} {event.zone}".strip(), at=event.received_at)
-    else:
+class _EventGrouping:
+    """Applies events in arrival order to their premises' open alarms, held in memory, then
+    writes the outcome with a few statements per batch: per event, the same result as one
+    event at a time, without five ORM round trips each (the receiver runs this under load)."""
+
+    def __init__(self, events: list[AlarmEvent]) -> None:
+        self.events = events
+        self.open: dict[int, list[Alarm]] = {}
+        for alarm in Alarm.objects.filter(
+            subscriber_id__in={e.subscriber_id for e in events}
+        ).open():
+            self.open.setdefault(alarm.subscriber_id, []).append(alarm)
+        self.added: dict[int, int] = {}  # alarm id → events grouped into it by this batch
+        self.changed: dict[int, Alarm] = {}
+        self.restored: set[int] = set()
+        self.logs: list[AlarmLog] = []
+
+    def apply(self) -> None:
+        links = []  # (alarm id, event id)
+        for event in self.events:
+            alarm = self._apply(event)
+            if alarm is not None:
+                links.append((alarm.pk, event.pk))
+        adapt = connection.ops.adapt_datetimefield_value
+        alarms = [
+            (self.added.get(pk, 0), adapt(a.last_event_at), a.priority, a.category,
+             adapt(a.restored_at) if pk in self.restored else None, pk)
+            for pk, a in self.changed.items()
+        ]  # fmt: skip
+        with connection.cursor() as cursor:
+            # Plain statements, prepared once per batch: the ORM's per-row update compiled a
+            # query for every alarm and event touched.
+            if alarms:
+                cursor.executemany(
+                    f"UPDATE {Alarm._meta.db_table} SET event_count = event_count + %s, "
+                    "last_event_at = %s, priority = %s, category = %s, "
+                    "restored_at = COALESCE(%s, restored_at) WHERE id = %s",
+                    alarms,
+                )
+            if links:
+                cursor.executemany(
+                    f"UPDATE {AlarmEvent._meta.db_table} SET alarm_id = %s WHERE id = %s", links
+                )
+        AlarmLog.objects.bulk_create(self.logs)
+        AlarmEvent.objects.filter(id__in=[e.pk for e in self.events]).update(processed=True)
+
+    def _log(self, alarm: Alarm, action: str, text: str, at: datetime) -> None:
+        self.logs.append(AlarmLog(alarm=alarm, at=at, action=action, text=text))
+
+    def _apply(self, event: AlarmEvent) -> Alarm | None:
+        candidates = [
+            a for a in self.open.get(event.subscriber_id, ()) if a.category != codes.COMM_LOST
+        ]
+        at = event.received_at
+        if event.category == codes.RESTORE:
+            if not candidates:
+                return None
+            alarm = max(candidates, key=lambda a: a.last_event_at)
+            alarm.restored_at = at
+            self.restored.add(alarm.pk)
+            self.changed[alarm.pk] = alarm
+            self._log(alarm, "restore", event.code, at)
+            return alarm
+        if event.category not in codes.ALARM_CATEGORIES and event.known:
+            return None
+        since = at - group_window()
+        recent = [a for a in candidates if a.last_event_at >= since]
+        text = f"{event.code} {event.zone}".strip()
+        if recent:
+            alarm = min(recent, key=lambda a: (a.priority, a.opened_at, a.pk))
+            self.added[alarm.pk] = self.added.get(alarm.pk, 0) + 1
+            alarm.last_event_at = max(alarm.last_event_at, at)
+            if event.priority < alarm.priority:
+                alarm.priority, alarm.category = event.priority, event.category
+            self.changed[alarm.pk] = alarm
+            self._log(alarm, "event", text, at)
+            return alarm
+        sub = event.subscriber
         category = event.category if event.known else codes.UNKNOWN
         priority = event.priority if event.known else codes.PRIORITY[codes.TROUBLE]
         alarm = Alarm.objects.create(
-            subscriber=sub,
-            station_id=sub.station_id,
-            category=category,
-            priority=priority,
-            zone=event.zone,
-            opened_at=event.received_at,
-            last_event_at=event.received_at,
-        )
-        _log(alarm, "opened", text=f"{event.code} {event.zone}".strip(), at=event.received_at)
+            subscriber=sub, station_id=sub.station_id, category=category, priority=priority,
+            zone=event.zone, opened_at=at, last_event_at=at,
+        )  # fmt: skip
+        self.open.setdefault(sub.pk, []).append(alarm)
+        self._log(alarm, "opened", text, at)
         audit.record(
             "alarms.alarm_opened",
             obj=alarm,
             detail={"category": category, "subscriber": sub.pk, "event": event.pk},
         )
-    AlarmEvent.objects.filter(pk=event.pk).update(alarm=alarm)
+        return alarm
 
 
 def restore_communication(subscriber_ids: Iterable[int], *, at: datetime | None = None) -> int:
