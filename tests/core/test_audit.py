@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -120,3 +123,47 @@ def test_times_keep_sub_second_precision_in_utc():
     entry = AuditEntry.objects.get()
     assert entry.at.utcoffset().total_seconds() == 0
     assert audit._timestamp(entry.at).count(".") == 1
+
+
+def test_the_digest_the_database_computes_is_the_chain_digest():
+    # PostgreSQL appends by hashing "[seq," + the middle + ',"prev_hash"]' itself.
+    fields = {
+        "at": "2025-03-20T10:00:00.000001+00:00",
+        "actor_username": "ستوان",
+        "action": "complaints.citizen_lookup",
+        "object_type": "complaints.complaint",
+        "object_id": "42",
+        "ip": None,
+        "outcome": "denied",
+        "detail": {"code": "1234567890", "purpose": "status", "متن": ["ی", 1.5, None]},
+    }
+    prev_hash = "ab" * 32
+    payload = f'[7,{audit._digest_middle(**fields)},"{prev_hash}"]'
+    assert hashlib.sha256(payload.encode()).hexdigest() == audit.entry_digest(
+        seq=7, prev_hash=prev_hash, **fields
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database reports a lock between threads instead of waiting",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_form_one_unbroken_chain():
+    def append(worker: int) -> None:
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    audit.record("test.concurrent", object_type="test", object_id=f"{worker}-{i}")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(append, range(4)))
+
+    checked, broken = audit.verify_chain()
+    assert broken is None
+    assert checked == AuditEntry.objects.count() == 40
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 41)
+    )

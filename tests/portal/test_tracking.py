@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from kalantar.complaints import services, workflow
+from kalantar.complaints import selectors, services, workflow
 from kalantar.complaints.codes import format_tracking_code, new_tracking_code
+from kalantar.complaints.models import ComplaintEvent
 from kalantar.core.jalali import format_jalali_datetime
 from kalantar.core.models import AuditEntry
 
@@ -185,3 +186,35 @@ def test_track_page_rating_form_has_the_markup_of_the_form_widgets(client, compl
     for radio in form["score"]:
         assert f'for="{radio.id_for_label}"' in html
     assert 'for="id_comment"' in html
+
+
+def test_the_citizen_sees_every_public_step_in_order_and_no_internal_note(complaint, make_user):
+    _close(complaint, make_user)
+    ComplaintEvent.objects.create(
+        complaint=complaint, kind=ComplaintEvent.Kind.NOTE, note="یادداشت داخلی", public=False
+    )
+    complaint.refresh_from_db()
+
+    view = selectors.citizen_view(complaint.tracking_code, VALID_NATIONAL_CODE)
+
+    shown = complaint.events.filter(public=True).order_by("at", "id")
+    assert [(s.kind, s.at, s.to_status) for s in view.events] == [
+        (e.kind, e.at, e.to_status) for e in shown
+    ]
+    assert ComplaintEvent.Kind.NOTE not in {s.kind for s in view.events}
+    assert [s.label for s in view.events][-2:] == [
+        workflow.status_label(workflow.REJECTED),
+        workflow.status_label(workflow.CLOSED),
+    ]
+    assert (view.status, view.rejection_reason, view.can_rate) == (
+        workflow.CLOSED,
+        "موضوع حقوقی است",
+        True,
+    )
+    assert (view.filed_at, view.first_action_due, view.closure_due) == (
+        complaint.filed_at,
+        complaint.first_action_due,
+        complaint.closure_due,
+    )
+    assert view.filed_at.utcoffset() is not None
+    assert (view.category, view.unit_name) == (complaint.category.name, complaint.unit.name)

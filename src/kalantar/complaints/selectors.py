@@ -5,10 +5,12 @@ from __future__ import annotations
 import hmac
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, FilteredRelation, FloatField, Func, Q, QuerySet
+from django.db import connection
+from django.db.models import Avg, Count, FloatField, Func, Q, QuerySet
 from django.utils import timezone
 
 from kalantar.complaints import workflow
@@ -192,7 +194,7 @@ class CitizenView:
     filed_at: datetime
     first_action_due: datetime
     closure_due: datetime
-    events: list[ComplaintEvent]
+    events: list[CitizenStep]
     rejection_reason: str
     can_rate: bool
     satisfaction: int | None
@@ -200,22 +202,43 @@ class CitizenView:
 
 _DUMMY_SECRET = "0000000000"
 
+_KIND_LABELS = dict(ComplaintEvent.Kind.choices)
 
-_CITIZEN_FIELDS = (
-    "tracking_code",
-    "status",
-    "national_code",
-    "mobile",
-    "filed_at",
-    "first_action_due",
-    "closure_due",
-    "rejection_reason",
-    "satisfaction",
-    "category__name",
-    "category__name_en",
-    "unit__name",
-    "unit__name_en",
-)
+
+@dataclass(frozen=True)
+class CitizenStep:
+    """One step of the timeline the citizen sees."""
+
+    kind: str
+    at: datetime
+    to_status: str
+
+    @property
+    def label(self) -> str:
+        if self.to_status:
+            return workflow.status_label(self.to_status)
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+
+# The complaint with a tracking code and the steps shown to the citizen, one row per step (one
+# row with empty step columns when there is none). Written out rather than built by the ORM:
+# this runs on every citizen lookup and every guess, and building the joined query through the
+# ORM costs several times more than running it (see bench/complaints.py). On PostgreSQL the
+# same query runs inside a function (migration 0006), whose plan the session keeps.
+# tests/portal/test_tracking.py checks the answer against the models on both databases.
+_CITIZEN_SQL_POSTGRESQL = "SELECT * FROM kalantar_citizen_lookup(%s)"
+_CITIZEN_SQL = """
+SELECT c.id, c.tracking_code, c.status, c.national_code, c.mobile, c.filed_at,
+       c.first_action_due, c.closure_due, c.rejection_reason, c.satisfaction,
+       category.name, category.name_en, unit.name, unit.name_en,
+       step.kind, step.at, step.to_status
+FROM complaints_complaint c
+JOIN complaints_category category ON category.id = c.category_id
+JOIN org_unit unit ON unit.id = c.unit_id
+LEFT JOIN complaints_complaintevent step ON step.complaint_id = c.id AND step.public
+WHERE c.tracking_code = %s
+ORDER BY step.at, step.id
+"""
 
 
 def citizen_view(code: str, secret: str) -> CitizenView | None:
@@ -237,48 +260,69 @@ def citizen_lookup(code: str, secret: str) -> tuple[CitizenView | None, int | No
     rows = _citizen_rows(code) if code else []
     complaint = rows[0] if rows else None
     given = _secret_forms(secret)
-    expected = {complaint["national_code"], complaint["mobile"]} - {""} if complaint else set()
+    expected = {complaint.national_code, complaint.mobile} - {""} if complaint else set()
     matched = False
     for candidate in expected or {_DUMMY_SECRET}:
         for form in given:
             matched |= hmac.compare_digest(form.encode(), candidate.encode())
-    complaint_id = complaint["pk"] if complaint else None
+    complaint_id = complaint.id if complaint else None
     if complaint is None or not expected or not matched:
         return None, complaint_id
-    events = [
-        ComplaintEvent(
-            kind=row["shown__kind"], at=row["shown__at"], to_status=row["shown__to_status"]
-        )
-        for row in rows
-        if row["shown__kind"] is not None
-    ]
     view = CitizenView(
-        tracking_code=complaint["tracking_code"],
-        category=complaint["category__name"],
-        category_en=complaint["category__name_en"],
-        unit_name=complaint["unit__name"],
-        unit_name_en=complaint["unit__name_en"],
-        status=complaint["status"],
-        filed_at=complaint["filed_at"],
-        first_action_due=complaint["first_action_due"],
-        closure_due=complaint["closure_due"],
-        events=events,
-        rejection_reason=complaint["rejection_reason"],
-        can_rate=complaint["status"] == workflow.CLOSED and complaint["satisfaction"] is None,
-        satisfaction=complaint["satisfaction"],
+        tracking_code=complaint.tracking_code,
+        category=complaint.category_name,
+        category_en=complaint.category_name_en,
+        unit_name=complaint.unit_name,
+        unit_name_en=complaint.unit_name_en,
+        status=complaint.status,
+        filed_at=_aware(complaint.filed_at),
+        first_action_due=_aware(complaint.first_action_due),
+        closure_due=_aware(complaint.closure_due),
+        events=[
+            CitizenStep(kind=row.step_kind, at=_aware(row.step_at), to_status=row.step_to_status)
+            for row in rows
+            if row.step_kind is not None
+        ],
+        rejection_reason=complaint.rejection_reason,
+        can_rate=complaint.status == workflow.CLOSED and complaint.satisfaction is None,
+        satisfaction=complaint.satisfaction,
     )
     return view, complaint_id
 
 
-def _citizen_rows(code: str) -> list[dict]:
-    """The complaint with that code, one row per step shown to the citizen (or one row with
-    no step), as plain values: one query, whichever the secret turns out to be."""
-    return list(
-        Complaint.objects.filter(tracking_code=code)
-        .annotate(shown=FilteredRelation("events", condition=Q(events__public=True)))
-        .values("pk", *_CITIZEN_FIELDS, "shown__kind", "shown__at", "shown__to_status")
-        .order_by("shown__at", "shown__id")
-    )
+class _CitizenRow(NamedTuple):
+    """A row of the lookup: the complaint's columns, then one step's (or None)."""
+
+    id: int
+    tracking_code: str
+    status: str
+    national_code: str
+    mobile: str
+    filed_at: datetime
+    first_action_due: datetime
+    closure_due: datetime
+    rejection_reason: str
+    satisfaction: int | None
+    category_name: str
+    category_name_en: str
+    unit_name: str
+    unit_name_en: str
+    step_kind: str | None
+    step_at: datetime | None
+    step_to_status: str | None
+
+
+def _citizen_rows(code: str) -> list[_CitizenRow]:
+    sql = _CITIZEN_SQL_POSTGRESQL if connection.vendor == "postgresql" else _CITIZEN_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        return [_CitizenRow(*row) for row in cursor.fetchall()]
+
+
+def _aware(value: datetime) -> datetime:
+    """A time read by plain SQL: PostgreSQL gives it aware, SQLite as the naive UTC time the
+    ORM stored."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _secret_forms(secret: str) -> set[str]:
