@@ -68,7 +68,7 @@ def _panels_argv(host: str, port: int) -> list[str]:
     rport = str(port + DEMO_RECEIVER_PORT_OFFSET)
     return [
         sys.executable, "-m", "kalantar", "simulate_panels", "--host", host, "--port", rport,
-        "--demo", "--panels", "20", "--rate", "2", "--alarm-share", "0.005",
+        "--demo", "--panels", "20", "--rate", "2", "--alarm-share", "0.02",
         "--wait-for-receiver", "30",
     ]  # fmt: skip
 

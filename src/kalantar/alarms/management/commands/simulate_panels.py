@@ -43,11 +43,14 @@ class Command(BaseCommand):
         if wait_for_receiver and not asyncio.run(sim.wait_for_port(host, port, wait_for_receiver)):
             raise CommandError(f"No receiver on {host}:{port}.")
         forever = demo or duration <= 0
+        cycle = 0
         while True:
+            # A new seed each minute: the same seed would replay the same minute forever.
+            cycle += 1
             stats = asyncio.run(
                 sim.run_fleet(
                     host, port, fleet, rate=rate, duration=60 if forever else duration,
-                    alarm_share=alarm_share,
+                    alarm_share=alarm_share, seed=cycle,
                 )
             )  # fmt: skip
             self.stdout.write(f"{len(fleet)} panels: {stats.merge_line()}")
