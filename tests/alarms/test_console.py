@@ -88,3 +88,13 @@ def test_subscriber_pages_are_scoped(client, make_user, make_subscriber):
     assert "منزل دیگر" not in client.get("/alarms/subscribers/").content.decode()
     assert client.get(f"/alarms/subscribers/{mine.pk}/").status_code == 200
     assert client.get(f"/alarms/subscribers/{other.pk}/").status_code == 404
+
+
+def test_premises_names_show_persian_digits_on_persian_pages(client, make_user, make_subscriber):
+    alarm = raise_alarm(make_subscriber("1234", name="داروخانه ۱۶"))
+    login(client, make_user("op", "alarm_operator", "HM"))
+    for path in ("/alarms/queue/", f"/alarms/{alarm.pk}/"):
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+        assert "داروخانه ۱۶" in page and "داروخانه 16" not in page
+    page = client.get("/alarms/queue/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "داروخانه 16" in page
