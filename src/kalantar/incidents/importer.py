@@ -471,17 +471,12 @@ def _import_settings():
     """Settings of the import's connection for the length of the import.
 
     SQLite: a page cache big enough for the indexes of a large table, and the database
-    file memory-mapped (pages read without a system call each). PostgreSQL: the commit
-    does not wait for its WAL to reach the disk; a crash can lose the import, never
-    corrupt it, and the import is all or nothing anyway."""
+    file memory-mapped (pages read without a system call each). PostgreSQL keeps its
+    synchronous commit: an import reported done must survive a crash, like any write."""
+    if connection.vendor != "sqlite":
+        yield
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            yield
-            return
-        if connection.vendor != "sqlite":
-            yield
-            return
         cursor.execute("PRAGMA cache_size")
         cache = cursor.fetchone()[0]
         cursor.execute("PRAGMA mmap_size")
