@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kalantar.org import services as org_services
 from kalantar.org.models import Unit
@@ -15,6 +16,14 @@ PASSWORD = "Long-enough-pass-123"
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a folder of the test's own, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English through the test
+    client leaves English active in the thread, which would leak into the next test."""
+    yield
+    translation.deactivate()
 
 
 def square(lon: float, lat: float, size: float = 0.1) -> dict:
