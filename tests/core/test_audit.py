@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -142,6 +143,14 @@ def test_the_digest_the_database_computes_is_the_chain_digest():
     assert hashlib.sha256(payload.encode()).hexdigest() == audit.entry_digest(
         seq=7, prev_hash=prev_hash, **fields
     )
+    # And both are the chain's published form: the canonical JSON of the whole entry, so
+    # entries written before the append moved into the database still verify.
+    canonical = json.dumps(
+        [7, *fields.values(), prev_hash], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    assert audit.entry_digest(seq=7, prev_hash=prev_hash, **fields) == hashlib.sha256(
+        canonical.encode()
+    ).hexdigest()
 
 
 @pytest.mark.skipif(

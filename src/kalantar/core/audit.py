@@ -38,13 +38,19 @@ def entry_digest(
     detail: Any,
     prev_hash: str,
 ) -> str:
-    """SHA-256 over a canonical JSON form of the entry and the previous hash."""
-    payload = json.dumps(
-        [seq, at, actor_username, action, object_type, object_id, ip, outcome, detail, prev_hash],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+    """SHA-256 over the canonical JSON array [seq, <the entry's fields>, prev_hash]
+    (compact separators, sorted keys, UTF-8)."""
+    middle = _digest_middle(
+        at=at,
+        actor_username=actor_username,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        ip=ip,
+        outcome=outcome,
+        detail=detail,
     )
+    payload = f"[{json.dumps(seq)},{middle},{json.dumps(prev_hash)}]"
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -59,8 +65,9 @@ def _digest_middle(
     outcome: str,
     detail: Any,
 ) -> str:
-    """The part of `entry_digest`'s canonical JSON between the seq and the previous hash,
-    for the database to hash once it knows those two (see `_append_postgresql`)."""
+    """The canonical JSON of the entry's fields without its brackets: the part of the digest
+    between the seq and the previous hash. PostgreSQL wraps it the same way once it knows
+    those two (see `_append_postgresql`), so both writers hash the same bytes."""
     return json.dumps(
         [at, actor_username, action, object_type, object_id, ip, outcome, detail],
         ensure_ascii=False,

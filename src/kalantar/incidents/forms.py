@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
-from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import categories
 from kalantar.incidents.models import Incident
 
@@ -53,6 +52,7 @@ class OutcomeForm(forms.Form):
 class IncidentFilterForm(forms.Form):
     """The incident list's filters; every field optional, bad values reported on the bar."""
 
+    # Normalised like every text field: Persian digits become Latin, spaces trimmed.
     q = NormalizedCharField(label=_("Number"), required=False, max_length=20)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -83,9 +83,6 @@ class IncidentFilterForm(forms.Form):
                 {"class": f"{css} {css}-sm", "aria-label": field.label, "title": field.label}
             )
         self.fields["q"].widget.attrs["placeholder"] = _("Incident number")
-
-    def clean_q(self) -> str:
-        return to_latin_digits(self.cleaned_data["q"] or "").strip()
 
     def clean(self) -> dict:
         data = super().clean()
