@@ -143,12 +143,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://kalantar"),
-    # {% cache %} fragments: parts of pages that are the same for everyone in a language. They
-    # are cheaper to keep in each process than to fetch from a shared cache.
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kalantar-fragments",
-    },
 }
 
 AUTH_USER_MODEL = "people.User"

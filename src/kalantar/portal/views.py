@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kalantar.complaints import selectors, workflow
+from kalantar.complaints import selectors
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints.codes import format_tracking_code
 from kalantar.complaints.models import Category, Complaint
@@ -34,6 +34,7 @@ from kalantar.org.services import export_feature_collection
 from kalantar.portal import drafts, limits
 from kalantar.portal import services as portal_services
 from kalantar.portal.forms import OnlineComplaintForm, RatingForm, TrackForm
+from kalantar.portal.status_card import status_card
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
@@ -231,9 +232,7 @@ def _status_page(
         rating_form = RatingForm(initial={"code": view.tracking_code, "secret": secret})
     context = {
         "view": view,
-        "code_display": format_tracking_code(view.tracking_code),
-        "status_label": workflow.status_label(view.status),
-        "status_text": workflow.CITIZEN_TEXT.get(view.status, ""),
+        "status_card": status_card(view),
         "rating_form": rating_form if view.can_rate else None,
     }
     return render(request, "portal/track.html", context)
