@@ -12,6 +12,9 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The citizens' pages come first: they are the busiest, and every pattern tried before
+    # the one that matches costs each request (their prefixes are theirs alone).
+    path("", include("kalantar.portal.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,7 +26,6 @@ urlpatterns = [
     path("", include("kalantar.incidents.urls")),
     path("", include("kalantar.alarms.urls")),
     path("", include("kalantar.analytics.urls")),
-    path("", include("kalantar.portal.urls")),
     path("", include("kalantar.problems.urls")),
     path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),
