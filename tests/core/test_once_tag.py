@@ -38,3 +38,8 @@ def test_a_fragment_needs_a_quoted_name():
         ENGINE.from_string("{% once LANG %}x{% endonce %}")
     with pytest.raises(TemplateSyntaxError):
         ENGINE.from_string("{% once %}x{% endonce %}")
+
+
+def test_a_block_cannot_hide_inside_a_fragment():
+    with pytest.raises(TemplateSyntaxError):
+        ENGINE.from_string('{% once "x" %}{% block title %}{% endblock %}{% endonce %}')

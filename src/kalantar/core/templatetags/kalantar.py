@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils.translation import get_language
 
 from kalantar.core.jalali import (
@@ -124,6 +125,10 @@ _ONCE: dict[tuple, str] = {}
 
 
 class OnceNode(template.Node):
+    # Not searched for blocks ({% extends %} walks the parent's nodes on every render): a
+    # block inside a fragment kept rendered could never be overridden anyway.
+    child_nodelists = ()
+
     def __init__(self, nodelist: template.NodeList, name: str, vary_on: list) -> None:
         self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
 
@@ -151,4 +156,6 @@ def once(parser: template.base.Parser, token: template.base.Token) -> OnceNode:
         raise template.TemplateSyntaxError("'once' needs a quoted fragment name first.")
     nodelist = parser.parse(("endonce",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("A {% block %} cannot be inside {% once %}.")
     return OnceNode(nodelist, bits[1][1:-1], [parser.compile_filter(b) for b in bits[2:]])
