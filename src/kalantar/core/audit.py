@@ -128,7 +128,7 @@ _INSERT_SQL = (
 
 def _append(actor, fields: dict) -> int:
     # Plain SQL rather than the ORM: every citizen lookup is audited, and building the two
-    # statements through the ORM cost twice what running them does (bench/complaints.py).
+    # statements through the ORM took about three times as long (bench/complaints.py prints both).
     # No savepoint: the entry belongs to the caller's transaction, and if the append fails
     # the whole change must roll back anyway. On SQLite every transaction opens with
     # BEGIN IMMEDIATE (see settings), which serialises appends.

@@ -149,7 +149,7 @@ def once(parser: template.base.Parser, token: template.base.Token) -> OnceNode:
     For the parts of a page that change only with the language and a release: static URLs,
     labels, menus. Not {% cache %}: under ASGI each request runs on a fresh thread, where
     the cache framework builds its backend anew, hashes the key and unpickles the fragment;
-    on the busiest public page that cost more than the fragments saved (bench/complaints.py).
+    there it cost three times what this does (bench/status_page.py).
     """
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
