@@ -141,9 +141,7 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://kalantar"),
-}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kalantar")}
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,32 +25,10 @@ GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x4B414C41
 
 
-def entry_digest(
-    *,
-    seq: int,
-    at: str,
-    actor_username: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    ip: str | None,
-    outcome: str,
-    detail: Any,
-    prev_hash: str,
-) -> str:
+def entry_digest(*, seq: int, prev_hash: str, **fields: Any) -> str:
     """SHA-256 over the canonical JSON array [seq, <the entry's fields>, prev_hash]
-    (compact separators, sorted keys, UTF-8)."""
-    middle = _digest_middle(
-        at=at,
-        actor_username=actor_username,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        ip=ip,
-        outcome=outcome,
-        detail=detail,
-    )
-    return _wrap_digest(seq, middle, prev_hash)
+    (compact separators, sorted keys, UTF-8); `fields` are those of `_digest_middle`."""
+    return _wrap_digest(seq, _digest_middle(**fields), prev_hash)
 
 
 def _wrap_digest(seq: int, middle: str, prev_hash: str) -> str:
@@ -105,6 +83,7 @@ def record(
     actor_username = getattr(actor, "username", "") or ""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    detail_json = json.dumps(detail or {}, ensure_ascii=False, default=str)
     fields = {
         "actor_username": actor_username,
         "action": action,
@@ -112,11 +91,30 @@ def record(
         "object_id": str(object_id),
         "ip": ip if ip is not None else current_ip(),
         "outcome": str(outcome),
-        "detail": json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)),
+        "detail": json.loads(detail_json),  # as it will read back: JSON types only
     }
+    at = timezone.now()
+    entry = _NewEntry(
+        at=at,
+        actor_id=actor.pk if actor is not None else None,
+        fields=fields,
+        detail_json=detail_json,
+        middle=_digest_middle(at=_timestamp(at), **fields),
+    )
     if connection.vendor == "postgresql":
-        return _append_postgresql(actor, fields)
-    return _append(actor, fields)
+        return _append_postgresql(entry)
+    return _append(entry)
+
+
+@dataclass(frozen=True)
+class _NewEntry:
+    """An entry before the chain gives it its seq and previous hash."""
+
+    at: datetime
+    actor_id: int | None
+    fields: dict[str, Any]
+    detail_json: str
+    middle: str  # the digest's part between seq and previous hash
 
 
 _INSERT_SQL = (
@@ -126,65 +124,61 @@ _INSERT_SQL = (
 )
 
 
-def _append(actor, fields: dict) -> int:
+def _append(entry: _NewEntry) -> int:
     # Plain SQL rather than the ORM: every citizen lookup is audited, and building the two
     # statements through the ORM took about three times as long (bench/complaints.py prints both).
     # No savepoint: the entry belongs to the caller's transaction, and if the append fails
     # the whole change must roll back anyway. On SQLite every transaction opens with
     # BEGIN IMMEDIATE (see settings), which serialises appends.
-    at = timezone.now()
-    middle = _digest_middle(at=_timestamp(at), **fields)
-    ops = connection.ops
+    fields, ops = entry.fields, connection.ops
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SELECT seq, hash FROM core_auditentry ORDER BY seq DESC LIMIT 1")
         last = cursor.fetchone()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        digest = _wrap_digest(seq, middle, prev_hash)
         cursor.execute(
             _INSERT_SQL,
             [
                 seq,
-                ops.adapt_datetimefield_value(at),
-                actor.pk if actor is not None else None,
+                ops.adapt_datetimefield_value(entry.at),
+                entry.actor_id,
                 fields["actor_username"],
                 fields["action"],
                 fields["object_type"],
                 fields["object_id"],
                 ops.adapt_ipaddressfield_value(fields["ip"]),
                 fields["outcome"],
-                json.dumps(fields["detail"], ensure_ascii=False),
+                entry.detail_json,
                 prev_hash,
-                digest,
+                _wrap_digest(seq, entry.middle, prev_hash),
             ],
         )
     return seq
 
 
-def _append_postgresql(actor, fields: dict) -> int:
+def _append_postgresql(entry: _NewEntry) -> int:
     """Lock the chain, read its last entry, hash and insert, in one statement.
 
     One round trip instead of four: every citizen lookup is audited, and the round trips
     of the append were most of its cost. A single statement is atomic by itself, so it joins
     the caller's transaction when there is one and needs none of its own otherwise.
     """
-    at = timezone.now()
-    middle = _digest_middle(at=_timestamp(at), **fields)
+    fields = entry.fields
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT * FROM kalantar_audit_append("
             "%s, %s, %s, %s, %s, %s, %s, %s::inet, %s, %s::jsonb, %s)",
             [
                 _PG_LOCK_KEY,
-                at,
-                actor.pk if actor is not None else None,
+                entry.at,
+                entry.actor_id,
                 fields["actor_username"],
                 fields["action"],
                 fields["object_type"],
                 fields["object_id"],
                 fields["ip"],
                 fields["outcome"],
-                json.dumps(fields["detail"], ensure_ascii=False),
-                middle,
+                entry.detail_json,
+                entry.middle,
             ],
         )
         return cursor.fetchone()[1]

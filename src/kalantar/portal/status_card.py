@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import format_tracking_code
-from kalantar.complaints.selectors import CitizenStep, CitizenView
+from kalantar.complaints.selectors import CitizenView
 from kalantar.core.jalali import format_jalali_date, format_jalali_datetime
 from kalantar.core.persian import to_latin_digits, to_persian_digits
+from kalantar.core.templatetags.kalantar import active_digits
 
 _FACTS = """<h1 class="h4">{} <span dir="ltr" id="tracking-code">{}</span></h1>
 <p class="lead mb-2" id="status-text">{}</p>
@@ -71,16 +72,12 @@ def _labels(language: str) -> dict[str, SafeString]:
     return {key: conditional_escape(text) for key, text in words.items()}
 
 
-def _step_label(step: CitizenStep, labels: dict[str, SafeString]) -> str:
-    return labels.get(f"status:{step.to_status}") or step.label
-
-
 def status_card(view: CitizenView) -> SafeString:
     """The card's body in the active language, with its digits and Jalali dates."""
     language = get_language()
     labels = _labels(language)
     english = language == "en"
-    numerals = "fa" if (language or "").lower().startswith("fa") else "en"
+    numerals = active_digits()
     digits = to_persian_digits if numerals == "fa" else to_latin_digits
     category = view.category_en if english and view.category_en else digits(view.category)
     unit = view.unit_name_en if english and view.unit_name_en else digits(view.unit_name)
@@ -114,7 +111,7 @@ def status_card(view: CitizenView) -> SafeString:
             (
                 step.kind,
                 step.to_status,
-                _step_label(step, labels),
+                step.label,
                 format_jalali_datetime(step.at, numerals),
             )
             for step in view.events
