@@ -292,3 +292,11 @@ def test_quick_path_stores_and_answers_like_the_general_one(frame):
 )
 def test_quick_path_leaves_everything_else_to_the_general_one(frame):
     assert _answers(frame, quick=True) == _answers(frame, quick=False)
+
+
+def test_quick_path_refuses_an_oversize_frame_as_the_general_one_does():
+    frame = sia.build(token="SIA-DCS", seq=9, account="1234", data="Nri1/BA501" + "x" * 1100)
+    assert sia.QUICK.fullmatch(frame) is not None  # quick-shaped, but longer than MAX_BODY
+    rows, replies = _answers(frame, quick=True)
+    assert (rows, replies) == _answers(frame, quick=False)
+    assert rows == [] and len(replies) == 1 and b'"NAK"' in replies[0]

@@ -96,8 +96,12 @@ class Receiver:
         (a failed check, or an account we do not accept plain). Most of a centre's traffic
         is this shape, and the general parser costs several times as much."""
         crc, length, body, token, address, account, block = m.groups()
-        if int(length, 16) != len(body) or sia.crc16_arc(body) != int(crc, 16):
-            return False
+        if (
+            len(body) > sia.MAX_BODY
+            or int(length, 16) != len(body)
+            or sia.crc16_arc(body) != int(crc, 16)
+        ):
+            return False  # the general path refuses it, or names what is wrong
         panel = self._plain.get(account)
         if panel is None or not block.isascii():
             return False
@@ -225,7 +229,8 @@ class Receiver:
         writer = store.EventWriter()
         writer.prepare_connection()
         services.mark_receiver_started(name=self.name)
-        services.process_pending_events()  # left over from a crash before processing
+        # Events left over from a crash before processing: the loop drains them all.
+        self._unprocessed = True
         self.panels = store.load_panels()
         stamp = store.panels_stamp()
         self.lost = store.lost_subscribers()
@@ -245,8 +250,8 @@ class Receiver:
                     self._commit(writer, batch, seen)
                 mono = time.monotonic()
                 if self._unprocessed and mono >= next_process:
-                    limit = PROCESS_LIMIT
-                    self._unprocessed = services.process_pending_events(limit=limit) >= limit
+                    done = services.process_pending_events(limit=PROCESS_LIMIT)
+                    self._unprocessed = done >= PROCESS_LIMIT
                     next_process = mono + PROCESS_EVERY_SECONDS
                 if mono >= next_beat:
                     services.touch_receiver(name=self.name)
@@ -280,7 +285,7 @@ class Receiver:
             raise
         replies = [(reply, send) for _row, reply, send in batch]
         self.loop.call_soon_threadsafe(self._deliver, replies, 0)
-        if not self._unprocessed and not all(row[-1] for row in rows):
+        if not all(row[-1] for row in rows):
             self._unprocessed = True  # alarms to open: the loop above does it shortly
         back = self.lost.intersection(seen)
         if back:
@@ -359,7 +364,12 @@ class _TCP(asyncio.Protocol):
         self.last = time.monotonic()
         if not self.splitter.buffer:
             m = _QUICK(data)
-            if m is not None and self.receiver.quick(m, self.send):
+            try:
+                if m is not None and self.receiver.quick(m, self.send):
+                    return
+            except Exception:  # a bug must cost one NAK, never the receiver
+                log.exception("frame %r", data)
+                self.send(sia.nak(None))
                 return
         handle, send = self.receiver.handle, self.send
         for raw in self.splitter.feed(data):
