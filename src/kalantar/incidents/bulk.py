@@ -111,7 +111,15 @@ def _pg_column(values: Sequence) -> list[str]:
         return ["\\N" if v is None else v for v in values] if None in values else list(values)
     if sample is None:
         return ["\\N"] * len(values)
+    if not isinstance(sample, int | float):
+        # Dates and times come as text (see `instants`); repr would write Python syntax.
+        raise TypeError(f"COPY column of {type(sample).__name__}: give it as text")
     return ["\\N" if v is None else repr(v) for v in values]  # numbers: repr round-trips
+
+
+def copy_columns(copy, columns: Sequence[Sequence]) -> None:
+    """Write rows given column by column (as for `insert_columns`) into a PostgreSQL COPY."""
+    _copy_rows(copy, [_pg_column(values) for values in columns])
 
 
 def _copy_rows(copy, texts: list[list[str]]) -> None:
@@ -128,9 +136,8 @@ def insert_columns(table: str, columns: dict[str, Sequence]) -> None:
     names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            texts = [_pg_column(values) for values in columns.values()]
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                _copy_rows(copy, texts)
+                copy_columns(copy, list(columns.values()))
             return
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(
@@ -142,14 +149,13 @@ def insert_columns(table: str, columns: dict[str, Sequence]) -> None:
 def update_columns_by_id(table: str, columns: dict[str, Sequence], ids: Sequence[int]) -> None:
     """Update rows by id with values given column by column, as for `insert_columns`."""
     if connection.vendor == "postgresql":
-        texts = [_pg_column(values) for values in columns.values()]
         names = list(columns)
         with connection.cursor() as cursor:
             defs = ", ".join(f"{c} {_PG_TYPES[c]}" for c in names)
             cursor.execute(f"CREATE TEMP TABLE bulk_update ({defs}, id bigint) ON COMMIT DROP")
             copy_sql = f"COPY bulk_update ({', '.join(names)}, id) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
-                _copy_rows(copy, [*texts, list(map(str, ids))])
+                copy_columns(copy, [*columns.values(), list(map(str, ids))])
             sets = ", ".join(f"{c} = s.{c}" for c in names)
             cursor.execute(f"UPDATE {table} t SET {sets} FROM bulk_update s WHERE t.id = s.id")
             cursor.execute("DROP TABLE bulk_update")

@@ -4,7 +4,7 @@ command above the stations, kept current on every write."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.db import connection, transaction
 
+from kalantar.incidents import bulk
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.org.models import Unit
 
@@ -117,7 +118,7 @@ class Deltas:
 def apply_deltas(deltas: Counter[Key] | dict[Key, int] | Deltas) -> None:
     """Add `deltas` to the stored counts and their command sums (in the caller's transaction)."""
     if not isinstance(deltas, Deltas):
-        deltas = Deltas.from_counter({key: n for key, n in deltas.items() if n})
+        deltas = Deltas.from_counter(deltas)  # zeros left out
     if not len(deltas):
         return
     _upsert(DailyCount._meta.db_table, "station_id", deltas)
@@ -146,7 +147,7 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
                 "day date, count integer) ON COMMIT DROP"
             )
             with cursor.cursor.copy("COPY count_deltas FROM STDIN") as copy:
-                copy.write(copy_text(columns))
+                bulk.copy_columns(copy, columns)
             cursor.execute(
                 f"INSERT INTO {table} ({owner}, category, day, count) "
                 f"SELECT {owner}, category, day, count FROM count_deltas {conflict}"
@@ -160,13 +161,6 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
             )
         if (deltas.n < 0).any():
             cursor.execute(f"DELETE FROM {table} WHERE count <= 0")
-
-
-def copy_text(columns: Sequence[Sequence]) -> str:
-    """Columns of plain values (numbers, dates as text, strings without tabs or line
-    breaks) as the text of a PostgreSQL COPY."""
-    texts = [v if v and isinstance(v[0], str) else list(map(str, v)) for v in columns]
-    return "".join(["\t".join(row) + "\n" for row in zip(*texts, strict=True)])
 
 
 def rebuild(*, station_ids: Iterable[int] | None = None) -> int:

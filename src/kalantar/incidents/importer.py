@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -219,7 +219,7 @@ def _clean_columns(records: list[list[str]], numbers: list[int], at: _Columns) -
         return None
     if any(t.tzinfo is None for t in occurred):
         return None
-    micros = np.round(np.array(list(map(datetime.timestamp, occurred))) * 1e6).astype(np.int64)
+    micros = _micros(occurred)
     if micros.max() > timezone.now().timestamp() * 1e6:
         return None  # in the future
     if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
@@ -328,8 +328,7 @@ def _checked_rows(
         rows.source.append(source)
         rows.external_id.append(ext or None)
     rows.lat, rows.lon = np.array(lats, dtype=float), np.array(lons, dtype=float)
-    stamps = np.array([t.timestamp() for t in rows.occurred], dtype=float)
-    rows.micros = np.round(stamps * 1e6).astype(np.int64)
+    rows.micros = _micros(rows.occurred)
     return rows
 
 
@@ -409,18 +408,20 @@ def import_rows(rows: Rows, *, by=None, progress: Progress | None = None) -> Imp
                 % {"done": num(start + len(old_rows[chunk])), "total": num(len(old_rows))}
             )
         counts.apply_deltas(_count_changes(rows, before))
-        was_closed = before.status == Incident.Status.CLOSED
-        closed = np.concatenate([new, old_rows[was_closed]])
-        incidents_imported.send(
-            Incident,
-            added=Keys(
-                rows.station_id[closed],
-                rows.day[closed],
-                [rows.category[i] for i in closed.tolist()],
-                [rows.h3_cell[i] for i in closed.tolist()],
-            ),
-            removed=before.keys(was_closed),
-        )
+        if incidents_imported.has_listeners(Incident):
+            was_closed = before.status == Incident.Status.CLOSED
+            closed = np.concatenate([new, old_rows[was_closed]])
+            at = closed.tolist()
+            incidents_imported.send(
+                Incident,
+                added=Keys(
+                    rows.station_id[closed],
+                    rows.day[closed],
+                    [rows.category[i] for i in at],
+                    [rows.h3_cell[i] for i in at],
+                ),
+                removed=before.keys(was_closed),
+            )
         audit.record(
             "incidents.import",
             actor=by,
@@ -564,13 +565,14 @@ def _insert(rows: Rows, chunk: np.ndarray, numbers: list[str], now: datetime) ->
             "narrative": [""] * n,
             "alarm_ref": [""] * n,
             "external_id": [rows.external_id[i] for i in picked],
-            "created_at": [bulk.instants(np.array([_micros(now)]))[0]] * n,
+            "created_at": bulk.instants(_micros([now])) * n,
         },
     )
 
 
-def _micros(at: datetime) -> int:
-    return round(at.timestamp() * 1_000_000)
+def _micros(times: Sequence[datetime]) -> np.ndarray:
+    """Aware times as microseconds since the epoch: the import's one time representation."""
+    return np.round(np.array([t.timestamp() for t in times], dtype=float) * 1e6).astype(np.int64)
 
 
 def _update(rows: Rows, chunk: np.ndarray, ids: np.ndarray) -> None:

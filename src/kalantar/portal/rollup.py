@@ -63,10 +63,7 @@ def refresh(*, first: date | None = None, last: date | None = None, station_ids=
         month = months.get(day)
         if month is None:
             month = months[day] = _month_start(day)
-        parent = parents.get(cell)
-        if parent is None:
-            parent = parents[cell] = h3.cell_to_parent(cell, CELL_RESOLUTION) if cell else ""
-        merged[(station_id, month, category, parent)] += n
+        merged[(station_id, month, category, _parent_cell(cell, parents))] += n
     with transaction.atomic():
         counts.delete()
         ClosedIncidentCount.objects.bulk_create(
@@ -139,6 +136,15 @@ def on_delete(sender, instance, **kwargs) -> None:
 # --- Incidents written by the CSV import (no per-row signals) -----------------------------------
 
 
+def _parent_cell(cell: str, parents: dict[str, str]) -> str:
+    """The counts' coarser cell for an incident's cell, memoised in `parents` (cells repeat
+    across many incidents, and the conversion is the costly part of a rollup)."""
+    parent = parents.get(cell)
+    if parent is None:
+        parent = parents[cell] = h3.cell_to_parent(cell, CELL_RESOLUTION) if cell else ""
+    return parent
+
+
 def on_incidents_imported(sender, added, removed, **kwargs) -> None:
     """Count the closed incidents an import added in, and those it changed out, in the
     import's own transaction (a recount of every month it touched would read millions of
@@ -150,7 +156,8 @@ def on_incidents_imported(sender, added, removed, **kwargs) -> None:
         days, at = np.unique(keys.day, return_inverse=True)
         months = [_month_start(d).isoformat() for d in days.tolist()]
         month = [months[i] for i in at.ravel().tolist()]
-        cells = [h3.cell_to_parent(c, CELL_RESOLUTION) if c else "" for c in keys.h3_cell]
+        parents: dict[str, str] = {}
+        cells = [_parent_cell(c, parents) for c in keys.h3_cell]
         for key, n in Counter(
             zip(keys.station_id.tolist(), month, keys.category, cells, strict=True)
         ).items():
