@@ -118,10 +118,12 @@ def run(args, env, *, ack_first: bool) -> dict:
     sent = 0
     for round_no in range(args.rounds):
         port = free_port()
-        argv = ([PY, "-c", ACK_FIRST, str(port)] if ack_first
-                else [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)])
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        argv = (
+            [PY, "-c", ACK_FIRST, str(port)]
+            if ack_first
+            else [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)]
+        )
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(port)
         load = Load(port, args.panels, seed=round_no)
         asyncio.run(load.run_until_killed(proc.pid, args.kill_after, 1 + round_no * 1000))
@@ -130,8 +132,12 @@ def run(args, env, *, ack_first: bool) -> dict:
         sent += load.sent
     # One clean restart: leftovers become alarms, supervision resumes without a storm.
     port = free_port()
-    proc = subprocess.Popen([PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_port(port)
     time.sleep(1.0)
     stored, unprocessed, comm_lost, swept = stored_and_checks(env)
@@ -139,8 +145,12 @@ def run(args, env, *, ack_first: bool) -> dict:
     proc.wait(10)
     lost = total_acked - stored
     return {
-        "sent": sent, "acked": len(total_acked), "stored": len(stored), "lost": len(lost),
-        "stored_unacked": len(stored - total_acked), "unprocessed": unprocessed,
+        "sent": sent,
+        "acked": len(total_acked),
+        "stored": len(stored),
+        "lost": len(lost),
+        "stored_unacked": len(stored - total_acked),
+        "unprocessed": unprocessed,
         "comm_lost": comm_lost + swept,
     }
 
@@ -157,17 +167,29 @@ def main() -> None:
         args.panels, args.rounds, args.kill_after = 50, 2, 1.5
     tmp = tempfile.mkdtemp(prefix="kalantar-crash-")
     url = PG_URL if args.db == "postgres" else f"sqlite:///{tmp}/crash.sqlite3"
-    env = {**os.environ, "DATABASE_URL": url, "BENCH_PANELS": str(args.panels),
-           "DJANGO_SETTINGS_MODULE": "kalantar.settings", "KALANTAR_VAR_DIR": tmp}
-    print(f"kill -9 under load on {args.db}: {args.panels} connections, {args.rounds} rounds, "
-          f"killed after {args.kill_after:.1f} s of load each", flush=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BENCH_PANELS": str(args.panels),
+        "DJANGO_SETTINGS_MODULE": "kalantar.settings",
+        "KALANTAR_VAR_DIR": tmp,
+    }
+    print(
+        f"kill -9 under load on {args.db}: {args.panels} connections, {args.rounds} rounds, "
+        f"killed after {args.kill_after:.1f} s of load each",
+        flush=True,
+    )
     ours = run(args, env, ack_first=False)
     naive = run(args, env, ack_first=True)
-    print(f"{'receiver':26} {'sent':>7} {'acked':>7} {'stored':>7} {'LOST':>5} "
-          f"{'stored, not acked':>18} {'left unprocessed':>17} {'comm-lost alarms':>17}")
+    print(
+        f"{'receiver':26} {'sent':>7} {'acked':>7} {'stored':>7} {'LOST':>5} "
+        f"{'stored, not acked':>18} {'left unprocessed':>17} {'comm-lost alarms':>17}"
+    )
     for name, r in (("ours (ACK after commit)", ours), ("naive (ACK before commit)", naive)):
-        print(f"{name:26} {r['sent']:7} {r['acked']:7} {r['stored']:7} {r['lost']:5} "
-              f"{r['stored_unacked']:18} {r['unprocessed']:17} {r['comm_lost']:17}")
+        print(
+            f"{name:26} {r['sent']:7} {r['acked']:7} {r['stored']:7} {r['lost']:5} "
+            f"{r['stored_unacked']:18} {r['unprocessed']:17} {r['comm_lost']:17}"
+        )
     print("\nacknowledged events lost by ours:", ours["lost"], "(must be 0)")
 
 

@@ -154,8 +154,14 @@ def build_frames(panels: int, per_panel: int, alarm_share: float, seed: int) -> 
         mine = []
         for seq in range(1, per_panel + 1):
             if rng.random() < alarm_share:
-                mine.append(sia.build(token="SIA-DCS", seq=seq, account=account,
-                                      data=f"Nri1/BA{rng.randint(1, 8):03d}"))
+                mine.append(
+                    sia.build(
+                        token="SIA-DCS",
+                        seq=seq,
+                        account=account,
+                        data=f"Nri1/BA{rng.randint(1, 8):03d}",
+                    )
+                )
             else:
                 mine.append(sia.build(token="NULL", seq=seq, account=account))
         frames.append(mine)
@@ -344,8 +350,10 @@ def run_ours(args, frames, env) -> dict:
     prepare_database(args, env)
     port = free_port()
     proc = subprocess.Popen(
-        [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_port(port)
@@ -396,7 +404,8 @@ def run_bare(name: str, argv: list[str], args, frames) -> dict:
     port = free_port()
     proc = subprocess.Popen(
         [PY, *argv[:2], str(port), *argv[2:]],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_port(port)
@@ -416,7 +425,8 @@ def main() -> None:
     parser.add_argument("--alarms", type=int, default=100, help="alarm frames timed to commit")
     parser.add_argument("--quick", action="store_true", help="100 panels, 3 s phases")
     parser.add_argument(
-        "--receivers", default="pysiaalarm,floor,floor-asyncio,ours",
+        "--receivers",
+        default="pysiaalarm,floor,floor-asyncio,ours",
         help="comma-separated, from pysiaalarm, floor, floor-asyncio, ours",
     )
     args = parser.parse_args()
@@ -437,8 +447,13 @@ def main() -> None:
     frames = build_frames(args.panels, per_panel, args.alarm_share, seed=1)
     tmp = tempfile.mkdtemp(prefix="kalantar-bench-")
     url = PG_URL if args.db == "postgres" else f"sqlite:///{tmp}/bench.sqlite3"
-    env = {**os.environ, "DATABASE_URL": url, "BENCH_PANELS": str(args.panels),
-           "DJANGO_SETTINGS_MODULE": "kalantar.settings", "KALANTAR_VAR_DIR": tmp}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BENCH_PANELS": str(args.panels),
+        "DJANGO_SETTINGS_MODULE": "kalantar.settings",
+        "KALANTAR_VAR_DIR": tmp,
+    }
     from kalantar.alarms import sia
 
     reply = sia.frame(b'"ACK"0001R0L0#100000[]').hex()
@@ -453,33 +468,48 @@ def main() -> None:
             results[key] = run_ours(args, frames, env)
         else:
             results[key] = run_bare(*bare[key], args, frames)
-    print(f"\nalarm ingest on {args.db}: {args.panels} connections, {args.duration:.0f} s phases,"
-          f" paced at {args.rate:.0f} msg/s, {os.cpu_count()} CPUs (shared machine)\n")
+    print(
+        f"\nalarm ingest on {args.db}: {args.panels} connections, {args.duration:.0f} s phases,"
+        f" paced at {args.rate:.0f} msg/s, {os.cpu_count()} CPUs (shared machine)\n"
+    )
     head = f"{'receiver':30} {'acks/s':>8} {'CPU ms/ack':>11} {'p50 ms':>7} {'p99 ms':>7}"
-    print(head + f" {'cores':>9} │ {'paced/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/ack':>11}"
-          f" {'cores':>9}")
+    print(
+        head + f" {'cores':>9} │ {'paced/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/ack':>11}"
+        f" {'cores':>9}"
+    )
     for r in results.values():
-        print(f"{r['name']:30} {r['acks_per_s']:8.0f} {r['cpu_ms_per_ack']:11.3f} "
-              f"{r['max_p50']:7.1f} {r['max_p99']:7.1f} {busy(r['max_busy'])} │ "
-              f"{r['paced_rate']:8.0f} {r['paced_p50']:7.1f} {r['paced_p99']:7.1f} "
-              f"{r['paced_cpu_ms']:11.3f} {busy(r['paced_busy'])}")
+        print(
+            f"{r['name']:30} {r['acks_per_s']:8.0f} {r['cpu_ms_per_ack']:11.3f} "
+            f"{r['max_p50']:7.1f} {r['max_p99']:7.1f} {busy(r['max_busy'])} │ "
+            f"{r['paced_rate']:8.0f} {r['paced_p50']:7.1f} {r['paced_p99']:7.1f} "
+            f"{r['paced_cpu_ms']:11.3f} {busy(r['paced_busy'])}"
+        )
     print("cores: CPU time / wall time of the receiver / of the sender (this process)")
     base, ours, floor = (results.get(k) for k in ("pysiaalarm", "ours", "floor"))
     if base and floor:
-        print(f"\nfloor / pysiaalarm CPU per ack: "
-              f"{floor['cpu_ms_per_ack'] / base['cpu_ms_per_ack']:.2f}")
+        print(
+            f"\nfloor / pysiaalarm CPU per ack: "
+            f"{floor['cpu_ms_per_ack'] / base['cpu_ms_per_ack']:.2f}"
+        )
     if not ours:
         return
     if base:
         ratio = ours["cpu_ms_per_ack"] / base["cpu_ms_per_ack"]
-        print(f"CPU per ack, ours / pysiaalarm: {ratio:.2f} (goal ≤ 0.125); NAKs: ours "
-              f"{ours['naks']}, baseline {base['naks']}")
+        print(
+            f"CPU per ack, ours / pysiaalarm: {ratio:.2f} (goal ≤ 0.125); NAKs: ours "
+            f"{ours['naks']}, baseline {base['naks']}"
+        )
     if floor:
         print(f"CPU per ack, ours / floor: {ours['cpu_ms_per_ack'] / floor['cpu_ms_per_ack']:.2f}")
-    print(f"frame → alarm committed ({args.alarms} alarms): p50 {ours['alarm_p50']:.1f} ms, "
-          f"p99 {ours['alarm_p99']:.1f} ms (+ ≤250 ms console stream poll; goal 1 s p99)")
-    print(f"stored events {ours['stored']} for {ours['total_acked']} distinct frames "
-          f"acknowledged + {args.alarms} timed alarms; unprocessed left: {ours['unprocessed']}")
+    print(
+        f"frame → alarm committed ({args.alarms} alarms): p50 {ours['alarm_p50']:.1f} ms, "
+        f"p99 {ours['alarm_p99']:.1f} ms (+ ≤250 ms console stream poll; goal 1 s p99)"
+    )
+    print(
+        f"stored events {ours['stored']} for {ours['total_acked']} distinct frames "
+        f"acknowledged + {args.alarms} timed alarms; unprocessed left: {ours['unprocessed']}"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -69,7 +69,10 @@ def org_tree(db):
         },
     )
     org_services.create_unit(
-        by=None, code="HMINS", name="بازرسی استان همدان", kind=Unit.Kind.INSPECTION,
+        by=None,
+        code="HMINS",
+        name="بازرسی استان همدان",
+        kind=Unit.Kind.INSPECTION,
         parent=province,
     )
     units = {u.code: u for u in Unit.objects.all()}

@@ -19,9 +19,17 @@ def store_event(sub, code="BA", *, at=None, zone="001", seq=1):
     c = codes.classify("SIA-DCS", code)
     at = at or timezone.now()
     return AlarmEvent.objects.create(
-        subscriber=sub, account=sub.accounts.first().number, token="SIA-DCS", seq=f"{seq:04d}",
-        code=code, zone=zone, category=c.category, priority=c.priority, known=c.known,
-        received_at=at, dedup_key=f"{sub.pk}|{seq}|{at.isoformat()}",
+        subscriber=sub,
+        account=sub.accounts.first().number,
+        token="SIA-DCS",
+        seq=f"{seq:04d}",
+        code=code,
+        zone=zone,
+        category=c.category,
+        priority=c.priority,
+        known=c.known,
+        received_at=at,
+        dedup_key=f"{sub.pk}|{seq}|{at.isoformat()}",
         processed=not (c.opens_alarm or c.category == codes.RESTORE or not c.known),
     )
 
@@ -77,7 +85,10 @@ def test_state_machine_is_audited_and_timed(shop, make_user):
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"alarms.alarm_opened", "alarms.alarm_acknowledged", "alarms.alarm_resolved"} <= actions
     assert list(AlarmLog.objects.filter(alarm=alarm).values_list("action", flat=True)) == [
-        "opened", "acknowledged", "resolved"]
+        "opened",
+        "acknowledged",
+        "resolved",
+    ]
     with pytest.raises(ValidationError):
         services.resolve_alarm(by=operator, alarm=alarm, outcome=Alarm.Outcome.REAL)
 
@@ -88,13 +99,15 @@ def test_cancel_needs_the_keyholders_passcode(shop, make_user):
     services.process_pending_events()
     alarm = Alarm.objects.get()
     with pytest.raises(ValidationError) as exc:
-        services.resolve_alarm(by=operator, alarm=alarm, outcome=Alarm.Outcome.CANCELLED,
-                               passcode="0000")
+        services.resolve_alarm(
+            by=operator, alarm=alarm, outcome=Alarm.Outcome.CANCELLED, passcode="0000"
+        )
     assert "رمز" in " ".join(exc.value.messages)
     alarm.refresh_from_db()
     assert alarm.state == Alarm.State.NEW
-    services.resolve_alarm(by=operator, alarm=alarm, outcome=Alarm.Outcome.CANCELLED,
-                           passcode="۴۳۲۱")  # Persian digits are accepted
+    services.resolve_alarm(
+        by=operator, alarm=alarm, outcome=Alarm.Outcome.CANCELLED, passcode="۴۳۲۱"
+    )  # Persian digits are accepted
     alarm.refresh_from_db()
     assert alarm.outcome == Alarm.Outcome.CANCELLED
 

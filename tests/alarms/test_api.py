@@ -36,14 +36,26 @@ def test_acknowledge_dispatch_resolve(client, make_user, make_subscriber, org_tr
     assert r.status_code == 200 and r.json()["state"] == "acknowledged"
     r = client.post(f"/api/alarms/{alarm.pk}/acknowledge/", **auth)
     assert r.status_code == 422
-    r = client.post(f"/api/alarms/{alarm.pk}/dispatch/", {"unit": unit.pk},
-                    content_type="application/json", **auth)
+    r = client.post(
+        f"/api/alarms/{alarm.pk}/dispatch/",
+        {"unit": unit.pk},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 200 and r.json()["incident"]
-    r = client.post(f"/api/alarms/{alarm.pk}/resolve/", {"outcome": "nonsense"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        f"/api/alarms/{alarm.pk}/resolve/",
+        {"outcome": "nonsense"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 422
-    r = client.post(f"/api/alarms/{alarm.pk}/resolve/", {"outcome": "real"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        f"/api/alarms/{alarm.pk}/resolve/",
+        {"outcome": "real"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.json()["state"] == "resolved"
     assert Alarm.objects.get().outcome == "real"
 

@@ -12,8 +12,9 @@ def login(client, user):
     client.force_login(user)
 
 
-def test_operator_sees_the_whole_centre_station_staff_only_their_own(client, make_user,
-                                                                      make_subscriber):
+def test_operator_sees_the_whole_centre_station_staff_only_their_own(
+    client, make_user, make_subscriber
+):
     a = raise_alarm(make_subscriber("1234", name="طلافروشی همدان"))
     b = raise_alarm(make_subscriber("5678", where=IN_HM02, name="بانک ملایر"))
     login(client, make_user("op", "alarm_operator", "HM"))
@@ -36,22 +37,30 @@ def test_queue_sorted_by_priority_then_age(client, make_user, make_subscriber):
     assert rows.index(f'data-id="{fire.pk}"') < rows.index(f'data-id="{burglary.pk}"')
 
 
-def test_acknowledge_dispatch_resolve_through_the_console(client, make_user, make_subscriber,
-                                                         org_tree):
+def test_acknowledge_dispatch_resolve_through_the_console(
+    client, make_user, make_subscriber, org_tree
+):
     alarm = raise_alarm(make_subscriber("1234"))
     unit = add_patrol_unit(by=None, station=org_tree["HM01K01"], call_sign="گشت ۱۱")
     login(client, make_user("op", "alarm_operator", "HM"))
     html = client.post(f"/alarms/{alarm.pk}/acknowledge/", HTTP_HX_REQUEST="true").content.decode()
     assert "تأییدشده" in html
-    client.post(f"/alarms/{alarm.pk}/action/", {"action": "call_premises", "text": "پاسخ نداد"},
-                HTTP_HX_REQUEST="true")
-    html = client.post(f"/alarms/{alarm.pk}/dispatch/", {"unit": unit.pk},
-                       HTTP_HX_REQUEST="true").content.decode()
+    client.post(
+        f"/alarms/{alarm.pk}/action/",
+        {"action": "call_premises", "text": "پاسخ نداد"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = client.post(
+        f"/alarms/{alarm.pk}/dispatch/", {"unit": unit.pk}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     alarm.refresh_from_db()
     assert alarm.state == Alarm.State.DISPATCHED and alarm.incident is not None
     assert "پاسخ نداد" in html
-    html = client.post(f"/alarms/{alarm.pk}/resolve/", {"outcome": "cancelled", "passcode": "9"},
-                       HTTP_HX_REQUEST="true").content.decode()
+    html = client.post(
+        f"/alarms/{alarm.pk}/resolve/",
+        {"outcome": "cancelled", "passcode": "9"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
     assert "رمز نگهدارندهٔ کلید درست نیست" in html
     client.post(f"/alarms/{alarm.pk}/resolve/", {"outcome": "false_user"}, HTTP_HX_REQUEST="true")
     alarm.refresh_from_db()

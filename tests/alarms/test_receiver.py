@@ -30,8 +30,9 @@ def rx(live_receiver, make_subscriber):
 
 
 def test_plain_sia_dcs_is_stored_then_acked(rx):
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=1, account="1234",
-                                    data="Nri1/BA501", timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(token="SIA-DCS", seq=1, account="1234", data="Nri1/BA501", timestamp=now())
+    )
     assert reply == b'"ACK"0001R0L0#1234[]'
     event = AlarmEvent.objects.get()
     assert (event.code, event.zone, event.category) == ("BA", "501", codes.BURGLARY)
@@ -40,8 +41,11 @@ def test_plain_sia_dcs_is_stored_then_acked(rx):
 
 
 def test_encrypted_sia_dcs_gets_encrypted_ack(rx):
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=2, account="ABC1", data="Nri1/FA101",
-                                    key=KEYB, timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(
+            token="SIA-DCS", seq=2, account="ABC1", data="Nri1/FA101", key=KEYB, timestamp=now()
+        )
+    )
     assert reply.startswith(b'"*ACK"0002R0L0#ABC1[')
     assert sia._decrypt(reply.split(b"[", 1)[1].decode(), KEYB).split("|", 1)[1].startswith("]_")
     event = AlarmEvent.objects.get()
@@ -50,19 +54,27 @@ def test_encrypted_sia_dcs_gets_encrypted_ack(rx):
 
 def test_encrypted_with_256_bit_hex_key(rx):
     key = bytes.fromhex("AB" * 32)
-    [reply] = rx.exchange(sia.build(token="ADM-CID", seq=3, account="5678",
-                                    data="1120 01 001", key=key, timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(
+            token="ADM-CID", seq=3, account="5678", data="1120 01 001", key=key, timestamp=now()
+        )
+    )
     assert reply.startswith(b'"*ACK"0003R0L0#5678[')
     assert AlarmEvent.objects.get().category == codes.PANIC
 
 
 def test_contact_id(rx):
-    [reply] = rx.exchange(sia.build(token="ADM-CID", seq=4, account="1234", data="1130 01 015",
-                                    timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(token="ADM-CID", seq=4, account="1234", data="1130 01 015", timestamp=now())
+    )
     assert reply == b'"ACK"0004R0L0#1234[]'
     event = AlarmEvent.objects.get()
     assert (event.qualifier, event.code, event.zone, event.category) == (
-        "1", "130", "015", codes.BURGLARY)
+        "1",
+        "130",
+        "015",
+        codes.BURGLARY,
+    )
 
 
 def test_null_link_test(rx):
@@ -87,21 +99,32 @@ def test_split_frame(rx):
 
 
 def test_no_receiver_number_is_echoed_absent(rx):
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=9, account="1234", data="Nri1/BA501",
-                                    receiver=None, prefix="A1", timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(
+            token="SIA-DCS",
+            seq=9,
+            account="1234",
+            data="Nri1/BA501",
+            receiver=None,
+            prefix="A1",
+            timestamp=now(),
+        )
+    )
     assert reply == b'"ACK"0009LA1#1234[]'
     assert b"None" not in reply
 
 
 def test_local_time_panel_accepted_through_its_offset(rx):
     local = now() + timedelta(minutes=210)
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=10, account="7777", data="Nri1/BA501",
-                                    timestamp=local))
+    [reply] = rx.exchange(
+        sia.build(token="SIA-DCS", seq=10, account="7777", data="Nri1/BA501", timestamp=local)
+    )
     assert reply == b'"ACK"0010R0L0#7777[]'
     assert abs((AlarmEvent.objects.get().panel_time - now()).total_seconds()) < 5
     # The same local time from a UTC panel is far outside the window.
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=11, account="1234", data="Nri1/BA501",
-                                    timestamp=local))
+    [reply] = rx.exchange(
+        sia.build(token="SIA-DCS", seq=11, account="1234", data="Nri1/BA501", timestamp=local)
+    )
     assert reply.startswith(b'"NAK"0011R0L0#1234[]_')
 
 
@@ -123,8 +146,11 @@ def test_wrong_length_is_never_acked(rx):
 
 @pytest.mark.parametrize("offset", [timedelta(seconds=-60), timedelta(seconds=45)])
 def test_stale_or_future_timestamp_gets_nak_with_receiver_time(rx, offset):
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=14, account="1234", data="Nri1/BA501",
-                                    timestamp=now() + offset))
+    [reply] = rx.exchange(
+        sia.build(
+            token="SIA-DCS", seq=14, account="1234", data="Nri1/BA501", timestamp=now() + offset
+        )
+    )
     assert reply.startswith(b'"NAK"0014R0L0#1234[]_')
     sent_time = datetime.strptime(reply.decode()[-19:], "%H:%M:%S,%m-%d-%Y").replace(tzinfo=UTC)
     assert abs((sent_time - now()).total_seconds()) < 5
@@ -138,8 +164,9 @@ def test_unknown_account_gets_nak(rx):
 
 
 def test_unknown_code_is_acked_and_stored_for_review(rx):
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=16, account="1234", data="Nri1/QZ001",
-                                    timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(token="SIA-DCS", seq=16, account="1234", data="Nri1/QZ001", timestamp=now())
+    )
     assert reply == b'"ACK"0016R0L0#1234[]'
     event = AlarmEvent.objects.get()
     assert not event.known and event.category == codes.UNKNOWN
@@ -161,8 +188,9 @@ def test_encrypted_frame_with_bad_hex_gets_nak(rx):
 
 
 def test_plain_frame_from_a_keyed_panel_is_refused(rx):
-    [reply] = rx.exchange(sia.build(token="SIA-DCS", seq=25, account="ABC1", data="Nri1/BA501",
-                                    timestamp=now()))
+    [reply] = rx.exchange(
+        sia.build(token="SIA-DCS", seq=25, account="ABC1", data="Nri1/BA501", timestamp=now())
+    )
     assert reply.startswith(b'"NAK"0025R0L0#ABC1[]_')
     assert not AlarmEvent.objects.exists()
 
@@ -187,9 +215,7 @@ def test_oversize_frame_drops_connection_but_receiver_keeps_serving(rx):
         while time.monotonic() < deadline and not closed:
             closed = sock.recv(4096) == b""
         assert closed
-    assert rx.exchange(sia.build(token="NULL", seq=21, account="1234")) == [
-        b'"ACK"0021R0L0#1234[]'
-    ]
+    assert rx.exchange(sia.build(token="NULL", seq=21, account="1234")) == [b'"ACK"0021R0L0#1234[]']
 
 
 def test_slow_client_does_not_block_others(rx):
@@ -202,8 +228,9 @@ def test_slow_client_does_not_block_others(rx):
 
 
 def test_udp(rx):
-    reply = rx.udp(sia.build(token="SIA-DCS", seq=24, account="1234", data="Nri1/PA001",
-                             timestamp=now()))
+    reply = rx.udp(
+        sia.build(token="SIA-DCS", seq=24, account="1234", data="Nri1/PA001", timestamp=now())
+    )
     assert reply == b'"ACK"0024R0L0#1234[]'
     assert AlarmEvent.objects.get().category == codes.PANIC
 
@@ -227,8 +254,13 @@ def test_message_after_communication_lost_restores(rx):
     sub = Subscriber.objects.get(accounts__number="1234")
     Subscriber.objects.filter(pk=sub.pk).update(comm_state=Subscriber.Comm.LOST)
     lost_alarm = Alarm.objects.create(
-        subscriber=sub, station=sub.station, category=codes.COMM_LOST, priority=3,
-        opened_at=now(), last_event_at=now(), event_count=0,
+        subscriber=sub,
+        station=sub.station,
+        category=codes.COMM_LOST,
+        priority=3,
+        opened_at=now(),
+        last_event_at=now(),
+        event_count=0,
     )
     time.sleep(1.2)  # the receiver refreshes its list of silent panels every second
     rx.exchange(sia.build(token="NULL", seq=40, account="1234"))

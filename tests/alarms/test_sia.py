@@ -94,12 +94,22 @@ def test_garbage_is_skipped():
 
 def test_sia_dcs_message_fields():
     framed = sia.build(
-        token="SIA-DCS", seq=42, account="1A2B", data="Nri1/BA501", receiver="12",
-        prefix="3", timestamp=NOW, extras=("X048E30", "Y34N48"),
+        token="SIA-DCS",
+        seq=42,
+        account="1A2B",
+        data="Nri1/BA501",
+        receiver="12",
+        prefix="3",
+        timestamp=NOW,
+        extras=("X048E30", "Y34N48"),
     )
     message = sia.parse(body_of(framed))
     assert (message.token, message.seq, message.receiver, message.prefix, message.account) == (
-        "SIA-DCS", "0042", "12", "3", "1A2B",
+        "SIA-DCS",
+        "0042",
+        "12",
+        "3",
+        "1A2B",
     )
     assert message.timestamp == NOW and message.extras == ["X048E30", "Y34N48"]
     event = sia.event_data(message)
@@ -107,8 +117,9 @@ def test_sia_dcs_message_fields():
 
 
 def test_contact_id_message():
-    message = sia.parse(body_of(sia.build(token="ADM-CID", seq=1, account="1234",
-                                          data="3401 02 007")))
+    message = sia.parse(
+        body_of(sia.build(token="ADM-CID", seq=1, account="1234", data="3401 02 007"))
+    )
     event = sia.event_data(message)
     assert (event.qualifier, event.code, event.partition, event.zone) == ("3", "401", "02", "007")
 
@@ -123,8 +134,9 @@ def test_null_message_without_receiver_number():
     "key", [b"0123456789abcdef", b"0123456789abcdef01234567", b"0123456789abcdef0123456789abcdef"]
 )
 def test_encrypted_round_trip_with_all_key_sizes(key):
-    framed = sia.build(token="SIA-DCS", seq=8, account="1234", data="Nri1/FA101", key=key,
-                       timestamp=NOW)
+    framed = sia.build(
+        token="SIA-DCS", seq=8, account="1234", data="Nri1/FA101", key=key, timestamp=NOW
+    )
     assert b'"*SIA-DCS"' in framed and b"FA101" not in framed
     message = sia.parse(body_of(framed), key)
     assert message.encrypted and message.data == "Nri1/FA101" and message.timestamp == NOW
@@ -139,8 +151,14 @@ def test_keys_as_ascii_or_hex():
 
 
 def test_encrypted_ack_is_encrypted_and_echoes_address():
-    message = sia.parse(body_of(sia.build(token="SIA-DCS", seq=8, account="1234",
-                                          data="Nri1/FA101", key=KEY16, timestamp=NOW)), KEY16)
+    message = sia.parse(
+        body_of(
+            sia.build(
+                token="SIA-DCS", seq=8, account="1234", data="Nri1/FA101", key=KEY16, timestamp=NOW
+            )
+        ),
+        KEY16,
+    )
     reply = sia.ack(message, KEY16, NOW)
     body = body_of(reply)
     assert body.startswith(b'"*ACK"0008R0L0#1234[')
@@ -156,8 +174,9 @@ def test_bad_hex_in_encrypted_payload():
 
 
 def test_wrong_key_does_not_parse():
-    framed = sia.build(token="SIA-DCS", seq=8, account="1234", data="Nri1/FA101", key=KEY16,
-                       timestamp=NOW)
+    framed = sia.build(
+        token="SIA-DCS", seq=8, account="1234", data="Nri1/FA101", key=KEY16, timestamp=NOW
+    )
     with pytest.raises(sia.FrameError):
         sia.parse(body_of(framed), b"fedcba9876543210")
 
@@ -169,8 +188,14 @@ def test_unknown_token_is_named():
 
 
 def test_nak_carries_receiver_time_and_is_never_encrypted():
-    message = sia.parse(body_of(sia.build(token="SIA-DCS", seq=8, account="1234",
-                                          data="Nri1/FA101", key=KEY16, timestamp=NOW)), KEY16)
+    message = sia.parse(
+        body_of(
+            sia.build(
+                token="SIA-DCS", seq=8, account="1234", data="Nri1/FA101", key=KEY16, timestamp=NOW
+            )
+        ),
+        KEY16,
+    )
     assert body_of(sia.nak(message, NOW)) == b'"NAK"0008R0L0#1234[]_12:00:00,11-25-2026'
     assert body_of(sia.nak(None, NOW)) == b'"NAK"0000R0L0A0[]_12:00:00,11-25-2026'
 
@@ -198,8 +223,9 @@ def test_fuzz_arbitrary_bytes_never_crash_the_splitter_or_parser(chunks):
     cuts=st.lists(st.integers(1, 200), max_size=5),
     noise=st.binary(max_size=20).filter(lambda b: b"\n" not in b),
 )
-def test_fuzz_valid_frames_survive_any_segmentation_and_noise(seq, account, code, zone, cuts,
-                                                              noise):
+def test_fuzz_valid_frames_survive_any_segmentation_and_noise(
+    seq, account, code, zone, cuts, noise
+):
     framed = sia.build(token="SIA-DCS", seq=seq, account=account, data=f"Nri1/{code}{zone:03d}")
     stream = noise + framed + framed
     splitter, got, pos = sia.FrameSplitter(), [], 0

@@ -148,9 +148,10 @@ def test_the_digest_the_database_computes_is_the_chain_digest():
     canonical = json.dumps(
         [7, *fields.values(), prev_hash], ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
-    assert audit.entry_digest(seq=7, prev_hash=prev_hash, **fields) == hashlib.sha256(
-        canonical.encode()
-    ).hexdigest()
+    assert (
+        audit.entry_digest(seq=7, prev_hash=prev_hash, **fields)
+        == hashlib.sha256(canonical.encode()).hexdigest()
+    )
 
 
 @pytest.mark.skipif(

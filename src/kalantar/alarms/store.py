@@ -180,8 +180,10 @@ def dedup_key(message: sia.Message, account: str, received_epoch: float) -> str:
     and a checksum of the data, so a sequence number reused after wrapping is not lost."""
     if message.timestamp is not None:
         return f"{account}|{message.seq}|{int(message.timestamp.timestamp())}"
-    digest = zlib.crc32(message.data.encode()) if not message.extras else zlib.crc32(
-        "|".join([message.data, *message.extras]).encode()
+    digest = (
+        zlib.crc32(message.data.encode())
+        if not message.extras
+        else zlib.crc32("|".join([message.data, *message.extras]).encode())
     )
     return f"{account}|{message.seq}|d{int(received_epoch) // 86400}|{message.token}|{digest:X}"
 

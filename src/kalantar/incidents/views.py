@@ -31,9 +31,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filters = IncidentFilterForm(request.GET)
     incidents = filters.apply(selectors.incidents_for(request.user, unit)).order_by("-occurred_at")
     page = Paginator(incidents, 30).get_page(request.GET.get("page"))
-    return render(
-        request, "incidents/list.html", {"page": page, "unit": unit, "filters": filters}
-    )
+    return render(request, "incidents/list.html", {"page": page, "unit": unit, "filters": filters})
 
 
 @login_required

@@ -5,23 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alarms', '0001_initial'),
+        ("alarms", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='alarmevent',
-            name='alarms_evt_account',
+            model_name="alarmevent",
+            name="alarms_evt_account",
         ),
         migrations.AlterField(
-            model_name='alarmevent',
-            name='subscriber',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='alarms.subscriber', verbose_name='subscriber'),
+            model_name="alarmevent",
+            name="subscriber",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="alarms.subscriber",
+                verbose_name="subscriber",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alarmevent',
-            index=models.Index(fields=['subscriber', 'received_at'], name='alarms_evt_subscriber'),
+            model_name="alarmevent",
+            index=models.Index(fields=["subscriber", "received_at"], name="alarms_evt_subscriber"),
         ),
     ]

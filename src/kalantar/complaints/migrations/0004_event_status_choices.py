@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0003_categories'),
+        ("complaints", "0003_categories"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='complaintevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('registered', 'Registered'), ('assigned', 'Assigned'), ('investigating', 'Under investigation'), ('referred_judiciary', 'Referred to the judiciary'), ('resolved', 'Resolved'), ('rejected', 'Rejected'), ('closed', 'Closed')], max_length=20, verbose_name='from'),
+            model_name="complaintevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("registered", "Registered"),
+                    ("assigned", "Assigned"),
+                    ("investigating", "Under investigation"),
+                    ("referred_judiciary", "Referred to the judiciary"),
+                    ("resolved", "Resolved"),
+                    ("rejected", "Rejected"),
+                    ("closed", "Closed"),
+                ],
+                max_length=20,
+                verbose_name="from",
+            ),
         ),
         migrations.AlterField(
-            model_name='complaintevent',
-            name='to_status',
-            field=models.CharField(blank=True, choices=[('registered', 'Registered'), ('assigned', 'Assigned'), ('investigating', 'Under investigation'), ('referred_judiciary', 'Referred to the judiciary'), ('resolved', 'Resolved'), ('rejected', 'Rejected'), ('closed', 'Closed')], max_length=20, verbose_name='to'),
+            model_name="complaintevent",
+            name="to_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("registered", "Registered"),
+                    ("assigned", "Assigned"),
+                    ("investigating", "Under investigation"),
+                    ("referred_judiciary", "Referred to the judiciary"),
+                    ("resolved", "Resolved"),
+                    ("rejected", "Rejected"),
+                    ("closed", "Closed"),
+                ],
+                max_length=20,
+                verbose_name="to",
+            ),
         ),
     ]
