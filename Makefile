@@ -34,8 +34,11 @@ node_modules/.installed: package.json package-lock.json
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/python -m kalantar.core.i18n_compile $<
 
+# Lint, formatting and the layer contract (pyproject.toml [tool.importlinter]).
 lint: setup
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	cd src && ../$(BIN)/lint-imports ../pyproject.toml --no-cache
 
 bench: setup
 	$(BIN)/python bench/georoute.py

@@ -7,6 +7,7 @@ from kalantar.analytics.api import router as analytics_router
 from kalantar.complaints.api import router as complaints_router
 from kalantar.org.api import router as org_router
 from kalantar.people.auth import API_AUTH
+from kalantar.portal.api import router as portal_router
 from kalantar.problems.api import router as problems_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ api.add_router("/", complaints_router)
 api.add_router("/", analytics_router)
 api.add_router("/", alarms_router)
 api.add_router("/", problems_router)
+api.add_router("/", portal_router)

@@ -11,6 +11,7 @@ from kalantar.analytics import selectors
 from kalantar.analytics.compstat import periods
 from kalantar.analytics.stats import poisson_z
 from kalantar.org.models import Unit
+from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 DAY = date(2025, 3, 5)  # a Wednesday, 15 Esfand 1403
 # Worked out by hand: the week began on Saturday 1 March; 1 Farvardin 1403 was
@@ -93,7 +94,7 @@ def test_poisson_z_and_flag():
 
 
 def test_a_station_cannot_read_another_stations_compstat(history, chief1):
-    with pytest.raises(selectors.UnitNotVisible):
+    with pytest.raises(UnitNotVisible):
         selectors.compstat(user=chief1, unit=Unit.objects.get(code="HM01K02"), day=DAY)
-    with pytest.raises(selectors.UnitNotVisible):
-        selectors.resolve_unit(chief1, "HM01")
+    with pytest.raises(UnitNotVisible):
+        resolve_unit(chief1, "HM01")

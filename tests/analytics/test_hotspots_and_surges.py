@@ -12,6 +12,7 @@ from kalantar.analytics.services import detect_surges
 from kalantar.analytics.surges import test_window
 from kalantar.incidents.importer import import_text
 from kalantar.org.models import Unit
+from kalantar.org.selectors import UnitNotVisible
 
 from .conftest import STATION_BOXES
 
@@ -77,7 +78,7 @@ def test_a_planted_hotspot_is_significant(org_tree, county_user):
 
 
 def test_hotspots_are_scoped(history, chief1):
-    with pytest.raises(selectors.UnitNotVisible):
+    with pytest.raises(UnitNotVisible):
         selectors.hotspots(user=chief1, unit=Unit.objects.get(code="HM01K02"), start=START, end=END)
 
 

@@ -14,6 +14,7 @@ from kalantar.analytics.compstat import Table
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import categories
+from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 router = Router(tags=["analytics"])
 
@@ -27,8 +28,8 @@ def _allowed(request: HttpRequest) -> None:
 
 def _unit(request: HttpRequest, code: str | None):
     try:
-        return selectors.resolve_unit(request.auth, (code or "").strip().upper() or None)
-    except selectors.UnitNotVisible:
+        return resolve_unit(request.auth, (code or "").strip().upper() or None)
+    except UnitNotVisible:
         raise HttpError(404, _("Unknown unit.")) from None
 
 

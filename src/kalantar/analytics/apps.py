@@ -38,9 +38,21 @@ class AnalyticsConfig(AppConfig):
                 )
             )
         ext.add_periodic_job(ext.PeriodicJob("detect_surges", _nightly_surges, 600))
+        # After the incidents' demo history (order 60), before problems open from alerts.
+        ext.add_demo_loader(ext.DemoLoader("surge_alerts", _demo_surges, order=65))
 
 
 _last_day: dict[str, object] = {}
+
+
+def _demo_surges(progress) -> None:
+    from datetime import timedelta
+
+    from kalantar.analytics.services import detect_surges
+    from kalantar.core.jalali import tehran_today
+
+    result = detect_surges(day=tehran_today() - timedelta(days=1))
+    progress(f"{len(result.created)} surge alerts")
 
 
 def _nightly_surges() -> str | None:

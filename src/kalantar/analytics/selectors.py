@@ -21,40 +21,12 @@ from kalantar.analytics.models import SurgeAlert
 from kalantar.core.scoping import can_see_unit
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.org.models import Jurisdiction, Unit
+from kalantar.org.selectors import UnitNotVisible, station_ids
 
 MIN_RESOLUTION, MAX_RESOLUTION, DEFAULT_RESOLUTION = 6, 9, 8
 STORED_RESOLUTION = 9
 # A station's map with fewer cells than this at resolution 8 uses the finer resolution 9.
 MIN_MAP_CELLS = 40
-
-
-class UnitNotVisible(Exception):
-    """The unit does not exist or lies outside the user's scope (the same to the user)."""
-
-
-def resolve_unit(user, code: str | None) -> Unit:
-    """The unit named by `code` (the user's own when empty), if the user may see it."""
-    if not code:
-        unit = getattr(user, "unit", None)
-        if unit is None and getattr(user, "is_superuser", False):
-            unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
-        if unit is None:
-            raise UnitNotVisible(code)
-        return unit
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not can_see_unit(user, unit):
-        raise UnitNotVisible(code)
-    return unit
-
-
-def stations_under(unit: Unit):
-    return Unit.objects.filter(path__startswith=unit.path, kind__in=Unit.STATION_KINDS)
-
-
-def _station_ids(unit: Unit):
-    if unit.is_station:
-        return [unit.pk]
-    return stations_under(unit).values("id")
 
 
 # -- CompStat --------------------------------------------------------------------------
@@ -149,7 +121,7 @@ def cell_counts(
     unit: Unit, start: date, end: date, categories: list[str] | None, resolution: int
 ) -> dict[str, int]:
     incidents = Incident.objects.filter(
-        station_id__in=_station_ids(unit), day__gte=start, day__lte=end
+        station_id__in=station_ids(unit), day__gte=start, day__lte=end
     )
     if categories:
         incidents = incidents.filter(category__in=categories)
@@ -210,40 +182,6 @@ def surge_alerts(*, user, unit: Unit, day: date | None = None, status: str | Non
     if status:
         alerts = alerts.filter(status=status)
     return alerts.select_related("station")
-
-
-@dataclass(frozen=True)
-class ResponseTimes:
-    station: Unit
-    incidents: int
-    median_minutes: float | None
-    p90_minutes: float | None
-
-
-def response_times(*, user, unit: Unit, start: date, end: date) -> list[ResponseTimes]:
-    """Minutes from receipt to the first unit on scene, per station: median and 90th percentile."""
-    if not can_see_unit(user, unit):
-        raise UnitNotVisible(unit.code)
-    per_station: dict[int, list[float]] = {}
-    rows = Incident.objects.filter(
-        station_id__in=_station_ids(unit),
-        day__gte=start,
-        day__lte=end,
-        on_scene_at__isnull=False,
-    ).values_list("station_id", "received_at", "on_scene_at")
-    for station_id, received, on_scene in rows:
-        per_station.setdefault(station_id, []).append((on_scene - received).total_seconds() / 60)
-    stations = {s.pk: s for s in stations_under(unit)} if not unit.is_station else {unit.pk: unit}
-    result = []
-    for station_id, station in sorted(stations.items(), key=lambda kv: kv[1].path):
-        minutes = per_station.get(station_id, [])
-        if minutes:
-            arr = np.asarray(minutes)
-            median, p90 = float(np.median(arr)), float(np.percentile(arr, 90))
-        else:
-            median = p90 = None
-        result.append(ResponseTimes(station, len(minutes), median, p90))
-    return result
 
 
 def yesterday_incidents(*, user, unit: Unit, day: date):

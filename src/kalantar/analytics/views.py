@@ -17,6 +17,7 @@ from kalantar.core.jalali import format_jalali_date, tehran_today
 from kalantar.core.templatetags.kalantar import active_digits, unit_name
 from kalantar.incidents import categories
 from kalantar.incidents import selectors as incident_selectors
+from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 PERMISSION = "analytics.view_analytics"
 
@@ -32,8 +33,8 @@ def _unit_and_day(request: HttpRequest, form_class=UnitDateForm):
         day = form.cleaned_data.get("date")
     try:
         # A unit outside the user's scope is "not found", never silently replaced.
-        unit = selectors.resolve_unit(request.user, request.GET.get("unit") or None)
-    except selectors.UnitNotVisible:
+        unit = resolve_unit(request.user, request.GET.get("unit") or None)
+    except UnitNotVisible:
         raise Http404 from None
     if not form.is_bound:
         form = form_class(initial={"unit": unit.code, "date": _yesterday()}, user=request.user)
@@ -89,8 +90,8 @@ def _hotspot_params(request: HttpRequest):
     form = HotspotForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     try:
-        unit = selectors.resolve_unit(request.user, request.GET.get("unit") or None)
-    except selectors.UnitNotVisible:
+        unit = resolve_unit(request.user, request.GET.get("unit") or None)
+    except UnitNotVisible:
         raise Http404 from None
     end = data.get("date") or _yesterday()
     start = data.get("start") or end - timedelta(days=89)
@@ -213,7 +214,9 @@ def morning(request: HttpRequest) -> HttpResponse:
         "alerts": alerts[:20],
         "patrols": incident_selectors.units_for(request.user, unit),
         "patrol_summary": incident_selectors.unit_status_summary(request.user, unit),
-        "response": selectors.response_times(user=request.user, unit=unit, start=start28, end=day),
+        "response": incident_selectors.response_times(
+            user=request.user, unit=unit, start=start28, end=day
+        ),
         "hotspot_query": f"unit={unit.code}&date={format_jalali_date(day, 'en')}",
     }
     return render(request, "analytics/morning.html", context)

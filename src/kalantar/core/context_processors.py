@@ -1,7 +1,6 @@
 from django.http import HttpRequest
 
 from kalantar.core.nav import items_for
-from kalantar.people.roles import role_label
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -10,6 +9,6 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": []}
     return {
         "nav_items": items_for(user),
-        "user_roles": [role_label(code) for code in user.role_codes()],
+        "user_roles": user.role_labels(),
         "current_url_name": getattr(request.resolver_match, "view_name", ""),
     }

@@ -55,10 +55,6 @@ def load(progress: Callable[[str], None] = lambda msg: None) -> None:
     n = _history(stations, rng)
     progress(f"{n:,} demo incidents over two years")
     _today(stations)
-    from kalantar.analytics.services import detect_surges
-
-    result = detect_surges(day=tehran_today() - timedelta(days=1))
-    progress(f"{len(result.created)} surge alerts")
 
 
 def _patrol_units(stations: list[Unit], rng) -> None:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
 
+import numpy as np
+
+from kalantar.core.scoping import can_see_unit
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
+from kalantar.org.selectors import UnitNotVisible, station_ids, stations_under
 
 
 def incidents_for(user, unit: Unit | None = None):
@@ -37,3 +43,37 @@ def active_dispatches(user, unit: Unit | None = None):
     if unit is not None:
         dispatches = dispatches.filter(incident__station__path__startswith=unit.path)
     return dispatches.select_related("incident", "unit")
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    station: Unit
+    incidents: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+
+def response_times(*, user, unit: Unit, start: date, end: date) -> list[ResponseTimes]:
+    """Minutes from receipt to the first unit on scene, per station: median and 90th percentile."""
+    if not can_see_unit(user, unit):
+        raise UnitNotVisible(unit.code)
+    per_station: dict[int, list[float]] = {}
+    rows = Incident.objects.filter(
+        station_id__in=station_ids(unit),
+        day__gte=start,
+        day__lte=end,
+        on_scene_at__isnull=False,
+    ).values_list("station_id", "received_at", "on_scene_at")
+    for station_id, received, on_scene in rows:
+        per_station.setdefault(station_id, []).append((on_scene - received).total_seconds() / 60)
+    stations = {s.pk: s for s in stations_under(unit)} if not unit.is_station else {unit.pk: unit}
+    result = []
+    for station_id, station in sorted(stations.items(), key=lambda kv: kv[1].path):
+        minutes = per_station.get(station_id, [])
+        if minutes:
+            arr = np.asarray(minutes)
+            median, p90 = float(np.median(arr)), float(np.percentile(arr, 90))
+        else:
+            median = p90 = None
+        result.append(ResponseTimes(station, len(minutes), median, p90))
+    return result

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kalantar.analytics.selectors import UnitNotVisible, resolve_unit, response_times
 from kalantar.core.jalali import tehran_today
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.incidents import selectors, services
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
+from kalantar.incidents.selectors import response_times
+from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 
 def _unit(request: HttpRequest):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from kalantar.core.persian import normalize_text
+from kalantar.core.scoping import can_see_unit
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.org.services import export_feature_collection
 
@@ -49,3 +50,33 @@ def unit_summary(unit: Unit) -> dict:
 
 def jurisdiction_of(unit: Unit) -> Jurisdiction | None:
     return Jurisdiction.objects.filter(unit=unit).first()
+
+
+class UnitNotVisible(Exception):
+    """The unit does not exist or lies outside the user's scope (the same to the user)."""
+
+
+def resolve_unit(user, code: str | None) -> Unit:
+    """The unit named by `code` (the user's own when empty), if the user may see it."""
+    if not code:
+        unit = getattr(user, "unit", None)
+        if unit is None and getattr(user, "is_superuser", False):
+            unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        if unit is None:
+            raise UnitNotVisible(code)
+        return unit
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not can_see_unit(user, unit):
+        raise UnitNotVisible(code)
+    return unit
+
+
+def stations_under(unit: Unit):
+    return Unit.objects.filter(path__startswith=unit.path, kind__in=Unit.STATION_KINDS)
+
+
+def station_ids(unit: Unit):
+    """The ids of the stations a unit answers for (itself when it is a station)."""
+    if unit.is_station:
+        return [unit.pk]
+    return stations_under(unit).values("id")

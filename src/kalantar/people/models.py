@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.scoping import ScopedQuerySet
+from kalantar.people.roles import role_label
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -38,6 +39,10 @@ class User(AbstractUser):
 
     def role_codes(self) -> list[str]:
         return sorted(g.name for g in self.groups.all())
+
+    def role_labels(self) -> list[str]:
+        """The user's roles by their names in the active language (the shell shows these)."""
+        return [role_label(code) for code in self.role_codes()]
 
 
 class ApiTokenQuerySet(ScopedQuerySet):

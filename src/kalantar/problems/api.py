@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -190,22 +190,3 @@ def responsiveness(request: HttpRequest):
         }
         for row in selectors.agency_responsiveness(request.user)
     ]
-
-
-@router.get(
-    "/transparency/stats",
-    auth=None,
-    summary="Public monthly statistics of a unit (no login)",
-    description=(
-        "Closed cases only. `unit`: a station, county or province code; `month`: YYYY-MM, "
-        "Jalali (1404-07) or Gregorian (2025-10). Counts are rounded to the nearest 5, "
-        "'<5' stands for 1–4 and 'withheld' for a figure that would reveal a small count."
-    ),
-)
-def public_stats(request: HttpRequest, unit: str = "", month: str = "") -> HttpResponse:
-    from kalantar.portal.transparency import stats_json
-
-    # The same cached document as /transparency/stats.json.
-    request.GET = request.GET.copy()
-    request.GET["unit"], request.GET["month"] = unit, month
-    return stats_json(request)

@@ -60,30 +60,6 @@ class ProblemsConfig(AppConfig):
         grant("sysadmin", *_WORK, *_AGENCIES)
         ext.add_periodic_job(ext.PeriodicJob("referral_follow_up", _follow_up, 3600))
         ext.add_demo_loader(ext.DemoLoader("problems", _load_demo, order=80))
-        _connect_public_counts(ext)
-
-
-def _connect_public_counts(ext) -> None:
-    """The public statistics' rollup (portal.rollup) follows every incident written."""
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_init, post_save
-
-    from kalantar.incidents.signals import incidents_imported
-    from kalantar.portal import rollup
-
-    incident = apps.get_model("incidents", "Incident")
-    post_init.connect(rollup.remember_key, sender=incident, dispatch_uid="portal-rollup-init")
-    post_save.connect(rollup.on_save, sender=incident, dispatch_uid="portal-rollup-save")
-    post_delete.connect(rollup.on_delete, sender=incident, dispatch_uid="portal-rollup-delete")
-    incidents_imported.connect(rollup.on_incidents_imported, dispatch_uid="portal-rollup-import")
-    ext.add_periodic_job(ext.PeriodicJob("public_counts", rollup.refresh_recent, 900))
-    ext.add_demo_loader(ext.DemoLoader("public_counts", _rebuild_public_counts, order=95))
-
-
-def _rebuild_public_counts(progress) -> None:
-    from kalantar.portal import rollup
-
-    progress(f"{rollup.refresh()} rows of closed-incident counts for the public statistics")
 
 
 def _follow_up() -> str | None:
