@@ -70,9 +70,6 @@ def test_compstat_matches_raw_counts(history, province_user, unit, stations):
     for row in table.rows:
         expected = _independent(history, stations, row.category)
         assert {k: (row.figures[k].current, row.figures[k].previous) for k in expected} == expected
-    # The naive aggregation over incidents agrees.
-    naive = selectors.compstat_naive(Unit.objects.get(code=unit), DAY)
-    assert naive.total.figures["ytd"].current == table.total.figures["ytd"].current
 
 
 def test_weekly_trend_sums_to_raw_counts(history, province_user):

@@ -52,20 +52,6 @@ def compstat_for(unit: Unit, day: date, *, trend_weeks: int = 52) -> cs.Table:
     return cs.build(day, rows, trend_weeks=trend_weeks)
 
 
-def compstat_naive(unit: Unit, day: date, *, trend_weeks: int = 52) -> cs.Table:
-    """The same table aggregated straight from the incident table (the benchmark's baseline)."""
-    span = cs.needed_span(day, trend_weeks)
-    rows = (
-        Incident.objects.filter(
-            station__path__startswith=unit.path, day__gte=span.start, day__lte=span.end
-        )
-        .values_list("category", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return cs.build(day, rows, trend_weeks=trend_weeks)
-
-
 # -- Hotspots --------------------------------------------------------------------------
 
 
