@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from kalantar.analytics import selectors
 from kalantar.analytics.compstat import Table
+from kalantar.analytics.periods import day_error, period_error
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import categories
@@ -79,6 +80,8 @@ def compstat(request: HttpRequest, unit: str | None = None, date: str | None = N
     _allowed(request)
     target = _unit(request, unit)
     day = parse_day(date, tehran_today())
+    if error := day_error(day, today=tehran_today()):
+        raise HttpError(400, error)
     table = selectors.compstat(user=request.auth, unit=target, day=day)
     return compstat_json(table, target)
 
@@ -95,8 +98,8 @@ def parse_hotspot_query(request: HttpRequest, q: HotspotQuery):
     target = _unit(request, q.unit)
     end = parse_day(q.end, tehran_today(), name="end")
     start = parse_day(q.start, end - timedelta(days=89), name="start")
-    if start > end:
-        raise HttpError(400, _("The start of the period is after its end."))
+    if error := period_error(start, end, today=tehran_today()):
+        raise HttpError(400, error)
     codes = [c.strip() for item in q.category for c in item.split(",") if c.strip()]
     unknown = [c for c in codes if not categories.is_known(c)]
     if unknown:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.analytics.periods import day_error, period_error
 from kalantar.core.forms import JalaliDateField
+from kalantar.core.jalali import tehran_today
 from kalantar.core.templatetags.kalantar import unit_name
 from kalantar.incidents import categories
 from kalantar.org.models import Unit
@@ -27,6 +31,18 @@ class UnitDateForm(forms.Form):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
 
+    def clean(self) -> dict:
+        data = super().clean()
+        day = data.get("date")
+        if day is not None and (error := day_error(day, today=tehran_today())):
+            self.add_error("date", error)
+        return data
+
+    def period(self) -> tuple[date, date]:
+        """The valid form's period: the chosen day, or yesterday (the last whole day)."""
+        day = self.cleaned_data.get("date") or tehran_today() - timedelta(days=1)
+        return day, day
+
 
 class HotspotForm(UnitDateForm):
     start = JalaliDateField(label=_("From"), required=False)
@@ -45,3 +61,17 @@ class HotspotForm(UnitDateForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = categories.choices()
         self.fields["category"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self) -> dict:
+        data = forms.Form.clean(self)
+        if self.errors:
+            return data
+        start, end = self.period()
+        if error := period_error(start, end, today=tehran_today()):
+            self.add_error("start" if end < start else "date", error)
+        return data
+
+    def period(self) -> tuple[date, date]:
+        """The last 90 days up to the chosen end (yesterday by default)."""
+        end = self.cleaned_data.get("date") or tehran_today() - timedelta(days=1)
+        return self.cleaned_data.get("start") or end - timedelta(days=89), end

@@ -26,25 +26,35 @@ def _yesterday() -> date:
     return tehran_today() - timedelta(days=1)
 
 
-def _unit_and_day(request: HttpRequest, form_class=UnitDateForm):
-    form = form_class(request.GET or None, user=request.user)
-    day = None
-    if form.is_bound and form.is_valid():
-        day = form.cleaned_data.get("date")
+def _visible_unit(request: HttpRequest):
     try:
         # A unit outside the user's scope is "not found", never silently replaced.
-        unit = resolve_unit(request.user, request.GET.get("unit") or None)
+        return resolve_unit(request.user, request.GET.get("unit") or None)
     except UnitNotVisible:
         raise Http404 from None
+
+
+def _unit_and_day(request: HttpRequest, form_class=UnitDateForm):
+    """The form, the unit and the day to analyse; the day is None while the form has errors
+    (the page then shows them and computes nothing)."""
+    unit = _visible_unit(request)
+    form = form_class(request.GET or None, user=request.user)
     if not form.is_bound:
         form = form_class(initial={"unit": unit.code, "date": _yesterday()}, user=request.user)
-    return form, unit, day or _yesterday()
+        return form, unit, _yesterday()
+    return form, unit, form.period()[1] if form.is_valid() else None
+
+
+def _form_errors(form) -> list[str]:
+    return [str(message) for messages in form.errors.values() for message in messages]
 
 
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def compstat_page(request: HttpRequest) -> HttpResponse:
     form, unit, day = _unit_and_day(request)
+    if day is None:
+        return render(request, "analytics/compstat.html", {"form": form, "unit": unit})
     table = selectors.compstat(user=request.user, unit=unit, day=day)
     chart = {
         "weeks": [w.isoformat() for w in table.trend_weeks],
@@ -71,7 +81,9 @@ def compstat_page(request: HttpRequest) -> HttpResponse:
 def compstat_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, unit, day = _unit_and_day(request)
+    form, unit, day = _unit_and_day(request)
+    if day is None:
+        return HttpResponse(" ".join(_form_errors(form)), status=400, content_type="text/plain")
     table = selectors.compstat(user=request.user, unit=unit, day=day)
     name = f"compstat-{unit.code}-{day.isoformat()}"
     if fmt == "xlsx":
@@ -87,39 +99,36 @@ def compstat_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _hotspot_params(request: HttpRequest):
+    """The form, the unit, the period, the categories and the cell resolution; the period
+    is None while the form has errors."""
+    unit = _visible_unit(request)
     form = HotspotForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    try:
-        unit = resolve_unit(request.user, request.GET.get("unit") or None)
-    except UnitNotVisible:
-        raise Http404 from None
-    end = data.get("date") or _yesterday()
-    start = data.get("start") or end - timedelta(days=89)
-    resolution = selectors.page_resolution(unit, data.get("resolution"))
-    codes = data.get("category") or []
     if not form.is_bound:
+        end = _yesterday()
+        start, resolution = end - timedelta(days=89), selectors.page_resolution(unit, None)
         form = HotspotForm(
             initial={"unit": unit.code, "date": end, "start": start, "resolution": resolution},
             user=request.user,
         )
-    return form, unit, min(start, end), end, codes, resolution
+        return form, unit, (start, end), [], resolution
+    if not form.is_valid():
+        return form, unit, None, [], None
+    resolution = selectors.page_resolution(unit, form.cleaned_data.get("resolution"))
+    return form, unit, form.period(), form.cleaned_data.get("category") or [], resolution
 
 
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def hotspot_page(request: HttpRequest) -> HttpResponse:
-    form, unit, start, end, _codes, _resolution = _hotspot_params(request)
-    return render(
-        request,
-        "analytics/hotspots.html",
-        {
-            "form": form,
-            "unit": unit,
-            "start": start,
-            "end": end,
-            "hotspot_query": request.GET.urlencode() or f"unit={unit.code}",
-        },
-    )
+    form, unit, period, _codes, _resolution = _hotspot_params(request)
+    context = {"form": form, "unit": unit}
+    if period is not None:
+        context.update(
+            start=period[0],
+            end=period[1],
+            hotspot_query=request.GET.urlencode() or f"unit={unit.code}",
+        )
+    return render(request, "analytics/hotspots.html", context)
 
 
 def hotspot_geojson(cells) -> dict:
@@ -146,7 +155,10 @@ def hotspot_geojson(cells) -> dict:
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def hotspot_data(request: HttpRequest) -> JsonResponse:
-    _form, unit, start, end, codes, resolution = _hotspot_params(request)
+    form, unit, period, codes, resolution = _hotspot_params(request)
+    if period is None:
+        return JsonResponse({"errors": _form_errors(form)}, status=400)
+    start, end = period
     cells = selectors.hotspots(
         user=request.user,
         unit=unit,
@@ -161,7 +173,7 @@ def hotspot_data(request: HttpRequest) -> JsonResponse:
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def surge_list(request: HttpRequest) -> HttpResponse:
-    form, unit, _day = _unit_and_day(request)
+    unit = _visible_unit(request)
     status = request.GET.get("status", SurgeAlert.Status.OPEN)
     alerts = selectors.surge_alerts(
         user=request.user, unit=unit, status=status if status in SurgeAlert.Status.values else None
@@ -170,7 +182,6 @@ def surge_list(request: HttpRequest) -> HttpResponse:
         request,
         "analytics/surges.html",
         {
-            "form": form,
             "unit": unit,
             "alerts": alerts[:200],
             "status": status,
@@ -198,6 +209,8 @@ def surge_close(request: HttpRequest, pk: int) -> HttpResponse:
 def morning(request: HttpRequest) -> HttpResponse:
     """The station chief's morning page: yesterday, alerts, CompStat, hotspots, units."""
     form, unit, day = _unit_and_day(request)
+    if day is None:
+        return render(request, "analytics/morning.html", {"form": form, "unit": unit})
     table = selectors.compstat(user=request.user, unit=unit, day=day)
     incidents = selectors.yesterday_incidents(user=request.user, unit=unit, day=day)
     alerts = selectors.surge_alerts(user=request.user, unit=unit, status=SurgeAlert.Status.OPEN)
