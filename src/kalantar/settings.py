@@ -242,6 +242,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="5/h")
 STATUS_LOOKUP_RATE_PER_ADDRESS = env.str("STATUS_LOOKUP_RATE_PER_ADDRESS", default="30/h")
 STATUS_LOOKUP_RATE_PER_CODE = env.str("STATUS_LOOKUP_RATE_PER_CODE", default="10/h")
+# Reports one Open311 API key may file (a city's app files for many citizens).
+OPEN311_FILING_RATE = env.str("OPEN311_FILING_RATE", default="10/m")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 ATTACHMENT_TYPES = env.list(
     "ATTACHMENT_TYPES", default=["image/jpeg", "image/png", "application/pdf"]
