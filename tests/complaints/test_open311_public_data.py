@@ -137,6 +137,10 @@ def test_conduct_complaints_never_appear_in_open311_even_to_their_key(client, ap
     assert conduct.summary not in _everything_open311_says(client, conduct, key=api_key)
     json_errors(client.get(f"{BASE}/requests/{conduct.open311_id}.json?api_key={api_key}"), 404)
 
+    services = client.get(f"{BASE}/services.json?locale=en").json()
+    [conduct_service] = [s for s in services if s["service_code"] == "officer-conduct"]
+    assert "never appear in Open311" in conduct_service["description"]
+
     # A publishable category still stays out when the complaint names an officer.
     named = file(category=_category("noise"), accused_officer="ستوان احمدی")
     json_errors(client.get(f"{BASE}/requests/{named.open311_id}.json"), 404)
@@ -192,7 +196,7 @@ def test_a_client_that_follows_the_definition_can_file(client, api_key, org_tree
 
 
 def test_filing_is_limited_per_key(client, api_key, other_key, settings):
-    settings.OPEN311_FILING_RATE = "3/m"
+    settings.OPEN311_FILING_RATE = "3/h"
     for _ in range(3):
         assert post(client, "json", report(api_key)).status_code == 200
     refused = post(client, "json", report(api_key))
@@ -204,9 +208,10 @@ def test_filing_is_limited_per_key(client, api_key, other_key, settings):
     assert post(client, "json", report(other_key)).status_code == 200
 
 
-def test_the_default_limit_refuses_a_burst_of_twenty(client, api_key):
-    answers = [post(client, "json", report(api_key)).status_code for _ in range(20)]
-    assert answers.count(200) < 20 and answers[-1] == 429
+def test_the_default_limit_refuses_a_burst(client, api_key):
+    # Even if the burst straddles two of the limit's windows, at most two windows' worth pass.
+    answers = [post(client, "json", report(api_key)).status_code for _ in range(25)]
+    assert set(answers) == {200, 429} and answers.count(429) >= 5
 
 
 @pytest.mark.parametrize(

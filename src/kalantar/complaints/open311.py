@@ -292,7 +292,14 @@ def _service_description(category: Category) -> str:
             "(attribute[national_code])."
         )
     parts = [service_notice(category), who]
-    if not category.publishable:
+    if category.route == Category.Route.INSPECTION:
+        parts.append(
+            _(
+                "Reports of this kind never appear in Open311, not even to the application "
+                "that filed one: the complainant follows it with the tracking code sent by SMS."
+            )
+        )
+    elif not category.publishable:
         parts.append(
             _(
                 "Reports of this kind are not published: only the application that filed one "
