@@ -149,7 +149,9 @@ def child_environment(db: str, args: argparse.Namespace, workdir: Path) -> dict[
         # The limits protect citizens from scripts; the benchmark is such a script.
         STATUS_LOOKUP_RATE_PER_ADDRESS=unlimited,
         STATUS_LOOKUP_RATE_PER_CODE=unlimited,
+        STATUS_LOOKUP_FAILURES_BEFORE_SMS=unlimited,
         ONLINE_FILING_RATE=unlimited,
+        OPEN311_FILING_RATE=unlimited,
         SMS_BACKEND="kalantar.core.sms.LocmemSmsBackend",
     )
     if db == "postgres":

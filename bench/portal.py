@@ -242,6 +242,7 @@ def _insert_incidents(n, months, rng):
 def _insert_complaints(n, months, rng):
     import numpy as np
 
+    from kalantar.complaints.codes import new_open311_id
     from kalantar.complaints.models import Category
     from kalantar.org.models import Unit
 
@@ -261,6 +262,7 @@ def _insert_complaints(n, months, rng):
         "complaints_complaint",
         {
             "tracking_code": [f"B{i:09d}" for i in range(n)],
+            "open311_id": [new_open311_id() for _ in range(n)],
             "channel": "online",
             "category_id": categories[rng.integers(0, len(categories), n)],
             "unit_id": units[rng.integers(0, len(units), n)],

@@ -71,3 +71,21 @@ def test_api_rejects_bad_input_and_respects_scope(client, make_user):
         ).status_code
         == 403
     )
+
+
+def test_the_channel_follows_the_credential(client, make_user):
+    """A desk officer's token files desk complaints; claiming another channel is refused."""
+    headers = _auth(make_user("desk", "desk_officer", "HM01K01"))
+    for channel in ("online", "open311", "phone110", "line197"):
+        refused = client.post(
+            "/api/complaints", _payload(channel=channel), content_type="application/json", **headers
+        )
+        assert refused.status_code == 422, channel
+        assert "channel" in refused.json()["detail"] or "کانال" in refused.json()["detail"]
+    assert Complaint.objects.count() == 0
+    for payload in (_payload(), _payload(channel="desk")):
+        created = client.post(
+            "/api/complaints", payload, content_type="application/json", **headers
+        )
+        assert created.status_code == 201 and created.json()["channel"] == "desk"
+    assert set(Complaint.objects.values_list("channel", flat=True)) == {"desk"}

@@ -24,6 +24,7 @@ class CategoryAdmin(ScopedAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
         "first_action_hours",
         "closure_days",
         "anonymous_allowed",
+        "publishable",
         "is_active",
         "sort_order",
     )

@@ -48,6 +48,8 @@ class ComplaintOut(Schema):
 
 class ComplaintIn(Schema):
     category: str
+    # The channel follows the credential: a staff session or token files at the desk (Open311
+    # applications file through /open311/). Kept in the schema only to refuse another value.
     channel: str = Complaint.Channel.DESK
     incident_at: datetime
     summary: str
@@ -110,6 +112,14 @@ def get_complaint(request: HttpRequest, code: str):
 @router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
 def create_complaint(request: HttpRequest, payload: ComplaintIn):
     _require(request, "complaints.add_complaint")
+    if payload.channel != Complaint.Channel.DESK:
+        raise HttpError(
+            422,
+            _(
+                "The channel follows your credential: complaints filed with a staff session or "
+                "token are desk complaints."
+            ),
+        )
     category = Category.objects.filter(code=payload.category, is_active=True).first()
     if category is None:
         raise HttpError(422, _("Unknown category."))
@@ -118,10 +128,14 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
         station = Unit.objects.visible_to(request.auth).filter(code=payload.station).first()
         if station is None:
             raise HttpError(422, _("Unknown station."))
-    fields = payload.dict(exclude={"category", "station"})
+    fields = payload.dict(exclude={"category", "station", "channel"})
     try:
         complaint = services.file_complaint(
-            by=request.auth, category=category, station=station, **fields
+            by=request.auth,
+            channel=Complaint.Channel.DESK,
+            category=category,
+            station=station,
+            **fields,
         )
     except ValidationError as error:
         raise _errors(error) from error

@@ -13,6 +13,7 @@ or Arabic-Indic digits, spaces and dashes; `normalize_tracking_code` makes it ca
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 import secrets
@@ -25,6 +26,7 @@ __all__ = [
     "check_digit",
     "format_tracking_code",
     "is_valid_tracking_code",
+    "new_open311_id",
     "new_tracking_code",
     "normalize_tracking_code",
 ]
@@ -110,3 +112,16 @@ def format_tracking_code(code: str) -> str:
     """Group a code for reading aloud: 123-456-7890 (Latin digits; templates localise them)."""
     c = normalize_tracking_code(code)
     return f"{c[:3]}-{c[3:6]}-{c[6:]}"
+
+
+OPEN311_ID_BYTES = 10  # 80 random bits: 16 characters of lowercase base32
+
+
+def new_open311_id() -> str:
+    """The public id of a complaint in Open311: random, unrelated to its tracking code.
+
+    The tracking code is the citizen's key to the status page and is never published; this
+    id is what Open311 clients see and quote. Sixteen letters and digits 2-7, so it can never
+    be mistaken for (or turned into) a tracking code.
+    """
+    return base64.b32encode(secrets.token_bytes(OPEN311_ID_BYTES)).decode().lower()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints import workflow
+from kalantar.complaints.codes import new_open311_id
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 
 
@@ -31,6 +32,14 @@ class Category(models.Model):
         _("referred to another agency"),
         default=False,
         help_text=_("A problem another public body must solve; the station follows it up."),
+    )
+    publishable = models.BooleanField(
+        _("published in the public Open311 list"),
+        default=False,
+        help_text=_(
+            "Only for problems in public space (noise, hazards). Complaints about people are "
+            "never published."
+        ),
     )
     first_action_hours = models.PositiveIntegerField(_("first action within (hours)"), default=24)
     closure_days = models.PositiveIntegerField(_("closure within (days)"), default=30)
@@ -157,6 +166,19 @@ class Complaint(models.Model):
     rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
     satisfaction_comment = models.CharField(_("citizen's comment"), max_length=500, blank=True)
+    # Open311 quotes this id, never the tracking code (the citizen's key to the status page).
+    open311_id = models.CharField(
+        _("Open311 id"), max_length=20, unique=True, default=new_open311_id, editable=False
+    )
+    open311_key = models.ForeignKey(
+        "complaints.Open311Key",
+        verbose_name=_("filed through Open311 key"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = ComplaintQuerySet.as_manager()
 

@@ -1,15 +1,22 @@
 """Open311 GeoReport v2: the service list, service definitions, reporting and status for
 citizens' applications, in JSON and XML (the format is the URL's suffix).
 
-Reads are public, as the standard expects, so a request shows only what anyone may see: the
-category, the one-line summary, the handling unit, the dates, the address as given and the
-location rounded to 3 decimals (about 100 m) so that it does not point at one house. Never a
-name, national code, phone number or the narrative. Reporting needs an API key
-(`kalantar create_open311_key`); each report is filed through `services.file_complaint`.
+Reads are public, as the standard expects, so the public list holds only complaints about
+public space (categories marked publishable: noise, hazards), never a complaint about a person
+or an officer (nothing routed to inspection, nothing naming an officer). A request shows only
+what anyone may see: the category, the one-line summary, the handling unit, the dates, the
+street of the address (never an alley, plaque or any number: `addresses.public_street`) and
+the location rounded to 3 decimals (about 100 m). Never a name, national code, phone number or
+the narrative. A request of another category is answered only to the API key that filed it.
+
+Requests are known by their Open311 id (`Complaint.open311_id`), random and unrelated to the
+tracking code: the tracking code is the citizen's key to the status page and is never
+published. Reporting needs an API key (`kalantar create_open311_key`), limited per key
+(OPEN311_FILING_RATE); each report is filed through `services.file_complaint`.
 
 Reports are registered at once, so services are of type "realtime" and POST returns the
-tracking code as service_request_id. The token resource still answers: a request's token is
-its tracking code, which needs no shared state between processes.
+Open311 id as service_request_id. The token resource still answers: a request's token is its
+Open311 id, which needs no shared state between processes.
 
 `jurisdiction_id` is optional; when given it must be a province code (e.g. "HM") and limits
 reads to that province and reports to places inside it.
@@ -37,10 +44,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import get_usage
 
 from kalantar.complaints import open311_keys, services, workflow
-from kalantar.complaints.codes import is_valid_tracking_code, normalize_tracking_code
-from kalantar.complaints.models import Category, Complaint, ComplaintEvent
+from kalantar.complaints.addresses import public_street
+from kalantar.complaints.models import Category, Complaint, ComplaintEvent, Open311Key
 from kalantar.core import audit
 from kalantar.core.persian import format_number, to_latin_digits
 from kalantar.org.geo_cache import locate_unit
@@ -56,6 +64,10 @@ DESCRIPTION_LIMIT = 4000  # the standard's limit for a description
 NAME_LIMIT = Complaint._meta.get_field("complainant_name").max_length
 ADDRESS_LIMIT = Complaint._meta.get_field("location_text").max_length
 COORDINATE_DECIMALS = 3  # about 100 m: enough to see the area, not the house
+# Dates outside these years are nobody's complaint; refusing them also keeps the date
+# arithmetic (a window of 90 days around them) inside what datetime can hold.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
+FILING_LIMIT_GROUP = "open311.filing"
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -102,6 +114,18 @@ class Open311Error(Exception):
         super().__init__(*descriptions)
         self.status = status
         self.descriptions = list(dict.fromkeys(descriptions))  # unique, in order
+
+
+class RateLimited(Open311Error):
+    """A key over its filing limit: 429, with the seconds to wait."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            429,
+            _("This api_key has sent too many reports; try again in %(seconds)s seconds.")
+            % {"seconds": _number(retry_after)},
+        )
+        self.retry_after = retry_after
 
 
 # ---------------------------------------------------------------- rendering
@@ -195,7 +219,10 @@ def _endpoint(*methods: str) -> Callable:
                 try:
                     return view(request, fmt, province=_province(request), **kwargs)
                 except Open311Error as error:
-                    return render_errors(fmt, error.status, error.descriptions)
+                    response = render_errors(fmt, error.status, error.descriptions)
+                    if isinstance(error, RateLimited):
+                        response["Retry-After"] = str(error.retry_after)
+                    return response
 
         return wrapped
 
@@ -264,7 +291,45 @@ def _service_description(category: Category) -> str:
             "Needs the reporter's first_name, last_name and national code "
             "(attribute[national_code])."
         )
-    return f"{service_notice(category)} {who}"
+    parts = [service_notice(category), who]
+    if category.route == Category.Route.INSPECTION:
+        parts.append(
+            _(
+                "Reports of this kind never appear in Open311, not even to the application "
+                "that filed one: the complainant follows it with the tracking code sent by SMS."
+            )
+        )
+    elif not category.publishable:
+        parts.append(
+            _(
+                "Reports of this kind are not published: only the application that filed one "
+                "can read it."
+            )
+        )
+    return " ".join(parts)
+
+
+def attributes(category: Category) -> list[dict[str, Any]]:
+    """The service definition's attributes: what a report of this kind must carry beyond the
+    standard's fields. A category that may not be reported anonymously needs the reporter's
+    national code."""
+    if category.anonymous_allowed:
+        return []
+    return [
+        {
+            "variable": True,
+            "code": NATIONAL_CODE_ATTRIBUTE,
+            "datatype": "string",
+            "required": True,
+            "datatype_description": _("Ten digits, in Persian or Latin digits."),
+            "order": 1,
+            "description": _(
+                "The reporter's national code (کد ملی), as on the national identity card. "
+                "With first_name and last_name it identifies the complainant; it is never "
+                "published."
+            ),
+        }
+    ]
 
 
 def service(category: Category) -> dict[str, Any]:
@@ -273,7 +338,7 @@ def service(category: Category) -> dict[str, Any]:
         "service_code": category.code,
         "service_name": _localized(category.name, category.name_en),
         "description": _service_description(category),
-        "metadata": False,
+        "metadata": bool(attributes(category)),
         "type": "realtime",
         "keywords": ", ".join(keywords),
         "group": _group(category),
@@ -281,10 +346,11 @@ def service(category: Category) -> dict[str, Any]:
 
 
 def service_request(complaint: Complaint) -> dict[str, Any]:
-    """What anyone may read of a complaint: no personal data, a coarse location."""
+    """What anyone may read of a complaint: no personal data, the street at most, a coarse
+    location."""
     updated = getattr(complaint, "public_updated_at", None) or complaint.filed_at
     return {
-        "service_request_id": complaint.tracking_code,
+        "service_request_id": complaint.open311_id,
         "status": "open" if complaint.is_open else "closed",
         "status_notes": str(STATUS_NOTES.get(complaint.status, "")) or None,
         "service_name": _localized(complaint.category.name, complaint.category.name_en),
@@ -295,7 +361,7 @@ def service_request(complaint: Complaint) -> dict[str, Any]:
         "requested_datetime": _w3c(complaint.filed_at),
         "updated_datetime": _w3c(updated),
         "expected_datetime": _w3c(complaint.closure_due),
-        "address": complaint.location_text or None,
+        "address": public_street(complaint.location_text) or None,
         "lat": _coarse(complaint.lat),
         "long": _coarse(complaint.lon),
     }
@@ -304,8 +370,24 @@ def service_request(complaint: Complaint) -> dict[str, Any]:
 # ---------------------------------------------------------------- reads
 
 
-def public_requests(province: Unit | None = None) -> QuerySet[Complaint]:
-    """Complaints as Open311 readers see them, newest first."""
+def _never_in_open311() -> Q:
+    """Complaints about officers: routed to inspection, or naming an officer, whatever their
+    category. Not even the application that filed one reads them here."""
+    return (
+        Q(category__route=Category.Route.INSPECTION)
+        | Q(unit__kind=Unit.Kind.INSPECTION)
+        | ~Q(accused_officer="")
+    )
+
+
+def public_requests(
+    province: Unit | None = None, key: Open311Key | None = None
+) -> QuerySet[Complaint]:
+    """Complaints as Open311 readers see them, newest first: those of publishable categories,
+    and with `key` also those that key filed."""
+    readable = Q(category__publishable=True)
+    if key is not None:
+        readable |= Q(open311_key=key)
     # Only citizen-visible events count: for a closed request the last one is its closing.
     last_public = (
         ComplaintEvent.objects.filter(complaint=OuterRef("pk"), public=True)
@@ -314,16 +396,14 @@ def public_requests(province: Unit | None = None) -> QuerySet[Complaint]:
     )
     rows = (
         Complaint.objects.select_related("category", "unit")
+        .filter(readable)
+        .exclude(_never_in_open311())
         .annotate(public_updated_at=Subquery(last_public))
         .order_by("-filed_at")
     )
     if province is not None:
         rows = rows.filter(unit__path__startswith=province.path)
     return rows
-
-
-def _canonical_id(text: str) -> str:
-    return normalize_tracking_code(text) if is_valid_tracking_code(text) else text
 
 
 def _parse_w3c(text: str, parameter: str, *, end: bool = False) -> datetime:
@@ -342,6 +422,16 @@ def _parse_w3c(text: str, parameter: str, *, end: bool = False) -> datetime:
             400,
             _("%(parameter)s must be a W3C date and time, such as 2025-03-21T08:00:00+03:30.")
             % {"parameter": parameter},
+        )
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise Open311Error(
+            400,
+            _("%(parameter)s must be a date between the years %(first)s and %(last)s.")
+            % {
+                "parameter": parameter,
+                "first": _number(EARLIEST_YEAR),
+                "last": _number(LATEST_YEAR),
+            },
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -381,7 +471,7 @@ def _status_filter(text: str) -> Q:
 def _filtered(request: HttpRequest, rows: QuerySet[Complaint]) -> QuerySet[Complaint]:
     ids = _csv(_param(request, "service_request_id"))
     if ids:  # the standard: ids override every other filter
-        return rows.filter(tracking_code__in=[_canonical_id(i) for i in ids[:MAX_REQUESTS]])
+        return rows.filter(open311_id__in=[i.lower() for i in ids[:MAX_REQUESTS]])
     codes = _csv(_param(request, "service_code"))
     if codes:
         rows = rows.filter(category__code__in=codes)
@@ -391,8 +481,14 @@ def _filtered(request: HttpRequest, rows: QuerySet[Complaint]) -> QuerySet[Compl
     return rows.filter(filed_at__lte=end) if end is not None else rows
 
 
-def _one_request(request_id: str, province: Unit | None) -> Complaint:
-    complaint = public_requests(province).filter(tracking_code=_canonical_id(request_id)).first()
+def _reader_key(request: HttpRequest) -> Open311Key | None:
+    """The API key a reader sent, if any: it also opens the requests that key filed."""
+    return open311_keys.key_for(_param(request, "api_key"))
+
+
+def _one_request(request: HttpRequest, request_id: str, province: Unit | None) -> Complaint:
+    rows = public_requests(province, key=_reader_key(request))
+    complaint = rows.filter(open311_id=request_id.lower()).first()
     if complaint is None:
         raise Open311Error(404, _("Service request %(id)s was not found.") % {"id": request_id})
     return complaint
@@ -498,10 +594,28 @@ def _descriptions(error: ValidationError) -> list[str]:
     ]
 
 
+def _count_filing(request: HttpRequest, key: Open311Key) -> None:
+    """Count a report against its key's limit; RateLimited when over it.
+
+    Every report with a valid key counts, refused ones included: a flood of bad reports
+    costs the service as much as a flood of good ones.
+    """
+    usage = get_usage(
+        request,
+        group=FILING_LIMIT_GROUP,
+        key=lambda group, request: key.digest,
+        rate=settings.OPEN311_FILING_RATE,
+        increment=True,
+    )
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(max(1, int(usage["time_left"])))
+
+
 def _file(request: HttpRequest, province: Unit | None) -> Complaint:
     key = open311_keys.key_for(_param(request, "api_key"))
     if key is None:
         raise Open311Error(403, _("Missing or invalid api_key: the request was not registered."))
+    _count_filing(request, key)
     category = _category(_param(request, "service_code"))
     lat, lon = _location(request)
     _check_inside(province, lat, lon)
@@ -535,6 +649,8 @@ def _file(request: HttpRequest, province: Unit | None) -> Complaint:
                 location_text=address,
                 **_complainant(request, category, national_code),
             )
+            Complaint.objects.filter(pk=complaint.pk).update(open311_key=key)
+            complaint.open311_key = key
             # Which application sent it, next to the filing's own audit entry.
             audit.record(
                 "complaints.open311.report",
@@ -585,8 +701,11 @@ def service_definition(
     request: HttpRequest, fmt: str, province: Unit | None, code: str
 ) -> HttpResponse:
     category = _category(code)
-    # Kalantar asks nothing beyond the standard's fields, so there are no attributes.
-    return render(fmt, "service_definition", {"service_code": category.code, "attributes": []})
+    return render(
+        fmt,
+        "service_definition",
+        {"service_code": category.code, "attributes": attributes(category)},
+    )
 
 
 @csrf_exempt  # authenticated by api_key, not by a session, so there is no CSRF to forge
@@ -595,7 +714,7 @@ def request_list(request: HttpRequest, fmt: str, province: Unit | None) -> HttpR
     if request.method == "POST":
         complaint = _file(request, province)
         created = {
-            "service_request_id": complaint.tracking_code,
+            "service_request_id": complaint.open311_id,
             "service_notice": service_notice(complaint.category),
             "account_id": None,
         }
@@ -608,21 +727,21 @@ def request_list(request: HttpRequest, fmt: str, province: Unit | None) -> HttpR
 def request_detail(
     request: HttpRequest, fmt: str, province: Unit | None, request_id: str
 ) -> HttpResponse:
-    complaint = _one_request(request_id, province)
+    complaint = _one_request(request, request_id, province)
     return render(fmt, "service_requests", [service_request(complaint)])
 
 
 @_endpoint("GET")
 def token_detail(request: HttpRequest, fmt: str, province: Unit | None, token: str) -> HttpResponse:
-    """A request's token is its tracking code (requests are registered synchronously)."""
+    """A request's token is its Open311 id (requests are registered synchronously)."""
     try:
-        complaint = _one_request(token, province)
+        complaint = _one_request(request, token, province)
     except Open311Error as error:
         raise Open311Error(404, _("Token %(token)s was not found.") % {"token": token}) from error
     return render(
         fmt,
         "service_requests",
-        [{"service_request_id": complaint.tracking_code, "token": token}],
+        [{"service_request_id": complaint.open311_id, "token": complaint.open311_id}],
     )
 
 

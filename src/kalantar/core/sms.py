@@ -7,6 +7,7 @@ with the same `send(to, text)` method that talks to its SMS gateway.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 from django.conf import settings
@@ -42,3 +43,20 @@ def send_sms(to: str, text: str) -> None:
         _backend().send(to, text)
     except Exception:
         logger.exception("SMS to %s failed", to)
+
+
+# The project has no task queue yet; one worker thread is the smallest thing that keeps the
+# gateway's latency out of an answer whose timing must tell nothing (the one-time codes of
+# the status page). Messages are sent in order; a failure is logged, as for send_sms.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kalantar-sms")
+
+
+def send_sms_in_background(to: str, text: str) -> None:
+    """Send after the caller has moved on: the caller's timing does not depend on the gateway."""
+    if to:
+        _background.submit(send_sms, to, text)
+
+
+def wait_for_background(timeout: float = 10) -> None:
+    """Block until every message handed to the background so far is sent (tests, shutdown)."""
+    _background.submit(lambda: None).result(timeout=timeout)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.forms import ComplaintForm
 from kalantar.core.forms import NormalizedCharField
+from kalantar.core.persian import to_latin_digits
 from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.uploads import UploadedFile, read_uploads
 from kalantar.core.validators import is_valid_mobile, is_valid_national_code
@@ -104,7 +105,8 @@ def _attachment_error(f) -> str | None:
 
 
 class TrackForm(forms.Form):
-    """A tracking code and the complainant's national code or mobile."""
+    """A tracking code and the complainant's national code or mobile (and, when the page asks
+    for it, the one-time code sent by SMS)."""
 
     code = forms.CharField(
         label=_("Tracking code"), max_length=32, widget=forms.TextInput(attrs=_DIGITS_BOX)
@@ -114,6 +116,7 @@ class TrackForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs=_DIGITS_BOX),
     )
+    otp = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput())
 
     def clean_code(self) -> str:
         # The check digit is public: a typing error can be named without asking the database.
@@ -132,6 +135,24 @@ class TrackForm(forms.Form):
                 code="invalid",
             )
         return value
+
+    def clean_otp(self) -> str:
+        return to_latin_digits(self.cleaned_data.get("otp", "")).strip()
+
+
+class OneTimeCodeForm(TrackForm):
+    """The one-time code sent by SMS, with the code and secret just typed carried along."""
+
+    otp = forms.CharField(
+        label=_("One-time code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(attrs={**_DIGITS_BOX, "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget = forms.HiddenInput()
+        self.fields["secret"].widget = forms.HiddenInput()
 
 
 class RatingForm(TrackForm):

@@ -33,7 +33,7 @@ from kalantar.org.models import Unit
 from kalantar.org.services import export_feature_collection
 from kalantar.portal import drafts, limits
 from kalantar.portal import services as portal_services
-from kalantar.portal.forms import OnlineComplaintForm, RatingForm, TrackForm
+from kalantar.portal.forms import OneTimeCodeForm, OnlineComplaintForm, RatingForm, TrackForm
 from kalantar.portal.status_card import status_card
 
 
@@ -238,14 +238,47 @@ def _status_page(
     return render(request, "portal/track.html", context)
 
 
+VERIFIED_CODES = "portal.verified_codes"  # session: codes whose one-time code was given here
+
+
+def _one_time_code_page(request: HttpRequest, form: TrackForm) -> HttpResponse:
+    """Asks for the SMS code; the same page whether the code and secret were right or not."""
+    data = {"code": form.cleaned_data["code"], "secret": form.cleaned_data["secret"]}
+    return render(request, "portal/track.html", {"otp_form": OneTimeCodeForm(initial=data)})
+
+
+def _verified_here(request: HttpRequest, code: str) -> bool:
+    return code in request.session.get(VERIFIED_CODES, [])
+
+
+def _remember_verified(request: HttpRequest, code: str) -> None:
+    # Later look-ups and the rating from this browser need the secret, not another SMS.
+    codes = request.session.get(VERIFIED_CODES, [])
+    if code not in codes:
+        request.session[VERIFIED_CODES] = [*codes[-9:], code]
+
+
 def _lookup(request: HttpRequest, form: TrackForm, purpose: str) -> CitizenView | HttpResponse:
     """The citizen's view for a valid form, or the response to give instead."""
     code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
-    rate = settings.STATUS_LOOKUP_RATE_PER_CODE
-    if limits.count(request, group=limits.LOOKUP_BY_CODE, key=limits.by_code(code), rate=rate):
+    group = limits.lookup_by_code_group(code)
+    if limits.count(request, group=group, rate=settings.STATUS_LOOKUP_RATE_PER_CODE):
         return too_many_requests(request)
-    view = portal_services.citizen_lookup(code, secret, purpose=purpose)
-    return view if view is not None else _not_found(request)
+    failures = {"group": limits.LOOKUP_FAILURES, "key": limits.by_code(code)}
+    challenged = limits.used_up(request, **failures, rate=limits.failure_rate())
+    challenged = challenged and not _verified_here(request, code)
+    one_time_code = form.cleaned_data.get("otp", "")
+    answer = portal_services.citizen_lookup(
+        code, secret, purpose=purpose, challenged=challenged, one_time_code=one_time_code
+    )
+    if answer.asks_one_time_code:
+        return _one_time_code_page(request, form)
+    if answer.view is None:
+        limits.count(request, **failures, rate=limits.failure_rate())
+        return _not_found(request)
+    if challenged:
+        _remember_verified(request, code)
+    return answer.view
 
 
 def _address_limited(request: HttpRequest) -> bool:
