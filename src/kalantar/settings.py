@@ -206,6 +206,10 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attached files (core.files): under MEDIA_ROOT, which no URL serves; every file is
+    # opened through a view that checks the reader's scope and audits the reading. Another
+    # backend (S3 through django-storages) is a configuration change.
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -198,3 +198,13 @@ def test_a_draft_whose_files_were_cleaned_up_is_not_filed(client, org_tree, sett
     response = client.post(reverse("portal:confirm"))
     assert response["Location"] == reverse("portal:file")
     assert Complaint.objects.count() == 0
+
+
+def test_a_program_renamed_as_a_photo_is_refused_online(client, org_tree):
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64
+    fake = SimpleUploadedFile("photo.jpg", exe, content_type="image/jpeg")
+    response = client.post(reverse("portal:file"), {**form_data(), "attachments": [fake]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "photo.jpg" in html and "پذیرفته نشد" in html
+    assert client.session.get("portal.draft") is None

@@ -40,7 +40,10 @@ def test_referral_is_numbered_emailed_and_audited(referral, django_capture_on_co
         )
     message = mail.outbox[-1]
     assert set(message.to) == {"city@hamedan.example", "rahimi@hamedan.example"}
-    assert "/referral/answer/" in message.body and "/referral/R-HM01K01-" in message.body
+    assert "/referral/answer/" in message.body
+    sent = Referral.objects.get(subject="دوم")
+    assert f"/referral/status/{sent.public_token}/" in message.body
+    assert "/referral/R-HM01K01-" not in message.body
 
 
 @pytest.mark.parametrize("missing", ["agency", "deadline"])
@@ -216,11 +219,29 @@ def test_letter_has_reference_and_qr_to_the_public_status(client, referral, chie
     client.force_login(chief)
     html = client.get(reverse("problems:letter", args=[referral.reference])).content.decode()
     assert html.count('class="referral-qr"') == 2
-    assert "/referral/" + referral.reference in html
-    public = client.get(reverse("problems:public_status", args=[referral.reference]))
+    assert f"/referral/status/{referral.public_token}/" in html
+    client.logout()
+    public = client.get(f"/referral/status/{referral.public_token}/")
     assert public.status_code == 200
     text = public.content.decode()
     assert "شهرداری همدان" in text and referral.evidence not in text
+
+
+def test_the_reference_alone_opens_no_public_page(client, referral):
+    """References are sequential: knowing one (or guessing the next) shows nothing."""
+    assert client.get(f"/referral/{referral.reference}/").status_code == 404
+    assert client.get(f"/referral/status/{referral.reference}/").status_code == 404
+    assert len(referral.public_token) >= 22
+    other = services.send_referral(
+        by=None,
+        problem=referral.problem,
+        agency=referral.agency,
+        subject="دوم",
+        evidence="شواهد",
+        ask="درخواست",
+        deadline=tehran_today() + timedelta(days=3),
+    )
+    assert other.public_token != referral.public_token
 
 
 def test_county_command_sees_the_responsiveness_view(client, referral, county):

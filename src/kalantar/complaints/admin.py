@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kalantar.complaints import open311_keys
-from kalantar.complaints.models import Category, Complaint, ComplaintEvent, Open311Key
+from kalantar.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    Open311Key,
+)
 from kalantar.core import audit
-from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin
+from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin, StoredFileInline
 from kalantar.core.persian import normalize_text
 
 
@@ -42,6 +48,10 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(StoredFileInline):
+    model = Attachment
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(ScopedAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
     """Read-only here: complaints change only through the workflow's services."""
@@ -49,7 +59,7 @@ class ComplaintAdmin(ScopedAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
     list_display = ("tracking_code", "filed_at", "category", "unit", "status", "channel")
     list_filter = ("status", "channel", "category")
     search_fields = ("tracking_code", "national_code")
-    inlines = [EventInline]
+    inlines = [EventInline, AttachmentInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Complaint._meta.fields]

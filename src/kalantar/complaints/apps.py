@@ -44,6 +44,7 @@ class ComplaintsConfig(AppConfig):
                 section="complaints",
             )
         )
+        ext.add_attachment_kind(ext.AttachmentKind("complaint", _attachment_for))
         ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))
         ext.add_demo_loader(ext.DemoLoader("complaints", _load_demo, order=40))
 
@@ -52,6 +53,12 @@ def _load_demo(progress) -> None:
     from kalantar.complaints.demo import load
 
     load(progress)
+
+
+def _attachment_for(user, pk: int):
+    from kalantar.complaints.selectors import attachment_for
+
+    return attachment_for(user, pk)
 
 
 def _escalate_overdue() -> str | None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import new_open311_id
+from kalantar.core.models import StoredFile
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 
 
@@ -272,22 +273,19 @@ class ComplaintEvent(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
+    """The naming of files stored before the shared store (only old migrations use it)."""
     return f"complaints/{instance.complaint.tracking_code}/{instance.sha256[:16]}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    attachment_kind = "complaint"
+
     complaint = models.ForeignKey(
         Complaint,
         verbose_name=_("complaint"),
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to=attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -300,9 +298,6 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Open311Key(models.Model):

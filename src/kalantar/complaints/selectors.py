@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import is_valid_tracking_code, normalize_tracking_code
-from kalantar.complaints.models import Complaint, ComplaintEvent
+from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
 from kalantar.core.persian import normalize_for_search, to_latin_digits
 from kalantar.core.validators import normalize_mobile
 
@@ -32,6 +32,13 @@ class QueueFilters:
 
 def complaints_for(user) -> QuerySet[Complaint]:
     return Complaint.objects.visible_to(user)
+
+
+def attachment_for(user, pk: int) -> Attachment | None:
+    """A complaint's attached file, for a user who may see the complaint."""
+    if not user.has_perm("complaints.view_complaint"):
+        return None
+    return Attachment.objects.filter(pk=pk, complaint__in=complaints_for(user)).first()
 
 
 def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QuerySet[Complaint]:

@@ -5,12 +5,10 @@ Each function is one transaction that writes its audit entry and its timeline ev
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import new_tracking_code
 from kalantar.complaints.models import Attachment, Category, Complaint, ComplaintEvent
-from kalantar.core import audit
+from kalantar.core import audit, files
 from kalantar.core.persian import normalize_for_search, normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.sms import send_sms
@@ -219,18 +217,9 @@ def _create_with_unique_code(**fields) -> Complaint:
 
 
 def _store_attachment(complaint: Complaint, upload: UploadedFile, by) -> Attachment:
-    digest = hashlib.sha256(upload.data).hexdigest()
-    attachment = Attachment(
-        complaint=complaint,
-        original_name=normalize_text(upload.name)[:200],
-        content_type=upload.content_type,
-        size=len(upload.data),
-        sha256=digest,
-        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    attachment.file.save(digest[:16], ContentFile(upload.data), save=False)
-    attachment.save()
-    return attachment
+    uploader = by if getattr(by, "is_authenticated", False) else None
+    upload = UploadedFile(normalize_text(upload.name), upload.content_type, upload.data)
+    return files.store(Attachment(complaint=complaint, uploaded_by=uploader), upload)
 
 
 def _send_receipt_sms(complaint: Complaint) -> None:

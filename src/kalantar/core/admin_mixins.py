@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from kalantar.core import audit
 from kalantar.core.forms import JalaliDateField, JalaliDateInput, JalaliDateTimeField
@@ -62,3 +65,27 @@ class ScopedAdminMixin:
         label, pk = obj._meta.label_lower, obj.pk
         super().delete_model(request, obj)
         audit.record("admin.delete", actor=request.user, object_type=label, object_id=pk)
+
+
+class StoredFileInline(admin.TabularInline):
+    """A record's attached files in the admin: read-only, each opened through the same
+    scoped, audited page as everywhere else (never a storage URL)."""
+
+    extra = 0
+    can_delete = False
+    fields = ("open_link", "content_type", "size", "sha256", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("file"))
+    def open_link(self, obj) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            obj.original_name,
+        )

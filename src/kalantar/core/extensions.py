@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,21 @@ class DemoLoader:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class AttachmentKind:
+    """One app's attachments, opened at /files/<name>/<id>/ (core.views.attachment)."""
+
+    name: str
+    # (user, attachment id) → the attachment, when the user may see the record it belongs
+    # to; None otherwise. The owning app's selector: it alone knows its scoping rules.
+    find: Callable[[Any, int], Any]
+
+
 _NAV: dict[str, NavItem] = {}
 _JOBS: dict[str, PeriodicJob] = {}
 _PROCESSES: dict[str, DemoProcess] = {}
 _LOADERS: dict[str, DemoLoader] = {}
+_ATTACHMENT_KINDS: dict[str, AttachmentKind] = {}
 
 
 def add_nav_item(item: NavItem) -> None:
@@ -65,6 +77,14 @@ def add_demo_process(process: DemoProcess) -> None:
 
 def add_demo_loader(loader: DemoLoader) -> None:
     _LOADERS[loader.name] = loader
+
+
+def add_attachment_kind(kind: AttachmentKind) -> None:
+    _ATTACHMENT_KINDS[kind.name] = kind
+
+
+def attachment_kind(name: str) -> AttachmentKind | None:
+    return _ATTACHMENT_KINDS.get(name)
 
 
 def nav_items() -> list[NavItem]:

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import uuid
+from typing import ClassVar
+
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,3 +74,45 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+
+def attachment_storage() -> Storage:
+    """The configured attachment store (settings.STORAGES["attachments"]); a callable, so
+    migrations name no backend and S3 is a configuration change."""
+    return storages["attachments"]
+
+
+def stored_file_path(instance: StoredFile, filename: str) -> str:
+    """A random name per file, grouped by app: nothing in it can be guessed from the record,
+    and no URL maps to it (files are opened through `core.files.open_stored_file`)."""
+    token = uuid.uuid4().hex
+    return f"{instance._meta.app_label}/{token[:2]}/{token}"
+
+
+class StoredFile(models.Model):
+    """A file someone attached to a record of some app (complaint, project, referral…).
+
+    Each app's attachment model extends this one with the record it belongs to, names its
+    `attachment_kind` and registers, through `core.extensions.add_attachment_kind`, the
+    selector that finds one for a user who may see its record. Files are stored and opened
+    only through `core.files`."""
+
+    attachment_kind: ClassVar[str] = ""
+
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to=stored_file_path, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:attachment", args=[self.attachment_kind, self.pk])

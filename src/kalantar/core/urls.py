@@ -1,8 +1,9 @@
 from django.urls import path
 
-from kalantar.core import views
+from kalantar.core import file_views, views
 
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
+    path("files/<slug:kind>/<int:pk>/", file_views.attachment, name="attachment"),
 ]

@@ -12,7 +12,7 @@ from kalantar.complaints.forms import ComplaintForm
 from kalantar.core.forms import NormalizedCharField
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.templatetags.kalantar import digits
-from kalantar.core.uploads import UploadedFile, read_uploads
+from kalantar.core.uploads import UploadedFile, attachment_errors, read_uploads
 from kalantar.core.validators import is_valid_mobile, is_valid_national_code
 
 MAX_ATTACHMENTS = 5
@@ -80,7 +80,9 @@ class OnlineComplaintForm(ComplaintForm):
             raise ValidationError(
                 _("Attach at most %(n)s files.") % {"n": digits(MAX_ATTACHMENTS)}, code="too_many"
             )
-        errors = [error for f in files if (error := _attachment_error(f))]
+        # The same rules and words as the complaints service, which checks them again on
+        # filing: the type is read from each file's content.
+        errors = attachment_errors(read_uploads(files))
         if errors:
             raise ValidationError(errors)
         return files
@@ -90,18 +92,6 @@ class OnlineComplaintForm(ComplaintForm):
 
     def uploads(self) -> list[UploadedFile]:
         return read_uploads(self.cleaned_data.get("attachments"))
-
-
-def _attachment_error(f) -> str | None:
-    # The same rules and words as the complaints service, which checks them again on filing.
-    if (f.content_type or "") not in settings.ATTACHMENT_TYPES:
-        return _("“%(name)s”: only JPEG, PNG and PDF files are accepted.") % {"name": f.name}
-    if f.size > settings.ATTACHMENT_MAX_BYTES:
-        return _("“%(name)s” is larger than %(mb)s MB.") % {
-            "name": f.name,
-            "mb": digits(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
-        }
-    return None
 
 
 class TrackForm(forms.Form):

@@ -1,6 +1,23 @@
 from django.contrib import admin
 
-from kalantar.problems.models import Agency, AgencyContact, Problem, Referral, ReferralEvent
+from kalantar.core.admin_mixins import StoredFileInline
+from kalantar.problems.models import (
+    Agency,
+    AgencyContact,
+    Problem,
+    ProblemAttachment,
+    Referral,
+    ReferralAttachment,
+    ReferralEvent,
+)
+
+
+class ProblemAttachmentInline(StoredFileInline):
+    model = ProblemAttachment
+
+
+class ReferralAttachmentInline(StoredFileInline):
+    model = ReferralAttachment
 
 
 class ContactInline(admin.TabularInline):
@@ -22,6 +39,7 @@ class ProblemAdmin(admin.ModelAdmin):
     list_filter = ("stage", "origin")
     search_fields = ("number", "title")
     readonly_fields = ("number",)
+    inlines = [ProblemAttachmentInline]
 
 
 class EventInline(admin.TabularInline):
@@ -37,4 +55,4 @@ class ReferralAdmin(admin.ModelAdmin):
     list_filter = ("status", "escalation")
     search_fields = ("reference", "subject")
     readonly_fields = ("reference", "status", "sent_at", "acknowledged_at", "answered_at")
-    inlines = [EventInline]
+    inlines = [EventInline, ReferralAttachmentInline]

@@ -58,8 +58,22 @@ class ProblemsConfig(AppConfig):
         grant("analyst", *_VIEW, "problems.add_problem")
         grant("inspector", *_VIEW)
         grant("sysadmin", *_WORK, *_AGENCIES)
+        ext.add_attachment_kind(ext.AttachmentKind("problem", _problem_attachment))
+        ext.add_attachment_kind(ext.AttachmentKind("referral", _referral_attachment))
         ext.add_periodic_job(ext.PeriodicJob("referral_follow_up", _follow_up, 3600))
         ext.add_demo_loader(ext.DemoLoader("problems", _load_demo, order=80))
+
+
+def _problem_attachment(user, pk: int):
+    from kalantar.problems.selectors import problem_attachment_for
+
+    return problem_attachment_for(user, pk)
+
+
+def _referral_attachment(user, pk: int):
+    from kalantar.problems.selectors import referral_attachment_for
+
+    return referral_attachment_for(user, pk)
 
 
 def _follow_up() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kalantar.core.jalali import TEHRAN
+from kalantar.core.models import StoredFile
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 
 
@@ -174,19 +176,16 @@ class Problem(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
+    """The naming of files stored before the shared store (only old migrations use it)."""
     return f"problems/{instance.sha256[:2]}/{instance.sha256[:16]}"
 
 
-class ProblemAttachment(models.Model):
+class ProblemAttachment(StoredFile):
+    attachment_kind = "problem"
+
     problem = models.ForeignKey(
         Problem, verbose_name=_("project"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=_attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -194,9 +193,6 @@ class ProblemAttachment(models.Model):
     class Meta:
         verbose_name = _("project attachment")
         verbose_name_plural = _("project attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Action(models.Model):
@@ -234,6 +230,11 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+def new_public_token() -> str:
+    """128 random bits, URL-safe: a referral's public page cannot be found by trying."""
+    return secrets.token_urlsafe(16)
 
 
 class ReferralQuerySet(ScopedQuerySet):
@@ -289,6 +290,11 @@ class Referral(models.Model):
     reminded_after_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Changing the nonce revokes every answer link given out so far.
     link_nonce = models.CharField(max_length=32, editable=False)
+    # The public status page's address: the reference is sequential, so it alone opens
+    # nothing; this random token (printed on the letter, sent in the e-mail) does.
+    public_token = models.CharField(
+        max_length=32, unique=True, editable=False, default=new_public_token
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),
@@ -363,11 +369,14 @@ class ReferralEvent(models.Model):
 
 
 def _evidence_path(instance, filename: str) -> str:
+    """The naming of files stored before the shared store (only old migrations use it)."""
     return f"referrals/{instance.sha256[:2]}/{instance.sha256[:16]}"
 
 
-class ReferralAttachment(models.Model):
+class ReferralAttachment(StoredFile):
     """Evidence attached by the agency to its answer (a photo of the new street light…)."""
+
+    attachment_kind = "referral"
 
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="attachments"
@@ -375,19 +384,10 @@ class ReferralAttachment(models.Model):
     event = models.ForeignKey(
         ReferralEvent, null=True, on_delete=models.SET_NULL, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=_evidence_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("referral evidence")
         verbose_name_plural = _("referral evidence")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Assessment(models.Model):

@@ -13,7 +13,13 @@ from django.utils import timezone
 from kalantar.core.jalali import TEHRAN
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.problems import areas, figures
-from kalantar.problems.models import Agency, Problem, Referral
+from kalantar.problems.models import (
+    Agency,
+    Problem,
+    ProblemAttachment,
+    Referral,
+    ReferralAttachment,
+)
 
 # SQLite allows 32766 bound parameters; stay well below for older builds.
 _CHUNK = 900
@@ -25,6 +31,20 @@ def problems_for(user) -> QuerySet[Problem]:
 
 def referrals_for(user) -> QuerySet[Referral]:
     return Referral.objects.visible_to(user).select_related("agency", "problem__unit")
+
+
+def problem_attachment_for(user, pk: int) -> ProblemAttachment | None:
+    """A project's attached file, for a user who may see the project."""
+    if not user.has_perm("problems.view_problem"):
+        return None
+    return ProblemAttachment.objects.filter(pk=pk, problem__in=problems_for(user)).first()
+
+
+def referral_attachment_for(user, pk: int) -> ReferralAttachment | None:
+    """An agency's evidence on a referral, for a user who may see the referral."""
+    if not user.has_perm("problems.view_referral"):
+        return None
+    return ReferralAttachment.objects.filter(pk=pk, referral__in=referrals_for(user)).first()
 
 
 def agencies_for(user) -> QuerySet[Agency]:

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kalantar.core import audit
+from kalantar.core import files as stored_files
 from kalantar.core.jalali import TEHRAN, tehran_today, to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
@@ -286,17 +286,7 @@ def update_analysis(
             problem.stage = Problem.Stage.ANALYSIS
         problem.save()
         for f in files:
-            sha = _digest(f.data)
-            attachment = ProblemAttachment(
-                problem=problem,
-                original_name=f.name[:200],
-                content_type=f.content_type,
-                size=len(f.data),
-                sha256=sha,
-                uploaded_by=by,
-            )
-            attachment.file.save(f.name, ContentFile(f.data), save=False)
-            attachment.save()
+            stored_files.store(ProblemAttachment(problem=problem, uploaded_by=by), f)
         audit.record("problems.analysis", actor=by, obj=problem, detail={"files": len(files)})
     return problem
 
@@ -385,8 +375,9 @@ def answer_url(referral: Referral) -> str:
 
 
 def status_url(referral: Referral) -> str:
+    """The public status page, by the referral's random token (never its reference)."""
     return settings.SITE_URL.rstrip("/") + reverse(
-        "problems:public_status", args=[referral.reference]
+        "problems:public_status", args=[referral.public_token]
     )
 
 
@@ -552,16 +543,7 @@ def answer_referral(
             responder=responder,
         )
         for f in files:
-            attachment = ReferralAttachment(
-                referral=referral,
-                event=event,
-                original_name=f.name[:200],
-                content_type=f.content_type,
-                size=len(f.data),
-                sha256=_digest(f.data),
-            )
-            attachment.file.save(f.name, ContentFile(f.data), save=False)
-            attachment.save()
+            stored_files.store(ReferralAttachment(referral=referral, event=event), f)
         audit.record(
             "problems.referral.answer",
             obj=referral,

@@ -22,5 +22,7 @@ urlpatterns = [
     path("problems/<str:number>/close/", views.close, name="close"),
     # Public: printed as a QR on the letter, and the agency's answer link.
     path("referral/answer/<str:token>/", views.answer, name="answer"),
-    path("referral/<str:reference>/", views.public_status, name="public_status"),
+    path("referral/answer/<str:token>/files/<int:pk>/", views.answer_file, name="answer_file"),
+    # By a random token: the sequential reference alone opens nothing.
+    path("referral/status/<str:token>/", views.public_status, name="public_status"),
 ]

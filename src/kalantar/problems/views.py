@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kalantar.core import files as stored_files
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.org.models import Unit
@@ -410,10 +411,28 @@ def letter(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def public_status(request: HttpRequest, reference: str) -> HttpResponse:
+def public_status(request: HttpRequest, token: str) -> HttpResponse:
     """What anyone holding the letter may see: where the referral stands, nothing else."""
-    item = get_object_or_404(Referral.objects.select_related("agency"), reference=reference)
+    item = get_object_or_404(Referral.objects.select_related("agency"), public_token=token)
     return render(request, "problems/public_status.html", {"referral": item})
+
+
+def _link_error(request: HttpRequest, error: links.LinkError) -> HttpResponse:
+    return render(request, "problems/link_error.html", {"message": str(error)}, status=403)
+
+
+@never_cache
+@require_GET
+def answer_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The agency opens the evidence of its own referral through its answer link only."""
+    try:
+        item = services.referral_for_link(token)
+    except links.LinkError as error:
+        return _link_error(request, error)
+    record = item.attachments.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return stored_files.open_stored_file(by=None, record=record, via="link")
 
 
 @never_cache
@@ -422,7 +441,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         item = services.referral_for_link(token)
     except links.LinkError as error:
-        return render(request, "problems/link_error.html", {"message": str(error)}, status=403)
+        return _link_error(request, error)
     statuses = workflow.agency_choices(item.status)
     form = forms.AnswerForm(request.POST or None, statuses=statuses)
     if request.method == "POST" and form.is_valid():
@@ -433,7 +452,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except links.LinkError as error:
-            return render(request, "problems/link_error.html", {"message": str(error)}, status=403)
+            return _link_error(request, error)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -441,7 +460,13 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "problems/answer.html",
-        {"referral": item, "form": form, "statuses": statuses},
+        {
+            "referral": item,
+            "form": form,
+            "statuses": statuses,
+            "token": token,
+            "attachments": item.attachments.all(),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -1,0 +1,74 @@
+"""The attachment store: where every app's attached files are kept and how they are opened.
+
+Files live in the storage named "attachments" (settings.STORAGES: a folder under the var
+directory by default, S3 through django-storages by configuration alone) under random
+names no URL maps to. They are opened only through `open_stored_file`, which writes the
+audit entry of the reading in the same transaction, after the owning app's selector has
+decided that the reader may see the record the file belongs to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.utils.cache import add_never_cache_headers
+
+from kalantar.core import audit, filetypes
+from kalantar.core.models import StoredFile
+from kalantar.core.uploads import UploadedFile, accepted_types, checked_type
+
+AUDIT_OPEN = "files.open"
+
+
+def store(record: StoredFile, upload: UploadedFile) -> StoredFile:
+    """Keep `upload` as `record` (an unsaved attachment of some app), with the type its
+    content proved. Call inside the owning service's transaction, after its checks."""
+    record.original_name = upload.name[:200]
+    record.content_type = checked_type(upload) or filetypes.DOWNLOAD_TYPE
+    record.size = len(upload.data)
+    record.sha256 = hashlib.sha256(upload.data).hexdigest()
+    record.file.save(upload.name, ContentFile(upload.data), save=False)
+    record.save()
+    return record
+
+
+def open_stored_file(*, by, record: StoredFile, via: str = "staff") -> FileResponse:
+    """The file of `record` as a response, its reading audited in the same transaction.
+
+    The caller has checked that the reader may see the record; `via` says how ("staff",
+    or "link" for an agency's signed answer link). A file missing from the store is a 404
+    and leaves no audit entry."""
+    with transaction.atomic():
+        try:
+            handle = record.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404 from exc
+        audit.record(
+            AUDIT_OPEN,
+            actor=by,
+            obj=record,
+            detail={"name": record.original_name, "sha256": record.sha256, "via": via},
+        )
+    return file_response(handle, record.original_name)
+
+
+def file_response(handle, name: str) -> FileResponse:
+    """Serve an open file with the type read from its own bytes, never the one stored from
+    the browser's claim: inline for images and PDF, a download otherwise, with nosniff and
+    a CSP that lets the file run and load nothing."""
+    content_type = filetypes.served_type(handle.read(8192), accepted_types())
+    handle.seek(0)
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not filetypes.is_inline(content_type),
+        filename=filetypes.safe_filename(name, content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = filetypes.FILE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    add_never_cache_headers(response)
+    return response
