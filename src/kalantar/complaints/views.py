@@ -216,7 +216,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     with transaction.atomic():
         # Reading a complaint shows a citizen's personal data: a sensitive read.
         audit.record("complaints.read", actor=request.user, obj=complaint)
-    choices = [(s, workflow.status_label(s)) for s in workflow.next_statuses(complaint.status)]
+    # "Assigned" comes from giving the complaint to an officer (the card beside), not alone.
+    choices = [
+        (s, workflow.status_label(s))
+        for s in workflow.next_statuses(complaint.status)
+        if s != workflow.ASSIGNED or complaint.assigned_to_id is not None
+    ]
     context = {
         "complaint": complaint,
         "events": complaint.events.select_related("actor"),
