@@ -44,7 +44,8 @@ def test_registering_alone_creates_no_incident(org_tree):
 
 def test_acceptance_creates_the_incident_once(org_tree, chief):
     complaint = _file()
-    complaint_services.change_status(by=chief, complaint=complaint, to_status=workflow.ASSIGNED)
+    # Accepted by giving it to an officer ("assigned" without one is refused).
+    complaint_services.assign(by=chief, complaints=[complaint], officer=chief)
     incident = Incident.objects.get(complaint=complaint)
     assert (incident.source, incident.category, incident.station.code) == (
         "complaint",
@@ -70,7 +71,8 @@ def test_acceptance_links_a_matching_110_call(org_tree, chief):
         occurred_at=when - timedelta(minutes=20),
     )
     complaint = _file(incident_at=when)
-    complaint_services.change_status(by=chief, complaint=complaint, to_status=workflow.ASSIGNED)
+    # Accepted by giving it to an officer ("assigned" without one is refused).
+    complaint_services.assign(by=chief, complaints=[complaint], officer=chief)
     call.refresh_from_db()
     assert call.complaint == complaint
     assert Incident.objects.count() == 1

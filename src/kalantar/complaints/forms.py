@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.complaints.models import Category
+from kalantar.complaints import text_limits
+from kalantar.complaints.models import Category, Complaint
 from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
 from kalantar.core.templatetags.kalantar import digits, unit_name
 from kalantar.org.models import Unit
@@ -42,8 +43,12 @@ class ComplaintForm(forms.Form):
     """The fields a complaint is filed with; the service does the checks that need the
     database (routing, deadlines) and reports them back by field."""
 
+    # No category is chosen for the person: a preselected one is filed unread.
     category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=None
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("Choose the category"),
+        error_messages={"required": _("Choose the category of the complaint.")},
     )
     is_anonymous = forms.BooleanField(label=_("Anonymous report"), required=False)
     national_code = NormalizedCharField(
@@ -66,7 +71,9 @@ class ComplaintForm(forms.Form):
     location_text = NormalizedCharField(label=_("Place (address)"), required=False, max_length=300)
     summary = NormalizedCharField(label=_("Summary"), max_length=200)
     narrative = NormalizedCharField(
-        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[text_limits.MaxLength(text_limits.NARRATIVE)],
     )
     accused_officer = NormalizedCharField(
         label=_("Officer complained about (for conduct complaints)"),
@@ -75,18 +82,47 @@ class ComplaintForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments (JPEG, PNG or PDF)"), required=False)
 
+    # What `services.file_complaint` is given, attachments apart.
+    filing_field_names: tuple[str, ...] = (
+        "category",
+        "incident_at",
+        "complainant_name",
+        "national_code",
+        "mobile",
+        "complainant_address",
+        "is_anonymous",
+        "lat",
+        "lon",
+        "location_text",
+        "summary",
+        "narrative",
+        "accused_officer",
+    )
+    # Required unless the report is anonymous (the service decides): marked like the others.
+    required_unless_anonymous = ("complainant_name", "national_code")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.required_unless_anonymous:
+            self.fields[name].marked_required = True
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.HiddenInput):
                 continue
+            if field.required or getattr(field, "marked_required", False):
+                widget.attrs["aria-required"] = "true"
             css = {"checkbox": "form-check-input", "select": "form-select"}.get(
                 getattr(widget, "input_type", ""), "form-control"
             )
             if isinstance(widget, forms.Select):
                 css = "form-select"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def readable_fields(self) -> dict:
+        """The filing fields as far as the form could read them (None where it could not),
+        for `services.filing_errors` once the form's own checks have failed."""
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.filing_field_names}
 
     field_order = [
         "national_code",
@@ -119,6 +155,8 @@ class DeskComplaintForm(ComplaintForm):
         label=_("Reason for choosing another station"), required=False, max_length=300
     )
 
+    filing_field_names = (*ComplaintForm.filing_field_names, "station", "override_reason")
+
     def __init__(self, *args, stations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if stations is not None:
@@ -126,12 +164,22 @@ class DeskComplaintForm(ComplaintForm):
         self.fields["station"].widget.attrs["class"] = "form-select"
 
 
+REJECTION_REASON_MAX = Complaint._meta.get_field("rejection_reason").max_length
+
+
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
     note = NormalizedCharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[text_limits.MaxLength(text_limits.NOTE)],
     )
-    reason = NormalizedCharField(label=_("Reason (required for rejection)"), required=False)
+    reason = NormalizedCharField(
+        label=_("Reason (required for rejection)"),
+        required=False,
+        validators=[text_limits.MaxLength(REJECTION_REASON_MAX)],
+    )
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.http import HttpRequest
 
 from kalantar.complaints.codes import format_tracking_code
 from kalantar.complaints.models import Complaint
 from kalantar.complaints.receipts import ReceiptFacts, build_receipt_path, qr_svg, signing_key
+from kalantar.core.site import site_url
 
 LAYOUTS = ("a5", "thermal")
 
@@ -20,14 +21,14 @@ def receipt_facts(complaint: Complaint) -> ReceiptFacts:
     )
 
 
-def receipt_url(complaint: Complaint) -> str:
-    return settings.SITE_URL.rstrip("/") + build_receipt_path(
-        receipt_facts(complaint), signing_key()
-    )
+def receipt_url(complaint: Complaint, request: HttpRequest | None = None) -> str:
+    return site_url(request) + build_receipt_path(receipt_facts(complaint), signing_key())
 
 
-def receipt_context(complaint: Complaint, layout: str = "a5") -> dict:
-    url = receipt_url(complaint)
+def receipt_context(
+    complaint: Complaint, layout: str = "a5", request: HttpRequest | None = None
+) -> dict:
+    url = receipt_url(complaint, request)
     return {
         "complaint": complaint,
         "layout": layout if layout in LAYOUTS else "a5",
@@ -35,5 +36,5 @@ def receipt_context(complaint: Complaint, layout: str = "a5") -> dict:
         "verify_url": url,
         "qr": qr_svg(url),
         "code_display": format_tracking_code(complaint.tracking_code),
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": site_url(request),
     }

@@ -94,6 +94,22 @@ def detail(user, code: str) -> Complaint | None:
     )
 
 
+def receipt_for(user, code: str) -> Complaint | None:
+    """A complaint whose receipt the user may print: one in their scope, or one they took.
+
+    The desk that takes a complaint owes the citizen its receipt even when the complaint is
+    routed away at once (to inspection, or to the station of the place); the receipt is
+    authorised by who received it, not by where the complaint now is. Only the receipt:
+    `detail` still answers by scope alone.
+    """
+    related = ("category", "unit", "received_by")
+    if getattr(user, "is_authenticated", False):
+        taken = Complaint.objects.filter(tracking_code=code, received_by=user)
+        if (complaint := taken.select_related(*related).first()) is not None:
+            return complaint
+    return complaints_for(user).select_related(*related).filter(tracking_code=code).first()
+
+
 def last_complaint_of(user, national_code: str) -> Complaint | None:
     """A returning complainant's details, from the latest complaint the user may see."""
     code = to_latin_digits(national_code).strip()

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kalantar.complaints import workflow
+from kalantar.complaints import text_limits, workflow
 from kalantar.complaints.codes import new_tracking_code
 from kalantar.complaints.models import Attachment, Category, Complaint, ComplaintEvent
 from kalantar.core import audit, files
@@ -35,9 +36,15 @@ def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
 
 
 def _validate_complainant(
-    errors, *, category: Category, is_anonymous: bool, name: str, national_code: str, mobile: str
+    errors,
+    *,
+    category: Category | None,
+    is_anonymous: bool,
+    name: str,
+    national_code: str,
+    mobile: str,
 ) -> tuple[str, str]:
-    if is_anonymous and not category.anonymous_allowed:
+    if is_anonymous and category is not None and not category.anonymous_allowed:
         _add(errors, "is_anonymous", _("This kind of complaint cannot be filed anonymously."))
     if not is_anonymous and not name:
         _add(errors, "complainant_name", _("Enter the complainant's name."))
@@ -99,6 +106,166 @@ def _validate_attachments(errors, files: Sequence[UploadedFile]) -> None:
         _add(errors, "attachments", message)
 
 
+class _Filing(NamedTuple):
+    """A complaint's fields as they will be stored, and where it goes."""
+
+    name: str
+    national_code: str
+    mobile: str
+    summary: str
+    narrative: str
+    override_reason: str
+    handling: Unit | None
+    located: Unit | None
+
+
+def _check_lengths(errors, **texts: str) -> None:
+    for field, text in texts.items():
+        limit = (
+            text_limits.NARRATIVE
+            if field == "narrative"
+            else Complaint._meta.get_field(field).max_length
+        )
+        if len(text) > limit:
+            _add(errors, field, text_limits.too_long(limit, len(text)))
+
+
+def _handling_unit(
+    errors, *, station: Unit | None, category: Category | None, accused_officer: str
+) -> Unit | None:
+    """Who handles a complaint filed at (or routed to) `station`.
+
+    Conduct routing: a complaint that names an officer goes to the province's inspection
+    office whatever its category, as does one whose category is conduct. It must never stay
+    where the accused can read it, and the category is only what the filer picked.
+    """
+    names_officer = bool(accused_officer)
+    by_category = category is not None and category.route == Category.Route.INSPECTION
+    if station is None or not (names_officer or by_category):
+        return station
+    office = _inspection_office(station)
+    if office is None:
+        field = "category" if by_category else "accused_officer"
+        _add(errors, field, _("The province has no inspection office to take this."))
+    return office
+
+
+def _check_filing(
+    errors,
+    *,
+    by,
+    category: Category | None,
+    incident_at: datetime | None,
+    summary: str,
+    narrative: str,
+    lat: float | None,
+    lon: float | None,
+    location_text: str,
+    complainant_name: str,
+    national_code: str,
+    mobile: str,
+    complainant_address: str,
+    is_anonymous: bool,
+    accused_officer: str,
+    station: Unit | None,
+    override_reason: str,
+    now: datetime,
+) -> _Filing:
+    """Every check of a complaint's fields, adding to `errors`; the same whatever is missing,
+    so that a form can report every mistake in one round."""
+    name = normalize_text(complainant_name)
+    code, canonical_mobile = _validate_complainant(
+        errors,
+        category=category,
+        is_anonymous=is_anonymous,
+        name=name,
+        national_code=national_code,
+        mobile=mobile,
+    )
+    if category is not None and not category.is_active:
+        _add(errors, "category", _("This category is no longer in use."))
+    if incident_at is None:
+        _add(errors, "incident_at", _("Enter the time of the incident."))
+    elif incident_at > now + timedelta(minutes=5):
+        _add(errors, "incident_at", _("The time of the incident cannot be in the future."))
+    summary = normalize_text(summary)
+    narrative = normalize_text(narrative, multiline=True)
+    if not summary:
+        _add(errors, "summary", _("Write a one-line summary."))
+    if len(narrative) < 10:
+        _add(errors, "narrative", _("Describe what happened in a few sentences."))
+    override_reason = normalize_text(override_reason)
+    accused_officer = normalize_text(accused_officer)
+    _check_lengths(
+        errors,
+        narrative=narrative,
+        complainant_name=name,
+        complainant_address=normalize_text(complainant_address),
+        location_text=normalize_text(location_text),
+        summary=summary,
+        accused_officer=accused_officer,
+        override_reason=override_reason,
+    )
+    handling, located = _route(
+        errors, by=by, lat=lat, lon=lon, station=station, override_reason=override_reason
+    )
+    handling = _handling_unit(
+        errors, station=handling, category=category, accused_officer=accused_officer
+    )
+    return _Filing(
+        name, code, canonical_mobile, summary, narrative, override_reason, handling, located
+    )
+
+
+def filing_errors(
+    *,
+    by,
+    category: Category | None,
+    incident_at: datetime | None,
+    summary: str = "",
+    narrative: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    location_text: str = "",
+    complainant_name: str = "",
+    national_code: str = "",
+    mobile: str = "",
+    complainant_address: str = "",
+    is_anonymous: bool = False,
+    accused_officer: str = "",
+    station: Unit | None = None,
+    override_reason: str = "",
+    now: datetime | None = None,
+) -> dict[str, list[str]]:
+    """What `file_complaint` would refuse in these fields, by field; stores nothing.
+
+    A form whose own checks failed calls this with the fields it could read, so the person
+    learns about the name, the national code and the place in the same round as the rest.
+    """
+    errors: dict[str, list[str]] = {}
+    _check_filing(
+        errors,
+        by=by,
+        category=category,
+        incident_at=incident_at,
+        summary=summary or "",
+        narrative=narrative or "",
+        lat=lat,
+        lon=lon,
+        location_text=location_text or "",
+        complainant_name=complainant_name or "",
+        national_code=national_code or "",
+        mobile=mobile or "",
+        complainant_address=complainant_address or "",
+        is_anonymous=bool(is_anonymous),
+        accused_officer=accused_officer or "",
+        station=station,
+        override_reason=override_reason or "",
+        now=now or timezone.now(),
+    )
+    return errors
+
+
 def file_complaint(
     *,
     by,
@@ -124,41 +291,34 @@ def file_complaint(
     """Register a complaint and return it; raises ValidationError (by field), storing nothing."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
-    name = normalize_text(complainant_name)
-    code, canonical_mobile = _validate_complainant(
+    checked = _check_filing(
         errors,
+        by=by,
         category=category,
-        is_anonymous=is_anonymous,
-        name=name,
+        incident_at=incident_at,
+        summary=summary,
+        narrative=narrative,
+        lat=lat,
+        lon=lon,
+        location_text=location_text,
+        complainant_name=complainant_name,
         national_code=national_code,
         mobile=mobile,
+        complainant_address=complainant_address,
+        is_anonymous=is_anonymous,
+        accused_officer=accused_officer,
+        station=station,
+        override_reason=override_reason,
+        now=now,
     )
     if channel not in Complaint.Channel.values:
         _add(errors, "channel", _("Unknown channel."))
-    if not category.is_active:
-        _add(errors, "category", _("This category is no longer in use."))
-    if incident_at is None:
-        _add(errors, "incident_at", _("Enter the time of the incident."))
-    elif incident_at > now + timedelta(minutes=5):
-        _add(errors, "incident_at", _("The time of the incident cannot be in the future."))
-    summary = normalize_text(summary)
-    narrative = normalize_text(narrative, multiline=True)
-    if not summary:
-        _add(errors, "summary", _("Write a one-line summary."))
-    if len(narrative) < 10:
-        _add(errors, "narrative", _("Describe what happened in a few sentences."))
-    override_reason = normalize_text(override_reason)
-    handling, located = _route(
-        errors, by=by, lat=lat, lon=lon, station=station, override_reason=override_reason
-    )
-    if handling is not None and category.route == Category.Route.INSPECTION:
-        office = _inspection_office(handling)
-        if office is None:
-            _add(errors, "category", _("The province has no inspection office to take this."))
-        handling = office
     _validate_attachments(errors, attachments)
     if errors:
         raise ValidationError(errors)
+    name, code, canonical_mobile = checked.name, checked.national_code, checked.mobile
+    summary, narrative = checked.summary, checked.narrative
+    override_reason, handling, located = checked.override_reason, checked.handling, checked.located
 
     with transaction.atomic():
         complaint = _create_with_unique_code(
@@ -263,6 +423,8 @@ def change_status(
         reason = normalize_text(reason)
         if workflow.needs_reason(to_status) and not reason:
             raise ValidationError({"reason": [_("Give the reason for rejecting the complaint.")]})
+        note = normalize_text(note, multiline=True)
+        _check_status_step(complaint, to_status, note=note, reason=reason)
         complaint.status = to_status
         _mark_times(complaint, to_status, now)
         if to_status == workflow.REJECTED:
@@ -275,13 +437,28 @@ def change_status(
             actor=by,
             from_status=current,
             to_status=to_status,
-            note=reason or normalize_text(note, multiline=True),
+            note=reason or note,
             public=True,
         )
         audit.record(
             "complaints.status", actor=by, obj=complaint, detail={"from": current, "to": to_status}
         )
     return complaint
+
+
+def _check_status_step(complaint: Complaint, to_status: str, *, note: str, reason: str) -> None:
+    """What a status change needs besides the workflow's permission: an officer before the
+    complaint reads "assigned" to the citizen, and texts within their limits."""
+    errors: dict[str, list[str]] = {}
+    if to_status == workflow.ASSIGNED and complaint.assigned_to_id is None:
+        _add(errors, "to_status", _("Assign an officer first: the complaint has none."))
+    if len(note) > text_limits.NOTE:
+        _add(errors, "note", text_limits.too_long(text_limits.NOTE, len(note)))
+    reason_limit = Complaint._meta.get_field("rejection_reason").max_length
+    if len(reason) > reason_limit:
+        _add(errors, "reason", text_limits.too_long(reason_limit, len(reason)))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _mark_times(complaint: Complaint, to_status: str, now: datetime) -> None:
@@ -398,9 +575,14 @@ def rate(*, complaint: Complaint, score: int, comment: str = "") -> Complaint:
         raise ValidationError(_("This complaint has already been rated."))
     if score not in range(1, 6):
         raise ValidationError({"score": [_("Choose a score from 1 to 5.")]})
+    comment = normalize_text(comment)
+    if len(comment) > text_limits.COMMENT:
+        raise ValidationError(
+            {"comment": [text_limits.too_long(text_limits.COMMENT, len(comment))]}
+        )
     with transaction.atomic():
         complaint.satisfaction = score
-        complaint.satisfaction_comment = normalize_text(comment)[:500]
+        complaint.satisfaction_comment = comment
         complaint.save(update_fields=["satisfaction", "satisfaction_comment"])
         ComplaintEvent.objects.create(
             complaint=complaint, kind=ComplaintEvent.Kind.RATED, note=str(score)

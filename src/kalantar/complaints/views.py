@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
@@ -14,14 +14,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.complaints import selectors, services, workflow
-from kalantar.complaints.forms import DeskComplaintForm, StatusForm
+from kalantar.complaints.forms import ComplaintForm, DeskComplaintForm, StatusForm
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core import audit
+from kalantar.core.scoping import can_see_unit
 from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.uploads import read_uploads
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.org.models import Unit
+
+
+def _form_field(form, field: str) -> str | None:
+    """The form field a service's error is shown by: the place's under the map (its point),
+    fields the form does not have as form-wide errors."""
+    name = "lat" if field == "location" else field
+    return name if name in form.fields else None
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
@@ -30,7 +38,19 @@ def apply_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
         return
     for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+        form.add_error(_form_field(form, field), errors)
+
+
+def report_every_error(form: ComplaintForm, *, by) -> None:
+    """Once the form's own checks have failed, add the service's checks of what it could read.
+
+    Without this the name, the national code and the place, which only the service checks,
+    were reported in a second round, after everything else had been corrected.
+    """
+    for field, errors in services.filing_errors(by=by, **form.readable_fields()).items():
+        name = _form_field(form, field)
+        if (name or NON_FIELD_ERRORS) not in form.errors:
+            form.add_error(name, errors)
 
 
 def _complaint_or_404(request: HttpRequest, code: str) -> Complaint:
@@ -74,6 +94,8 @@ def desk_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Complaint registered. The receipt is ready to print."))
             url = reverse("complaints:receipt", args=[complaint.tracking_code])
             return redirect(f"{url}?autoprint=1")
+    elif form.is_bound:
+        report_every_error(form, by=request.user)
     categories = Category.objects.filter(is_active=True)
     return render(
         request,
@@ -88,9 +110,15 @@ def desk_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("complaints.view_complaint", raise_exception=True)
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    complaint = _complaint_or_404(request, code)
-    context = receipt_context(complaint, request.GET.get("layout", "a5"))
-    context["back_url"] = reverse("complaints:detail", args=[code])
+    complaint = selectors.receipt_for(request.user, code)
+    if complaint is None:
+        raise Http404
+    context = receipt_context(complaint, request.GET.get("layout", "a5"), request)
+    # A complaint routed away from the desk that took it prints here but opens elsewhere.
+    if can_see_unit(request.user, complaint.unit):
+        context["back_url"] = reverse("complaints:detail", args=[code])
+    else:
+        context["back_url"] = reverse("complaints:new")
     context["autoprint"] = request.GET.get("autoprint") == "1"
     return render(request, "complaints/receipt.html", context)
 
@@ -188,7 +216,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     with transaction.atomic():
         # Reading a complaint shows a citizen's personal data: a sensitive read.
         audit.record("complaints.read", actor=request.user, obj=complaint)
-    choices = [(s, workflow.status_label(s)) for s in workflow.next_statuses(complaint.status)]
+    # "Assigned" comes from giving the complaint to an officer (the card beside), not alone.
+    choices = [
+        (s, workflow.status_label(s))
+        for s in workflow.next_statuses(complaint.status)
+        if s != workflow.ASSIGNED or complaint.assigned_to_id is not None
+    ]
     context = {
         "complaint": complaint,
         "events": complaint.events.select_related("actor"),

@@ -7,7 +7,6 @@ import math
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,9 @@ from kalantar.complaints.receipts import (
     well_known_document,
 )
 from kalantar.complaints.selectors import CitizenView
+from kalantar.complaints.views import apply_service_errors, report_every_error
 from kalantar.core.persian import to_latin_digits
+from kalantar.core.site import site_url
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 from kalantar.org.services import export_feature_collection
@@ -45,28 +46,23 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
 
 
 def _file_page(
-    request: HttpRequest, form: OnlineComplaintForm, kept_attachments: list | None = None
+    request: HttpRequest,
+    form: OnlineComplaintForm,
+    kept_attachments: list | None = None,
+    *,
+    rate_limited: bool = False,
 ) -> HttpResponse:
     categories = Category.objects.filter(is_active=True)
     context = {
         "form": form,
+        "rate_limited": rate_limited,
         "kept_attachments": kept_attachments or [],
         "anonymous_categories": ",".join(str(c.pk) for c in categories if c.anonymous_allowed),
         "conduct_categories": ",".join(
             str(c.pk) for c in categories if c.route == Category.Route.INSPECTION
         ),
     }
-    return render(request, "portal/file.html", context)
-
-
-def _show_service_errors(form: Form, error: ValidationError) -> None:
-    """Put the service's errors by the fields they are about; the place's go under the map."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.message_dict.items():
-        name = "lat" if field == "location" else field
-        form.add_error(name if name in form.fields else None, field_errors)
+    return render(request, "portal/file.html", context, status=429 if rate_limited else 200)
 
 
 def _filing_limited(request: HttpRequest) -> bool:
@@ -87,20 +83,25 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
             )
         drafts.discard(request.session)  # a fresh form drops an unconfirmed draft
         return _file_page(request, OnlineComplaintForm())
-    if _filing_limited(request):
-        return too_many_requests(request)
     keep = draft is not None and request.POST.get("keep_attachments") == "1"
+    if _filing_limited(request):
+        # Refused, but what the citizen wrote comes back to be sent later (files apart,
+        # which a browser cannot be given back); unchecked, so no errors are shown.
+        typed = OnlineComplaintForm(initial=request.POST.dict())
+        return _file_page(request, typed, draft.attachments if keep else None, rate_limited=True)
     form = OnlineComplaintForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             unit = portal_services.check_complaint(**form.service_fields())
         except ValidationError as error:
-            _show_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             new_files = form.cleaned_data["attachments"]
             uploads = None if keep and not new_files else form.uploads()
             drafts.save(request.session, form.cleaned_data, unit_code=unit.code, uploads=uploads)
             return redirect("portal:confirm")
+    else:
+        report_every_error(form, by=None)
     return _file_page(request, form, draft.attachments if keep else None)
 
 
@@ -111,10 +112,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if draft is None:
         messages.info(request, _("There is no complaint waiting for confirmation."))
         return redirect("portal:file")
+    rate_limited = False
     if request.method == "POST":
-        if limits.used_up(request, group=limits.FILING, rate=limits.filing_rate()):
-            return too_many_requests(request)
-        return _file_draft(request, draft)
+        if not limits.used_up(request, group=limits.FILING, rate=limits.filing_rate()):
+            return _file_draft(request, draft)
+        rate_limited = True  # the draft stays, shown again to be confirmed later
     try:
         category = draft.category
     except drafts.DraftExpired:
@@ -125,8 +127,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
         "category": category,
         "incident_at": draft.incident_at,
         "unit": Unit.objects.filter(code=draft.unit_code).first(),
+        "rate_limited": rate_limited,
     }
-    return render(request, "portal/confirm.html", context)
+    return render(request, "portal/confirm.html", context, status=429 if rate_limited else 200)
 
 
 def _draft_expired(request: HttpRequest) -> HttpResponse:
@@ -152,7 +155,7 @@ def _file_draft(request: HttpRequest, draft: drafts.Draft) -> HttpResponse:
         # Something changed since the check (the clock, a category): back to the form.
         form = OnlineComplaintForm(draft.form_data())
         form.is_valid()
-        _show_service_errors(form, error)
+        apply_service_errors(form, error)
         return _file_page(request, form, draft.attachments)
     limits.count(request, group=limits.FILING, rate=limits.filing_rate())
     drafts.discard(request.session)
@@ -169,7 +172,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     complaint = get_object_or_404(
         Complaint.objects.select_related("category", "unit", "received_by"), tracking_code=code
     )
-    context = receipt_context(complaint, request.GET.get("layout", "a5"))
+    context = receipt_context(complaint, request.GET.get("layout", "a5"), request)
     context["back_url"] = f"{reverse('portal:track')}?code={complaint.tracking_code}"
     return render(request, "complaints/receipt.html", context)
 
@@ -364,7 +367,7 @@ def verify_receipt(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @cache_control(public=True, max_age=3600)
 def receipt_key(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(well_known_document(signing_key(), settings.SITE_URL))
+    response = JsonResponse(well_known_document(signing_key(), site_url(request)))
     # Anyone may check a receipt, including from a web page of their own.
     response["Access-Control-Allow-Origin"] = "*"
     return response

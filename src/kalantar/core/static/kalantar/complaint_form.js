@@ -37,17 +37,36 @@
       });
   }
 
+  // A returning complainant's details fill only boxes the officer has left alone: never one
+  // they have typed in, nor the one they are in (their next keys would add to the filled
+  // text). A later national code replaces what an earlier one filled, and a slow answer
+  // for an earlier code is dropped.
   const code = form.querySelector("[name=national_code]");
   const note = document.getElementById("returning-note");
   if (code && form.dataset.lookupUrl) {
+    const boxes = ["complainant_name", "mobile", "complainant_address"]
+      .map((name) => form.querySelector(`[name=${name}]`))
+      .filter(Boolean);
+    const typed = new Set();
+    const filled = new Map();
+    boxes.forEach((box) => box.addEventListener("input", () => {
+      typed.add(box);
+      filled.delete(box);
+    }));
+    let asked = 0;
     code.addEventListener("change", () => {
+      const ticket = ++asked;
       fetch(`${form.dataset.lookupUrl}?national_code=${encodeURIComponent(code.value)}`, { credentials: "same-origin" })
         .then((r) => r.json())
         .then((res) => {
+          if (ticket !== asked) return;
+          filled.forEach((value, box) => { if (box.value === value) box.value = ""; });
+          filled.clear();
           if (!res.found) { note.textContent = ""; return; }
-          ["complainant_name", "mobile", "complainant_address"].forEach((name) => {
-            const input = form.querySelector(`[name=${name}]`);
-            if (input && !input.value) input.value = res[name] || "";
+          boxes.forEach((box) => {
+            if (typed.has(box) || box.value || box === document.activeElement) return;
+            box.value = res[box.name] || "";
+            filled.set(box, box.value);
           });
           note.textContent = form.dataset.foundText;
         });
