@@ -304,11 +304,18 @@ LOG_ACTIONS = {
 
 
 class ReceiverStatus(models.Model):
-    """Liveness of the receiver: supervision is suspended while no receiver is listening."""
+    """Liveness of the receiver: supervision is suspended while no receiver is listening.
+    With its heartbeat it writes what its connection limits did since it started, for the
+    console to show when they bite."""
 
     name = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField()
     alive_at = models.DateTimeField()
+    connections = models.PositiveIntegerField(_("open connections"), default=0)
+    refused = models.PositiveBigIntegerField(_("connections refused"), default=0)
+    timed_out = models.PositiveBigIntegerField(_("frames timed out"), default=0)
+    replies_dropped = models.PositiveBigIntegerField(_("UDP replies withheld"), default=0)
+    limited_at = models.DateTimeField(_("limits last applied"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

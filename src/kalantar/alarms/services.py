@@ -364,12 +364,17 @@ def mark_receiver_started(*, name: str, now: datetime | None = None) -> None:
             next_due__lt=epoch + F("supervision_minutes") * 60 + grace
         ).update(next_due=epoch + F("supervision_minutes") * 60 + grace)
         ReceiverStatus.objects.update_or_create(
-            name=name, defaults={"started_at": now, "alive_at": now}
-        )
+            name=name,
+            defaults={
+                "started_at": now, "alive_at": now, "connections": 0, "refused": 0,
+                "timed_out": 0, "replies_dropped": 0, "limited_at": None,
+            },
+        )  # fmt: skip
 
 
-def touch_receiver(*, name: str, now: datetime | None = None) -> None:
-    ReceiverStatus.objects.filter(name=name).update(alive_at=now or timezone.now())
+def touch_receiver(*, name: str, now: datetime | None = None, **figures) -> None:
+    """The receiver's heartbeat, with what its limits did since it started (`Stats`)."""
+    ReceiverStatus.objects.filter(name=name).update(alive_at=now or timezone.now(), **figures)
 
 
 def supervision_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:

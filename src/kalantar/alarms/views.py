@@ -33,6 +33,7 @@ def console(request: HttpRequest) -> HttpResponse:
             "version": selectors.queue_version(),
             "silent": selectors.silent_panels(request.user).count(),
             "receiver_alive": services.receiver_alive(),
+            "receiver_limits": selectors.receiver_limits(),
             "selected": request.GET.get("alarm", ""),
         },
     )
