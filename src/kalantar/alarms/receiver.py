@@ -443,9 +443,13 @@ class Receiver:
             threading.Thread(target=self._checkpoint_thread, name="alarm-wal", daemon=True).start()
         while not self.ready.is_set():
             await asyncio.sleep(0.02)
+        # The loop accepts up to `backlog` connections before any refused one is closed, so
+        # the backlog must fit in the descriptors the cap leaves free.
+        spare = resource.getrlimit(resource.RLIMIT_NOFILE)[0] - self.limits.max_connections
         server = await self.loop.create_server(
-            lambda: _TCP(self), host, port, reuse_address=True, backlog=1024
-        )
+            lambda: _TCP(self), host, port, reuse_address=True,
+            backlog=max(16, min(1024, spare // 2)),
+        )  # fmt: skip
         self.servers = [server]
         bound = server.sockets[0].getsockname()[1]
         if udp:
@@ -496,6 +500,10 @@ class _TCP(asyncio.Protocol):
             transport.pause_reading()
 
     def close(self) -> None:
+        """Close now and stop counting it (its descriptor goes on the loop's next turn)."""
+        if self.admitted:
+            self.admitted = False
+            self.receiver._release(self)
         self.transport.abort()  # abort: a client that stopped reading gets no say
 
     def send(self, data: bytes) -> None:
@@ -543,6 +551,7 @@ class _TCP(asyncio.Protocol):
 
     def connection_lost(self, exc) -> None:
         if self.admitted:
+            self.admitted = False
             self.receiver._release(self)
 
 
