@@ -461,6 +461,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "BENCH_PANELS": str(args.panels),
+        # Every simulated panel connects from this one address.
+        "ALARMS_MAX_CONNECTIONS_PER_ADDRESS": str(args.panels + 16),
         "DJANGO_SETTINGS_MODULE": "kalantar.settings",
         "KALANTAR_VAR_DIR": tmp,
     }

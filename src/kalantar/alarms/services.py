@@ -48,6 +48,18 @@ def false_alarm_limit() -> int:
     return getattr(settings, "ALARMS_FALSE_ALARM_LIMIT", 3)
 
 
+# The incident category a dispatched alarm opens, by the alarm's class (incidents/categories.py).
+INCIDENT_CATEGORY = {
+    codes.FIRE: "alarm-fire",
+    codes.PANIC: "alarm-panic",
+    codes.MEDICAL: "alarm-medical",
+    codes.BURGLARY: "alarm-burglary",
+    codes.TAMPER: "alarm-tamper",
+    codes.TROUBLE: "alarm-technical",
+    codes.COMM_LOST: "alarm-technical",
+    codes.UNKNOWN: "alarm-technical",
+}
+
 # A receiver that has not written its heartbeat for this long counts as down.
 RECEIVER_ALIVE_SECONDS = 30
 
@@ -472,7 +484,7 @@ def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
         incident = incident_services.open_incident(
             by=by,
             source="alarm",
-            category="alarm",
+            category=INCIDENT_CATEGORY.get(alarm.category, "alarm"),
             lon=sub.lon,
             lat=sub.lat,
             occurred_at=alarm.opened_at,
