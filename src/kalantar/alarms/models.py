@@ -153,7 +153,7 @@ class Alarm(models.Model):
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
     )
-    category = models.CharField(_("category"), max_length=16)
+    category = models.CharField(pgettext_lazy("alarm class", "category"), max_length=16)
     priority = models.PositiveSmallIntegerField(_("priority"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.NEW)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
@@ -227,7 +227,7 @@ class AlarmEvent(models.Model):
     qualifier = models.CharField(_("qualifier"), max_length=1, blank=True)
     zone = models.CharField(_("zone"), max_length=16, blank=True)
     partition = models.CharField(_("partition"), max_length=8, blank=True)
-    category = models.CharField(_("category"), max_length=16)
+    category = models.CharField(pgettext_lazy("alarm class", "category"), max_length=16)
     priority = models.PositiveSmallIntegerField(_("priority"))
     known = models.BooleanField(_("known code"), default=True)
     panel_time = models.DateTimeField(_("panel time"), null=True, blank=True)
@@ -266,6 +266,18 @@ class AlarmEvent(models.Model):
     @property
     def category_label(self) -> str:
         return str(CATEGORY_LABELS.get(self.category, self.category))
+
+    @property
+    def protocol_label(self) -> str:
+        """The message's protocol by name; a link test (token NULL) in words."""
+        return str(PROTOCOL_LABELS.get(self.token, self.token))
+
+
+PROTOCOL_LABELS = {
+    "SIA-DCS": "SIA DCS",
+    "ADM-CID": "Contact ID",
+    "NULL": pgettext_lazy("alarm protocol", "link test"),
+}
 
 
 class AlarmLog(models.Model):
