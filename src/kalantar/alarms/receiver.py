@@ -568,7 +568,11 @@ class _UDP(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr) -> None:
         receiver, transport = self.receiver, self.transport
-        frames = sia.FrameSplitter().feed(data)
+        frames = [
+            raw
+            for raw in sia.FrameSplitter().feed(data)
+            if raw.body is not None or raw.error.reason != "header"  # not an LF in noise
+        ]
         if not frames:
             return
         if len(frames) > 1:
