@@ -235,7 +235,7 @@ def test_udp_replies_are_rate_limited_per_address(live_receiver, make_subscriber
     rx = live_receiver.start()
     datagrams = [sia.build(token="NULL", seq=n, account="FFF9") for n in range(1, 41)]
     replies = udp_replies(rx.port, datagrams)
-    assert 10 <= len(replies) <= 13  # the burst (twice the rate), and what refilled meanwhile
+    assert 10 <= len(replies) <= 15  # the burst (twice the rate), and what refilled meanwhile
     assert rx.receiver.stats.replies_dropped == 40 - len(replies)
 
 
