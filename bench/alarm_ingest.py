@@ -120,7 +120,14 @@ asyncio.run(main(int(sys.argv[1])))
 """
 
 
+FIRST_PORT = 0  # --port: listen from this port up (0: any free port)
+
+
 def free_port() -> int:
+    global FIRST_PORT
+    if FIRST_PORT:
+        FIRST_PORT += 1
+        return FIRST_PORT - 1
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -429,7 +436,10 @@ def main() -> None:
         default="pysiaalarm,floor,floor-asyncio,ours",
         help="comma-separated, from pysiaalarm, floor, floor-asyncio, ours",
     )
+    parser.add_argument("--port", type=int, default=0, help="first port to listen on (0: any)")
     args = parser.parse_args()
+    global FIRST_PORT
+    FIRST_PORT = args.port
     args.receivers = args.receivers.split(",")
     if args.quick:
         args.panels, args.duration, args.rate, args.alarms = 100, 3.0, 2000.0, 30
@@ -451,6 +461,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "BENCH_PANELS": str(args.panels),
+        # Every simulated panel connects from this one address.
+        "ALARMS_MAX_CONNECTIONS_PER_ADDRESS": str(args.panels + 16),
         "DJANGO_SETTINGS_MODULE": "kalantar.settings",
         "KALANTAR_VAR_DIR": tmp,
     }

@@ -261,6 +261,20 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
 
+# The alarm receiver's limits, so slow or idle clients cannot use up its descriptors: a frame
+# must be complete this many seconds after its first byte (a new connection's first frame
+# after connecting); a connection silent between frames is closed after the idle time.
+ALARMS_FRAME_SECONDS = env.float("ALARMS_FRAME_SECONDS", default=5.0)
+ALARMS_IDLE_SECONDS = env.float("ALARMS_IDLE_SECONDS", default=120.0)
+# Open TCP connections in total (never more than 3/4 of the process's descriptor limit, which
+# the receiver raises to its hard limit at start) and per source address (panels behind one
+# carrier's NAT share an address).
+ALARMS_MAX_CONNECTIONS = env.int("ALARMS_MAX_CONNECTIONS", default=4000)
+ALARMS_MAX_CONNECTIONS_PER_ADDRESS = env.int("ALARMS_MAX_CONNECTIONS_PER_ADDRESS", default=256)
+# UDP replies per second to one source address (bursts of twice that): a spoofed source
+# cannot turn the receiver into a flood aimed at someone else.
+ALARMS_UDP_REPLIES_PER_SECOND = env.float("ALARMS_UDP_REPLIES_PER_SECOND", default=20.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

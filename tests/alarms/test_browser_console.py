@@ -103,3 +103,23 @@ def test_alarm_from_a_panel_is_acknowledged_dispatched_and_resolved(
     page.wait_for_selector(".alarm-row:has-text('قطع ارتباط')", timeout=5000)
     assert "منزل ساکت" in page.locator(".alarm-row").first.inner_text()
     page.screenshot(path=str(tmp_path / "console.png"), full_page=True)
+
+
+def test_a_premises_name_written_as_markup_shows_as_text_on_the_map(
+    live_server, page, make_subscriber, make_user
+):
+    from tests.alarms.helpers import raise_alarm
+
+    name = "<img src=x onerror=window.__xss=true>"  # no digit: shown in Persian ones
+    alarm = raise_alarm(make_subscriber("1234", name=name))
+    make_user("op", "alarm_operator", "HM")
+    login(page, live_server, "op")
+    page.goto(f"{live_server.url}/alarms/?alarm={alarm.pk}")
+    marker = page.locator("#alarm-map path.leaflet-interactive")
+    marker.wait_for(timeout=10000)
+    marker.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=5000)
+    assert tooltip.inner_text() == name
+    assert tooltip.locator("img").count() == 0
+    assert page.evaluate("window.__xss") is None

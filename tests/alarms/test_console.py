@@ -107,3 +107,31 @@ def test_premises_names_show_persian_digits_on_persian_pages(client, make_user, 
         assert "داروخانه ۱۶" in page and "داروخانه 16" not in page
     page = client.get("/alarms/queue/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "داروخانه 16" in page
+
+
+def test_alarm_pages_speak_persian_digits_and_words(client, make_user, make_subscriber, org_tree):
+    from kalantar.alarms.models import AlarmEvent, Subscriber
+
+    sub = make_subscriber("1234", name="داروخانه ۱۶")
+    for n in range(4):
+        make_subscriber(f"222{n}", name=f"منزل {n}")
+    Subscriber.objects.exclude(pk=sub.pk).update(comm_state=Subscriber.Comm.LOST)
+    alarm = raise_alarm(sub, "FA")
+    AlarmEvent.objects.create(
+        subscriber=sub, account="1234", token="NULL", seq="0002", category="heartbeat",
+        priority=9, received_at=alarm.opened_at, dedup_key="link-test",
+    )  # fmt: skip
+    add_patrol_unit(by=None, station=org_tree["HM01K01"], call_sign="گشت ۱۱-۱")
+    login(client, make_user("op", "alarm_operator", "HM"))
+
+    console = client.get("/alarms/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "۴ پنل خاموش" in console and "4 پنل" not in console
+    detail = client.get(f"/alarms/{alarm.pk}/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    # The Persian call sign stays whole beside the unit's kind, in either page direction.
+    assert "&#x2068;گشت ۱۱-۱&#x2069; — " in detail
+    english = client.get(f"/alarms/{alarm.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "&#x2068;گشت 11-1&#x2069; — " in english and "<bdi>داروخانه 16</bdi>" in english
+
+    page = client.get(f"/alarms/subscribers/{sub.pk}/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "نوع شکایت" not in page and "نوع هشدار" in page  # the alarm's class, not a complaint
+    assert "NULL" not in page and "آزمون ارتباط" in page

@@ -332,3 +332,12 @@ def test_quick_path_refuses_an_oversize_frame_as_the_general_one_does():
     rows, replies = _answers(frame, quick=True)
     assert (rows, replies) == _answers(frame, quick=False)
     assert rows == [] and len(replies) == 1 and b'"NAK"' in replies[0]
+
+
+def test_quick_path_refuses_a_length_written_0x15_as_the_general_one_does():
+    body = b'"NULL"0001L0#1234[]'
+    frame = b"\n%04X0x%02X%s\r" % (sia.crc16_arc(body), len(body), body)
+    assert sia.QUICK.fullmatch(frame) is not None  # shaped like a quick frame
+    rows, replies = _answers(frame, quick=True)
+    assert (rows, replies) == _answers(frame, quick=False)
+    assert rows == [] and not any(b'"ACK"' in r for r in replies)

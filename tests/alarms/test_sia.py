@@ -244,3 +244,32 @@ def test_encrypted_link_test_round_trip():
     framed = sia.build(token="NULL", seq=3, account="1234", key=KEY16, timestamp=NOW)
     message = sia.parse(body_of(framed), KEY16)
     assert message.token == "NULL" and message.encrypted and message.timestamp == NOW
+
+
+# One header grammar: int(x, 16) alone also takes "0x15", "0X15" and "01_5".
+LENIENT_LENGTHS = [b"0x%02X", b"0X%02X", b"0%X_%X"]
+
+
+def _with_length(body: bytes, spelling: bytes) -> bytes:
+    n = len(body)
+    length = spelling % ((n // 16, n % 16) if b"_" in spelling else n)
+    assert len(length) == 4 and int(length, 16) == n  # what Python's int() would accept
+    return b"\n%04X%s%s\r" % (sia.crc16_arc(body), length, body)
+
+
+@pytest.mark.parametrize("spelling", LENIENT_LENGTHS)
+def test_length_field_in_any_other_spelling_is_refused_whole_or_in_pieces(spelling):
+    body = b'"NULL"0001L0#1234[]'
+    frame = _with_length(body, spelling)
+    whole = sia.FrameSplitter().feed(frame)
+    assert [raw.body for raw in whole] == [None]
+    splitter = sia.FrameSplitter()
+    pieces = [raw for byte in frame for raw in splitter.feed(bytes([byte]))]
+    assert [raw.body for raw in pieces] == [None]
+
+
+def test_read_header_is_four_and_four_hex_digits():
+    assert sia.read_header(b"ABCD0015") == (0xABCD, 0x15)
+    assert sia.read_header(b"abcd0015") == (0xABCD, 0x15)
+    for bad in (b"ABCD0x15", b"0xCD0015", b"ABCD1015", b"ABC_0015", b"ABCD001", b"ABCD00 5"):
+        assert sia.read_header(bad) is None, bad

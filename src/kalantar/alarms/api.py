@@ -5,13 +5,13 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from kalantar.alarms import selectors, services
 from kalantar.alarms.models import Alarm
-from kalantar.incidents.models import PatrolUnit
+from kalantar.incidents import selectors as incident_selectors
 
 router = Router(tags=["alarms"])
 
@@ -81,7 +81,7 @@ class EventQuery(Schema):
 
 
 class DispatchIn(Schema):
-    unit: int
+    unit: int | str = Field(description="id of a patrol unit of the alarm's station")
 
 
 class ResolveIn(Schema):
@@ -142,7 +142,7 @@ def acknowledge(request: HttpRequest, alarm_id: int):
 def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
     _require(request, "alarms.work_alarm")
     alarm = _alarm(request, alarm_id)
-    unit = PatrolUnit.objects.visible_to(request.auth).filter(pk=payload.unit).first()
+    unit = incident_selectors.patrol_chosen(request.auth, payload.unit)
     if unit is None:
         raise HttpError(422, _("Choose a patrol unit."))
     try:

@@ -153,7 +153,7 @@ class Alarm(models.Model):
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
     )
-    category = models.CharField(_("category"), max_length=16)
+    category = models.CharField(pgettext_lazy("alarm class", "category"), max_length=16)
     priority = models.PositiveSmallIntegerField(_("priority"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.NEW)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
@@ -227,7 +227,7 @@ class AlarmEvent(models.Model):
     qualifier = models.CharField(_("qualifier"), max_length=1, blank=True)
     zone = models.CharField(_("zone"), max_length=16, blank=True)
     partition = models.CharField(_("partition"), max_length=8, blank=True)
-    category = models.CharField(_("category"), max_length=16)
+    category = models.CharField(pgettext_lazy("alarm class", "category"), max_length=16)
     priority = models.PositiveSmallIntegerField(_("priority"))
     known = models.BooleanField(_("known code"), default=True)
     panel_time = models.DateTimeField(_("panel time"), null=True, blank=True)
@@ -267,6 +267,18 @@ class AlarmEvent(models.Model):
     def category_label(self) -> str:
         return str(CATEGORY_LABELS.get(self.category, self.category))
 
+    @property
+    def protocol_label(self) -> str:
+        """The message's protocol by name; a link test (token NULL) in words."""
+        return str(PROTOCOL_LABELS.get(self.token, self.token))
+
+
+PROTOCOL_LABELS = {
+    "SIA-DCS": "SIA DCS",
+    "ADM-CID": "Contact ID",
+    "NULL": pgettext_lazy("alarm protocol", "link test"),
+}
+
 
 class AlarmLog(models.Model):
     """The alarm's history as the console shows it (the audit log holds the proof)."""
@@ -304,11 +316,18 @@ LOG_ACTIONS = {
 
 
 class ReceiverStatus(models.Model):
-    """Liveness of the receiver: supervision is suspended while no receiver is listening."""
+    """Liveness of the receiver: supervision is suspended while no receiver is listening.
+    With its heartbeat it writes what its connection limits did since it started, for the
+    console to show when they bite."""
 
     name = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField()
     alive_at = models.DateTimeField()
+    connections = models.PositiveIntegerField(_("open connections"), default=0)
+    refused = models.PositiveBigIntegerField(_("connections refused"), default=0)
+    timed_out = models.PositiveBigIntegerField(_("frames timed out"), default=0)
+    replies_dropped = models.PositiveBigIntegerField(_("UDP replies withheld"), default=0)
+    limited_at = models.DateTimeField(_("limits last applied"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

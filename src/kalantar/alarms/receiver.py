@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import resource
 import socket
 import threading
 import time
@@ -25,7 +26,6 @@ from kalantar.alarms import codes, sia, store
 
 log = logging.getLogger("kalantar.alarms.receiver")
 
-IDLE_SECONDS = 120  # a connection silent this long is closed (slow or stuck clients)
 MAX_PENDING = 50_000  # stop reading from sockets while this many events await commit
 PANEL_REFRESH_SECONDS = 5.0
 LOST_REFRESH_SECONDS = 1.0
@@ -35,6 +35,10 @@ HEARTBEAT_SECONDS = 5.0
 PROCESS_EVERY_SECONDS = 0.1
 PROCESS_LIMIT = 5000
 CHECKPOINT_SECONDS = 1.0
+# How often deadlines are checked: one pass over the connections, no timer per connection.
+SWEEP_SECONDS = 0.5
+# Source addresses whose UDP allowance is remembered; beyond this the table starts afresh.
+UDP_ADDRESSES = 65_536
 
 _QUICK = sia.QUICK.fullmatch
 
@@ -47,6 +51,41 @@ def window() -> tuple[int, int]:
     )
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The receiver's caps and timeouts (settings.py documents each)."""
+
+    frame_seconds: float
+    idle_seconds: float
+    max_connections: int
+    per_address: int
+    udp_replies_per_second: float
+
+    @classmethod
+    def from_settings(cls, descriptors: int) -> Limits:
+        """The configured limits, the total kept to 3/4 of `descriptors` (the process's soft
+        limit): the rest stays for the database, log files and accepting to refuse."""
+        return cls(
+            frame_seconds=settings.ALARMS_FRAME_SECONDS,
+            idle_seconds=settings.ALARMS_IDLE_SECONDS,
+            max_connections=max(1, min(settings.ALARMS_MAX_CONNECTIONS, descriptors * 3 // 4)),
+            per_address=settings.ALARMS_MAX_CONNECTIONS_PER_ADDRESS,
+            udp_replies_per_second=settings.ALARMS_UDP_REPLIES_PER_SECOND,
+        )
+
+
+def raise_descriptor_limit() -> int:
+    """Raise this process's soft limit of open files to the hard one (the service unit sets
+    the hard one, e.g. LimitNOFILE=65536); returns the soft limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %s to %s", soft, hard)
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 @dataclass
 class Stats:
     acked: int = 0
@@ -54,9 +93,31 @@ class Stats:
     naks: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     connections: int = 0
+    # What the limits did since the start (the console shows them through ReceiverStatus).
+    refused: int = 0  # connections over a cap, closed at once
+    evicted: int = 0  # silent connections closed to make room for a new one
+    timed_out: int = 0  # connections closed with a frame not completed in time
+    idle_closed: int = 0  # connections closed after the idle time between frames
+    replies_dropped: int = 0  # UDP replies not sent (rate limit per address)
+    limited_at: float = 0.0  # when a limit last bit (epoch seconds)
 
     def error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1
+
+    def limit(self, what: str) -> None:
+        setattr(self, what, getattr(self, what) + 1)
+        self.limited_at = time.time()
+
+    def limit_figures(self, open_connections: int) -> dict:
+        return {
+            "connections": open_connections,
+            "refused": self.refused + self.evicted,
+            "timed_out": self.timed_out,
+            "replies_dropped": self.replies_dropped,
+            "limited_at": (
+                datetime.fromtimestamp(self.limited_at, UTC) if self.limited_at else None
+            ),
+        }
 
 
 class Receiver:
@@ -72,7 +133,11 @@ class Receiver:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._transports: set[asyncio.BaseTransport] = set()
+        # Open connections, oldest first (eviction takes the oldest silent one).
+        self._connections: dict[_TCP, None] = {}
+        self._per_address: dict[str, int] = {}
+        self._udp_allowance: dict[str, tuple[float, float]] = {}  # address → (tokens, at)
+        self.limits = Limits.from_settings(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         self._paused = False
         self._unprocessed = False
         self.ahead, self.behind = window()
@@ -95,12 +160,9 @@ class Receiver:
         """Answer or queue one `sia.QUICK` frame as `handle` would; False leaves it to `handle`
         (a failed check, or an account we do not accept plain). Most of a centre's traffic
         is this shape, and the general parser costs several times as much."""
-        crc, length, body, token, address, account, block = m.groups()
-        if (
-            len(body) > sia.MAX_BODY
-            or int(length, 16) != len(body)
-            or sia.crc16_arc(body) != int(crc, 16)
-        ):
+        header, body, token, address, seq, _rcv, _prefix, account, block = m.groups()
+        fields = sia.read_header(header)
+        if fields is None or sia.check_body(*fields, body) is not None:
             return False  # the general path refuses it, or names what is wrong
         panel = self._plain.get(account)
         if panel is None or not block.isascii():
@@ -108,7 +170,7 @@ class Receiver:
         now = self.now()
         received = datetime.fromtimestamp(now, UTC)
         data = block.split(b"|", 1)[1] if b"|" in block else block
-        seq = address[:4].decode()
+        seq = seq.decode()
         if token == b"NULL":
             acct = account.decode()
             dedup = f"{acct}|{seq}|d{int(now) // 86400}|NULL|{zlib.crc32(data):X}"
@@ -123,25 +185,30 @@ class Receiver:
         self._queue(row, sia.frame(b'"ACK"%s[]' % address), send, panel, now)
         return True
 
-    def handle(self, raw: sia.RawFrame, send: Callable[[bytes], None]) -> None:
-        """Answer or queue one frame (runs in the event loop)."""
+    def handle(
+        self, raw: sia.RawFrame, send: Callable[[bytes], None], *, anonymous_nak: bool = True
+    ) -> bool:
+        """Answer or queue one frame (runs in the event loop); True if queued for an ACK.
+        `anonymous_nak=False` (UDP, whose source can be forged) sends nothing for a frame
+        without a readable account."""
         if raw.body is None:
             reason = raw.error.reason if raw.error else "frame"
             self.stats.error(reason)
-            if reason == "header":
-                return  # an LF in noise, not a frame: nothing to answer
+            if reason == "header" or not anonymous_nak:
+                return False  # an LF in noise, not a frame: nothing to answer
             self.stats.naks += 1
             send(sia.nak(None, self._now_dt()))
-            return
+            return False
         head = sia.head(raw.body)
         if head is None:
             try:
                 sia.parse(raw.body)
             except sia.FrameError as exc:
                 self.stats.error(exc.reason)
-            self.stats.naks += 1
-            send(sia.nak(None, self._now_dt()))
-            return
+            if anonymous_nak:
+                self.stats.naks += 1
+                send(sia.nak(None, self._now_dt()))
+            return False
         panel = self.panels.get(head.account.upper())
         if panel is None:
             return self._nak(head, send, "account")
@@ -159,6 +226,7 @@ class Receiver:
         received = datetime.fromtimestamp(now, UTC)
         row = self._row(message, panel, received, now)
         self._queue(row, sia.ack(message, panel.key, received), send, panel, now)
+        return True
 
     def _queue(self, row: tuple, reply: bytes, send, panel: store.Panel, now: float) -> None:
         """Hold the ACK until the database thread has committed the row."""
@@ -170,10 +238,11 @@ class Receiver:
         if len(pending) >= MAX_PENDING and not self._paused:
             self._pause(True)
 
-    def _nak(self, head: sia.Message, send, reason: str) -> None:
+    def _nak(self, head: sia.Message, send, reason: str) -> bool:
         self.stats.error(reason)
         self.stats.naks += 1
         send(sia.nak(head, self._now_dt()))
+        return False
 
     def _now_dt(self) -> datetime:
         return datetime.fromtimestamp(self.now(), UTC)
@@ -209,9 +278,69 @@ class Receiver:
 
     def _pause(self, pause: bool) -> None:
         self._paused = pause
-        for transport in list(self._transports):
-            if isinstance(transport, asyncio.Transport) and not transport.is_closing():
+        # Time spent waiting on us is not the client's: deadlines start afresh on resuming.
+        resumed = self.loop.time() + self.limits.frame_seconds if self.loop else 0.0
+        for conn in list(self._connections):
+            transport = conn.transport
+            if not transport.is_closing():
                 (transport.pause_reading if pause else transport.resume_reading)()
+                conn.deadline = max(conn.deadline, resumed)
+
+    # --- limits -----------------------------------------------------------------------
+
+    def _admit(self, conn: _TCP) -> bool:
+        """Take a new connection unless its address is at its cap; at the total cap, close the
+        oldest connection that has not yet sent an acceptable frame, or refuse this one."""
+        limits, address = self.limits, conn.address
+        if self._per_address.get(address, 0) >= limits.per_address:
+            self.stats.limit("refused")
+            return False
+        if len(self._connections) >= limits.max_connections:
+            victim = next((c for c in self._connections if not c.trusted), None)
+            if victim is None:
+                self.stats.limit("refused")
+                return False
+            self.stats.limit("evicted")
+            victim.close()
+        self._connections[conn] = None
+        self._per_address[address] = self._per_address.get(address, 0) + 1
+        return True
+
+    def _release(self, conn: _TCP) -> None:
+        if self._connections.pop(conn, 0) is None:
+            left = self._per_address[conn.address] - 1
+            if left:
+                self._per_address[conn.address] = left
+            else:
+                del self._per_address[conn.address]
+
+    def _sweep(self) -> None:
+        """Close connections past their deadline; forget spent UDP allowances."""
+        now = self.loop.time()
+        if not self._paused:
+            for conn in [c for c in self._connections if c.deadline < now]:
+                self.stats.limit("timed_out" if conn.in_frame else "idle_closed")
+                conn.close()
+        if len(self._udp_allowance) > UDP_ADDRESSES:
+            self._udp_allowance.clear()
+        full = [a for a, (_tokens, at) in self._udp_allowance.items() if at + 2 <= now]
+        for address in full:
+            del self._udp_allowance[address]  # refilled by now: the default again
+        self.loop.call_later(SWEEP_SECONDS, self._sweep)
+
+    def _udp_reply_allowed(self, address: str) -> bool:
+        """A token bucket per source address: `udp_replies_per_second`, bursts of twice it."""
+        rate = self.limits.udp_replies_per_second
+        burst = 2 * rate
+        now = self.loop.time()
+        tokens, at = self._udp_allowance.get(address, (burst, now))
+        tokens = min(burst, tokens + (now - at) * rate)
+        if tokens < 1:
+            self._udp_allowance[address] = (tokens, now)
+            self.stats.limit("replies_dropped")
+            return False
+        self._udp_allowance[address] = (tokens - 1, now)
+        return True
 
     def _deliver(self, replies: list[tuple[bytes, Callable[[bytes], None]]], dup: int) -> None:
         for reply, send in replies:
@@ -254,7 +383,8 @@ class Receiver:
                     self._unprocessed = done >= PROCESS_LIMIT
                     next_process = mono + PROCESS_EVERY_SECONDS
                 if mono >= next_beat:
-                    services.touch_receiver(name=self.name)
+                    figures = self.stats.limit_figures(len(self._connections))
+                    services.touch_receiver(name=self.name, **figures)
                     next_beat = mono + HEARTBEAT_SECONDS
                 if mono >= next_panels:
                     new_stamp = store.panels_stamp()
@@ -305,15 +435,21 @@ class Receiver:
 
     async def serve(self, host: str, port: int, *, udp: bool = True) -> None:
         self.loop = asyncio.get_running_loop()
+        self.limits = Limits.from_settings(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+        self.loop.call_later(SWEEP_SECONDS, self._sweep)
         self._thread = threading.Thread(target=self._db_thread, name="alarm-db", daemon=True)
         self._thread.start()
         if connection.vendor == "sqlite" and not connection.is_in_memory_db():
             threading.Thread(target=self._checkpoint_thread, name="alarm-wal", daemon=True).start()
         while not self.ready.is_set():
             await asyncio.sleep(0.02)
+        # The loop accepts up to `backlog` connections before any refused one is closed, so
+        # the backlog must fit in the descriptors the cap leaves free.
+        spare = resource.getrlimit(resource.RLIMIT_NOFILE)[0] - self.limits.max_connections
         server = await self.loop.create_server(
-            lambda: _TCP(self), host, port, reuse_address=True, backlog=1024
-        )
+            lambda: _TCP(self), host, port, reuse_address=True,
+            backlog=max(16, min(1024, spare // 2)),
+        )  # fmt: skip
         self.servers = [server]
         bound = server.sockets[0].getsockname()[1]
         if udp:
@@ -322,7 +458,10 @@ class Receiver:
             )
             self.udp = transport
         self.bound_port = bound
-        log.info("listening on %s:%s (TCP and UDP)", host, self.bound_port)
+        log.info(
+            "listening on %s:%s (TCP and UDP), at most %s connections, %s per address",
+            host, self.bound_port, self.limits.max_connections, self.limits.per_address,
+        )  # fmt: skip
         async with server:
             await server.serve_forever()
 
@@ -332,62 +471,95 @@ class Receiver:
 
 
 class _TCP(asyncio.Protocol):
+    """One panel connection. It must complete a frame within `frame_seconds` of connecting
+    and of the first byte after each frame, and may then stay silent `idle_seconds`: a
+    client trickling bytes (noise included) holds its descriptor for seconds, not forever."""
+
     def __init__(self, receiver: Receiver) -> None:
         self.receiver = receiver
         self.splitter = sia.FrameSplitter()
         self.transport: asyncio.Transport | None = None
-        self.last = time.monotonic()
-        self.idle: asyncio.TimerHandle | None = None
+        self.address = ""
+        self.admitted = False
+        self.in_frame = True  # a frame is due: since connecting, or since a byte after one
+        self.deadline = 0.0  # loop time by which that frame (or the next byte) must come
+        self.trusted = False  # has sent a frame we accepted: never evicted for a newcomer
 
     def connection_made(self, transport) -> None:
         self.transport = transport
-        self.receiver._transports.add(transport)
-        self.receiver.stats.connections += 1
-        if self.receiver._paused:
+        peer = transport.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else ""
+        receiver = self.receiver
+        receiver.stats.connections += 1
+        if not receiver._admit(self):
+            transport.abort()
+            return
+        self.admitted = True
+        self.deadline = receiver.loop.time() + receiver.limits.frame_seconds
+        if receiver._paused:
             transport.pause_reading()
-        self._arm()
 
-    def _arm(self) -> None:
-        self.idle = self.receiver.loop.call_later(IDLE_SECONDS, self._check_idle)
-
-    def _check_idle(self) -> None:
-        if time.monotonic() - self.last >= IDLE_SECONDS:
-            self.transport.close()
-        else:
-            self._arm()
+    def close(self) -> None:
+        """Close now and stop counting it (its descriptor goes on the loop's next turn)."""
+        if self.admitted:
+            self.admitted = False
+            self.receiver._release(self)
+        self.transport.abort()  # abort: a client that stopped reading gets no say
 
     def send(self, data: bytes) -> None:
         if not self.transport.is_closing():
             self.transport.write(data)
 
+    def _answered(self, accepted: bool) -> None:
+        """A whole frame arrived: the connection may now rest for the idle time."""
+        self.trusted = self.trusted or accepted
+        self.in_frame = False
+        self.deadline = self.receiver.loop.time() + self.receiver.limits.idle_seconds
+
     def data_received(self, data: bytes) -> None:
-        self.last = time.monotonic()
+        receiver = self.receiver
+        if not self.in_frame:  # the first byte of a frame: its clock starts
+            self.in_frame = True
+            self.deadline = receiver.loop.time() + receiver.limits.frame_seconds
         if not self.splitter.buffer:
             m = _QUICK(data)
             try:
-                if m is not None and self.receiver.quick(m, self.send):
+                if m is not None and receiver.quick(m, self.send):
+                    self._answered(True)
                     return
             except Exception:  # a bug must cost one NAK, never the receiver
                 log.exception("frame %r", data)
                 self.send(sia.nak(None))
                 return
-        handle, send = self.receiver.handle, self.send
+        handle, send = receiver.handle, self.send
+        answered = accepted = False
         for raw in self.splitter.feed(data):
+            # An LF in noise is not a frame: it buys no time.
+            answered = answered or raw.body is not None or raw.error.reason != "header"
             try:
-                handle(raw, send)
+                accepted = handle(raw, send) or accepted
             except Exception:  # a bug must cost one NAK, never the receiver
                 log.exception("frame %r", raw.body)
                 send(sia.nak(None))
+        if answered:
+            self._answered(accepted)
+            if self.splitter.buffer:  # the next frame has begun
+                self.in_frame = True
+                self.deadline = receiver.loop.time() + receiver.limits.frame_seconds
         if self.splitter.fatal:
             self.transport.close()
 
     def connection_lost(self, exc) -> None:
-        self.receiver._transports.discard(self.transport)
-        if self.idle is not None:
-            self.idle.cancel()
+        if self.admitted:
+            self.admitted = False
+            self.receiver._release(self)
 
 
 class _UDP(asyncio.DatagramProtocol):
+    """One frame per datagram and at most one reply, none to a frame without a readable
+    account, replies rate-limited per source address: the source of a datagram can be
+    forged, and the receiver must not answer a forged one with a flood."""
+
     def __init__(self, receiver: Receiver) -> None:
         self.receiver = receiver
 
@@ -395,17 +567,25 @@ class _UDP(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr) -> None:
-        transport = self.transport
+        receiver, transport = self.receiver, self.transport
+        frames = [
+            raw
+            for raw in sia.FrameSplitter().feed(data)
+            if raw.body is not None or raw.error.reason != "header"  # not an LF in noise
+        ]
+        if not frames:
+            return
+        if len(frames) > 1:
+            receiver.stats.error("udp_extra_frames")
 
         def send(reply: bytes) -> None:
-            transport.sendto(reply, addr)
+            if receiver._udp_reply_allowed(addr[0]):
+                transport.sendto(reply, addr)
 
-        for raw in sia.FrameSplitter().feed(data):
-            try:
-                self.receiver.handle(raw, send)
-            except Exception:
-                log.exception("frame %r", raw.body)
-                send(sia.nak(None))
+        try:
+            receiver.handle(frames[0], send, anonymous_nak=False)
+        except Exception:
+            log.exception("frame %r", frames[0].body)
 
 
 def run(host: str, port: int, *, name: str = "receiver") -> None:
@@ -415,6 +595,8 @@ def run(host: str, port: int, *, name: str = "receiver") -> None:
         uvloop.install()
     except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
         pass
+    descriptors = raise_descriptor_limit()
+    log.info("open-file limit: %s", descriptors)
     receiver = Receiver(name=name)
     try:
         asyncio.run(receiver.serve(host, port))

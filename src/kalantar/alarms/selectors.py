@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from kalantar.alarms.models import Account, Alarm, AlarmEvent, AlarmLog, Subscriber
-from kalantar.alarms.services import false_alarms_since
+from kalantar.alarms.models import (
+    Account,
+    Alarm,
+    AlarmEvent,
+    AlarmLog,
+    ReceiverStatus,
+    Subscriber,
+)
+from kalantar.alarms.services import RECEIVER_ALIVE_SECONDS, false_alarms_since
+
+# The console warns about the receivers' limits while one bit within this many minutes.
+LIMITS_RECENT_MINUTES = 15
 
 
 def queue(user) -> QuerySet[Alarm]:
@@ -88,4 +98,23 @@ def recent_counts(user, hours: int = 24) -> dict:
     return qs.aggregate(
         total=Count("id"),
         open=Count("id", filter=~Q(state=Alarm.State.RESOLVED)),
+    )
+
+
+def receiver_limits(now=None) -> dict | None:
+    """What the running receivers' connection limits did since they started, if any limit
+    bit recently (a flood of slow or idle clients, or a fleet outgrowing the caps)."""
+    now = now or timezone.now()
+    running = ReceiverStatus.objects.filter(
+        alive_at__gte=now - timedelta(seconds=RECEIVER_ALIVE_SECONDS)
+    )
+    recent = now - timedelta(minutes=LIMITS_RECENT_MINUTES)
+    if not running.filter(limited_at__gte=recent).exists():
+        return None
+    return running.aggregate(
+        connections=Sum("connections"),
+        refused=Sum("refused"),
+        timed_out=Sum("timed_out"),
+        replies_dropped=Sum("replies_dropped"),
+        limited_at=Max("limited_at"),
     )

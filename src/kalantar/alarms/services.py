@@ -48,6 +48,18 @@ def false_alarm_limit() -> int:
     return getattr(settings, "ALARMS_FALSE_ALARM_LIMIT", 3)
 
 
+# The incident category a dispatched alarm opens, by the alarm's class (incidents/categories.py).
+INCIDENT_CATEGORY = {
+    codes.FIRE: "alarm-fire",
+    codes.PANIC: "alarm-panic",
+    codes.MEDICAL: "alarm-medical",
+    codes.BURGLARY: "alarm-burglary",
+    codes.TAMPER: "alarm-tamper",
+    codes.TROUBLE: "alarm-technical",
+    codes.COMM_LOST: "alarm-technical",
+    codes.UNKNOWN: "alarm-technical",
+}
+
 # A receiver that has not written its heartbeat for this long counts as down.
 RECEIVER_ALIVE_SECONDS = 30
 
@@ -364,12 +376,17 @@ def mark_receiver_started(*, name: str, now: datetime | None = None) -> None:
             next_due__lt=epoch + F("supervision_minutes") * 60 + grace
         ).update(next_due=epoch + F("supervision_minutes") * 60 + grace)
         ReceiverStatus.objects.update_or_create(
-            name=name, defaults={"started_at": now, "alive_at": now}
-        )
+            name=name,
+            defaults={
+                "started_at": now, "alive_at": now, "connections": 0, "refused": 0,
+                "timed_out": 0, "replies_dropped": 0, "limited_at": None,
+            },
+        )  # fmt: skip
 
 
-def touch_receiver(*, name: str, now: datetime | None = None) -> None:
-    ReceiverStatus.objects.filter(name=name).update(alive_at=now or timezone.now())
+def touch_receiver(*, name: str, now: datetime | None = None, **figures) -> None:
+    """The receiver's heartbeat, with what its limits did since it started (`Stats`)."""
+    ReceiverStatus.objects.filter(name=name).update(alive_at=now or timezone.now(), **figures)
 
 
 def supervision_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
@@ -467,7 +484,7 @@ def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
         incident = incident_services.open_incident(
             by=by,
             source="alarm",
-            category="alarm",
+            category=INCIDENT_CATEGORY.get(alarm.category, "alarm"),
             lon=sub.lon,
             lat=sub.lat,
             occurred_at=alarm.opened_at,

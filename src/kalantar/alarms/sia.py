@@ -87,11 +87,12 @@ class FrameSplitter:
             if len(buf) < 1 + HEADER:
                 return out
             header = bytes(buf[1 : 1 + HEADER])
-            if not all(c in _HEX for c in header) or header[4] != 0x30:
+            fields = read_header(header)
+            if fields is None:
                 del buf[:1]
                 out.append(RawFrame(None, FrameError("header", repr(header))))
                 continue
-            length = int(header[4:], 16)
+            crc, length = fields
             if length > MAX_BODY:
                 del buf[:1]
                 self.fatal = True
@@ -115,38 +116,53 @@ class FrameSplitter:
                 continue
             body = bytes(buf[1 + HEADER : end])
             del buf[: end + 1]
-            if crc16_arc(body) != int(header[:4], 16):
-                out.append(RawFrame(None, FrameError("crc")))
-                continue
-            out.append(RawFrame(body))
+            error = check_body(crc, length, body)
+            out.append(RawFrame(None, error) if error else RawFrame(body))
+
+
+def read_header(header: bytes) -> tuple[int, int] | None:
+    """(CRC, length) of a frame's header, or None: exactly four hex digits of CRC and four of
+    length, the length's first one 0. Every framing path, quick or general, reads it here
+    (Python's int() alone would also take "0x15", "1_5" or " 15")."""
+    if len(header) != HEADER or header[4] != 0x30 or not _HEX.issuperset(header):
+        return None
+    return int(header[:4], 16), int(header[4:], 16)
+
+
+def check_body(crc: int, length: int, body: bytes) -> FrameError | None:
+    """What is wrong with a body cut by its header's length, or None: the shared body checks."""
+    if length > MAX_BODY:
+        return FrameError("oversize", str(length))
+    if length != len(body):
+        return FrameError("length", "declared length differs")
+    if crc16_arc(body) != crc:
+        return FrameError("crc")
+    return None
 
 
 def _whole_frame(data: bytes) -> RawFrame | None:
     """The common case, one complete frame in one read, without buffering; None otherwise."""
-    if len(data) < 10 or data[0] != LF or data[-1] != CR or data[5] != 0x30:
+    if len(data) < 10 or data[0] != LF or data[-1] != CR:
         return None
-    header = data[1:9]
-    if not header.isalnum():
-        return None
-    try:
-        crc, length = int(header[:4], 16), int(header[4:], 16)
-    except ValueError:
-        return None
-    if length != len(data) - 10 or length > MAX_BODY:
+    header = read_header(data[1:9])
+    if header is None or header[1] != len(data) - 10 or header[1] > MAX_BODY:
         return None
     body = data[9:-1]
-    if crc16_arc(body) != crc:
-        return RawFrame(None, FrameError("crc"))
-    return RawFrame(body)
+    error = check_body(*header, body)
+    return RawFrame(None, error) if error else RawFrame(body)
 
 
-# The common frame, whole in one read: plain (not encrypted), no timestamp, no extra fields,
-# upper-case hex. One match gives CRC, length, body, token, the address to echo
-# (sequence … account), the account and the data block; the receiver answers it without the
-# general parser, and sends anything else (or anything failing a check) the general way.
+# The addressing fields, one grammar for both parsers: sequence, receiver, prefix, account.
+_ADDRESS = r"(\d{4})(?:R([0-9A-Fa-f]{1,6}))?L([0-9A-Fa-f]{1,6})#([0-9A-Fa-f]{3,16})"
+
+# The common frame, whole in one read: plain (not encrypted), no timestamp, no extra fields.
+# One match gives the header, body, token, the address to echo (sequence … account), its
+# fields and the data block; the receiver checks header and body with `read_header` and
+# `check_body`, as the general path does, and answers without the general parser; anything
+# else (or anything failing a check) goes the general way.
 QUICK = re.compile(
-    rb'\n([0-9A-F]{4})(0[0-9A-F]{3})("(SIA-DCS|ADM-CID|NULL)"'
-    rb"(\d{4}(?:R[0-9A-Fa-f]{1,6})?L[0-9A-Fa-f]{1,6}#([0-9A-F]{3,16}))\[([^\[\]]*)\])\r"
+    rb'\n(.{8})("(SIA-DCS|ADM-CID|NULL)"(' + _ADDRESS.encode() + rb")\[([^\[\]]*)\])\r",
+    re.DOTALL,
 )
 
 
@@ -157,10 +173,7 @@ def frame(body: bytes) -> bytes:
 
 # --- Parsing ------------------------------------------------------------------------------
 
-_HEAD = re.compile(
-    r'"(\*?)(SIA-DCS|ADM-CID|NULL)"(\d{4})(?:R([0-9A-Fa-f]{1,6}))?L([0-9A-Fa-f]{1,6})'
-    r"#([0-9A-Fa-f]{3,16})\["
-)
+_HEAD = re.compile(r'"(\*?)(SIA-DCS|ADM-CID|NULL)"' + _ADDRESS + r"\[")
 _ANY_TOKEN = re.compile(r'"\*?([A-Z-]+)"')
 _TIMESTAMP = re.compile(r"_(\d\d):(\d\d):(\d\d),(\d\d)-(\d\d)-(\d{4})$")
 _EXTRA = re.compile(r"\[([^\[\]]*)\]")

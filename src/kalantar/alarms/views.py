@@ -8,7 +8,13 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from kalantar.alarms import selectors, services
 from kalantar.alarms.models import Alarm
+from kalantar.core.persian import to_latin_digits
+from kalantar.incidents import selectors as incident_selectors
 from kalantar.incidents.models import PatrolUnit
 from kalantar.incidents.services import recommend_units
 
@@ -33,6 +41,7 @@ def console(request: HttpRequest) -> HttpResponse:
             "version": selectors.queue_version(),
             "silent": selectors.silent_panels(request.user).count(),
             "receiver_alive": services.receiver_alive(),
+            "receiver_limits": selectors.receiver_limits(),
             "selected": request.GET.get("alarm", ""),
         },
     )
@@ -54,13 +63,16 @@ def _sse(version: int) -> bytes:
 
 @login_required
 @permission_required("alarms.view_alarm", raise_exception=True)
-def stream(request: HttpRequest) -> StreamingHttpResponse:
+def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Server-sent events: a `queue` event whenever any alarm opens or changes; the page
     then fetches its own (scoped) rows. Streams end after a while; browsers reconnect."""
+    seen = to_latin_digits(request.GET.get("v", "")).strip() or "0"
+    if not (seen.isascii() and seen.isdecimal()):
+        return HttpResponseBadRequest(_("The queue version must be a whole number."))
     if isinstance(request, ASGIRequest):
-        body = _async_stream(int(request.GET.get("v", 0) or 0), limit=300)
+        body = _async_stream(int(seen), limit=300)
     else:
-        body = _sync_stream(int(request.GET.get("v", 0) or 0), limit=10)
+        body = _sync_stream(int(seen), limit=10)
     response = StreamingHttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
@@ -184,9 +196,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("alarms.work_alarm", raise_exception=True)
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     alarm = _alarm_or_404(request, pk)
-    unit = (
-        PatrolUnit.objects.visible_to(request.user).filter(pk=request.POST.get("unit") or 0).first()
-    )
+    unit = incident_selectors.patrol_chosen(request.user, request.POST.get("unit"))
     if unit is None:
         return _after(request, alarm, _("Choose a patrol unit."))
     try:

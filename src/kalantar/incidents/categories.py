@@ -16,7 +16,7 @@ class IncidentCategory:
     code: str
     name_fa: str
     name_en: str
-    group: str  # "crime" | "traffic" | "order" | "service"
+    group: str  # "crime" | "traffic" | "order" | "service" | "alarm"
     default_priority: int
 
 
@@ -38,7 +38,17 @@ CATEGORIES: tuple[IncidentCategory, ...] = (
     IncidentCategory("traffic-accident", "تصادف رانندگی", "Traffic accident", "traffic", 1),
     IncidentCategory("traffic-violation", "تخلف رانندگی", "Traffic violation", "traffic", 4),
     IncidentCategory("public-disorder", "اخلال در نظم عمومی", "Public disorder", "order", 2),
-    IncidentCategory("alarm", "هشدار سامانه دزدگیر", "Alarm activation", "order", 2),
+    # An alarm centre's dispatch: one category per class of alarm, so a fire alarm is never
+    # counted as a burglary. "alarm" (class not recorded) is kept for earlier records.
+    IncidentCategory("alarm-fire", "هشدار آتش‌سوزی", "Fire alarm", "alarm", 1),
+    IncidentCategory(
+        "alarm-panic", "هشدار اضطراری (تهدید یا اجبار)", "Panic or duress alarm", "alarm", 1
+    ),
+    IncidentCategory("alarm-medical", "هشدار فوریت پزشکی", "Medical alarm", "alarm", 2),
+    IncidentCategory("alarm-burglary", "هشدار سرقت (دزدگیر)", "Burglar alarm", "alarm", 2),
+    IncidentCategory("alarm-tamper", "هشدار دستکاری سامانه", "Tamper alarm", "alarm", 3),
+    IncidentCategory("alarm-technical", "هشدار فنی سامانه", "Technical alarm", "alarm", 4),
+    IncidentCategory("alarm", "هشدار سامانه امنیتی (نوع ثبت نشده)", "Alarm activation", "alarm", 2),
 )
 
 CODES: tuple[str, ...] = tuple(c.code for c in CATEGORIES)

@@ -27,7 +27,7 @@ MIX = {
     "snatching": 10, "theft-from-vehicle": 9, "home-burglary": 7, "shop-burglary": 5,
     "vehicle-theft": 4, "fraud": 8, "assault": 8, "threat": 4, "harassment": 5,
     "noise": 6, "traffic-accident": 12, "traffic-violation": 6, "public-disorder": 3,
-    "lost-documents": 3, "missing-person": 1, "public-hazard": 2, "alarm": 4, "other": 3,
+    "lost-documents": 3, "missing-person": 1, "public-hazard": 2, "alarm-burglary": 4, "other": 3,
 }  # fmt: skip
 # Share of incidents by hour of day (Tehran): quiet before dawn, busiest in the evening.
 HOURLY = np.array(

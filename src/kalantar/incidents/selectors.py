@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 
+from kalantar.core.persian import to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
@@ -30,6 +31,17 @@ def units_for(user, unit: Unit | None = None):
     if unit is not None:
         units = units.filter(station__path__startswith=unit.path)
     return units.order_by("station__path", "call_sign")
+
+
+def patrol_chosen(user, value: str | int | None) -> PatrolUnit | None:
+    """The patrol unit a form or API names by id, if the user may see it; None for anything
+    else ("abc", "", a number that names no visible unit)."""
+    text = to_latin_digits(value).strip()
+    if not (text.isascii() and text.isdecimal()):
+        return None
+    return (
+        PatrolUnit.objects.visible_to(user).select_related("station").filter(pk=int(text)).first()
+    )
 
 
 def unit_status_summary(user, unit: Unit | None = None) -> list[tuple[str, str, int]]:

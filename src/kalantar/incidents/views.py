@@ -134,9 +134,10 @@ def dispatch(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_visible_or_404(
         Incident.objects.select_related("station"), request.user, number=number
     )
-    patrol = get_object_or_404(
-        PatrolUnit.objects.visible_to(request.user), pk=request.POST.get("unit") or 0
-    )
+    patrol = selectors.patrol_chosen(request.user, request.POST.get("unit"))
+    if patrol is None:
+        messages.error(request, _("Choose a patrol unit."))
+        return _back(request)
     return _run(
         request,
         lambda: services.dispatch_unit(by=request.user, incident=incident, unit=patrol),

@@ -39,18 +39,27 @@
       .catch((err) => console.error(err));
   }
 
+  function textElement(text) {
+    const span = document.createElement("span");
+    span.textContent = text || "";
+    return span;
+  }
+
   function showMap() {
     const el = document.getElementById("alarm-map");
     if (!el || !window.L) return;
     if (map) { map.remove(); map = null; }
     const lat = Number(el.dataset.lat), lon = Number(el.dataset.lon);
+    // The jurisdictions arrive after the marker: drawn over it, they must not take its hover.
     map = L.map(el, { attributionControl: false }).setView([lat, lon], 13);
     fetch("/api/jurisdictions", { credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : null))
-      .then((fc) => { if (fc) L.geoJSON(fc, { style: { color: "#30424d", weight: 1, fillOpacity: 0.15 } }).addTo(map); })
+      .then((fc) => { if (fc) L.geoJSON(fc, { interactive: false, style: { color: "#30424d", weight: 1, fillOpacity: 0.15 } }).addTo(map); })
       .catch(() => {});
+    // A string given to bindTooltip becomes innerHTML: names (typed by people, imported from
+    // files) reach the page only as text.
     L.circleMarker([lat, lon], { radius: 9, color: "#b00020", weight: 3, fillOpacity: 0.7 })
-      .bindTooltip(el.dataset.name).addTo(map);
+      .bindTooltip(textElement(el.dataset.name)).addTo(map);
   }
 
   function open(id) {
