@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "kalantar.core.axes_app.LoginProtectionConfig",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kalantar.core",
     "kalantar.org",
     "kalantar.people",
@@ -81,7 +84,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the password, privileged users give their second factor before any other page.
+    "kalantar.people.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kalantar.core.middleware.RequestContextMiddleware",
@@ -172,6 +178,22 @@ AXES_HANDLER = "kalantar.core.login_protection.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor login (django-otp: an authenticator app's codes, recovery codes for a lost
+# phone) for these roles, and for anyone who can open the admin site.
+TWO_FACTOR_ROLES = env.list(
+    "TWO_FACTOR_ROLES",
+    default=[
+        "sysadmin",
+        "province_commander",
+        "county_commander",
+        "inspector",
+        "security_registrar",
+    ],
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kalantar")
+# Accounts unused this many days (no log-in, no API token used) are disabled.
+ACCOUNT_DORMANT_DAYS = env.int("ACCOUNT_DORMANT_DAYS", default=90)
 
 # Idle sessions end after 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
