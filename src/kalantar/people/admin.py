@@ -31,6 +31,8 @@ class UserAdmin(ScopedAdminMixin, JalaliAdminMixin, DjangoUserAdmin):
         (gettext_lazy("Unit"), {"fields": ("unit",)}),
     )
     autocomplete_fields = ("unit",)
+    # Set by log-ins, not by hand: an edited last log-in would hide a dormant account.
+    readonly_fields = ("last_login", "date_joined")
     actions = ("disable_accounts", "enable_accounts", "reset_second_factor")
 
     def save_model(self, request, obj, form, change):
