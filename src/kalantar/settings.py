@@ -86,11 +86,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After the password, privileged users give their second factor before any other page.
-    "kalantar.people.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kalantar.core.middleware.RequestContextMiddleware",
+    # After the password, privileged users give their second factor before any other page.
+    "kalantar.people.middleware.SecondFactorMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -251,3 +251,15 @@ def test_renewing_recovery_codes_shows_new_ones_once(client, make_user):
     new = re.findall(r'<li class="col py-1">(\w+)</li>', response.content.decode())
     assert len(new) == 10 and not set(new) & set(old)
     assert services.recovery_codes_left(admin) == 10
+
+
+def test_the_demo_key_logs_the_privileged_demo_users_in(make_user):
+    from kalantar.people.demo import demo_code, enrol_demo_users
+
+    make_user("admin", "sysadmin", "IR")
+    make_user("desk", "desk_officer", "HM01K01")
+    assert enrol_demo_users() == 1  # the desk officer needs none
+    client = password_login("admin")
+    assert client.get("/")["Location"].startswith("/account/verify/")
+    assert client.post("/account/verify/", {"code": demo_code()})["Location"] == "/"
+    assert password_login("desk").get("/").status_code == 200
