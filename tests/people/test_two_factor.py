@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import to_persian_digits
-from kalantar.people import services
+from kalantar.people import selectors, services
 from kalantar.people.second_factor import group_secret, normalize_code, requires_second_factor
 from tests.conftest import PASSWORD
 
@@ -181,7 +181,7 @@ def test_a_recovery_code_works_once(make_user):
     response = client.post("/account/verify/", {"code": codes[0].upper()}, follow=True)
     assert response.redirect_chain[-1][0] == "/"
     assert "کد بازیابی" in response.content.decode()  # how many are left
-    assert services.recovery_codes_left(inspector) == 9
+    assert selectors.recovery_codes_left(inspector) == 9
     again = password_login("inspector")
     assert again.post("/account/verify/", {"code": codes[0]}).status_code == 200
     assert again.get("/").status_code == 302
@@ -233,7 +233,7 @@ def test_an_administrator_resets_a_lost_phone(client, make_user):
     )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=county).exists()
-    assert services.recovery_codes_left(county) == 0
+    assert selectors.recovery_codes_left(county) == 0
     # The open session ended; the next log-in leads to enrolment.
     assert victim_session.get("/")["Location"].startswith("/login/")
     assert password_login("county").get("/")["Location"].startswith("/account/enrol/")
@@ -250,7 +250,7 @@ def test_renewing_recovery_codes_shows_new_ones_once(client, make_user):
     response = client.post("/account/two-factor/renew/", follow=True)
     new = re.findall(r'<li class="col py-1">(\w+)</li>', response.content.decode())
     assert len(new) == 10 and not set(new) & set(old)
-    assert services.recovery_codes_left(admin) == 10
+    assert selectors.recovery_codes_left(admin) == 10
 
 
 def test_the_demo_key_logs_the_privileged_demo_users_in(make_user):

@@ -11,6 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.core import audit
 from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin
+from kalantar.core.persian import format_number
+from kalantar.core.templatetags.kalantar import active_digits
 from kalantar.people import services
 from kalantar.people.forms import DisableAccountsForm
 from kalantar.people.models import ApiToken, User
@@ -78,7 +80,7 @@ class UserAdmin(ScopedAdminMixin, JalaliAdminMixin, DjangoUserAdmin):
             self.message_user(
                 request,
                 _("%(count)s accounts disabled; their sessions and API tokens ended.")
-                % {"count": done},
+                % {"count": format_number(done, digits=active_digits())},
                 messages.SUCCESS,
             )
             return None

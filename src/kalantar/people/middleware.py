@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kalantar.people.second_factor import is_exempt_path
-from kalantar.people.selectors import second_factor_pending
+from kalantar.people.selectors import has_authenticator, second_factor_pending
 
 
 class SecondFactorMiddleware:
@@ -41,8 +41,6 @@ class SecondFactorMiddleware:
     def refuse(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": _("Give your two-factor code first.")}, status=401)
-        from kalantar.people.services import has_authenticator
-
         step = "people:verify" if has_authenticator(request.user) else "people:enrol"
         url = reverse(step)
         if request.method == "GET":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.people.second_factor import requires_second_factor
 
@@ -27,3 +29,12 @@ def needs_second_factor(user) -> bool:
 def second_factor_pending(user) -> bool:
     """Logged in with the password, but the second factor is still owed."""
     return needs_second_factor(user) and not user.is_verified()
+
+
+def has_authenticator(user) -> bool:
+    """Whether two-factor login is set up: a confirmed authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

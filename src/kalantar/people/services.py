@@ -28,6 +28,7 @@ from kalantar.org.models import Unit
 from kalantar.people.models import ApiToken
 from kalantar.people.roles import ROLE_CODES, get_role, sync_roles
 from kalantar.people.second_factor import RECOVERY_CODE_COUNT, is_totp_code, normalize_code
+from kalantar.people.selectors import has_authenticator
 
 TOKEN_PREFIX = "klt_"
 # Writing last_used_at on every call would turn each API read into a write.
@@ -158,10 +159,6 @@ class SecondFactorError(ValidationError):
     """A code refused at enrolment or verification; the message says why."""
 
 
-def has_authenticator(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
 def pending_authenticator(*, user) -> TOTPDevice:
     """The authenticator of an enrolment in progress: created once, the same on every reload
     of the enrolment page until its first code confirms it."""
@@ -253,10 +250,6 @@ def _refusal(device: TOTPDevice | StaticDevice, code: str) -> str | None:
     if not device.verify_token(code):
         return _("The code is not right.")
     return None
-
-
-def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def regenerate_recovery_codes(*, by, user) -> list[str]:

@@ -22,10 +22,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from kalantar.core.persian import format_number
 from kalantar.core.templatetags.kalantar import active_digits
-from kalantar.people import services
+from kalantar.people import selectors, services
 from kalantar.people.forms import SecondFactorForm
 from kalantar.people.second_factor import group_secret
-from kalantar.people.selectors import needs_second_factor
 
 _SHOW_ONCE = "people_recovery_codes"  # session key: codes waiting to be shown once
 
@@ -49,9 +48,9 @@ def _log_in_second_factor(request: HttpRequest, device) -> None:
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified() or not needs_second_factor(user):
+    if user.is_verified() or not selectors.needs_second_factor(user):
         return redirect(_next_url(request))
-    if not services.has_authenticator(user):
+    if not selectors.has_authenticator(user):
         return redirect(reverse("people:enrol") + "?" + request.GET.urlencode())
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +61,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             _log_in_second_factor(request, device)
             if isinstance(device, StaticDevice):
-                left = services.recovery_codes_left(user)
+                left = selectors.recovery_codes_left(user)
                 messages.warning(
                     request,
                     ngettext(
@@ -84,9 +83,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not needs_second_factor(user):
+    if not selectors.needs_second_factor(user):
         return redirect(_next_url(request))
-    if services.has_authenticator(user):
+    if selectors.has_authenticator(user):
         return redirect(reverse("people:verify") + "?" + request.GET.urlencode())
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -138,9 +137,9 @@ def security(request: HttpRequest) -> HttpResponse:
         request,
         "people/second_factor_status.html",
         {
-            "required": needs_second_factor(user),
-            "has_authenticator": services.has_authenticator(user),
-            "codes_left": services.recovery_codes_left(user),
+            "required": selectors.needs_second_factor(user),
+            "has_authenticator": selectors.has_authenticator(user),
+            "codes_left": selectors.recovery_codes_left(user),
         },
     )
 
@@ -149,7 +148,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not services.has_authenticator(user):
+    if not selectors.has_authenticator(user):
         messages.error(request, _("Set up two-factor login first."))
         return redirect("people:security")
     codes = services.regenerate_recovery_codes(by=user, user=user)
