@@ -84,4 +84,6 @@ def test_enrol_then_verify(live_server, page, make_user, language):
     page.fill("#id_code", current_code(device))
     page.click("#second-factor-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
+    # The admin's pages ask for /favicon.ico: let it finish before the database is emptied.
+    page.wait_for_load_state("networkidle")
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e]
