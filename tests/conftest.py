@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.org import services as org_services
 from kalantar.org.models import Unit
 from kalantar.people import services as people_services
+from kalantar.people.selectors import needs_second_factor
 
 PASSWORD = "Long-enough-pass-123"
 
@@ -24,6 +28,27 @@ def _default_language():
     client leaves English active in the thread, which would leak into the next test."""
     yield
     translation.deactivate()
+
+
+class VerifiedClient(Client):
+    """A test client whose force_login also gives the second factor for privileged users,
+    as they would after the verification step: tests of other things log in with it, and
+    two-factor login stays on for them. Tests of two-factor login itself use a plain Client."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if needs_second_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> VerifiedClient:
+    return VerifiedClient()
 
 
 def square(lon: float, lat: float, size: float = 0.1) -> dict:

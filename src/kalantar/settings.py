@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "kalantar.core.axes_app.LoginProtectionConfig",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kalantar.core",
     "kalantar.org",
     "kalantar.people",
@@ -81,10 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kalantar.core.middleware.RequestContextMiddleware",
+    # After the password, privileged users give their second factor before any other page.
+    "kalantar.people.middleware.SecondFactorMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,17 +164,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: 5 failures within 15 minutes lock that username (not the whole address,
-# so one shared station NAT cannot lock out every officer behind it).
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Log-in throttling (django-axes, see core/login_protection.py): five failures for one
+# username from one address, or twenty from one address whatever the usernames, within
+# fifteen minutes pause log-in for that pair or that address for fifteen minutes. Never per
+# username alone: a stranger's failures from elsewhere must not lock the chief out. Attempts
+# made while paused are refused without being counted, so they never extend the pause.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_USER", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "kalantar.core.login_protection.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Locking by address as well (axes.W006) would lock out every officer behind a station's
-# shared address; per-username lockout is the rule here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Two-factor login (django-otp: an authenticator app's codes, recovery codes for a lost
+# phone) for these roles, and for anyone who can open the admin site.
+TWO_FACTOR_ROLES = env.list(
+    "TWO_FACTOR_ROLES",
+    default=[
+        "sysadmin",
+        "province_commander",
+        "county_commander",
+        "inspector",
+        "security_registrar",
+    ],
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kalantar")
+# Accounts unused this many days (no log-in, no API token used) are disabled.
+ACCOUNT_DORMANT_DAYS = env.int("ACCOUNT_DORMANT_DAYS", default=90)
 
 # Idle sessions end after 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60

@@ -13,12 +13,13 @@ from kalantar.analytics.services import detect_surges
 from kalantar.incidents import services as incident_services
 from kalantar.incidents.models import Dispatch, PatrolUnit
 from kalantar.org.models import Unit
+from tests.conftest import VerifiedClient
 
 DAY = date(2025, 3, 5)
 
 
 def client_for(user) -> Client:
-    c = Client()
+    c = VerifiedClient()  # county and province commanders give the second factor
     c.force_login(user)
     return c
 

@@ -11,7 +11,7 @@ from kalantar.core.jalali import tehran_today
 from kalantar.incidents import services
 from kalantar.incidents.importer import import_text
 from kalantar.org.models import Unit
-from tests.conftest import PASSWORD
+from tests.browser.login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +40,7 @@ def _history():
 
 
 def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, username)
 
 
 def test_morning_page(live_server, page, make_user):

@@ -13,17 +13,13 @@ from kalantar.core.jalali import TEHRAN, format_jalali_date, tehran_today
 from kalantar.incidents.services import open_incident
 from kalantar.problems import services
 from kalantar.problems.models import Referral
-from tests.conftest import PASSWORD
+from tests.browser.login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, username)
 
 
 def _incidents(org_tree, day, n):

@@ -9,7 +9,25 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
+        from kalantar.core import extensions as ext
         from kalantar.people.roles import sync_roles_after_migrate
 
         # Every app's post_migrate: permissions of apps after this one exist only later.
         post_migrate.connect(sync_roles_after_migrate)
+        ext.add_periodic_job(ext.PeriodicJob("disable_dormant_accounts", _disable_dormant, 3600))
+        ext.add_demo_loader(ext.DemoLoader("two_factor", _load_demo, order=10))
+
+
+def _disable_dormant() -> str | None:
+    from kalantar.people.services import disable_dormant_accounts
+
+    disabled = disable_dormant_accounts()
+    if disabled:
+        return f"disabled {len(disabled)} dormant accounts: {', '.join(disabled)}"
+    return None
+
+
+def _load_demo(progress) -> None:
+    from kalantar.people.demo import enrol_demo_users
+
+    progress(f"two-factor login for {enrol_demo_users()} privileged demo users")

@@ -30,6 +30,10 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    # When the account was last enabled again after being disabled: dormancy counts from
+    # the latest of this, the last log-in and the last use of an API token.
+    enabled_at = models.DateTimeField(_("enabled again"), null=True, blank=True, editable=False)
+
     objects = KalantarUserManager()
 
     class Meta(AbstractUser.Meta):

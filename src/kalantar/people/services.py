@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,14 +14,21 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.core import audit
+from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.org.models import Unit
 from kalantar.people.models import ApiToken
 from kalantar.people.roles import ROLE_CODES, get_role, sync_roles
+from kalantar.people.second_factor import RECOVERY_CODE_COUNT, is_totp_code, normalize_code
+from kalantar.people.selectors import has_authenticator
 
 TOKEN_PREFIX = "klt_"
 # Writing last_used_at on every call would turn each API read into a write.
@@ -55,7 +64,13 @@ def add_user(
         errors.append(_("Unknown unit “%(code)s”.") % {"code": unit_code})
     if check_password and not errors:
         try:
-            validate_password(password, User(username=username))
+            # The whole account, so the password is checked against the names as well.
+            candidate = User(
+                username=username,
+                first_name=normalize_text(first_name),
+                last_name=normalize_text(last_name),
+            )
+            validate_password(password, candidate)
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
@@ -135,3 +150,227 @@ def user_for_token(raw: str):
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# Two-factor login ------------------------------------------------------------------------
+
+
+class SecondFactorError(ValidationError):
+    """A code refused at enrolment or verification; the message says why."""
+
+
+def pending_authenticator(*, user) -> TOTPDevice:
+    """The authenticator of an enrolment in progress: created once, the same on every reload
+    of the enrolment page until its first code confirms it."""
+    with transaction.atomic():
+        if has_authenticator(user):
+            raise SecondFactorError(_("Two-factor login is already set up for this account."))
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def confirm_authenticator(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the pending authenticator with its first code and issue recovery codes.
+
+    Returns the device and the recovery codes, which are shown once. A wrong code raises
+    SecondFactorError and changes nothing but the device's throttle."""
+    code = normalize_code(code)
+    with transaction.atomic():
+        if has_authenticator(user):
+            raise SecondFactorError(_("Two-factor login is already set up for this account."))
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            raise SecondFactorError(_("Start the set-up again: no authenticator is waiting."))
+        # The refusal is raised after the transaction: the throttle's count must be kept.
+        refusal = _refusal(device, code) if is_totp_code(code) else _("The code is not right.")
+        if refusal is None:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _replace_recovery_codes(user)
+            audit.record(
+                "people.second_factor.enrol",
+                actor=user,
+                obj=user,
+                detail={"recovery_codes": len(codes)},
+            )
+    if refusal is not None:
+        raise SecondFactorError(refusal)
+    return device, codes
+
+
+def verify_second_factor(*, user, code: str) -> Device:
+    """The device that accepts `code`: the authenticator for six digits, otherwise a recovery
+    code (each works once). Raises SecondFactorError on a wrong or too-early code."""
+    code = normalize_code(code)
+    totp = is_totp_code(code)
+    model = TOTPDevice if totp else StaticDevice
+    with transaction.atomic():
+        device = (
+            model.objects.select_for_update()
+            .filter(user=user, confirmed=True)
+            .order_by("pk")
+            .first()
+        )
+        refusal = _("The code is not right.") if device is None else _refusal(device, code)
+        kind = "authenticator" if totp else "recovery_code"
+        if refusal is not None:
+            # Kept, with the throttle's count: the refusal is raised after the transaction.
+            audit.record(
+                "people.second_factor.refuse",
+                actor=user,
+                obj=user,
+                outcome=AuditEntry.Outcome.DENIED,
+                detail={"kind": kind},
+            )
+        elif not totp:
+            audit.record(
+                "people.second_factor.recovery_code_use",
+                actor=user,
+                obj=user,
+                detail={"left": device.token_set.count()},
+            )
+    if refusal is not None:
+        raise SecondFactorError(refusal)
+    return device
+
+
+def _refusal(device: TOTPDevice | StaticDevice, code: str) -> str | None:
+    """Why `device` refuses `code`, or None when it accepts it (counting a wrong code
+    towards the device's throttle: each wrong code doubles the wait before the next)."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return _("Too many wrong codes: wait a little, then enter the newest code.")
+    if not device.verify_token(code):
+        return _("The code is not right.")
+    return None
+
+
+def regenerate_recovery_codes(*, by, user) -> list[str]:
+    """A fresh set of recovery codes (the old ones stop working), returned to be shown once."""
+    with transaction.atomic():
+        codes = _replace_recovery_codes(user)
+        audit.record(
+            "people.second_factor.recovery_codes", actor=by, obj=user, detail={"count": len(codes)}
+        )
+    return codes
+
+
+def _replace_recovery_codes(user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+def reset_second_factor(*, by, user) -> None:
+    """Forget the account's authenticator and recovery codes (a lost phone): the user sets
+    up two-factor login again at the next log-in, and every open session ends."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        ended = _end_sessions(user)
+        audit.record(
+            "people.second_factor.reset", actor=by, obj=user, detail={"sessions_ended": ended}
+        )
+
+
+# Account lifecycle -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Closure:
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def disable_account(*, by, user, reason: str) -> Closure:
+    """Disable an account in one step (a leaver, a dormant account): it can no longer log
+    in, every open session ends and every API token is revoked."""
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationError(_("Give the reason for disabling the account."))
+    if by is not None and by.pk == user.pk:
+        raise ValidationError(_("You cannot disable your own account."))
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        closure = Closure(sessions_ended=_end_sessions(user), tokens_revoked=tokens)
+        audit.record(
+            "people.user.disable",
+            actor=by,
+            obj=user,
+            detail={
+                "username": user.username,
+                "reason": reason,
+                "sessions_ended": closure.sessions_ended,
+                "tokens_revoked": closure.tokens_revoked,
+            },
+        )
+    return closure
+
+
+def enable_account(*, by, user) -> None:
+    """Let a disabled account log in again. Its dormancy counts from now, so the next sweep
+    does not disable it again at once; revoked tokens stay revoked."""
+    with transaction.atomic():
+        user.is_active = True
+        user.enabled_at = timezone.now()
+        user.save(update_fields=["is_active", "enabled_at"])
+        audit.record("people.user.enable", actor=by, obj=user, detail={"username": user.username})
+
+
+def disable_dormant_accounts(*, days: int | None = None, dry_run: bool = False) -> list[str]:
+    """Disable every active account unused for `days` (ACCOUNT_DORMANT_DAYS): no log-in, no
+    API token used and not (re-)enabled in that time. Returns the usernames."""
+    days = settings.ACCOUNT_DORMANT_DAYS if days is None else days
+    dormant = list(dormant_accounts(before=timezone.now() - timedelta(days=days)))
+    if not dry_run:
+        for user in dormant:
+            disable_account(
+                by=None,
+                user=user,
+                reason=f"dormant: unused for {days} days",
+            )
+    return [user.username for user in dormant]
+
+
+def dormant_accounts(*, before):
+    User = get_user_model()
+    recent_token_use = ApiToken.objects.filter(user=OuterRef("pk"), last_used_at__gte=before)
+    return (
+        User.objects.filter(is_active=True, date_joined__lt=before)
+        .filter(Q(last_login__isnull=True) | Q(last_login__lt=before))
+        .filter(Q(enabled_at__isnull=True) | Q(enabled_at__lt=before))
+        .exclude(Exists(recent_token_use))
+        .order_by("username")
+    )
+
+
+def _end_sessions(user) -> int:
+    """End every open session of `user`; returns how many.
+
+    The session store keeps no index by user, so the live sessions are read one by one:
+    they end after thirty idle minutes, so few are live at any time. (A disabled account's
+    session would be refused on its next request anyway: the backend ignores inactive users.)
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended

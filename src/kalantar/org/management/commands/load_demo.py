@@ -28,3 +28,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, unit in accounts or demo_accounts():
             self.stdout.write(f"  {username:<22} {role:<36} {unit}")
+        from kalantar.people.demo import DEMO_TOTP_SECRET
+
+        self.stdout.write(
+            "Privileged accounts also ask for a two-factor code: add the demo key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run `kalantar demo_otp`."
+        )

@@ -1,0 +1,40 @@
+"""Reads about people that are more than a `.get()`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kalantar.people.second_factor import requires_second_factor
+
+
+def needs_second_factor(user) -> bool:
+    """Whether `user` must give a second factor after the password (TWO_FACTOR_ROLES, or
+    access to the admin site). Kept on the user object: asked more than once per request."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_needs_second_factor", None)
+    if cached is None:
+        cached = requires_second_factor(
+            roles=user.role_codes(),
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+            required_roles=settings.TWO_FACTOR_ROLES,
+        )
+        user._needs_second_factor = cached
+    return cached
+
+
+def second_factor_pending(user) -> bool:
+    """Logged in with the password, but the second factor is still owed."""
+    return needs_second_factor(user) and not user.is_verified()
+
+
+def has_authenticator(user) -> bool:
+    """Whether two-factor login is set up: a confirmed authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

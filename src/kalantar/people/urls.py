@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kalantar.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("account/verify/", views.verify, name="verify"),
+    path("account/enrol/", views.enrol, name="enrol"),
+    path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("account/two-factor/", views.security, name="security"),
+    path("account/two-factor/renew/", views.renew_recovery_codes, name="renew_recovery_codes"),
+]
