@@ -248,7 +248,8 @@ def _load_province() -> None:
     """The demo province and its users, without other apps' demo records."""
     from kalantar.org import demo
 
-    demo.demo_loaders = lambda: []  # only the organisation: complaints are loaded below
+    users = [loader for loader in demo.demo_loaders() if loader.name == "users"]
+    demo.demo_loaders = lambda: users  # no other app's records: complaints are loaded below
     demo.load_demo()
 
 
@@ -624,7 +625,7 @@ async def _python_load(url: str, bodies, headers, args) -> Throughput:
 def _login(base: str, username: str):
     import httpx
 
-    from kalantar.org.demo import DEMO_PASSWORD
+    from kalantar.people.demo import DEMO_PASSWORD
 
     client = httpx.Client(base_url=base, timeout=30)
     page = client.get("/login/")

@@ -304,7 +304,7 @@ def save_history(history: History, *, batch_size: int = 2000) -> None:
 
 
 def _demo_officers() -> None:
-    from kalantar.org.demo import DEMO_PASSWORD
+    from kalantar.people.demo import DEMO_PASSWORD
 
     units = set(Unit.objects.values_list("code", flat=True))
     for username, unit, first, last in DEMO_OFFICERS:

@@ -15,7 +15,7 @@ class PeopleConfig(AppConfig):
         # Every app's post_migrate: permissions of apps after this one exist only later.
         post_migrate.connect(sync_roles_after_migrate)
         ext.add_periodic_job(ext.PeriodicJob("disable_dormant_accounts", _disable_dormant, 3600))
-        ext.add_demo_loader(ext.DemoLoader("two_factor", _load_demo, order=10))
+        ext.add_demo_loader(ext.DemoLoader("users", _load_demo, order=10))
 
 
 def _disable_dormant() -> str | None:
@@ -28,6 +28,7 @@ def _disable_dormant() -> str | None:
 
 
 def _load_demo(progress) -> None:
-    from kalantar.people.demo import enrol_demo_users
+    from kalantar.people.demo import add_demo_users, enrol_demo_users
 
+    progress(f"{add_demo_users()} demo users")
     progress(f"two-factor login for {enrol_demo_users()} privileged demo users")

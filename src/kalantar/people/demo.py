@@ -1,5 +1,6 @@
-"""The demo's privileged users share one published authenticator key, so the demo stays
-easy to try: add DEMO_TOTP_SECRET to any authenticator app, or run `kalantar demo_otp`."""
+"""The demo's users: one per role, all with the published demo password. The privileged
+ones share one published authenticator key, so the demo stays easy to try: add
+DEMO_TOTP_SECRET to any authenticator app, or run `kalantar demo_otp`."""
 
 from __future__ import annotations
 
@@ -8,11 +9,60 @@ from base64 import b32decode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kalantar.org.demo import NATIONAL_CODE
+from kalantar.people import services
 from kalantar.people.models import User
+from kalantar.people.roles import role_label
 from kalantar.people.selectors import needs_second_factor
+
+DEMO_PASSWORD = "kalantar-demo"
+
+# (username, role, unit code, first name, last name)
+DEMO_USERS = (
+    ("admin", "sysadmin", NATIONAL_CODE, "مدیر", "سامانه"),
+    ("province", "province_commander", "HM", "علی", "رضایی"),
+    ("county", "county_commander", "HM01", "محمد", "کریمی"),
+    ("chief", "station_chief", "HM01K01", "حسین", "احمدی"),
+    ("desk", "desk_officer", "HM01K01", "زهرا", "محمدی"),
+    ("desk2", "desk_officer", "HM02K01", "مریم", "حسینی"),
+    ("dispatcher", "dispatcher", "HM01K01", "رضا", "موسوی"),
+    ("operator", "alarm_operator", "HM", "فاطمه", "کاظمی"),
+    ("inspector", "inspector", "HMINS", "مهدی", "جعفری"),
+    ("analyst", "analyst", "HM", "سارا", "نوری"),
+    ("registrar", "security_registrar", "HM", "امیر", "قاسمی"),
+)
 
 # Published in the README: demo only, never in production (the command refuses there).
 DEMO_TOTP_SECRET = "KALANTARDEMOKEY2FA234567KALANTAR"
+
+
+def add_demo_users() -> int:
+    for username, role, code, first, last in DEMO_USERS:
+        user = services.add_user(
+            by=None,
+            username=username,
+            role=role,
+            unit_code=code,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            check_password=False,
+        )
+        if role == "sysadmin":
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+    return len(DEMO_USERS)
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, role, unit) of the demo users that exist."""
+    users = {u.username: u for u in User.objects.select_related("unit")}
+    rows = []
+    for username, role, _code, _first, _last in DEMO_USERS:
+        user = users.get(username)
+        if user is not None:
+            rows.append((username, str(role_label(role)), user.unit.name if user.unit else ""))
+    return rows
 
 
 def demo_totp_hex() -> str:

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from kalantar.org.demo import DEMO_PASSWORD, demo_loaded, load_demo
+from kalantar.org.demo import demo_loaded, load_demo
+from kalantar.people.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts
 
 
 class Command(BaseCommand):
@@ -16,20 +17,16 @@ class Command(BaseCommand):
         if demo_loaded():
             if not if_empty:
                 self.stdout.write("The demo data is already loaded.")
-            accounts = None
         else:
             # The demo's letters (referrals to agencies, …) go nowhere rather than to the console.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-                accounts = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}"))
+                load_demo(progress=lambda msg: self.stdout.write(f"  {msg}"))
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        from kalantar.org.demo import demo_accounts
 
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
-        for username, role, unit in accounts or demo_accounts():
+        for username, role, unit in demo_accounts():
             self.stdout.write(f"  {username:<22} {role:<36} {unit}")
-        from kalantar.people.demo import DEMO_TOTP_SECRET
-
         self.stdout.write(
             "Privileged accounts also ask for a two-factor code: add the demo key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or run `kalantar demo_otp`."
