@@ -37,7 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "kalantar_complaints_bench"
+# Parallel runs on one server each need their own database.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "kalantar_complaints_bench")
 GOAL_INTAKE_P95_MS = 50.0
 GOAL_LOOKUP_RATIO = 0.5
 GOAL_QUEUE_P95_MS = 100.0
