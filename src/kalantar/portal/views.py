@@ -15,7 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from kalantar.complaints import selectors
 from kalantar.complaints import services as complaint_services
@@ -41,7 +46,7 @@ from kalantar.portal.forms import OnlineComplaintForm, RatingForm, TrackForm
 from kalantar.portal.status_card import status_card
 
 
-@require_GET
+@require_safe
 def front_door(request: HttpRequest) -> HttpResponse:
     """The site's root: staff get their home page, everyone else the citizen's landing page
     (filing, tracking, receipts, statistics, help and the way in for staff)."""
