@@ -279,3 +279,16 @@ def test_entries_written_before_the_key_are_sealed_by_the_first_checkpoint(db, c
     # A legacy-style entry after the sealed prefix is refused.
     _as_attacker("UPDATE core_auditentry SET hash = %s WHERE seq = 4", ["0" * 64])
     assert audit.verify_chain()[1].reason == "modified"
+
+
+def test_the_scheduler_writes_checkpoints(chain):
+    from kalantar.core.extensions import periodic_jobs
+
+    job = next(j for j in periodic_jobs() if j.name == "audit_checkpoint")
+    assert job.run() is None  # nothing new since the fixture's checkpoint
+    with transaction.atomic():
+        audit.record("test.after")
+    assert str(ENTRIES + 1) in job.run()
+    assert checkpoint_path().stat().st_mode & 0o777 == 0o600
+    _as_attacker("DELETE FROM core_auditentry WHERE seq = %s", [ENTRIES + 1])
+    _caught("truncated", ENTRIES + 1)
