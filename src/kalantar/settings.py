@@ -43,6 +43,30 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
     SECRET_KEY = _development_secret_key()
 
+
+def _development_audit_key() -> str:
+    """The audit chain's HMAC key, generated once into var/ like the secret key. It must
+    live outside the database: whoever can rewrite the log must not also hold the key."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+AUDIT_KEY = env.str("AUDIT_KEY", default="")
+if not AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_KEY must be set in production.")
+    AUDIT_KEY = _development_audit_key()
+# Signed checkpoints of the audit chain's head are appended here, outside the database;
+# copy them off the machine (or make the directory append-only) to detect truncation.
+AUDIT_CHECKPOINT_DIR = Path(
+    env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit_checkpoints"))
+)
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=300)
+
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]

@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.api import api
 from kalantar.core import views as core_views
+from kalantar.portal import views as portal_views
 
 admin.site.site_header = admin.site.site_title = _("Kalantar administration")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # Citizens get their landing page at the root, staff their home page.
+    path("", portal_views.front_door, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     # The citizens' pages come first: they are the busiest, and every pattern tried before
     # the one that matches costs each request (their prefixes are theirs alone).

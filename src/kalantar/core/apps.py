@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from kalantar.core import extensions
+        from kalantar.core.audit import checkpoint_job
         from kalantar.core.nav import register_shell_items
 
         register_shell_items()
+        # Signed checkpoints of the audit chain's head, outside the database: they are what
+        # catches entries deleted from the end of the log.
+        extensions.add_periodic_job(
+            extensions.PeriodicJob(
+                "audit_checkpoint", checkpoint_job, every_seconds=settings.AUDIT_CHECKPOINT_SECONDS
+            )
+        )

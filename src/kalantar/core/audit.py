@@ -2,12 +2,20 @@
 
 `record` must be called inside the transaction of the change it records, so the change
 and its audit entry are committed together or not at all.
+
+Each entry's `hash` is an HMAC-SHA256, with the audit key (`settings.AUDIT_KEY`, kept outside
+the database), over every column of the entry and the previous entry's hash: without the
+key nobody can change, insert or reorder entries and recompute the chain. Deleting entries
+from the end is caught by the signed checkpoints of the head (`audit_checkpoints`), and the
+database refuses UPDATE, DELETE and TRUNCATE of the table (core migration 0004).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,8 +24,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kalantar.core import audit_checkpoints
+from kalantar.core.audit_checkpoints import Checkpoint, CheckpointError
 from kalantar.core.context import current_ip
 from kalantar.core.models import AuditEntry
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 # PostgreSQL advisory lock of the chain's appends. Any constant works; it only has to be
@@ -25,20 +37,22 @@ GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x4B414C41
 
 
-def entry_digest(*, seq: int, prev_hash: str, **fields: Any) -> str:
-    """SHA-256 over the canonical JSON array [seq, <the entry's fields>, prev_hash]
-    (compact separators, sorted keys, UTF-8); `fields` are those of `_digest_middle`."""
-    return _wrap_digest(seq, _digest_middle(**fields), prev_hash)
+def entry_mac(*, key: bytes, seq: int, prev_hash: str, **fields: Any) -> str:
+    """HMAC-SHA256 with `key` over the canonical JSON array [seq, <every other column of the
+    entry but its storage id>, prev_hash] (compact separators, sorted keys, UTF-8); `fields`
+    are those of `_digest_middle`."""
+    return _wrap_mac(key, seq, _digest_middle(**fields), prev_hash)
 
 
-def _wrap_digest(seq: int, middle: str, prev_hash: str) -> str:
+def _wrap_mac(key: bytes, seq: int, middle: str, prev_hash: str) -> str:
     payload = f"[{json.dumps(seq)},{middle},{json.dumps(prev_hash)}]"
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
 def _digest_middle(
     *,
     at: str,
+    actor_id: int | None,
     actor_username: str,
     action: str,
     object_type: str,
@@ -47,15 +61,39 @@ def _digest_middle(
     outcome: str,
     detail: Any,
 ) -> str:
-    """The canonical JSON of the entry's fields without its brackets: the part of the digest
-    between the seq and the previous hash. PostgreSQL wraps it the same way once it knows
-    those two (see `_append_postgresql`), so both writers hash the same bytes."""
+    """The canonical JSON of the entry's columns without its brackets: the part of the MAC's
+    input between the seq and the previous hash, computed before the chain is locked."""
     return json.dumps(
-        [at, actor_username, action, object_type, object_id, ip, outcome, detail],
+        [at, actor_id, actor_username, action, object_type, object_id, ip, outcome, detail],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
     )[1:-1]
+
+
+def legacy_digest(
+    *,
+    seq: int,
+    prev_hash: str,
+    at: str,
+    actor_id: int | None,
+    actor_username: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    ip: str | None,
+    outcome: str,
+    detail: Any,
+) -> str:
+    """The unkeyed SHA-256 of entries written before the chain was keyed (it left out the
+    actor's id). Accepted only for the entries the first checkpoint sealed as legacy."""
+    payload = json.dumps(
+        [seq, at, actor_username, action, object_type, object_id, ip, outcome, detail, prev_hash],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _timestamp(at) -> str:
@@ -94,15 +132,14 @@ def record(
         "detail": json.loads(detail_json),  # as it will read back: JSON types only
     }
     at = timezone.now()
+    actor_id = actor.pk if actor is not None else None
     entry = _NewEntry(
         at=at,
-        actor_id=actor.pk if actor is not None else None,
+        actor_id=actor_id,
         fields=fields,
         detail_json=detail_json,
-        middle=_digest_middle(at=_timestamp(at), **fields),
+        middle=_digest_middle(at=_timestamp(at), actor_id=actor_id, **fields),
     )
-    if connection.vendor == "postgresql":
-        return _append_postgresql(entry)
     return _append(entry)
 
 
@@ -114,7 +151,7 @@ class _NewEntry:
     actor_id: int | None
     fields: dict[str, Any]
     detail_json: str
-    middle: str  # the digest's part between seq and previous hash
+    middle: str  # the MAC's input between seq and previous hash
 
 
 _INSERT_SQL = (
@@ -125,13 +162,21 @@ _INSERT_SQL = (
 
 
 def _append(entry: _NewEntry) -> int:
-    # Plain SQL rather than the ORM: every citizen lookup is audited, and building the two
-    # statements through the ORM took about three times as long (bench/complaints.py prints both).
-    # No savepoint: the entry belongs to the caller's transaction, and if the append fails
-    # the whole change must roll back anyway. On SQLite every transaction opens with
-    # BEGIN IMMEDIATE (see settings), which serialises appends.
+    """Lock the chain, read its last entry, compute the MAC here and insert.
+
+    One implementation for both databases, so the key never reaches the database: on
+    PostgreSQL a transaction-scoped advisory lock orders the appends (under READ COMMITTED
+    the read that follows it sees every append committed before); on SQLite every
+    transaction opens with BEGIN IMMEDIATE (see settings), which does the same.
+    Plain SQL rather than the ORM: every citizen lookup is audited, and building the
+    statements through the ORM took about three times as long (bench/complaints.py prints
+    both). No savepoint: the entry belongs to the caller's transaction, and if the append
+    fails the whole change must roll back anyway.
+    """
     fields, ops = entry.fields, connection.ops
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
         cursor.execute("SELECT seq, hash FROM core_auditentry ORDER BY seq DESC LIMIT 1")
         last = cursor.fetchone()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -149,91 +194,212 @@ def _append(entry: _NewEntry) -> int:
                 fields["outcome"],
                 entry.detail_json,
                 prev_hash,
-                _wrap_digest(seq, entry.middle, prev_hash),
+                _wrap_mac(audit_checkpoints.audit_key(), seq, entry.middle, prev_hash),
             ],
         )
     return seq
 
 
-def _append_postgresql(entry: _NewEntry) -> int:
-    """Lock the chain, read its last entry, hash and insert, in one statement.
-
-    One round trip instead of four: every citizen lookup is audited, and the round trips
-    of the append were most of its cost. A single statement is atomic by itself, so it joins
-    the caller's transaction when there is one and needs none of its own otherwise.
-    """
-    fields = entry.fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT * FROM kalantar_audit_append("
-            "%s, %s, %s, %s, %s, %s, %s, %s::inet, %s, %s::jsonb, %s)",
-            [
-                _PG_LOCK_KEY,
-                entry.at,
-                entry.actor_id,
-                fields["actor_username"],
-                fields["action"],
-                fields["object_type"],
-                fields["object_id"],
-                fields["ip"],
-                fields["outcome"],
-                entry.detail_json,
-                entry.middle,
-            ],
-        )
-        return cursor.fetchone()[1]
+# --- Verification --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int
-    reason: str  # "modified" | "removed" | "inserted"
+    # "modified" | "removed" | "inserted" | "truncated" | "rewritten" | "checkpoint" | "unsealed"
+    reason: str
     message: str
 
 
+class AuditChainBroken(RuntimeError):
+    def __init__(self, broken: ChainBreak) -> None:
+        super().__init__(broken.message)
+        self.broken = broken
+
+
+@dataclass
+class _Walk:
+    """Where a walk along the chain got to."""
+
+    checked: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    legacy_until: int = 0  # the last legacy entry seen (auto mode) or allowed
+    broken: ChainBreak | None = None
+
+
 def verify_chain(*, chunk_size: int = 5000) -> tuple[int, ChainBreak | None]:
-    """Walk the chain in order; return (entries checked, first break or None)."""
-    expected_seq, prev_hash, checked = 1, GENESIS, 0
-    for row in _rows(chunk_size):
+    """Walk the whole chain in order against the signed checkpoints; return (entries
+    checked, first break or None)."""
+    try:
+        checkpoints = audit_checkpoints.read_checkpoints()
+    except CheckpointError as error:
+        return 0, ChainBreak(0, "checkpoint", str(error))
+    legacy_until = checkpoints[0].legacy_until if checkpoints else 0
+    walk = _walk(_rows(chunk_size), legacy_until=legacy_until, auto_legacy=not checkpoints)
+    if walk.broken is None:
+        walk.broken = _against_checkpoints(walk, checkpoints)
+    return walk.checked, walk.broken
+
+
+def _walk(
+    rows: Iterator[dict],
+    *,
+    legacy_until: int,
+    auto_legacy: bool,
+    start: Checkpoint | None = None,
+) -> _Walk:
+    """Check each row's MAC and its link to the row before. With `start`, the walk begins at
+    that checkpointed entry, trusted once its hash matches. `auto_legacy` (only before the
+    first checkpoint) takes the leading run of unkeyed entries as the legacy prefix."""
+    key = audit_checkpoints.audit_key()
+    walk = _Walk(legacy_until=legacy_until)
+    expected_seq, prev_hash = 1, GENESIS
+    if start is not None and start.seq > 0:
+        first = next(rows, None)
+        if first is None or first["seq"] != start.seq or first["hash"] != start.hash:
+            walk.broken = _checkpoint_mismatch(start.seq, first)
+            return walk
+        expected_seq, prev_hash = start.seq + 1, start.hash
+        walk.head_seq, walk.head_hash = start.seq, start.hash
+    for row in rows:
         seq = row["seq"]
         if seq > expected_seq:
-            return checked, ChainBreak(
+            walk.broken = ChainBreak(
                 expected_seq, "removed", f"entry {expected_seq} is missing (removed)"
             )
-        recomputed = entry_digest(
-            seq=seq,
-            at=_timestamp(row["at"]),
-            actor_username=row["actor_username"],
-            action=row["action"],
-            object_type=row["object_type"],
-            object_id=row["object_id"],
-            ip=row["ip"],
-            outcome=row["outcome"],
-            detail=row["detail"],
-            prev_hash=row["prev_hash"],
-        )
-        if recomputed != row["hash"]:
-            return checked, ChainBreak(seq, "modified", f"entry {seq} was modified")
+            return walk
+        columns = {
+            "seq": seq,
+            "at": _timestamp(row["at"]),
+            "actor_id": row["actor_id"],
+            "actor_username": row["actor_username"],
+            "action": row["action"],
+            "object_type": row["object_type"],
+            "object_id": row["object_id"],
+            "ip": row["ip"],
+            "outcome": row["outcome"],
+            "detail": row["detail"],
+            "prev_hash": row["prev_hash"],
+        }
+        keyed = hmac.compare_digest(entry_mac(key=key, **columns), row["hash"])
+        if not keyed:
+            legacy_allowed = seq <= walk.legacy_until or (
+                auto_legacy and walk.legacy_until == seq - 1
+            )
+            if not (legacy_allowed and legacy_digest(**columns) == row["hash"]):
+                walk.broken = ChainBreak(seq, "modified", f"entry {seq} was modified")
+                return walk
+            walk.legacy_until = max(walk.legacy_until, seq)
         if row["prev_hash"] != prev_hash:
-            return checked, ChainBreak(
+            walk.broken = ChainBreak(
                 seq, "inserted", f"entry {seq} does not follow entry {seq - 1} (inserted)"
             )
-        prev_hash, expected_seq, checked = row["hash"], seq + 1, checked + 1
-    return checked, None
+            return walk
+        prev_hash, expected_seq = row["hash"], seq + 1
+        walk.checked, walk.head_seq, walk.head_hash = walk.checked + 1, seq, row["hash"]
+    return walk
 
 
-def _rows(chunk_size: int) -> Iterator[dict]:
-    fields = (
-        "seq",
-        "at",
-        "actor_username",
-        "action",
-        "object_type",
-        "object_id",
-        "ip",
-        "outcome",
-        "detail",
-        "prev_hash",
-        "hash",
+def _checkpoint_mismatch(seq: int, row: dict | None) -> ChainBreak:
+    if row is None:
+        return ChainBreak(seq, "truncated", f"entry {seq}, recorded by a checkpoint, is gone")
+    return ChainBreak(
+        seq, "rewritten", f"entry {seq} differs from the one its checkpoint recorded (rewritten)"
     )
-    yield from AuditEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size)
+
+
+def _against_checkpoints(walk: _Walk, checkpoints: list[Checkpoint]) -> ChainBreak | None:
+    """Every checkpointed entry must still be there with the hash it had."""
+    if not checkpoints:
+        if walk.legacy_until:
+            return ChainBreak(
+                walk.legacy_until,
+                "unsealed",
+                f"entries 1 to {walk.legacy_until} were written before the chain was keyed "
+                "and no checkpoint seals them yet",
+            )
+        return None
+    furthest = max(checkpoints, key=lambda c: c.seq)
+    if furthest.seq > walk.head_seq:
+        return ChainBreak(
+            walk.head_seq + 1,
+            "truncated",
+            f"the log ends at entry {walk.head_seq} but a checkpoint of {furthest.at} recorded "
+            f"entry {furthest.seq} (entries removed from the end)",
+        )
+    hashes = _hashes_at({c.seq for c in checkpoints if c.seq > 0})
+    for checkpoint in checkpoints:
+        if checkpoint.seq and hashes.get(checkpoint.seq) != checkpoint.hash:
+            return _checkpoint_mismatch(checkpoint.seq, {"seq": checkpoint.seq})
+    return None
+
+
+def _hashes_at(seqs: set[int]) -> dict[int, str]:
+    hashes: dict[int, str] = {}
+    ordered = sorted(seqs)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        hashes.update(AuditEntry.objects.filter(seq__in=chunk).values_list("seq", "hash"))
+    return hashes
+
+
+# --- Checkpoints -----------------------------------------------------------------------------
+
+
+def write_checkpoint(*, chunk_size: int = 5000) -> Checkpoint | None:
+    """Verify the entries written since the last checkpoint, then sign the head.
+
+    Returns the new checkpoint, or None when nothing was appended since the last one.
+    Raises AuditChainBroken rather than sign a chain that does not verify, and
+    CheckpointError when an earlier checkpoint is bad.
+    """
+    checkpoints = audit_checkpoints.read_checkpoints()
+    last = checkpoints[-1] if checkpoints else None
+    rows = _rows(chunk_size, from_seq=last.seq if last else 1)
+    if last is None:
+        walk = _walk(rows, legacy_until=0, auto_legacy=True)
+    else:
+        walk = _walk(rows, legacy_until=last.legacy_until, auto_legacy=False, start=last)
+    if walk.broken is not None:
+        logger.error("The audit log does not verify: %s", walk.broken.message)
+        raise AuditChainBroken(walk.broken)
+    if last is not None and walk.head_seq == last.seq:
+        return None
+    checkpoint = Checkpoint(
+        seq=walk.head_seq,
+        hash=walk.head_hash,
+        at=_timestamp(timezone.now()),
+        legacy_until=walk.legacy_until if last is None else last.legacy_until,
+    )
+    audit_checkpoints.append_checkpoint(checkpoint)
+    return checkpoint
+
+
+def checkpoint_job() -> str | None:
+    """The periodic job: a line when a checkpoint was written."""
+    checkpoint = write_checkpoint()
+    if checkpoint is None:
+        return None
+    return f"checkpoint of the audit log at entry {checkpoint.seq}"
+
+
+_ROW_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def _rows(chunk_size: int, *, from_seq: int = 1) -> Iterator[dict]:
+    rows = AuditEntry.objects.filter(seq__gte=from_seq).order_by("seq").values(*_ROW_FIELDS)
+    yield from rows.iterator(chunk_size=chunk_size)

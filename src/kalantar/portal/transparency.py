@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from kalantar.core.jalali import tehran_today
@@ -26,27 +27,33 @@ from kalantar.org.models import Unit
 from kalantar.portal import periods, stats
 from kalantar.portal.disclosure import BASE, THRESHOLD
 
-# The CSV's columns, in order, with what each holds (shown on the "about" page).
-CSV_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("unit_code", "code of the station, county or province"),
-    ("unit_name", "its name in Persian"),
-    ("unit_name_en", "its name in English"),
-    ("month", "the Jalali month, YYYY-MM"),
-    ("period_first", "first day of the month (Gregorian, YYYY-MM-DD)"),
-    ("period_last", "last day of the month (Gregorian, YYYY-MM-DD)"),
+# The CSV's columns, in order, with what each holds (shown, translated, on the "about"
+# page). The column names and the codes quoted in the meanings are the file's own and stay
+# as they are in every language.
+CSV_COLUMNS: tuple[tuple[str, object], ...] = (
+    ("unit_code", gettext_lazy("code of the station, county or province")),
+    ("unit_name", gettext_lazy("its name in Persian")),
+    ("unit_name_en", gettext_lazy("its name in English")),
+    ("month", gettext_lazy("the Jalali month, YYYY-MM")),
+    ("period_first", gettext_lazy("first day of the month (Gregorian, YYYY-MM-DD)")),
+    ("period_last", gettext_lazy("last day of the month (Gregorian, YYYY-MM-DD)")),
     (
         "section",
-        "which figure: incidents_total, incidents_by_category, incidents_by_unit, "
-        "incidents_by_h3_cell, complaints, alarms, referrals",
+        gettext_lazy(
+            "which figure: incidents_total, incidents_by_category, incidents_by_unit, "
+            "incidents_by_h3_cell, complaints, alarms, referrals"
+        ),
     ),
-    ("key", "category code, unit code, H3 cell (resolution 7), agency or measure"),
-    ("label_fa", "what the row is, in Persian"),
-    ("label_en", "what the row is, in English"),
-    ("measure", "count, median_days, mean_rating or percent"),
+    ("key", gettext_lazy("category code, unit code, H3 cell (resolution 7), agency or measure")),
+    ("label_fa", gettext_lazy("what the row is, in Persian")),
+    ("label_en", gettext_lazy("what the row is, in English")),
+    ("measure", gettext_lazy("count, median_days, mean_rating or percent")),
     (
         "value",
-        "the figure: counts rounded to the nearest 5, '<5' for fewer than 5, "
-        "empty when there were too few cases to publish it",
+        gettext_lazy(
+            "the figure: counts rounded to the nearest 5, '<5' for fewer than 5, "
+            "empty when there were too few cases to publish it"
+        ),
     ),
 )
 

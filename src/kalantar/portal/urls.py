@@ -13,6 +13,7 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/rate/", views.rate, name="rate"),
     path("help/", views.help_page, name="help"),
+    path("receipt/", views.check_receipt, name="check_receipt"),
     # Printed on paper as QR codes: these two paths never change.
     path(f"{RECEIPT_PATH.strip('/')}/<str:code>", views.verify_receipt, name="verify_receipt"),
     path(WELL_KNOWN_PATH.lstrip("/"), views.receipt_key, name="receipt_key"),

@@ -1,8 +1,10 @@
-"""Public pages (no login): file a complaint online, follow it, check a receipt."""
+"""Public pages (no login): the citizen's front door, file a complaint online, follow it,
+check a receipt."""
 
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from kalantar.complaints import selectors
 from kalantar.complaints import services as complaint_services
@@ -20,6 +27,7 @@ from kalantar.complaints.codes import format_tracking_code
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context, receipt_facts
 from kalantar.complaints.receipts import (
+    RECEIPT_PATH,
     ReceiptError,
     signing_key,
     verify_receipt_url,
@@ -27,6 +35,7 @@ from kalantar.complaints.receipts import (
 )
 from kalantar.complaints.selectors import CitizenView
 from kalantar.complaints.views import apply_service_errors, report_every_error
+from kalantar.core import views as core_views
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.site import site_url
 from kalantar.org.geo_cache import locate_unit
@@ -36,6 +45,15 @@ from kalantar.portal import drafts, limits
 from kalantar.portal import services as portal_services
 from kalantar.portal.forms import OneTimeCodeForm, OnlineComplaintForm, RatingForm, TrackForm
 from kalantar.portal.status_card import status_card
+
+
+@require_safe
+def front_door(request: HttpRequest) -> HttpResponse:
+    """The site's root: staff get their home page, everyone else the citizen's landing page
+    (filing, tracking, receipts, statistics, help and the way in for staff)."""
+    if request.user.is_authenticated:
+        return core_views.home(request)
+    return render(request, "portal/landing.html")
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
@@ -362,6 +380,25 @@ def verify_receipt(request: HttpRequest, code: str) -> HttpResponse:
         "matches": complaint is not None and receipt_facts(complaint) == facts,
     }
     return render(request, "portal/verify_receipt.html", context)
+
+
+@require_GET
+def check_receipt(request: HttpRequest) -> HttpResponse:
+    """A receipt's link pasted by hand (the QR code opens /r/… by itself): only its path and
+    query are kept, so the check always happens here, never at an address the text names."""
+    text = to_latin_digits(request.GET.get("link", "")).strip()
+    if not text:
+        return render(request, "portal/check_receipt.html")
+    parts = urlsplit(text if "://" in text else f"https://receipt.invalid/{text.lstrip('/')}")
+    if not parts.path.startswith(RECEIPT_PATH) or len(parts.path) <= len(RECEIPT_PATH):
+        error = _(
+            "This is not a receipt link. It starts with the site's address followed by "
+            "/r/ and the tracking code; copy it whole from the QR code."
+        )
+        return render(
+            request, "portal/check_receipt.html", {"error": error, "link": text}, status=400
+        )
+    return redirect(f"{parts.path}?{parts.query}")
 
 
 @require_GET

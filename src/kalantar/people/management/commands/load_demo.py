@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from kalantar.core.audit import write_checkpoint
 from kalantar.org.demo import demo_loaded, load_demo
 from kalantar.people.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 load_demo(progress=lambda msg: self.stdout.write(f"  {msg}"))
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            # Seal what the demo wrote to the audit log at once, not at the scheduler's
+            # first run.
+            checkpoint = write_checkpoint()
+            if checkpoint is not None:
+                self.stdout.write(f"  audit log checkpoint at entry {checkpoint.seq}")
 
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
