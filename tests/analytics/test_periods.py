@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 
 from kalantar.analytics.periods import MAX_PERIOD_DAYS, day_error, period_error
 from kalantar.core.jalali import format_jalali_date, tehran_today
+from tests.conftest import VerifiedClient
 
 FUTURE = "روز نمی‌تواند در آینده باشد"
 BACKWARDS = "پایان دوره پیش از آغاز آن است"
 
 
-def client_for(user) -> Client:
-    c = Client()
+def client_for(user) -> VerifiedClient:
+    c = VerifiedClient()  # county commanders give the second factor
     c.force_login(user)
     return c
 

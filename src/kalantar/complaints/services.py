@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kalantar.complaints import text_limits, workflow
 from kalantar.complaints.codes import new_tracking_code
 from kalantar.complaints.models import Attachment, Category, Complaint, ComplaintEvent
+from kalantar.complaints.signals import complaint_accepted
 from kalantar.core import audit, files
 from kalantar.core.persian import normalize_for_search, normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
@@ -440,6 +441,7 @@ def change_status(
             note=reason or note,
             public=True,
         )
+        _announce_acceptance(complaint, to_status=to_status, by=by)
         audit.record(
             "complaints.status", actor=by, obj=complaint, detail={"from": current, "to": to_status}
         )
@@ -515,6 +517,7 @@ def assign(*, by, complaints: Iterable[Complaint], officer, now: datetime | None
                 note=officer.get_full_name() or officer.username,
                 public=previous != complaint.status,
             )
+            _announce_acceptance(complaint, to_status=complaint.status, by=by)
             audit.record(
                 "complaints.assign", actor=by, obj=complaint, detail={"officer": officer.username}
             )
@@ -565,6 +568,12 @@ def _escalate(complaint: Complaint, *, level: int, now: datetime, note: str) -> 
             complaint=complaint, kind=ComplaintEvent.Kind.ESCALATED, at=now, note=note
         )
         audit.record("complaints.escalate", obj=complaint, detail={"level": level})
+
+
+def _announce_acceptance(complaint: Complaint, *, to_status: str, by) -> None:
+    """Tell the apps that follow complaints that a station took this one into its work."""
+    if to_status in workflow.ACCEPTED:
+        complaint_accepted.send(sender=Complaint, complaint=complaint, by=by)
 
 
 def rate(*, complaint: Complaint, score: int, comment: str = "") -> Complaint:

@@ -13,6 +13,9 @@ RESOLVED = "resolved"
 REJECTED = "rejected"
 CLOSED = "closed"
 
+# The steps by which a station takes a complaint into its work (its incident follows).
+ACCEPTED = (ASSIGNED, INVESTIGATING)
+
 STATUS_CHOICES = [
     (REGISTERED, _("Registered")),
     (ASSIGNED, _("Assigned")),
