@@ -8,21 +8,22 @@ fails before the first citizen sees a 500 or a rate limit that every worker coun
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.core.cache import InvalidCacheBackendError, caches
 
-# Backends every web process of a deployment shares; a rate limit kept anywhere else is
-# counted once per process (or not at all, for the dummy cache).
-SHARED_CACHE_BACKENDS = (
-    "django.core.cache.backends.redis.RedisCache",
-    "django.core.cache.backends.memcached.PyMemcacheCache",
-    "django.core.cache.backends.memcached.PyLibMCCache",
-    "django.core.cache.backends.db.DatabaseCache",
-)
+# Backends every web process of a deployment shares, with the client library each loads
+# only on first use (so a missing one passed every check and failed the first request).
+# A rate limit kept anywhere else is counted once per process, or not at all (dummy).
+SHARED_CACHE_BACKENDS = {
+    "django.core.cache.backends.redis.RedisCache": "redis",
+    "django.core.cache.backends.memcached.PyMemcacheCache": "pymemcache",
+    "django.core.cache.backends.memcached.PyLibMCCache": "pylibmc",
+    "django.core.cache.backends.db.DatabaseCache": None,
+}
 
 
 def _production() -> bool:
@@ -44,13 +45,15 @@ def shared_cache(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> lis
                 id="kalantar.E001",
             )
         ]
+    client = SHARED_CACHE_BACKENDS[backend]
     try:
-        caches.create_connection("default")
-    except (ImportError, InvalidCacheBackendError) as error:
+        if client:
+            importlib.import_module(client)
+    except ImportError as error:
         return [
             checks.Error(
-                f"The default cache cannot be used: {error}",
-                hint="Install the cache's client library (redis for redis://).",
+                f"The default cache's client library cannot be loaded: {error}",
+                hint=f"Install {client}.",
                 id="kalantar.E002",
             )
         ]
