@@ -13,8 +13,10 @@ import secrets
 import stat
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +109,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -254,6 +257,31 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = _private_dir(VAR_DIR / "media")
+
+# Content-Security-Policy on every page: scripts and stylesheets only from this site, no
+# inline script, no eval (htmx is told so by its meta tag in base.html), so markup that
+# slips past escaping cannot run. Inline style *attributes* stay allowed (style-src-attr):
+# some carry computed sizes (bar charts, map heights) and the map, date-picker and htmx
+# libraries write them into swapped markup; an attribute cannot run script or read the
+# page, while <style> elements and @import, which could, remain refused.
+_map_tiles = urlsplit(env.str("MAP_TILES_URL", default=""))
+_tile_origins = [f"{_map_tiles.scheme}://{_map_tiles.netloc}"] if _map_tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # data: for the SVG icons inside Bootstrap's stylesheet.
+        "img-src": [SELF, "data:", *_tile_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF, *_tile_origins],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
