@@ -17,6 +17,10 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def _kalantar(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return _python("-m", "kalantar", *args, **env)
+
+
+def _python(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
@@ -34,7 +38,7 @@ def _kalantar(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment["PYTHONPATH"] = str(SRC)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "kalantar", *args],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         env=environment,
@@ -110,6 +114,16 @@ def test_a_per_process_cache_is_refused_by_every_command_not_only_the_deploy_che
     result = _kalantar("check", KALANTAR_VAR_DIR=str(tmp_path), **env)
     assert result.returncode != 0
     assert "kalantar.E001" in result.stderr
+
+
+def test_the_web_server_refuses_to_start_an_unsafe_production_site(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    load = ("-c", "import kalantar.asgi")
+    refused = _python(*load, KALANTAR_VAR_DIR=str(tmp_path), **env)
+    assert refused.returncode != 0
+    assert "kalantar.E001" in refused.stderr
+    started = _python(*load, KALANTAR_VAR_DIR=str(tmp_path), **PRODUCTION)
+    assert started.returncode == 0, started.stderr
 
 
 def _setting(tmp_path, name: str, **env: str) -> str:

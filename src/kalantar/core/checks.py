@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 # Backends every web process of a deployment shares, with the client library each loads
 # only on first use (so a missing one passed every check and failed the first request).
@@ -91,3 +92,11 @@ def _production_errors(
             hint="Set SITE_URL, e.g. https://kalantar.example.",
             id="kalantar.E005",
         )
+
+
+def refuse_unsafe_production() -> None:
+    """Raise on any error above. The web server runs no system checks of its own, and a
+    production site without a shared cache or with DEBUG on must not start serving."""
+    errors = [*shared_cache(), *production_settings()]
+    if errors:
+        raise ImproperlyConfigured(" ".join(f"({e.id}) {e.msg} {e.hint}" for e in errors))
