@@ -261,9 +261,10 @@ MEDIA_ROOT = _private_dir(VAR_DIR / "media")
 # Content-Security-Policy on every page: scripts and stylesheets only from this site, no
 # inline script, no eval (htmx is told so by its meta tag in base.html), so markup that
 # slips past escaping cannot run. Inline style *attributes* stay allowed (style-src-attr):
-# some carry computed sizes (bar charts, map heights) and the map, date-picker and htmx
-# libraries write them into swapped markup; an attribute cannot run script or read the
-# page, while <style> elements and @import, which could, remain refused.
+# several carry sizes the server computes (bar lengths, chart and map heights), which no
+# stylesheet can know; an attribute cannot run script, while <style> elements (whose
+# selectors and @import could leak the page) remain refused. A tile server configured
+# for the maps (MAP_TILES_URL) is the one other origin images and data may come from.
 _map_tiles = urlsplit(env.str("MAP_TILES_URL", default=""))
 _tile_origins = [f"{_map_tiles.scheme}://{_map_tiles.netloc}"] if _map_tiles.netloc else []
 CONTENT_SECURITY_POLICY = {
