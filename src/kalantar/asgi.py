@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalantar.settings")
 # one connection per thread instead, so they are not pooled.
 os.environ.setdefault("DB_POOL", "true")
 application = get_asgi_application()
+
+from kalantar.core.checks import refuse_unsafe_production  # noqa: E402  (needs the apps)
+
+refuse_unsafe_production()

@@ -7,11 +7,16 @@ the tests) keeps a generated secret key in var/ and the SQLite database beside i
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import stat
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -27,13 +32,42 @@ if KALANTAR_ENV not in {"development", "production"}:
 PRODUCTION = KALANTAR_ENV == "production"
 
 
+def _owner_only(path: Path, mode: int) -> None:
+    """Tighten what an older version created world-readable (0644/0755), if it is ours.
+    A shared sticky folder (such as /tmp given as KALANTAR_VAR_DIR) is left alone."""
+    info = path.stat()
+    if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX:
+        path.chmod(mode)
+
+
+def _private_dir(path: Path) -> Path:
+    """var/ and media/ hold the database, keys and citizens' uploads: owner only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path, 0o700)
+    return path
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 (an empty file is a valid SQLite database), or
+    tighten it and SQLite's -wal/-shm files; SQLite creates those with the database's mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists():
+            _owner_only(each, 0o600)
+
+
 def _development_secret_key() -> str:
     """A key generated once and kept in var/, so sessions survive restarts of the demo."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
+    path = _private_dir(VAR_DIR) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Created 0600 from the first byte: no moment when another user could read it.
+        with (
+            contextlib.suppress(FileExistsError),
+            os.fdopen(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as f,
+        ):
+            f.write(secrets.token_urlsafe(50))
+    _owner_only(path, 0o600)
     return path.read_text().strip()
 
 
@@ -102,6 +136,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -142,9 +177,12 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in var/ by default, PostgreSQL (or anything else) through DATABASE_URL.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+_private_dir(VAR_DIR)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kalantar.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # National codes, mobiles, password hashes and sessions: readable by the owner only.
+    if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # IMMEDIATE takes the write lock at BEGIN, so the audit chain's read of its
@@ -171,6 +209,8 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Production refuses a per-process cache (system check kalantar.E001): the citizen
+# pages' rate limits must be counted once for every worker.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kalantar")}
 
 AUTH_USER_MODEL = "people.User"
@@ -185,6 +225,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A refused form (expired page, cookies blocked) explains itself in Persian.
+CSRF_FAILURE_VIEW = "kalantar.core.views.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -218,6 +260,8 @@ TWO_FACTOR_ROLES = env.list(
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kalantar")
 # Accounts unused this many days (no log-in, no API token used) are disabled.
 ACCOUNT_DORMANT_DAYS = env.int("ACCOUNT_DORMANT_DAYS", default=90)
+# HSTS preload (security.W021) is the operator's choice: SECURE_HSTS_PRELOAD=true.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Idle sessions end after 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
@@ -266,7 +310,33 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = _private_dir(VAR_DIR / "media")
+
+# Content-Security-Policy on every page: scripts and stylesheets only from this site, no
+# inline script, no eval (htmx is told so by its meta tag in base.html), so markup that
+# slips past escaping cannot run. Inline style *attributes* stay allowed (style-src-attr):
+# several carry sizes the server computes (bar lengths, chart and map heights), which no
+# stylesheet can know; an attribute cannot run script, while <style> elements (whose
+# selectors and @import could leak the page) remain refused. A tile server configured
+# for the maps (MAP_TILES_URL) is the one other origin images and data may come from.
+_map_tiles = urlsplit(env.str("MAP_TILES_URL", default=""))
+_tile_origins = [f"{_map_tiles.scheme}://{_map_tiles.netloc}"] if _map_tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # data: for the SVG icons inside Bootstrap's stylesheet.
+        "img-src": [SELF, "data:", *_tile_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF, *_tile_origins],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -275,7 +345,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # Preloading binds the whole domain to HTTPS in browsers for months, beyond this
+    # site's control: only when the operator asks for it.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
@@ -289,7 +361,8 @@ RECEIPT_SIGNING_KEY = env.str("RECEIPT_SIGNING_KEY", default="")
 if PRODUCTION and not RECEIPT_SIGNING_KEY:
     raise ImproperlyConfigured("RECEIPT_SIGNING_KEY must be set in production.")
 # Public base URL printed in receipts' QR codes (e.g. https://kalantar.example).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Required in production (system check kalantar.E005).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 # Limits for the public pages; in production CACHE_URL must be shared (Redis) so every
 # process counts the same requests.
 ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="5/h")
@@ -305,7 +378,9 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 ATTACHMENT_TYPES = env.list(
     "ATTACHMENT_TYPES", default=["image/jpeg", "image/png", "application/pdf"]
 )
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Citizens' attachments: readable by the owner (the web server's user) only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
@@ -324,9 +399,16 @@ ALARMS_MAX_CONNECTIONS_PER_ADDRESS = env.int("ALARMS_MAX_CONNECTIONS_PER_ADDRESS
 # cannot turn the receiver into a flood aimed at someone else.
 ALARMS_UDP_REPLIES_PER_SECOND = env.float("ALARMS_UDP_REPLIES_PER_SECOND", default=20.0)
 
+# A refused or missing page (4xx) is one line in the log; a server error keeps its
+# traceback. The filter sits on django.request, so every handler sees the short record,
+# and on the console for the django.security.* loggers (bad host, bad request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_one_line": {"()": "kalantar.core.logs.ClientErrorsOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_one_line"]}
+    },
+    "loggers": {"django.request": {"filters": ["client_errors_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

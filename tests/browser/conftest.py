@@ -1,4 +1,7 @@
-"""Browser tests: Playwright driving the system's Chromium against a live server."""
+"""Browser tests: Playwright driving the system's Chromium against a live server.
+
+Pages run under a Content-Security-Policy without 'unsafe-eval': give wait_for_function a
+function ("() => …"), never a bare expression, which Playwright would run with eval."""
 
 from __future__ import annotations
 

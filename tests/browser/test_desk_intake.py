@@ -27,12 +27,12 @@ def test_desk_intake_then_print_the_receipt(live_server, page, make_user, catego
     page.fill("#id_national_code", "۰۴۹۹۳۷۰۸۹۸")
     page.locator("#id_national_code").blur()
     page.wait_for_function(
-        "document.querySelector('#id_national_code-error').textContent.trim() !== ''"
+        "() => document.querySelector('#id_national_code-error').textContent.trim() !== ''"
     )
     page.fill("#id_national_code", "۰۴۹۹۳۷۰۸۹۹")
     page.locator("#id_national_code").blur()
     page.wait_for_function(
-        "document.querySelector('#id_national_code-error').textContent.trim() === ''"
+        "() => document.querySelector('#id_national_code-error').textContent.trim() === ''"
     )
     page.fill("#id_complainant_name", "علی رضایی")
     page.fill("#id_mobile", "09121234567")
@@ -45,7 +45,7 @@ def test_desk_intake_then_print_the_receipt(live_server, page, make_user, catego
     box = page.locator("#picker-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function(
-        "document.querySelector('#picked-station').textContent.includes('کلانتری')"
+        "() => document.querySelector('#picked-station').textContent.includes('کلانتری')"
     )
     page.click("#complaint-form button[type=submit]")
     page.wait_for_selector("#tracking-code")

@@ -25,7 +25,7 @@ def test_log_in_and_open_the_map(live_server, page, make_user):
     # Clicking inside a jurisdiction names its station.
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5)
-    page.wait_for_function("document.querySelector('#locate-result a') !== null")
+    page.wait_for_function("() => document.querySelector('#locate-result a') !== null")
     assert "کلانتری" in page.inner_text("#locate-result")
 
 

@@ -59,7 +59,7 @@ def test_persian_form_labels_the_picker_and_map_in_persian_and_sends_the_file(
     page.wait_for_selector("#picker-map path.leaflet-interactive")
     box = page.locator("#picker-map path.leaflet-interactive").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.querySelector('#picked-station').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#picked-station').textContent.length > 0")
     page.click("#complaint-form button[type=submit]")
 
     page.wait_for_url(f"{live_server.url}/complaint/confirm/")

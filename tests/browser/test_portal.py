@@ -42,7 +42,7 @@ def test_file_online_confirm_then_follow_the_complaint(live_server, page, org_tr
     box = page.locator("#picker-map path.leaflet-interactive").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function(
-        "document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ همدان')"
+        "() => document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ همدان')"
     )
     page.click("#complaint-form button[type=submit]")
 

@@ -57,7 +57,7 @@ def test_a_desk_complaint_opens_its_receipt_ready_to_print(desk, client):
     assert complaint.channel == "desk" and complaint.received_by == desk
     assert complaint.national_code == VALID_NATIONAL_CODE and complaint.mobile == "09121234567"
     page = client.get(response["Location"]).content.decode()
-    assert "window.print()" in page and "<svg" in page
+    assert 'data-autoprint="1"' in page and "kalantar/print.js" in page and "<svg" in page
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import h3
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from kalantar.analytics import exports, selectors, services
 from kalantar.analytics.forms import HotspotForm, UnitDateForm
 from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import format_jalali_date, tehran_today
+from kalantar.core.redirects import next_url
 from kalantar.core.templatetags.kalantar import active_digits, unit_name
 from kalantar.incidents import categories
 from kalantar.incidents import selectors as incident_selectors
@@ -194,6 +195,7 @@ def surge_list(request: HttpRequest) -> HttpResponse:
 @permission_required("analytics.change_surgealert", raise_exception=True)
 @require_POST
 def surge_close(request: HttpRequest, pk: int) -> HttpResponse:
+    back = next_url(request, "analytics:surges")  # checked before anything is written
     alert = get_object_or_404(SurgeAlert.objects.visible_to(request.user), pk=pk)
     try:
         services.set_alert_status(by=request.user, alert=alert, status=SurgeAlert.Status.CLOSED)
@@ -201,7 +203,7 @@ def surge_close(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib import messages
 
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or "analytics:surges")
+    return HttpResponseRedirect(back)
 
 
 @login_required

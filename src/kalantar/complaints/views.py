@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,6 +19,7 @@ from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core import audit
 from kalantar.core.scoping import can_see_unit
+from kalantar.core.redirects import next_url
 from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.uploads import read_uploads
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
@@ -190,6 +191,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("complaints.assign_complaint", raise_exception=True)
 def assign(request: HttpRequest) -> HttpResponse:
+    back = next_url(request, "complaints:queue")  # checked before anything is written
     codes = request.POST.getlist("codes")
     officer = (
         selectors.officers_for(request.user)
@@ -206,7 +208,7 @@ def assign(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("%(n)s complaints assigned.") % {"n": digits(n)})
-    return redirect(request.POST.get("next") or reverse("complaints:queue"))
+    return HttpResponseRedirect(back)
 
 
 @login_required

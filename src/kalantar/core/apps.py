@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from kalantar.core import extensions
         from kalantar.core.audit import checkpoint_job
+        from kalantar.core import checks  # noqa: F401  (registers the system checks)
         from kalantar.core.nav import register_shell_items
 
         register_shell_items()

@@ -49,3 +49,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired page, cookies blocked) explained in the user's language,
+    under the site's layout, instead of Django's English technical page."""
+    return render(request, "403_csrf.html", status=403)

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.core.jalali import tehran_today
+from kalantar.core.redirects import next_url
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.incidents import selectors, services
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
@@ -112,19 +113,19 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/board.html", context)
 
 
-def _back(request: HttpRequest, fallback: str = "incidents:board"):
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+def _back(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(next_url(request, "incidents:board"))
 
 
 def _run(request: HttpRequest, action, success: str):
+    back = next_url(request, "incidents:board")  # checked before anything is written
     try:
         action()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
-    return _back(request)
+    return HttpResponseRedirect(back)
 
 
 @login_required
