@@ -98,6 +98,8 @@ def test_the_development_audit_key_is_readable_by_its_owner_only(tmp_path):
     result = _kalantar("check", KALANTAR_VAR_DIR=str(tmp_path), AUDIT_KEY="")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "audit_key").stat().st_mode & 0o777 == 0o600
+
+
 @pytest.mark.parametrize(
     ("changes", "refusal"),
     [

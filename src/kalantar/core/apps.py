@@ -9,9 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from kalantar.core import extensions
+        from kalantar.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            extensions,
+        )
         from kalantar.core.audit import checkpoint_job
-        from kalantar.core import checks  # noqa: F401  (registers the system checks)
         from kalantar.core.nav import register_shell_items
 
         register_shell_items()
