@@ -145,7 +145,7 @@ def acknowledge(request: HttpRequest, alarm_id: int):
 
 @router.post(
     "/alarms/{alarm_id}/dispatch/",
-    response=responses(AlarmOut, 403, 404),
+    response=responses(AlarmOut, 400, 403, 404),
     summary="Dispatch a patrol",
 )
 def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
@@ -163,7 +163,7 @@ def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
 
 @router.post(
     "/alarms/{alarm_id}/resolve/",
-    response=responses(AlarmOut, 403, 404),
+    response=responses(AlarmOut, 400, 403, 404),
     summary="Record the outcome",
 )
 def resolve(request: HttpRequest, alarm_id: int, payload: ResolveIn):

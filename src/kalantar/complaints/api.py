@@ -114,7 +114,7 @@ def get_complaint(request: HttpRequest, code: str):
 
 @router.post(
     "/complaints",
-    response=responses(ComplaintOut, 403, status=201),
+    response=responses(ComplaintOut, 400, 403, status=201),
     summary="File a complaint",
 )
 def create_complaint(request: HttpRequest, payload: ComplaintIn):
@@ -139,7 +139,7 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
 
 @router.post(
     "/complaints/{code}/status",
-    response=responses(ComplaintOut, 403, 404),
+    response=responses(ComplaintOut, 400, 403, 404),
     summary="Change the status",
 )
 def change_status(request: HttpRequest, code: str, payload: StatusIn):

@@ -125,6 +125,7 @@ ERROR_SCHEMAS: dict[int, type[Schema]] = {
 
 def responses(ok: Any, *errors: int, status: int = 200, public: bool = False) -> dict[int, Any]:
     """The responses of an operation: `ok` on `status`, and the given error statuses
-    (422 always: any parameter may be malformed; 401 unless the endpoint is public)."""
+    (422 always: any parameter may be malformed; 401 unless the endpoint is public; give
+    400 for an operation with a body, which is refused when it cannot be read)."""
     codes = sorted({422, *errors} | (set() if public else {401}))
     return {status: ok, **{code: ERROR_SCHEMAS[code] for code in codes}}

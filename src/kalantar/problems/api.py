@@ -127,7 +127,7 @@ def get_problem(request: HttpRequest, number: str):
 
 @router.post(
     "/problems/{number}/referrals",
-    response=responses(ReferralOut, 403, 404, status=201),
+    response=responses(ReferralOut, 400, 403, 404, status=201),
     summary="Send a referral",
 )
 def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
