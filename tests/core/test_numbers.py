@@ -44,6 +44,7 @@ def test_numbers_people_write_are_read(text, value):
         "۳۴_۸",
         "34,8",
         "١e٢",
+        "\x80",
     ],
 )
 def test_lenient_forms_are_refused(text):

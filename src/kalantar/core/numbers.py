@@ -63,7 +63,7 @@ def parse_decimal_column(values: Sequence[str]) -> np.ndarray | None:
         values = [_latin(v) for v in values]
         joined = "".join(values)
     # Deleting the plain characters from the bytes is a single pass in C.
-    if joined.encode("ascii").translate(None, _PLAIN):
+    if not joined.isascii() or joined.encode("ascii").translate(None, _PLAIN):
         try:
             return np.array([parse_decimal(v) for v in values], dtype=float)
         except ValueError:
