@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,7 +71,15 @@ def credentials(make_user) -> dict[str, str]:
 
 @pytest.fixture
 def api_schema(credentials):
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # As Django's test client does: the test's transaction must outlive each request, which
+    # would otherwise close the connection when it finishes (on PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("who", sorted(EXAMPLES))
