@@ -65,7 +65,9 @@ def _bounded(value: Any, *, name: str, low: int, high: int) -> int:
 
 
 class Page(LimitOffsetPagination):
-    """Limit/offset pagination with a bounded page: `{"items": [...], "count": n}`."""
+    """Limit/offset pagination with a bounded page: `{"items": [...], "count": n}`.
+
+    The bounds are checked on the input, so the slicing is django-ninja's own."""
 
     class Input(Schema):
         limit: int = Field(
@@ -93,13 +95,6 @@ class Page(LimitOffsetPagination):
         @classmethod
         def _offset(cls, value: Any) -> int:
             return _bounded(value, name="offset", low=0, high=max_offset())
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=max_page_size(), **kwargs)
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        self.max_limit = max_page_size()
-        return super().paginate_queryset(queryset, pagination, request, **params)
 
 
 class ErrorOut(Schema):
