@@ -384,6 +384,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+# API pages: the default and the largest page, and the largest offset (far beyond any table,
+# well within the databases' 64-bit integers).
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=25)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+API_MAX_OFFSET = env.int("API_MAX_OFFSET", default=1_000_000_000)
 
 # The alarm receiver's limits, so slow or idle clients cannot use up its descriptors: a frame
 # must be complete this many seconds after its first byte (a new connection's first frame

@@ -7,10 +7,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kalantar.alarms import selectors, services
 from kalantar.alarms.models import Alarm
+from kalantar.core.api import Page, responses
 from kalantar.incidents import selectors as incident_selectors
 
 router = Router(tags=["alarms"])
@@ -106,8 +107,8 @@ def _fail(error: ValidationError) -> HttpError:
     return HttpError(422, " ".join(error.messages))
 
 
-@router.get("/alarms/", response=list[AlarmOut], summary="Alarms in your scope")
-@paginate(LimitOffsetPagination)
+@router.get("/alarms/", response=responses(list[AlarmOut], 403), summary="Alarms in your scope")
+@paginate(Page)
 def list_alarms(request: HttpRequest, filters: Query[AlarmQuery]):
     _require(request, "alarms.view_alarm")
     if filters.open:
@@ -115,20 +116,24 @@ def list_alarms(request: HttpRequest, filters: Query[AlarmQuery]):
     return selectors.alarms(request.auth, state=filters.state, station=filters.station)
 
 
-@router.get("/alarms/events/", response=list[EventOut], summary="Stored panel messages")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/alarms/events/", response=responses(list[EventOut], 403), summary="Stored panel messages"
+)
+@paginate(Page)
 def list_events(request: HttpRequest, filters: Query[EventQuery]):
     _require(request, "alarms.view_alarmevent")
     return selectors.events(request.auth, account=filters.account)
 
 
-@router.get("/alarms/{alarm_id}/", response=AlarmOut, summary="One alarm")
+@router.get("/alarms/{alarm_id}/", response=responses(AlarmOut, 403, 404), summary="One alarm")
 def get_alarm(request: HttpRequest, alarm_id: int):
     _require(request, "alarms.view_alarm")
     return _alarm(request, alarm_id)
 
 
-@router.post("/alarms/{alarm_id}/acknowledge/", response=AlarmOut, summary="Acknowledge")
+@router.post(
+    "/alarms/{alarm_id}/acknowledge/", response=responses(AlarmOut, 403, 404), summary="Acknowledge"
+)
 def acknowledge(request: HttpRequest, alarm_id: int):
     _require(request, "alarms.work_alarm")
     try:
@@ -138,7 +143,11 @@ def acknowledge(request: HttpRequest, alarm_id: int):
     return _alarm(request, alarm_id)
 
 
-@router.post("/alarms/{alarm_id}/dispatch/", response=AlarmOut, summary="Dispatch a patrol")
+@router.post(
+    "/alarms/{alarm_id}/dispatch/",
+    response=responses(AlarmOut, 400, 403, 404),
+    summary="Dispatch a patrol",
+)
 def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
     _require(request, "alarms.work_alarm")
     alarm = _alarm(request, alarm_id)
@@ -152,7 +161,11 @@ def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
     return _alarm(request, alarm_id)
 
 
-@router.post("/alarms/{alarm_id}/resolve/", response=AlarmOut, summary="Record the outcome")
+@router.post(
+    "/alarms/{alarm_id}/resolve/",
+    response=responses(AlarmOut, 400, 403, 404),
+    summary="Record the outcome",
+)
 def resolve(request: HttpRequest, alarm_id: int, payload: ResolveIn):
     _require(request, "alarms.work_alarm")
     try:

@@ -8,14 +8,15 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from kalantar.alarms.services import SubscriberInput
+from kalantar.core.numbers import parse_decimal, parse_whole
 from kalantar.core.persian import normalize_text, to_latin_digits
 
 COLUMNS = ("account", "name", "kind", "lat", "lon", "phone", "supervision_minutes", "key")
 
 
-def _number(text: str, kind=float):
-    text = to_latin_digits(text or "").strip().replace("٫", ".")
-    return kind(text) if text else None
+def _number(text: str | None, parse=parse_decimal):
+    """A number in the importers' one grammar (`core.numbers`); None for an empty cell."""
+    return parse(text) if text and text.strip() else None
 
 
 def read_csv(
@@ -35,7 +36,7 @@ def read_csv(
             problems.append((line, _("latitude and longitude must be numbers.")))
             continue
         try:
-            minutes = _number(record["supervision_minutes"], int) or 0
+            minutes = _number(record["supervision_minutes"], parse_whole) or 0
         except ValueError:
             problems.append((line, _("supervision_minutes must be a whole number.")))
             continue

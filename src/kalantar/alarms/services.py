@@ -99,8 +99,14 @@ def validate_subscriber(data: SubscriberInput, *, taken: set[str] | None = None)
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
+    name_limit = Subscriber._meta.get_field("name").max_length
     if not normalize_text(data.name):
         add("name", _("Enter the premises' name."))
+    elif len(normalize_text(data.name)) > name_limit:
+        add("name", _("The name is longer than %(n)s characters.") % {"n": name_limit})
+    address_limit = Subscriber._meta.get_field("address").max_length
+    if len(normalize_text(data.address)) > address_limit:
+        add("address", _("The address is longer than %(n)s characters.") % {"n": address_limit})
     if data.kind not in Subscriber.Kind.values:
         kinds = ", ".join(Subscriber.Kind.values)
         add("kind", _("Kind must be one of: %(kinds)s.") % {"kinds": kinds})
@@ -132,6 +138,8 @@ def validate_subscriber(data: SubscriberInput, *, taken: set[str] | None = None)
     for name, kh_phone in data.keyholders:
         if not normalize_text(name) or not _PHONE.match(clean_phone(kh_phone)):
             add("keyholders", _("Each keyholder needs a name and a valid phone number."))
+        elif len(normalize_text(name)) > Keyholder._meta.get_field("name").max_length:
+            add("keyholders", _("A keyholder's name is too long."))
     return errors
 
 

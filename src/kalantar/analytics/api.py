@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from ninja.errors import HttpError
 from kalantar.analytics import selectors
 from kalantar.analytics.compstat import Table
 from kalantar.analytics.periods import day_error, period_error
+from kalantar.core.api import responses
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import categories
@@ -75,7 +77,11 @@ def compstat_json(table: Table, unit) -> dict:
     }
 
 
-@router.get("/analytics/compstat", summary="CompStat for a unit and date")
+@router.get(
+    "/analytics/compstat",
+    response=responses(dict[str, Any], 400, 403, 404),
+    summary="CompStat for a unit and date",
+)
 def compstat(request: HttpRequest, unit: str | None = None, date: str | None = None):
     _allowed(request)
     target = _unit(request, unit)
@@ -113,7 +119,11 @@ def parse_hotspot_query(request: HttpRequest, q: HotspotQuery):
     return target, start, end, codes
 
 
-@router.get("/analytics/hotspots", summary="H3 cell counts with Getis-Ord Gi*")
+@router.get(
+    "/analytics/hotspots",
+    response=responses(dict[str, Any], 400, 403, 404),
+    summary="H3 cell counts with Getis-Ord Gi*",
+)
 def hotspots(request: HttpRequest, q: Query[HotspotQuery]):
     _allowed(request)
     target, start, end, codes = parse_hotspot_query(request, q)
@@ -144,7 +154,11 @@ def hotspots(request: HttpRequest, q: Query[HotspotQuery]):
     }
 
 
-@router.get("/analytics/surges", summary="Surge alerts of a unit")
+@router.get(
+    "/analytics/surges",
+    response=responses(dict[str, Any], 400, 403, 404),
+    summary="Surge alerts of a unit",
+)
 def surges(request: HttpRequest, unit: str | None = None, date: str | None = None):
     _allowed(request)
     target = _unit(request, unit)

@@ -5,10 +5,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kalantar.complaints import selectors, services
 from kalantar.complaints.models import Category, Complaint
+from kalantar.core.api import Page, responses
 from kalantar.org.models import Unit
 
 router = Router(tags=["complaints"])
@@ -92,15 +93,19 @@ def _errors(error: ValidationError) -> HttpError:
     return HttpError(422, str(detail))
 
 
-@router.get("/complaints", response=list[ComplaintOut], summary="Complaints in your scope")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/complaints", response=responses(list[ComplaintOut], 403), summary="Complaints in your scope"
+)
+@paginate(Page)
 def list_complaints(request: HttpRequest, filters: Query[QueueQuery]):
     _require(request, "complaints.view_complaint")
     rows = selectors.queue(request.auth, selectors.QueueFilters(**filters.dict()))
     return rows
 
 
-@router.get("/complaints/{code}", response=ComplaintOut, summary="One complaint")
+@router.get(
+    "/complaints/{code}", response=responses(ComplaintOut, 403, 404), summary="One complaint"
+)
 def get_complaint(request: HttpRequest, code: str):
     _require(request, "complaints.view_complaint")
     complaint = selectors.detail(request.auth, code)
@@ -109,7 +114,11 @@ def get_complaint(request: HttpRequest, code: str):
     return complaint
 
 
-@router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
+@router.post(
+    "/complaints",
+    response=responses(ComplaintOut, 400, 403, status=201),
+    summary="File a complaint",
+)
 def create_complaint(request: HttpRequest, payload: ComplaintIn):
     _require(request, "complaints.add_complaint")
     if payload.channel != Complaint.Channel.DESK:
@@ -142,7 +151,11 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
     return Status(201, complaint)
 
 
-@router.post("/complaints/{code}/status", response=ComplaintOut, summary="Change the status")
+@router.post(
+    "/complaints/{code}/status",
+    response=responses(ComplaintOut, 400, 403, 404),
+    summary="Change the status",
+)
 def change_status(request: HttpRequest, code: str, payload: StatusIn):
     _require(request, "complaints.change_complaint")
     complaint = selectors.detail(request.auth, code)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalantar.core import audit
+from kalantar.core.numbers import parse_decimal, parse_decimal_column
 from kalantar.core.persian import format_number, to_latin_digits
 from kalantar.core.templatetags.kalantar import active_digits
 from kalantar.incidents import bulk, categories, counts
@@ -36,6 +37,10 @@ from kalantar.org.models import Unit
 REQUIRED = ("occurred_at", "category", "lat", "lon")
 OPTIONAL = ("source", "external_id")
 CHUNK = 20_000
+# No record of a station's reaches back further; earlier times are typing mistakes (and
+# year 1 with a positive offset falls before the first day Python's dates can hold).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+EARLIEST_MICROS = int(EARLIEST.timestamp() * 1_000_000)
 MAX_REPORTED_ERRORS = 200
 
 Progress = Callable[[str], None]
@@ -116,10 +121,9 @@ def _latin(text: str) -> str:
 
 def _float(text: str) -> float | None:
     try:
-        value = float(text)
+        return parse_decimal(text)
     except ValueError:
         return None
-    return value if value == value and abs(value) != float("inf") else None
 
 
 def parse(lines: Iterable[str], *, progress: Progress | None = None) -> Rows:
@@ -213,17 +217,16 @@ def _clean_columns(records: list[list[str]], numbers: list[int], at: _Columns) -
 
     try:
         occurred = list(map(datetime.fromisoformat, map(str.strip, column(at.time))))
-        lat = np.array(list(map(float, column(at.lat))))
-        lon = np.array(list(map(float, column(at.lon))))
     except ValueError:
+        return None
+    lat, lon = parse_decimal_column(column(at.lat)), parse_decimal_column(column(at.lon))
+    if lat is None or lon is None:
         return None
     if any(t.tzinfo is None for t in occurred):
         return None
     micros = _micros(occurred)
-    if micros.max() > timezone.now().timestamp() * 1e6:
-        return None  # in the future
-    if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
-        return None
+    if micros.max() > timezone.now().timestamp() * 1e6 or micros.min() < EARLIEST_MICROS:
+        return None  # in the future, or before any record
     if np.abs(lat).max() > 90 or np.abs(lon).max() > 180:
         return None
     category = list(map(str.lower, map(str.strip, map(itemgetter(at.category), records))))
@@ -289,6 +292,9 @@ def _checked_rows(
             bad = True
         elif when > now:
             errors.add(line, _("the time of the incident is in the future."))
+            bad = True
+        elif when < EARLIEST:
+            errors.add(line, _("the time of the incident is before 1900."))
             bad = True
         category = record[at.category].strip().lower()
         if not categories.is_known(category):

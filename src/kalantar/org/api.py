@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from kalantar.core.api import Page, responses
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.org import selectors
 from kalantar.org.geo_cache import locate_unit
@@ -37,25 +40,29 @@ class LocateQuery(Schema):
     lat: float = Field(..., ge=-90, le=90)
 
 
-@router.get("/units", response=list[UnitOut], summary="Units the caller may see")
-@paginate(LimitOffsetPagination)
+@router.get("/units", response=responses(list[UnitOut]), summary="Units the caller may see")
+@paginate(Page)
 def list_units(request: HttpRequest, kind: str | None = None, q: str | None = None):
     return selectors.units_for(request.auth, kind=kind, search=q).select_related("parent")
 
 
-@router.get("/units/{code}", response=UnitOut, summary="One unit")
+@router.get("/units/{code}", response=responses(UnitOut, 404), summary="One unit")
 def get_unit(request: HttpRequest, code: str):
     return get_visible_or_404(Unit.objects.select_related("parent"), request.auth, code=code)
 
 
-@router.get("/jurisdictions", summary="Jurisdictions as a GeoJSON FeatureCollection")
+@router.get(
+    "/jurisdictions",
+    response=responses(dict[str, Any], 404),
+    summary="Jurisdictions as a GeoJSON FeatureCollection",
+)
 def jurisdictions(request: HttpRequest, unit: str | None = None):
     if unit and not Unit.objects.visible_to(request.auth).filter(code=unit).exists():
         raise HttpError(404, _("Unknown unit."))
     return selectors.jurisdictions_geojson(request.auth, under=unit)
 
 
-@router.get("/locate", response=LocateOut, summary="Whose jurisdiction is this point?")
+@router.get("/locate", response=responses(LocateOut), summary="Whose jurisdiction is this point?")
 def locate(request: HttpRequest, point: Query[LocateQuery]):
     unit = locate_unit(point.lon, point.lat)
     if unit is None:

@@ -13,7 +13,12 @@ from shapely.geometry import mapping, shape
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text
 from kalantar.org.models import Jurisdiction, Unit
-from kalantar.org.validation import ValidationReport, validate_collection
+from kalantar.org.validation import (
+    ValidationReport,
+    normalize_unit_code,
+    unit_code_problem,
+    validate_collection,
+)
 
 # Mean Earth radius; areas are for display only, so a spherical approximation is enough.
 _KM_PER_DEGREE = 111.195
@@ -44,9 +49,10 @@ def create_unit(
     hq_lon: float | None = None,
     hq_lat: float | None = None,
 ) -> Unit:
-    code = normalize_text(code).upper()
-    if not code:
-        raise ValidationError(_("A unit needs a code."))
+    code = normalize_unit_code(code)
+    problem = unit_code_problem(code)
+    if problem:
+        raise ValidationError(_("Invalid unit code: %(problem)s.") % {"problem": problem})
     if kind not in Unit.Kind.values:
         raise ValidationError(_("Unknown unit kind: %(kind)s") % {"kind": kind})
     allowed = Unit.PARENT_KINDS[kind]

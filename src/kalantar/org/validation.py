@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +15,10 @@ from shapely.geometry.base import BaseGeometry
 from kalantar.core.persian import normalize_text
 
 STATION_KINDS = ("kalantari", "pasgah")
+# A unit code becomes one segment of every path below it (/IR/HM/HM01/HM01K01/), which is how
+# records are scoped: a "/" or any other character would make it a path of its own.
+UNIT_CODE = re.compile(r"[A-Z0-9]{2,32}")
+NAME_MAX_LENGTH = 200  # Unit.name and Unit.name_en
 # Overlaps smaller than this (in squared degrees, about 1 m²) are rounding noise.
 OVERLAP_TOLERANCE = 1e-10
 
@@ -39,6 +45,28 @@ class ValidationReport:
         return not self.errors
 
 
+def normalize_unit_code(raw: Any) -> str:
+    """A unit code as stored: Persian digits made Latin, letters upper-case."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return ""
+    return normalize_text(str(raw)).upper()
+
+
+def unit_code_problem(code: str) -> str | None:
+    """Why `code` (normalised) cannot be a unit's code, or None if it can."""
+    if not code:
+        return _("the code is missing")
+    if not UNIT_CODE.fullmatch(code):
+        return _("the code “%(code)s” must be 2 to 32 Latin letters and digits") % {
+            "code": code[:40]
+        }
+    return None
+
+
+def _text(raw: Any) -> str:
+    return normalize_text(raw) if isinstance(raw, str) else ""
+
+
 def _label(index: int, code: str) -> str:
     if code:
         return _("Feature %(index)s (code %(code)s)") % {"index": index, "code": code}
@@ -53,8 +81,10 @@ def validate_collection(
 ) -> ValidationReport:
     """Check a FeatureCollection against the import rules.
 
-    `parents` maps every known unit code to its kind; `existing` holds the stored
-    jurisdictions that the file does not replace, which it must not overlap either.
+    `parents` maps every known unit code to its kind (a feature may update a stored station,
+    never another kind of unit); `existing` holds the stored jurisdictions that the file does
+    not replace, which it must not overlap either. The import runs this same check, so a file
+    that passes it is imported.
     """
     report = ValidationReport()
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -91,21 +121,30 @@ def _parse_feature(
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
         props = {}
-    code = normalize_text(str(props.get("code") or "")).upper()
-    label = _label(index, code)
+    code = normalize_unit_code(props.get("code"))
     problems: list[str] = []
-    if not code:
-        problems.append(_("the code is missing"))
-    name = normalize_text(str(props.get("name") or ""))
+    code_problem = unit_code_problem(code)
+    if code_problem:
+        problems.append(code_problem)
+        code = ""  # not shown in the label: it may be anything, of any length
+    elif parents.get(code, "kalantari") not in STATION_KINDS:
+        problems.append(
+            _("the code %(code)s belongs to a unit that is not a station") % {"code": code}
+        )
+    label = _label(index, code)
+    name = _text(props.get("name"))
     if not name:
         problems.append(_("the name is missing"))
-    kind = str(props.get("kind") or "")
+    name_en = _text(props.get("name_en"))
+    if len(name) > NAME_MAX_LENGTH or len(name_en) > NAME_MAX_LENGTH:
+        problems.append(_("a name is longer than %(n)s characters") % {"n": NAME_MAX_LENGTH})
+    kind = props.get("kind")
     if kind not in STATION_KINDS:
         problems.append(_("the kind must be “kalantari” or “pasgah”"))
-    parent = normalize_text(str(props.get("parent") or "")).upper()
+    parent = normalize_unit_code(props.get("parent"))
     if parents.get(parent) != "county":
         problems.append(
-            _("the parent “%(parent)s” is not a known county command") % {"parent": parent}
+            _("the parent “%(parent)s” is not a known county command") % {"parent": parent[:40]}
         )
     geometry = _parse_geometry(feature.get("geometry"), problems)
     hq = _parse_hq(props.get("hq"), geometry, problems)
@@ -116,7 +155,7 @@ def _parse_feature(
         index=index,
         code=code,
         name=name,
-        name_en=normalize_text(str(props.get("name_en") or "")),
+        name_en=name_en,
         kind=kind,
         parent=parent,
         geometry=geometry,
@@ -124,13 +163,48 @@ def _parse_feature(
     )
 
 
+def _is_position(item: Any) -> bool:
+    return (
+        isinstance(item, list)
+        and 2 <= len(item) <= 3
+        and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+            for x in item
+        )
+    )
+
+
+def _is_polygon(rings: Any) -> bool:
+    """A list of rings, each a list of positions (shapely checks their number and closes them)."""
+    return (
+        isinstance(rings, list)
+        and bool(rings)
+        and all(isinstance(ring, list) and all(map(_is_position, ring)) for ring in rings)
+    )
+
+
+def _well_formed(raw: dict) -> bool:
+    """The coordinates have exactly the nesting of the geometry's type, numbers at the
+    bottom. Checked before shapely sees them: malformed input makes shapely raise
+    anything from KeyError to RecursionError."""
+    coordinates = raw.get("coordinates")
+    if raw["type"] == "Polygon":
+        return _is_polygon(coordinates)
+    return (
+        isinstance(coordinates, list) and bool(coordinates) and all(map(_is_polygon, coordinates))
+    )
+
+
 def _parse_geometry(raw: Any, problems: list[str]) -> BaseGeometry | None:
     if not isinstance(raw, dict) or raw.get("type") not in ("Polygon", "MultiPolygon"):
         problems.append(_("the geometry must be a Polygon or MultiPolygon"))
         return None
+    if not _well_formed(raw):
+        problems.append(_("the geometry's coordinates are malformed"))
+        return None
     try:
         geometry = shape(raw)
-    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
+    except (ValueError, TypeError, shapely.errors.GEOSException):
         problems.append(_("the geometry's coordinates are malformed"))
         return None
     if geometry.is_empty:
@@ -150,11 +224,10 @@ def _parse_geometry(raw: Any, problems: list[str]) -> BaseGeometry | None:
 def _parse_hq(raw: Any, geometry: BaseGeometry | None, problems: list[str]):
     if raw is None:
         return None
-    try:
-        lon, lat = float(raw[0]), float(raw[1])
-    except (TypeError, ValueError, IndexError):
-        problems.append(_("the headquarters point is malformed"))
+    if not (_is_position(raw) and len(raw) == 2):
+        problems.append(_("the headquarters point must be [longitude, latitude]"))
         return None
+    lon, lat = float(raw[0]), float(raw[1])
     if geometry is not None and not geometry.covers(shapely.Point(lon, lat)):
         problems.append(_("the headquarters point lies outside the jurisdiction"))
     return lon, lat

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from kalantar.core.api import InvalidOut
 from kalantar.portal.transparency import stats_json
 
 router = Router(tags=["transparency"])
 
 
+class PublicErrorOut(Schema):
+    error: str
+
+
 @router.get(
     "/transparency/stats",
     auth=None,
+    response={200: dict[str, Any], 400: PublicErrorOut, 422: InvalidOut},
     summary="Public monthly statistics of a unit (no login)",
     description=(
         "Closed cases only. `unit`: a station, county or province code; `month`: YYYY-MM, "

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
+from kalantar.org.validation import normalize_unit_code, unit_code_problem
 from kalantar.portal import periods, stats
 from kalantar.portal.disclosure import BASE, THRESHOLD
 
@@ -63,17 +64,19 @@ class BadRequest(ValueError):
 
 
 def _unit(request: HttpRequest) -> Unit:
-    code = request.GET.get("unit", "").strip().upper()
+    code = normalize_unit_code(request.GET.get("unit", ""))
     units = stats.public_units()
     if not code:
         unit = units.filter(kind="province").first() or units.first()
         if unit is None:
             raise BadRequest(_("No statistics have been published yet."))
         return unit
-    unit = units.filter(code=code).first()
+    # A code that cannot exist is not looked up (PostgreSQL refuses text with NUL).
+    unit = None if unit_code_problem(code) else units.filter(code=code).first()
     if unit is None:
         raise BadRequest(
-            _("There is no station, county or province with the code %(code)s.") % {"code": code}
+            _("There is no station, county or province with the code %(code)s.")
+            % {"code": code[:40]}
         )
     return unit
 

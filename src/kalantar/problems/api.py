@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from kalantar.core.api import Page, responses
 from kalantar.problems import selectors, services
 from kalantar.problems.models import Agency, Problem, Referral
 
@@ -102,15 +103,19 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise HttpError(403, _("Your role does not allow this."))
 
 
-@router.get("/problems", response=list[ProblemOut], summary="Problem-solving projects in scope")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/problems",
+    response=responses(list[ProblemOut], 403),
+    summary="Problem-solving projects in scope",
+)
+@paginate(Page)
 def list_problems(request: HttpRequest, stage: str = ""):
     _require(request, "problems.view_problem")
     problems = selectors.problems_for(request.user)
     return problems.filter(stage=stage) if stage else problems
 
 
-@router.get("/problems/{number}", response=ProblemOut, summary="One project")
+@router.get("/problems/{number}", response=responses(ProblemOut, 403, 404), summary="One project")
 def get_problem(request: HttpRequest, number: str):
     _require(request, "problems.view_problem")
     problem = selectors.problems_for(request.user).filter(number=number).first()
@@ -119,7 +124,11 @@ def get_problem(request: HttpRequest, number: str):
     return problem
 
 
-@router.post("/problems/{number}/referrals", response={201: ReferralOut}, summary="Send a referral")
+@router.post(
+    "/problems/{number}/referrals",
+    response=responses(ReferralOut, 400, 403, 404, status=201),
+    summary="Send a referral",
+)
 def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
     _require(request, "problems.add_referral")
     problem = selectors.problems_for(request.user).filter(number=number).first()
@@ -143,8 +152,8 @@ def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
     return Status(201, referral)
 
 
-@router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
-@paginate(LimitOffsetPagination)
+@router.get("/referrals", response=responses(list[ReferralOut], 403), summary="Referrals in scope")
+@paginate(Page)
 def list_referrals(request: HttpRequest, status: str = "", overdue: bool = False):
     _require(request, "problems.view_referral")
     referrals = selectors.referrals_for(request.user)
@@ -155,7 +164,9 @@ def list_referrals(request: HttpRequest, status: str = "", overdue: bool = False
     return referrals
 
 
-@router.get("/referrals/{reference}", response=ReferralOut, summary="One referral")
+@router.get(
+    "/referrals/{reference}", response=responses(ReferralOut, 403, 404), summary="One referral"
+)
 def get_referral(request: HttpRequest, reference: str):
     _require(request, "problems.view_referral")
     referral = selectors.referrals_for(request.user).filter(reference=reference).first()
@@ -164,7 +175,11 @@ def get_referral(request: HttpRequest, reference: str):
     return referral
 
 
-@router.get("/agencies", response=list[AgencyOut], summary="Agencies your units may refer to")
+@router.get(
+    "/agencies",
+    response=responses(list[AgencyOut], 403),
+    summary="Agencies your units may refer to",
+)
 def list_agencies(request: HttpRequest):
     _require(request, "problems.view_agency")
     return list(selectors.agencies_for(request.user))
@@ -172,7 +187,7 @@ def list_agencies(request: HttpRequest):
 
 @router.get(
     "/agencies/responsiveness",
-    response=list[ResponsivenessOut],
+    response=responses(list[ResponsivenessOut], 403),
     summary="Each agency's answers to your units' referrals",
 )
 def responsiveness(request: HttpRequest):

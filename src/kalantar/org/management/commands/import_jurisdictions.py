@@ -27,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(_("File not found: %(file)s") % {"file": file}) from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
+        except RecursionError:
+            raise CommandError(_("The file is nested too deeply to be GeoJSON.")) from None
         report = services.validate_jurisdictions(data)
         if not report.ok:
             for line in report.errors:
