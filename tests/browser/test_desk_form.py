@@ -62,7 +62,9 @@ def test_the_returning_complainant_fill_never_adds_to_what_the_officer_types(
     assert held, "the look-up was not asked"
     page.focus("#id_complainant_name")
     held[0].continue_()
-    page.wait_for_function("document.querySelector('#returning-note').textContent.trim() !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('#returning-note').textContent.trim() !== ''"
+    )
     page.keyboard.type("سارا احمدی")
     assert page.input_value("#id_complainant_name") == "سارا احمدی"
     # The boxes the officer left alone are filled in.
@@ -75,6 +77,6 @@ def test_the_returning_complainant_fill_never_adds_to_what_the_officer_types(
     page.wait_for_timeout(300)
     assert len(held) == 2
     held[1].continue_()
-    page.wait_for_function("document.querySelector('#id_mobile').value === ''")
+    page.wait_for_function("() => document.querySelector('#id_mobile').value === ''")
     assert page.input_value("#id_complainant_address") == "ملایر"
     assert page.input_value("#id_complainant_name") == "سارا احمدی"
