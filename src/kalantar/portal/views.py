@@ -28,6 +28,7 @@ from kalantar.complaints.receipts import (
 )
 from kalantar.complaints.selectors import CitizenView
 from kalantar.core.persian import to_latin_digits
+from kalantar.org import places as org_places
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 from kalantar.org.services import export_feature_collection
@@ -197,6 +198,17 @@ def _coordinate(request: HttpRequest, name: str, bound: float) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) and -bound <= value <= bound else None
+
+
+@require_GET
+def places(request: HttpRequest) -> JsonResponse:
+    """Unit names for the citizens' map: its labels, or a search. Never an address: the
+    places citizens recorded are theirs alone."""
+    query = request.GET.get("q", "")
+    if not query.strip():
+        return JsonResponse(org_places.feature_collection(org_places.unit_places()))
+    found = org_places.search(None, query, public=True)
+    return JsonResponse(org_places.feature_collection(found))
 
 
 @require_GET
