@@ -22,6 +22,7 @@
     if (lat.value && lon.value) place(L.latLng(+lat.value, +lon.value));
   });
   map.on("click", (e) => place(e.latlng));
+  if (window.KalantarMap) window.KalantarMap.setup(map, place);
 
   function place(latlng) {
     lat.value = latlng.lat.toFixed(6);

@@ -1,4 +1,5 @@
-// Jurisdiction map: GeoJSON layers over a plain background (no tile server needed).
+// Jurisdiction map: GeoJSON layers over the configured base layer, or a plain background
+// (no tile server needed).
 (function () {
   "use strict";
   const el = document.getElementById("map");
@@ -40,16 +41,14 @@
       });
       map.on("zoomend", updateLabels);
       updateLabels();
-      fc.features.forEach((f) => {
-        const hq = f.properties.hq;
-        if (hq) L.circleMarker([hq[1], hq[0]], { radius: 3, color: "#0b4f6c", weight: 2, fillOpacity: 1, interactive: false }).addTo(map);
-      });
     })
     .catch((err) => { console.error(err); el.innerHTML = `<div class="alert alert-danger m-3">${escape(d.labelError)}</div>`; });
 
   const result = document.getElementById("locate-result");
   let marker = null;
   map.on("click", (e) => lookup(e.latlng));
+  // Base layer, headquarters and place names, and the place search: shared by every map.
+  if (window.KalantarMap) window.KalantarMap.setup(map, lookup);
 
   // Ask the server, the one authority on jurisdictions, whose point this is.
   function lookup(latlng) {

@@ -1,0 +1,136 @@
+// What every Kalantar map shares: the configured base layer, the names the system knows as
+// labels, and the place search. Each page's map script creates its map, then calls
+// KalantarMap.setup(map, onPick); the settings come from the map's tools partial
+// (core/_map_tools.html, rendered by {% map_tools %}), found by the map element's id.
+(function () {
+  "use strict";
+  if (!window.L) return;
+  const faDigits = (s) => String(s).replace(/\d/g, (c) => "۰۱۲۳۴۵۶۷۸۹"[c]);
+  // Zoom levels from which each kind of name is shown: a province view names the counties,
+  // a county view its stations and outposts.
+  const LABEL_ZOOM = { county: [0, 10.5], kalantari: [10.5, 30], pasgah: [9.5, 30] };
+  const PICK_ZOOM = { county: 11, kalantari: 14, pasgah: 14, address: 16 };
+
+  function toolsOf(map) {
+    const id = map.getContainer().id;
+    return document.querySelector(`[data-map-tools][data-for="${CSS.escape(id)}"]`);
+  }
+
+  function baseLayer(d) {
+    const options = { attribution: d.tilesAttribution || "", maxZoom: 19 };
+    if (d.tilesUrl) return L.tileLayer(d.tilesUrl, options);
+    if (d.pmtilesUrl && window.pmtiles) {
+      return window.pmtiles.leafletRasterLayer(new window.pmtiles.PMTiles(d.pmtilesUrl), options);
+    }
+    return null; // the plain background: jurisdictions and labels alone
+  }
+
+  function setup(map, onPick) {
+    const tools = toolsOf(map);
+    if (!tools) return;
+    const d = tools.dataset;
+    const nameOf = (p) => (d.lang === "en" && p.name_en ? p.name_en : d.lang === "fa" ? faDigits(p.name) : p.name);
+    const base = baseLayer(d);
+    if (base) {
+      base.addTo(map);
+      if (!map.attributionControl) L.control.attribution({ prefix: false }).addTo(map);
+      map.getContainer().classList.add("has-base-layer");
+    }
+    addLabels(map, d, nameOf);
+    wireSearch(map, tools, d, nameOf, onPick);
+  }
+
+  function addLabels(map, d, nameOf) {
+    fetch(d.placesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : { features: [] }))
+      .then((fc) => {
+        const labels = fc.features.map((f) => {
+          const p = f.properties;
+          const [lon, lat] = f.geometry.coordinates;
+          const isCounty = p.kind === "county";
+          const marker = L.circleMarker([lat, lon], {
+            radius: isCounty ? 4 : 3, color: isCounty ? "#5a3e1b" : "#0b4f6c", weight: 2,
+            fillColor: "#fff", fillOpacity: 1, interactive: false,
+          }).addTo(map);
+          marker.bindTooltip(nameOf(p), {
+            permanent: true, direction: "top", offset: [0, -4], className: `place-label place-label-${p.kind}`,
+          });
+          return { marker, range: LABEL_ZOOM[p.kind] || [0, 30] };
+        });
+        const update = () => {
+          const z = map.getZoom();
+          labels.forEach(({ marker, range }) => {
+            const tip = marker.getTooltip() && marker.getTooltip().getElement();
+            if (tip) tip.style.display = z >= range[0] && z < range[1] ? "" : "none";
+          });
+        };
+        map.on("zoomend", update);
+        update();
+      })
+      .catch((err) => console.error(err));
+  }
+
+  function wireSearch(map, tools, d, nameOf, onPick) {
+    const input = tools.querySelector("[data-map-search]");
+    const go = tools.querySelector("[data-map-search-go]");
+    const list = tools.querySelector(".map-search-results");
+    let timer = null;
+    let asked = 0;
+    const kindLabel = (kind) => d["label" + kind[0].toUpperCase() + kind.slice(1)] || "";
+
+    function choose(f) {
+      const [lon, lat] = f.geometry.coordinates;
+      const latlng = L.latLng(lat, lon);
+      map.setView(latlng, Math.max(map.getZoom(), PICK_ZOOM[f.properties.kind] || 14));
+      list.hidden = true;
+      input.value = nameOf(f.properties);
+      if (onPick) onPick(latlng);
+    }
+
+    function show(features) {
+      list.replaceChildren();
+      if (!features.length) {
+        const none = document.createElement("div");
+        none.className = "list-group-item text-muted";
+        none.textContent = d.labelNoMatch;
+        list.append(none);
+      }
+      features.forEach((f) => {
+        const item = document.createElement("button");
+        item.type = "button";
+        item.className = "list-group-item list-group-item-action";
+        item.textContent = nameOf(f.properties);
+        const kind = document.createElement("span");
+        kind.className = "text-muted ms-2 me-2";
+        kind.textContent = kindLabel(f.properties.kind);
+        item.append(kind);
+        item.addEventListener("click", () => choose(f));
+        list.append(item);
+      });
+      list.hidden = false;
+    }
+
+    function ask(pickFirst) {
+      const q = input.value.trim();
+      if (!q) { list.hidden = true; return; }
+      const mine = ++asked;
+      const url = `${d.placesUrl}?q=${encodeURIComponent(q)}`;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : { features: [] }))
+        .then((fc) => {
+          if (mine !== asked) return; // a later question was asked meanwhile
+          if (pickFirst && fc.features.length) choose(fc.features[0]); else show(fc.features);
+        });
+    }
+
+    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => ask(false), 250); });
+    // Enter chooses the first place, and must not submit the complaint form around the box.
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); ask(true); }
+      if (e.key === "Escape") list.hidden = true;
+    });
+    go.addEventListener("click", () => { clearTimeout(timer); ask(true); });
+  }
+
+  window.KalantarMap = { setup };
+})();
