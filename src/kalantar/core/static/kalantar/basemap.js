@@ -8,7 +8,8 @@
   const faDigits = (s) => String(s).replace(/\d/g, (c) => "۰۱۲۳۴۵۶۷۸۹"[c]);
   // Zoom levels from which each kind of name is shown: a province view names the counties,
   // a county view its stations and outposts.
-  const LABEL_ZOOM = { county: [0, 10.5], kalantari: [10.5, 30], pasgah: [9.5, 30] };
+  const LABEL_ZOOM = { county: [0, 10.5], kalantari: [9.5, 30], pasgah: [9.5, 30] };
+  const KINDS = ["county", "kalantari", "pasgah"];
   const PICK_ZOOM = { county: 11, kalantari: 14, pasgah: 14, address: 16 };
 
   function toolsOf(map) {
@@ -44,7 +45,8 @@
     fetch(d.placesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : { features: [] }))
       .then((fc) => {
-        const labels = fc.features.map((f) => {
+        const rank = (f) => KINDS.indexOf(f.properties.kind);
+        const labels = fc.features.slice().sort((a, b) => rank(a) - rank(b)).map((f) => {
           const p = f.properties;
           const [lon, lat] = f.geometry.coordinates;
           const isCounty = p.kind === "county";
@@ -57,14 +59,25 @@
           });
           return { marker, range: LABEL_ZOOM[p.kind] || [0, 30] };
         });
+        // Show the names of the zoom level, the more important first (county commands, then
+        // stations, then outposts), and leave out a name that would cover one already shown.
         const update = () => {
           const z = map.getZoom();
+          const shown = [];
           labels.forEach(({ marker, range }) => {
-            const tip = marker.getTooltip() && marker.getTooltip().getElement();
-            if (tip) tip.style.display = z >= range[0] && z < range[1] ? "" : "none";
+            const tooltip = marker.getTooltip();
+            const tip = tooltip && tooltip.getElement();
+            if (!tip) return;
+            const wanted = z >= range[0] && z < range[1];
+            tip.style.display = wanted ? "" : "none";
+            if (!wanted) return;
+            tooltip.update(); // placed while hidden, it was placed with no width
+            const r = tip.getBoundingClientRect();
+            const covers = shown.some((o) => r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top);
+            if (covers) tip.style.display = "none"; else shown.push(r);
           });
         };
-        map.on("zoomend", update);
+        map.on("zoomend moveend", update);
         update();
       })
       .catch((err) => console.error(err));

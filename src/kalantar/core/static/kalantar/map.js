@@ -27,20 +27,10 @@
         style: (f) => ({ color: "#30424d", weight: 1, fillColor: colours[f.properties.kind] || "#999", fillOpacity: 0.45 }),
         onEachFeature: (f, l) => {
           l.on("click", (e) => { L.DomEvent.stopPropagation(e); lookup(e.latlng); });
-          l.bindTooltip(escape(nameOf(f.properties)), { permanent: true, direction: "center", className: "unit-label" });
         },
       });
       if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       layer.addTo(map);
-      // Name only the jurisdictions wide enough on screen to hold their label.
-      const updateLabels = () => layer.eachLayer((l) => {
-        const b = l.getBounds();
-        const width = map.latLngToLayerPoint(b.getNorthEast()).x - map.latLngToLayerPoint(b.getSouthWest()).x;
-        const tip = l.getTooltip() && l.getTooltip().getElement();
-        if (tip) tip.style.display = width > 90 ? "" : "none";
-      });
-      map.on("zoomend", updateLabels);
-      updateLabels();
     })
     .catch((err) => { console.error(err); el.innerHTML = `<div class="alert alert-danger m-3">${escape(d.labelError)}</div>`; });
 
