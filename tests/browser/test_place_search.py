@@ -39,14 +39,21 @@ def recorded_place(org_tree):
     )
 
 
-def _marker_is_centred(page, map_selector: str) -> bool:
-    """The chosen point's marker sits in the middle of the map: the map moved to it."""
-    box = page.locator(map_selector).bounding_box()
-    pin = page.locator(f"{map_selector} .leaflet-marker-icon").bounding_box()
-    pin_x, pin_y = pin["x"] + pin["width"] / 2, pin["y"] + pin["height"]  # the pin's tip
-    return (
-        abs(pin_x - (box["x"] + box["width"] / 2)) < 20
-        and abs(pin_y - (box["y"] + box["height"] / 2)) < 20
+def _wait_for_the_map_to_centre_on_the_marker(page, map_selector: str) -> None:
+    """The chosen point's pin sits in the middle of the map: the map moved to it (once its
+    animation ends)."""
+    page.wait_for_function(
+        """(selector) => {
+          const map = document.querySelector(selector).getBoundingClientRect();
+          const pin = document.querySelector(`${selector} .leaflet-marker-icon`);
+          if (!pin) return false;
+          const p = pin.getBoundingClientRect();
+          const x = p.left + p.width / 2, tip = p.bottom;  // the pin's tip
+          return Math.abs(x - (map.left + map.width / 2)) < 20
+            && Math.abs(tip - (map.top + map.height / 2)) < 20;
+        }""",
+        arg=map_selector,
+        timeout=5000,
     )
 
 
@@ -64,7 +71,7 @@ def test_a_citizen_types_a_station_name_and_the_point_is_set_there(live_server, 
     hq = org_tree["HM02K01"]
     assert float(page.input_value("#id_lat")) == pytest.approx(hq.hq_lat, abs=1e-5)
     assert float(page.input_value("#id_lon")) == pytest.approx(hq.hq_lon, abs=1e-5)
-    assert _marker_is_centred(page, "#picker-map")
+    _wait_for_the_map_to_centre_on_the_marker(page, "#picker-map")
 
 
 def test_a_desk_officer_finds_an_address_recorded_before(
@@ -80,9 +87,10 @@ def test_a_desk_officer_finds_an_address_recorded_before(
     page.wait_for_selector("#picker-map path.leaflet-interactive")
     page.fill("#picker-map-search", "ميدان آرامگاه")  # typed with an Arabic yeh
     page.keyboard.press("Enter")  # the first place found, without submitting the form
-    page.wait_for_function("document.querySelector('#id_lat').value !== ''")
+    page.wait_for_function(
+        "document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ همدان')"
+    )
     assert float(page.input_value("#id_lat")) == pytest.approx(34.85)
     assert float(page.input_value("#id_lon")) == pytest.approx(48.55)
-    assert "کلانتری ۱۱ همدان" in page.inner_text("#picked-station")
-    assert _marker_is_centred(page, "#picker-map")
+    _wait_for_the_map_to_centre_on_the_marker(page, "#picker-map")
     assert page.url.endswith("/complaints/new/")
