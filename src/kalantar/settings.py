@@ -208,6 +208,7 @@ STATICFILES_DIRS = [
         ("vendor/vazirmatn", "vazirmatn"),
         ("vendor/jalalidatepicker", "@majidh1/jalalidatepicker/dist"),
         ("vendor/chartjs", "chart.js/dist"),
+        ("vendor/pmtiles", "pmtiles/dist"),
     ]
     if (NODE_MODULES / folder).is_dir()
 ]

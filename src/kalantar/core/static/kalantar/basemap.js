@@ -17,13 +17,24 @@
     return document.querySelector(`[data-map-tools][data-for="${CSS.escape(id)}"]`);
   }
 
-  function baseLayer(d) {
+  // The base layer: a raster tile server, or the site's own PMTiles archive read by byte
+  // ranges (its reader is loaded only on a site that has an archive). With neither, the
+  // plain background: jurisdictions and labels alone.
+  function addBaseLayer(map, d) {
     const options = { attribution: d.tilesAttribution || "", maxZoom: 19 };
-    if (d.tilesUrl) return L.tileLayer(d.tilesUrl, options);
-    if (d.pmtilesUrl && window.pmtiles) {
-      return window.pmtiles.leafletRasterLayer(new window.pmtiles.PMTiles(d.pmtilesUrl), options);
-    }
-    return null; // the plain background: jurisdictions and labels alone
+    const show = (layer) => {
+      layer.addTo(map);
+      if (!map.attributionControl) L.control.attribution({ prefix: false }).addTo(map);
+      map.getContainer().classList.add("has-base-layer");
+    };
+    if (d.tilesUrl) { show(L.tileLayer(d.tilesUrl, options)); return; }
+    if (!d.pmtilesUrl || !d.pmtilesScript) return;
+    const archive = () => show(window.pmtiles.leafletRasterLayer(new window.pmtiles.PMTiles(d.pmtilesUrl), options));
+    if (window.pmtiles) { archive(); return; }
+    const script = document.createElement("script");
+    script.src = d.pmtilesScript;
+    script.addEventListener("load", archive);
+    document.head.append(script);
   }
 
   function setup(map, onPick) {
@@ -31,12 +42,7 @@
     if (!tools) return;
     const d = tools.dataset;
     const nameOf = (p) => (d.lang === "en" && p.name_en ? p.name_en : d.lang === "fa" ? faDigits(p.name) : p.name);
-    const base = baseLayer(d);
-    if (base) {
-      base.addTo(map);
-      if (!map.attributionControl) L.control.attribution({ prefix: false }).addTo(map);
-      map.getContainer().classList.add("has-base-layer");
-    }
+    addBaseLayer(map, d);
     addLabels(map, d, nameOf);
     wireSearch(map, tools, d, nameOf, onPick);
   }
