@@ -66,3 +66,31 @@ def test_without_a_query_the_labels_are_every_unit_headquarters(client, addresse
 
 def test_the_staff_search_needs_a_login(client, addresses):
     assert client.get("/api/places", {"q": "بوعلی"}).status_code == 401
+
+
+def test_the_citizens_map_searches_only_the_public_names(client, org_tree):
+    page = client.get("/complaint/").content.decode()
+    assert 'data-places-url="/complaint/places/"' in page
+    assert "/api/places" not in page
+    assert "نشانی‌ای که پیش‌تر ثبت شده" not in page  # the box promises no addresses
+
+
+def test_the_desk_map_searches_the_station_scope(client, make_user):
+    client.force_login(make_user("desk1", "desk_officer", "HM01K01"))
+    page = client.get("/complaints/new/").content.decode()
+    assert 'data-places-url="/api/places"' in page
+
+
+def test_the_maps_need_no_tile_server_unless_one_is_set(client, org_tree, settings, tmp_path):
+    settings.MAP_TILES_URL = settings.MAP_PMTILES_PATH = ""
+    page = client.get("/complaint/").content.decode()
+    assert 'data-tiles-url=""' in page and 'data-pmtiles-url=""' in page
+    assert "pmtiles.js" not in page
+    archive = tmp_path / "base.pmtiles"
+    archive.write_bytes(b"PMTiles")
+    settings.MAP_PMTILES_PATH = str(archive)
+    page = client.get("/complaint/").content.decode()
+    assert 'data-pmtiles-url="/map/tiles.pmtiles"' in page and "pmtiles.js" in page
+    settings.MAP_TILES_URL = "https://tiles.police.example/{z}/{x}/{y}.png"
+    page = client.get("/complaint/").content.decode()
+    assert 'data-tiles-url="https://tiles.police.example/{z}/{x}/{y}.png"' in page
