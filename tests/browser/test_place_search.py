@@ -92,5 +92,6 @@ def test_a_desk_officer_finds_an_address_recorded_before(
     )
     assert float(page.input_value("#id_lat")) == pytest.approx(34.85)
     assert float(page.input_value("#id_lon")) == pytest.approx(48.55)
+    assert page.input_value("#id_location_text") == "میدان آرامگاه، جنب داروخانه"
     _wait_for_the_map_to_centre_on_the_marker(page, "#picker-map")
     assert page.url.endswith("/complaints/new/")

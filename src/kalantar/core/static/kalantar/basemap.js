@@ -1,6 +1,7 @@
 // What every Kalantar map shares: the configured base layer, the names the system knows as
 // labels, and the place search. Each page's map script creates its map, then calls
-// KalantarMap.setup(map, onPick); the settings come from the map's tools partial
+// KalantarMap.setup(map, onPick), onPick(latlng, place) being called with the place chosen
+// in the search box; the settings come from the map's tools partial
 // (core/_map_tools.html, rendered by {% map_tools %}), found by the map element's id.
 (function () {
   "use strict";
@@ -103,7 +104,7 @@
       map.setView(latlng, Math.max(map.getZoom(), PICK_ZOOM[f.properties.kind] || 14));
       list.hidden = true;
       input.value = nameOf(f.properties);
-      if (onPick) onPick(latlng);
+      if (onPick) onPick(latlng, f.properties);
     }
 
     function show(features) {
