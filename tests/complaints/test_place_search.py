@@ -94,3 +94,32 @@ def test_the_maps_need_no_tile_server_unless_one_is_set(client, org_tree, settin
     settings.MAP_TILES_URL = "https://tiles.police.example/{z}/{x}/{y}.png"
     page = client.get("/complaint/").content.decode()
     assert 'data-tiles-url="https://tiles.police.example/{z}/{x}/{y}.png"' in page
+
+
+def test_a_user_who_may_not_read_complaints_finds_no_address(client, make_user, addresses):
+    client.force_login(make_user("registrar", "security_registrar", "HM01K01"))
+    assert _names(client.get("/api/places", {"q": "بوعلی"})) == []
+    assert _names(client.get("/api/places", {"q": "ملایر"})) == ["کلانتری 11 ملایر"]
+
+
+def test_a_dispatcher_finds_the_address_of_an_incident_of_the_station(client, make_user, file):
+    from django.utils import timezone
+
+    from kalantar.incidents import services as incidents
+
+    complaint = file(location_text="میدان امام، جنب بانک")
+    incidents.open_incident(
+        by=None,
+        source="complaint",
+        category="other",
+        lon=48.551,
+        lat=34.851,
+        occurred_at=timezone.now(),
+        complaint=complaint,
+    )
+    client.force_login(make_user("dispatch2", "dispatcher", "HM01K02"))
+    assert _names(client.get("/api/places", {"q": "میدان امام"})) == []
+    client.force_login(make_user("dispatch1", "dispatcher", "HM01K01"))
+    response = client.get("/api/places", {"q": "میدان امام"})
+    assert _names(response) == ["میدان امام، جنب بانک"]
+    assert response.json()["features"][0]["geometry"]["coordinates"] == [48.551, 34.851]

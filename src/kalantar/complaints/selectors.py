@@ -41,6 +41,8 @@ _ADDRESS_ROWS = 200
 def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
     """(place text, lon, lat) of the complaints the user may see whose place holds every
     word (normalised for search), newest first, each address once."""
+    if not user.has_perm("complaints.view_complaint"):
+        return []  # the scope says which units; the role, whether complaints at all
     complaints = complaints_for(user).filter(lat__isnull=False, lon__isnull=False)
     complaints = complaints.exclude(location_text="")
     for word in words:

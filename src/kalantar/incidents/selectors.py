@@ -29,6 +29,8 @@ def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, fl
     """(place text, lon, lat) of the incidents the user may see that came from a complaint
     whose place holds every word (normalised for search): an incident records a point, and
     its words only through the complaint. Newest first, each address once."""
+    if not user.has_perm("incidents.view_incident"):
+        return []  # the scope says which units; the role, whether incidents at all
     incidents = Incident.objects.visible_to(user).filter(complaint__isnull=False)
     incidents = incidents.exclude(complaint__location_text="")
     for word in words:
