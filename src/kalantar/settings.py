@@ -282,6 +282,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(exist_ok=True)  # served through the finders; the folder must exist
+# The maps' base layer. With neither set, the maps show the jurisdictions, headquarters and
+# place names the system holds, over a plain background: the embedded default needs no tile
+# server. MAP_TILES_URL is a raster tile server's URL template ({z}/{x}/{y}), e.g. an agency's
+# own; MAP_PMTILES_PATH a raster PMTiles archive the site serves itself by byte ranges.
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
+MAP_PMTILES_PATH = env.str("MAP_PMTILES_PATH", default="")
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end libraries come from npm at set-up and are served from node_modules.
 STATICFILES_DIRS = [
@@ -294,6 +301,7 @@ STATICFILES_DIRS = [
         ("vendor/vazirmatn", "vazirmatn"),
         ("vendor/jalalidatepicker", "@majidh1/jalalidatepicker/dist"),
         ("vendor/chartjs", "chart.js/dist"),
+        ("vendor/pmtiles", "pmtiles/dist"),
     ]
     if (NODE_MODULES / folder).is_dir()
 ]

@@ -19,8 +19,10 @@ def test_log_in_and_open_the_map(live_server, page, make_user):
     page.click("#nav-organisation")
     page.click("a.dropdown-item[href='/map/']")
     page.wait_for_selector(".leaflet-interactive")
-    # The county commander's two stations are drawn, with their names as labels.
+    # The county commander's two stations are drawn, with their names as labels at their
+    # headquarters (the labels come in a request of their own).
     assert page.locator("path.leaflet-interactive").count() == 2
+    page.wait_for_selector("#map .place-label-kalantari")
     assert "کلانتری ۱۱ همدان" in page.locator("#map").inner_text()
     # Clicking inside a jurisdiction names its station.
     box = page.locator("#map").bounding_box()

@@ -45,6 +45,7 @@ class ComplaintsConfig(AppConfig):
             )
         )
         ext.add_attachment_kind(ext.AttachmentKind("complaint", _attachment_for))
+        ext.add_address_source(ext.AddressSource("complaints", _recorded_addresses))
         ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))
         ext.add_demo_loader(ext.DemoLoader("complaints", _load_demo, order=40))
 
@@ -59,6 +60,12 @@ def _attachment_for(user, pk: int):
     from kalantar.complaints.selectors import attachment_for
 
     return attachment_for(user, pk)
+
+
+def _recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
+    from kalantar.complaints.selectors import recorded_addresses
+
+    return recorded_addresses(user, words, limit)
 
 
 def _escalate_overdue() -> str | None:

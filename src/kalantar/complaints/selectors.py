@@ -34,6 +34,31 @@ def complaints_for(user) -> QuerySet[Complaint]:
     return Complaint.objects.visible_to(user)
 
 
+# Rows read to find a page of distinct addresses: the newest of a station's complaints.
+_ADDRESS_ROWS = 200
+
+
+def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
+    """(place text, lon, lat) of the complaints the user may see whose place holds every
+    word (normalised for search), newest first, each address once."""
+    if not user.has_perm("complaints.view_complaint"):
+        return []  # the scope says which units; the role, whether complaints at all
+    complaints = complaints_for(user).filter(lat__isnull=False, lon__isnull=False)
+    complaints = complaints.exclude(location_text="")
+    for word in words:
+        # search_text holds the place among other fields: it narrows, the check below decides.
+        complaints = complaints.filter(search_text__contains=word)
+    rows = complaints.order_by("-filed_at").values_list("location_text", "lon", "lat")
+    found: dict[str, tuple[str, float, float]] = {}
+    for text, lon, lat in rows[:_ADDRESS_ROWS]:
+        place = normalize_for_search(text)
+        if all(word in place for word in words) and place not in found:
+            found[place] = (text, lon, lat)
+            if len(found) >= limit:
+                break
+    return list(found.values())
+
+
 def attachment_for(user, pk: int) -> Attachment | None:
     """A complaint's attached file, for a user who may see the complaint."""
     if not user.has_perm("complaints.view_complaint"):

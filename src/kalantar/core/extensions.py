@@ -56,11 +56,23 @@ class AttachmentKind:
     find: Callable[[Any, int], Any]
 
 
+@dataclass(frozen=True)
+class AddressSource:
+    """One app's recorded addresses, offered by the maps' place search (org.places)."""
+
+    name: str
+    # (user, words of the query normalised for search, at most how many) → (address,
+    # lon, lat) of the records the user may see whose address holds every word. The owning
+    # app's selector: it alone knows its scoping rules.
+    search: Callable[[Any, list[str], int], list[tuple[str, float, float]]]
+
+
 _NAV: dict[str, NavItem] = {}
 _JOBS: dict[str, PeriodicJob] = {}
 _PROCESSES: dict[str, DemoProcess] = {}
 _LOADERS: dict[str, DemoLoader] = {}
 _ATTACHMENT_KINDS: dict[str, AttachmentKind] = {}
+_ADDRESS_SOURCES: dict[str, AddressSource] = {}
 
 
 def add_nav_item(item: NavItem) -> None:
@@ -85,6 +97,14 @@ def add_attachment_kind(kind: AttachmentKind) -> None:
 
 def attachment_kind(name: str) -> AttachmentKind | None:
     return _ATTACHMENT_KINDS.get(name)
+
+
+def add_address_source(source: AddressSource) -> None:
+    _ADDRESS_SOURCES[source.name] = source
+
+
+def address_sources() -> list[AddressSource]:
+    return list(_ADDRESS_SOURCES.values())
 
 
 def nav_items() -> list[NavItem]:

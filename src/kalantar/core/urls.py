@@ -1,9 +1,10 @@
 from django.urls import path
 
-from kalantar.core import file_views, views
+from kalantar.core import file_views, tile_views, views
 
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
+    path("map/tiles.pmtiles", tile_views.pmtiles, name="pmtiles"),
     path("files/<slug:kind>/<int:pk>/", file_views.attachment, name="attachment"),
 ]

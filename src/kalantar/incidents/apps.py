@@ -50,7 +50,14 @@ class IncidentsConfig(AppConfig):
             )
         )
         ext.add_demo_loader(ext.DemoLoader("incidents", _load_demo, order=60))
+        ext.add_address_source(ext.AddressSource("incidents", _recorded_addresses))
         from kalantar.incidents import receivers  # noqa: F401  (connects the complaint hook)
+
+
+def _recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
+    from kalantar.incidents.selectors import recorded_addresses
+
+    return recorded_addresses(user, words, limit)
 
 
 def _load_demo(progress) -> None:

@@ -8,11 +8,14 @@ from datetime import date
 
 import numpy as np
 
-from kalantar.core.persian import to_latin_digits
+from kalantar.core.persian import normalize_for_search, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
 from kalantar.org.selectors import UnitNotVisible, station_ids, stations_under
+
+# Rows read to find a page of distinct addresses: the newest of a station's incidents.
+_ADDRESS_ROWS = 200
 
 
 def incidents_for(user, unit: Unit | None = None):
@@ -20,6 +23,27 @@ def incidents_for(user, unit: Unit | None = None):
     if unit is not None:
         incidents = incidents.filter(station__path__startswith=unit.path)
     return incidents
+
+
+def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
+    """(place text, lon, lat) of the incidents the user may see that came from a complaint
+    whose place holds every word (normalised for search): an incident records a point, and
+    its words only through the complaint. Newest first, each address once."""
+    if not user.has_perm("incidents.view_incident"):
+        return []  # the scope says which units; the role, whether incidents at all
+    incidents = Incident.objects.visible_to(user).filter(complaint__isnull=False)
+    incidents = incidents.exclude(complaint__location_text="")
+    for word in words:
+        incidents = incidents.filter(complaint__search_text__contains=word)
+    rows = incidents.order_by("-occurred_at").values_list("complaint__location_text", "lon", "lat")
+    found: dict[str, tuple[str, float, float]] = {}
+    for text, lon, lat in rows[:_ADDRESS_ROWS]:
+        place = normalize_for_search(text)
+        if all(word in place for word in words) and place not in found:
+            found[place] = (text, lon, lat)
+            if len(found) >= limit:
+                break
+    return list(found.values())
 
 
 def open_incidents(user, unit: Unit | None = None):

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from kalantar.core.api import Page, responses
 from kalantar.core.scoping import get_visible_or_404
-from kalantar.org import selectors
+from kalantar.org import places, selectors
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -70,3 +70,12 @@ def locate(request: HttpRequest, point: Query[LocateQuery]):
     return LocateOut(
         inside=True, code=unit.code, name=unit.name, name_en=unit.name_en, kind=unit.kind
     )
+
+
+@router.get("/places", summary="Named places as GeoJSON points: labels, or a search")
+def named_places(request: HttpRequest, q: str = ""):
+    """Without `q`, every unit headquarters (the maps' labels). With it, the units whose
+    name holds every word, then the addresses recorded in the caller's scope."""
+    if not q.strip():
+        return places.feature_collection(places.unit_places())
+    return places.feature_collection(places.search(request.auth, q, public=False))

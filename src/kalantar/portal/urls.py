@@ -10,6 +10,7 @@ urlpatterns = [
     path("complaint/receipt/<str:code>/", views.receipt, name="receipt"),
     path("complaint/jurisdictions/", views.jurisdictions_geojson, name="jurisdictions_geojson"),
     path("complaint/locate/", views.locate, name="locate"),
+    path("complaint/places/", views.places, name="places"),
     path("track/", views.track, name="track"),
     path("track/rate/", views.rate, name="rate"),
     path("help/", views.help_page, name="help"),

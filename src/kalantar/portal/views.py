@@ -38,6 +38,7 @@ from kalantar.complaints.views import apply_service_errors, report_every_error
 from kalantar.core import views as core_views
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.site import site_url
+from kalantar.org import places as org_places
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 from kalantar.org.services import export_feature_collection
@@ -218,6 +219,17 @@ def _coordinate(request: HttpRequest, name: str, bound: float) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) and -bound <= value <= bound else None
+
+
+@require_GET
+def places(request: HttpRequest) -> JsonResponse:
+    """Unit names for the citizens' map: its labels, or a search. Never an address: the
+    places citizens recorded are theirs alone."""
+    query = request.GET.get("q", "")
+    if not query.strip():
+        return JsonResponse(org_places.feature_collection(org_places.unit_places()))
+    found = org_places.search(None, query, public=True)
+    return JsonResponse(org_places.feature_collection(found))
 
 
 @require_GET

@@ -22,6 +22,14 @@
     if (lat.value && lon.value) place(L.latLng(+lat.value, +lon.value));
   });
   map.on("click", (e) => place(e.latlng));
+  // A recorded address found by the search also fills the place's text, if still empty.
+  const placeText = form.querySelector("[name=location_text]");
+  if (window.KalantarMap) {
+    window.KalantarMap.setup(map, (latlng, found) => {
+      place(latlng);
+      if (placeText && !placeText.value && found.kind === "address") placeText.value = found.name;
+    });
+  }
 
   function place(latlng) {
     lat.value = latlng.lat.toFixed(6);

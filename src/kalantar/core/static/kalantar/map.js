@@ -1,4 +1,5 @@
-// Jurisdiction map: GeoJSON layers over a plain background (no tile server needed).
+// Jurisdiction map: GeoJSON layers over the configured base layer, or a plain background
+// (no tile server needed).
 (function () {
   "use strict";
   const el = document.getElementById("map");
@@ -26,30 +27,18 @@
         style: (f) => ({ color: "#30424d", weight: 1, fillColor: colours[f.properties.kind] || "#999", fillOpacity: 0.45 }),
         onEachFeature: (f, l) => {
           l.on("click", (e) => { L.DomEvent.stopPropagation(e); lookup(e.latlng); });
-          l.bindTooltip(escape(nameOf(f.properties)), { permanent: true, direction: "center", className: "unit-label" });
         },
       });
       if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       layer.addTo(map);
-      // Name only the jurisdictions wide enough on screen to hold their label.
-      const updateLabels = () => layer.eachLayer((l) => {
-        const b = l.getBounds();
-        const width = map.latLngToLayerPoint(b.getNorthEast()).x - map.latLngToLayerPoint(b.getSouthWest()).x;
-        const tip = l.getTooltip() && l.getTooltip().getElement();
-        if (tip) tip.style.display = width > 90 ? "" : "none";
-      });
-      map.on("zoomend", updateLabels);
-      updateLabels();
-      fc.features.forEach((f) => {
-        const hq = f.properties.hq;
-        if (hq) L.circleMarker([hq[1], hq[0]], { radius: 3, color: "#0b4f6c", weight: 2, fillOpacity: 1, interactive: false }).addTo(map);
-      });
     })
     .catch((err) => { console.error(err); el.innerHTML = `<div class="alert alert-danger m-3">${escape(d.labelError)}</div>`; });
 
   const result = document.getElementById("locate-result");
   let marker = null;
   map.on("click", (e) => lookup(e.latlng));
+  // Base layer, headquarters and place names, and the place search: shared by every map.
+  if (window.KalantarMap) window.KalantarMap.setup(map, lookup);
 
   // Ask the server, the one authority on jurisdictions, whose point this is.
   function lookup(latlng) {

@@ -23,4 +23,5 @@
       if (lat.value && lon.value) place(L.latLng(+lat.value, +lon.value));
     });
   map.on("click", (e) => place(e.latlng));
+  if (window.KalantarMap) window.KalantarMap.setup(map, place);
 })();
