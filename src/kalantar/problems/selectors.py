@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from kalantar.complaints.identity import may_see_identity, pseudonym
 from kalantar.core.jalali import TEHRAN
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.problems import areas, figures
@@ -154,8 +155,9 @@ def analysis_figures(problem: Problem) -> figures.Figures:
     return figures.compute(rows)
 
 
-def repeat_victims(problem: Problem) -> list[tuple[str, int]]:
-    """Complainants (masked national codes) who appear in more than one linked complaint."""
+def repeat_victims(problem: Problem, user) -> list[tuple[str, int]]:
+    """Complainants who appear in more than one linked complaint: masked national codes for
+    those who may see identities, pseudonyms for the others (complaints/identity.py)."""
     counts = (
         problem.complaints.exclude(national_code="")
         .values("national_code")
@@ -163,7 +165,9 @@ def repeat_victims(problem: Problem) -> list[tuple[str, int]]:
         .filter(n__gte=2)
         .order_by("-n")
     )
-    return [("******" + row["national_code"][-4:], row["n"]) for row in counts]
+    if may_see_identity(user):
+        return [("******" + row["national_code"][-4:], row["n"]) for row in counts]
+    return [(pseudonym(row["national_code"]), row["n"]) for row in counts]
 
 
 def due_for_assessment(user) -> QuerySet[Problem]:

@@ -183,7 +183,7 @@ def _detail_context(request: HttpRequest, problem: Problem) -> dict:
         "hours": list(enumerate(figures.by_hour)),
         "max_hour": max(figures.by_hour) or 1,
         "max_weekday": max(figures.by_weekday) or 1,
-        "repeat_victims": selectors.repeat_victims(problem),
+        "repeat_victims": selectors.repeat_victims(problem, request.user),
         "analysis_form": forms.AnalysisForm(
             initial={
                 "offender_notes": problem.offender_notes,
