@@ -51,7 +51,7 @@ def pseudonym(national_code: str) -> str:
 
 
 def pseudonym_label(number: str) -> str:
-    """"شاکی ۱۲۳۴-۵۶۷۸" on Persian pages, "Complainant 1234-5678" on English ones."""
+    """ "شاکی ۱۲۳۴-۵۶۷۸" on Persian pages, "Complainant 1234-5678" on English ones."""
     if not number:
         return ""
     label = _("Complainant %(number)s") % {"number": number}

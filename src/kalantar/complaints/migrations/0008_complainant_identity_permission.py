@@ -4,14 +4,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0007_open311_public_id_and_publishable'),
+        ("complaints", "0007_open311_public_id_and_publishable"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='complaint',
-            options={'ordering': ['-filed_at'], 'permissions': [('assign_complaint', 'Can assign complaints to officers'), ('view_complainant_identity', "Can see complainants' name, national code, mobile and address")], 'verbose_name': 'complaint', 'verbose_name_plural': 'complaints'},
+            name="complaint",
+            options={
+                "ordering": ["-filed_at"],
+                "permissions": [
+                    ("assign_complaint", "Can assign complaints to officers"),
+                    (
+                        "view_complainant_identity",
+                        "Can see complainants' name, national code, mobile and address",
+                    ),
+                ],
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+            },
         ),
     ]
