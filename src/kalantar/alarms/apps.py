@@ -8,6 +8,10 @@ class AlarmsConfig(AppConfig):
     verbose_name = _("Alarm monitoring centre")
 
     def ready(self) -> None:
+        from kalantar.alarms.audit_actions import ACTIONS
+        from kalantar.core.audit import register_actions
+
+        register_actions(*ACTIONS)
         from kalantar.alarms import plugin
 
         plugin.register()

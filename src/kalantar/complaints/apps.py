@@ -8,6 +8,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from kalantar.complaints.audit_actions import ACTIONS
+        from kalantar.core.audit import register_actions
+
+        register_actions(*ACTIONS)
         from kalantar.core import extensions as ext
         from kalantar.people.roles import ROLES, grant, permissions_of
 

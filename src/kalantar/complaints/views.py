@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.complaints import selectors, services, workflow
-from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.forms import DeskComplaintForm, StatusForm
+from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core import audit

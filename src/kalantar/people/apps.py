@@ -9,6 +9,10 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
+        from kalantar.core.audit import register_actions
+        from kalantar.people.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         from kalantar.people.roles import sync_roles_after_migrate
 
         # Every app's post_migrate: permissions of apps after this one exist only later.

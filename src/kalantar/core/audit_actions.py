@@ -1,0 +1,10 @@
+"""The audit actions the shell writes: the audit log's own reads and the admin's changes."""
+
+from kalantar.core.audit import AuditAction
+
+ACTIONS = (
+    AuditAction("core.audit.read", "مشاهدهٔ گزارش ممیزی", "Audit log viewed"),
+    AuditAction("admin.add", "افزودن در مدیریت سامانه", "Added in the admin"),
+    AuditAction("admin.change", "ویرایش در مدیریت سامانه", "Changed in the admin"),
+    AuditAction("admin.delete", "حذف در مدیریت سامانه", "Deleted in the admin"),
+)
