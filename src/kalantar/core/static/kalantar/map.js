@@ -14,6 +14,12 @@
   const escape = (s) => String(s).replace(/[&<>"']/g, (c) =>
     ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
+  // A place linked from another page (?lat=…&lon=…, e.g. a hotspot's cell): centre on it.
+  const query = new URLSearchParams(window.location.search);
+  const [focusLat, focusLon] = [Number(query.get("lat")), Number(query.get("lon"))];
+  const focus = query.has("lat") && query.has("lon") && Number.isFinite(focusLat) && Number.isFinite(focusLon)
+    ? L.latLng(focusLat, focusLon) : null;
+
   function popup(p) {
     return `<strong>${escape(nameOf(p))}</strong><br>${escape(d["label" + p.kind[0].toUpperCase() + p.kind.slice(1)] || p.kind)}` +
       ` · <span dir="ltr">${escape(p.code)}</span><br><a href="${unitUrl(p.code)}">${escape(d.labelOpen)}</a>`;
@@ -29,7 +35,8 @@
           l.bindTooltip(escape(nameOf(f.properties)), { permanent: true, direction: "center", className: "unit-label" });
         },
       });
-      if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      if (focus) map.setView(focus, 16);
+      else if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       layer.addTo(map);
       // Name only the jurisdictions wide enough on screen to hold their label.
       const updateLabels = () => layer.eachLayer((l) => {
@@ -50,6 +57,7 @@
   const result = document.getElementById("locate-result");
   let marker = null;
   map.on("click", (e) => lookup(e.latlng));
+  if (focus) lookup(focus);
 
   // Ask the server, the one authority on jurisdictions, whose point this is.
   function lookup(latlng) {
