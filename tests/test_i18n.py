@@ -149,3 +149,16 @@ def test_audit_log_names_actions_and_objects_in_the_page_language(client, make_u
     client.cookies["kalantar_language"] = "en"
     html = client.get(reverse("core:audit_log")).content.decode()
     assert "Complaint filed" in html and "ثبت شکایت" not in html
+
+
+def test_django_length_messages_have_persian_digits_on_persian_pages(client, make_user):
+    client.force_login(make_user("desk", "desk_officer", "HM01K01"))
+    client.cookies["kalantar_language"] = "fa"
+    html = client.post(reverse("complaints:new"), {"complainant_name": "ع" * 151}).content.decode()
+    error = html.split('id="id_complainant_name-error"')[1].split("</div>")[0]
+    assert "۱۵۰" in error and "۱۵۱" in error
+    assert not re.search(r"[0-9]", error)
+    client.cookies["kalantar_language"] = "en"
+    html = client.post(reverse("complaints:new"), {"complainant_name": "x" * 151}).content.decode()
+    error = html.split('id="id_complainant_name-error"')[1].split("</div>")[0]
+    assert "at most 150 characters (it has 151)" in error
