@@ -267,6 +267,18 @@ class AlarmEvent(models.Model):
     def category_label(self) -> str:
         return str(CATEGORY_LABELS.get(self.category, self.category))
 
+    @property
+    def token_label(self) -> str:
+        """The message's protocol as a reader names it: a "NULL" message is a heartbeat."""
+        return str(_TOKEN_LABELS.get(self.token, self.token))
+
+
+_TOKEN_LABELS = {
+    "SIA-DCS": _("SIA"),
+    "ADM-CID": _("Contact ID"),
+    "NULL": _("Heartbeat"),
+}
+
 
 class AlarmLog(models.Model):
     """The alarm's history as the console shows it (the audit log holds the proof)."""
