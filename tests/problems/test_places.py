@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import h3
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from kalantar.analytics.models import SurgeAlert
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import tehran_today
@@ -51,3 +54,35 @@ def test_most_frequent_places_are_named_not_cell_ids(client, org_tree, problem, 
     assert "بوعلی" in table
     assert f">{cell}<" not in table  # the cell is only in the map link
     assert f"cell={cell}" in table and reverse("org:map") in table
+
+
+@pytest.fixture
+def surge_alert(org_tree):
+    return SurgeAlert.objects.create(
+        station=org_tree["HM01K01"],
+        category="home-burglary",
+        day=tehran_today(),
+        current=14,
+        baseline_mean=5.2,
+        z=3.4,
+        p=0.0003,
+    )
+
+
+def test_a_surge_alerts_trigger_reads_in_the_page_language(client, surge_alert, chief):
+    from kalantar.problems import services
+
+    alert = surge_alert
+
+    with translation.override("fa"):
+        problem = services.open_problem_from_alert(by=chief, alert=alert)
+    client.force_login(chief)
+    url = reverse("problems:detail", args=[problem.number])
+    client.cookies["kalantar_language"] = "en"
+    html = client.get(url).content.decode()
+    scanning = html.split('id="scanning"')[1].split("</section>")[0]
+    assert "Surge alert: 14 in the 28 days" in scanning
+    client.cookies["kalantar_language"] = "fa"
+    html = client.get(url).content.decode()
+    scanning = html.split('id="scanning"')[1].split("</section>")[0]
+    assert "Surge alert" not in scanning and "۱۴" in scanning

@@ -175,3 +175,22 @@ def due_for_assessment(user) -> QuerySet[Problem]:
     return problems_for(user).filter(
         ~Q(stage=Problem.Stage.CLOSED), response_end__lt=today, assessments__isnull=True
     )
+
+
+def trigger_text(problem: Problem) -> str:
+    """The trigger in the reader's language when it is the text of the project's surge alert
+    (written in the language of whoever opened the project); otherwise as written."""
+    from django.utils import translation
+
+    from kalantar.analytics.models import SurgeAlert
+    from kalantar.core.persian import normalize_text
+    from kalantar.problems.services import alert_trigger
+
+    alert = SurgeAlert.objects.filter(pk=problem.alert_id).first() if problem.alert_id else None
+    if alert is None:
+        return problem.trigger
+    written = set()
+    for language in ("fa", "en"):
+        with translation.override(language):
+            written.add(normalize_text(alert_trigger(alert), multiline=True))
+    return alert_trigger(alert) if problem.trigger in written else problem.trigger

@@ -208,6 +208,7 @@ def _detail_context(request: HttpRequest, problem: Problem) -> dict:
         "max_hour": max(figures.by_hour) or 1,
         "max_weekday": max(figures.by_weekday) or 1,
         "repeat_victims": selectors.repeat_victims(problem, request.user),
+        "trigger": selectors.trigger_text(problem),
         **_places(request.user, problem, figures),
         "analysis_form": forms.AnalysisForm(
             initial={
