@@ -162,3 +162,38 @@ def test_django_length_messages_have_persian_digits_on_persian_pages(client, mak
     html = client.post(reverse("complaints:new"), {"complainant_name": "x" * 151}).content.decode()
     error = html.split('id="id_complainant_name-error"')[1].split("</div>")[0]
     assert "at most 150 characters (it has 151)" in error
+
+
+ENGLISH_CHECKED_PAGES = [
+    ("home", []),
+    ("complaints:queue", []),
+    ("complaints:dashboard", []),
+    ("problems:list", []),
+    ("core:audit_log", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), ENGLISH_CHECKED_PAGES)
+def test_staff_pages_in_english_show_no_persian(client, make_user, name, args):
+    admin = make_user("admin", "sysadmin", "HM01K01")
+    admin.first_name, admin.last_name = "Zahra", "Mohammadi"
+    admin.save()
+    client.force_login(admin)
+    client.cookies["kalantar_language"] = "en"
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    # Unit names are data: the test tree's units have no English names.
+    assert _visible_persian(response.content.decode()) - {"کلانتری", "۱۱", "همدان"} == set()
+
+
+@pytest.mark.parametrize(("name", "args"), [("problems:list", []), ("core:audit_log", [])])
+def test_more_staff_pages_in_persian_show_no_english(client, make_user, name, args):
+    admin = make_user("admin", "sysadmin", "HM01K01")
+    admin.first_name, admin.last_name = "زهرا", "محمدی"
+    admin.save()
+    client.force_login(admin)
+    client.cookies["kalantar_language"] = "fa"
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    # The audit log's own reads are listed with the username and the verifying command.
+    assert _visible_latin(response.content.decode()) <= {"admin", "kalantar"}
