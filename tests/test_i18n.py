@@ -105,3 +105,95 @@ def test_portal_attachment_limits_are_written_in_persian_digits(client, org_tree
     assert "تا ۵ مگابایت" in html
     client.cookies["kalantar_language"] = "en"
     assert "of 5 MB each" in client.get(reverse("portal:file")).content.decode()
+
+
+PERSIAN_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
+def _visible_persian(html: str) -> set[str]:
+    """Persian words a reader of an English page sees (the language switch aside)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    shown = re.findall(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"', html)
+    text = re.sub(r"<[^>]+>", " ", html)
+    words = {w for w in (text + " " + " ".join(shown)).split() if PERSIAN_LETTER.search(w)}
+    return words - {"فارسی"}
+
+
+def test_audit_log_names_actions_and_objects_in_the_page_language(client, make_user):
+    from django.utils import timezone
+
+    from kalantar.complaints.models import Category
+    from kalantar.complaints.services import file_complaint
+
+    admin = make_user("admin", "sysadmin", "HM")
+    admin.first_name, admin.last_name = "زهرا", "محمدی"
+    admin.save()
+    file_complaint(
+        by=None,
+        channel="online",
+        category=Category.objects.get(code="home-burglary"),
+        incident_at=timezone.now(),
+        summary="سرقت",
+        narrative="درب منزل شکسته شد.",
+        complainant_name="علی رضایی",
+        national_code="0499370899",
+        lon=48.55,
+        lat=34.85,
+    )
+    client.force_login(admin)
+    client.cookies["kalantar_language"] = "fa"
+    html = client.get(reverse("core:audit_log")).content.decode()
+    assert "ثبت شکایت" in html and "complaints.file<" not in html
+    # Only what is Latin by nature: the username and the command that verifies the chain.
+    assert _visible_latin(html) == {"admin", "kalantar"}
+    client.cookies["kalantar_language"] = "en"
+    html = client.get(reverse("core:audit_log")).content.decode()
+    assert "Complaint filed" in html and "ثبت شکایت" not in html
+
+
+def test_django_length_messages_have_persian_digits_on_persian_pages(client, make_user):
+    client.force_login(make_user("desk", "desk_officer", "HM01K01"))
+    client.cookies["kalantar_language"] = "fa"
+    html = client.post(reverse("complaints:new"), {"complainant_name": "ع" * 151}).content.decode()
+    error = html.split('id="id_complainant_name-error"')[1].split("</div>")[0]
+    assert "۱۵۰" in error and "۱۵۱" in error
+    assert not re.search(r"[0-9]", error)
+    client.cookies["kalantar_language"] = "en"
+    html = client.post(reverse("complaints:new"), {"complainant_name": "x" * 151}).content.decode()
+    error = html.split('id="id_complainant_name-error"')[1].split("</div>")[0]
+    assert "at most 150 characters (it has 151)" in error
+
+
+ENGLISH_CHECKED_PAGES = [
+    ("home", []),
+    ("complaints:queue", []),
+    ("complaints:dashboard", []),
+    ("problems:list", []),
+    ("core:audit_log", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), ENGLISH_CHECKED_PAGES)
+def test_staff_pages_in_english_show_no_persian(client, make_user, name, args):
+    admin = make_user("admin", "sysadmin", "HM01K01")
+    admin.first_name, admin.last_name = "Zahra", "Mohammadi"
+    admin.save()
+    client.force_login(admin)
+    client.cookies["kalantar_language"] = "en"
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    # Unit names are data: the test tree's units have no English names.
+    assert _visible_persian(response.content.decode()) - {"کلانتری", "۱۱", "همدان"} == set()
+
+
+@pytest.mark.parametrize(("name", "args"), [("problems:list", []), ("core:audit_log", [])])
+def test_more_staff_pages_in_persian_show_no_english(client, make_user, name, args):
+    admin = make_user("admin", "sysadmin", "HM01K01")
+    admin.first_name, admin.last_name = "زهرا", "محمدی"
+    admin.save()
+    client.force_login(admin)
+    client.cookies["kalantar_language"] = "fa"
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    # The audit log's own reads are listed with the username and the verifying command.
+    assert _visible_latin(response.content.decode()) <= {"admin", "kalantar"}

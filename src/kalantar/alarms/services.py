@@ -470,14 +470,22 @@ def acknowledge_alarm(*, by, alarm: Alarm) -> Alarm:
     return alarm
 
 
+# The steps of the action plan and their audit actions (spelt out: audit_actions.py lists them).
+_LOG_ACTIONS = {
+    "call_premises": "alarms.call_premises",
+    "call_keyholder": "alarms.call_keyholder",
+    "note": "alarms.note",
+}
+
+
 def log_action(*, by, alarm: Alarm, action: str, text: str = "") -> None:
     """A step of the action plan (call to premises, to a keyholder…) and its result."""
-    if action not in {"call_premises", "call_keyholder", "note"}:
+    if action not in _LOG_ACTIONS:
         raise ValidationError(_("Unknown action."))
     text = normalize_text(text)[:500]
     with transaction.atomic():
         _log(alarm, action, by=by, text=text)
-        audit.record(f"alarms.{action}", actor=by, obj=alarm, detail={"text": text})
+        audit.record(_LOG_ACTIONS[action], actor=by, obj=alarm, detail={"text": text})
 
 
 def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:

@@ -21,6 +21,10 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
+        from kalantar.analytics.audit_actions import ACTIONS
+        from kalantar.core.audit import register_actions
+
+        register_actions(*ACTIONS)
         from kalantar.core import extensions as ext
         from kalantar.people.roles import grant
 

@@ -28,6 +28,8 @@ class ComplaintOut(Schema):
     closure_due: datetime
     assigned_to: str | None
     overdue: bool
+    # Who filed it, as a stable pseudonym: enough to see repeat complainants, no identity.
+    complainant_pseudonym: str
 
     # Resolvers let pagination slice the queryset instead of converting every row.
     @staticmethod
@@ -41,6 +43,10 @@ class ComplaintOut(Schema):
     @staticmethod
     def resolve_assigned_to(c: Complaint) -> str | None:
         return c.assigned_to.username if c.assigned_to_id else None
+
+    @staticmethod
+    def resolve_complainant_pseudonym(c: Complaint) -> str:
+        return c.complainant_pseudonym_id
 
     @staticmethod
     def resolve_overdue(c: Complaint) -> bool:
@@ -99,8 +105,10 @@ def _errors(error: ValidationError) -> HttpError:
 @paginate(Page)
 def list_complaints(request: HttpRequest, filters: Query[QueueQuery]):
     _require(request, "complaints.view_complaint")
-    rows = selectors.queue(request.auth, selectors.QueueFilters(**filters.dict()))
-    return rows
+    try:
+        return selectors.queue(request.auth, selectors.QueueFilters(**filters.dict()))
+    except selectors.IdentitySearchRefused as refused:
+        raise HttpError(403, str(refused)) from refused
 
 
 @router.get(

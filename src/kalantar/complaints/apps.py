@@ -8,9 +8,18 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from kalantar.core import extensions as ext
-        from kalantar.people.roles import grant
+        from kalantar.complaints.audit_actions import ACTIONS
+        from kalantar.core.audit import register_actions
 
+        register_actions(*ACTIONS)
+        from kalantar.core import extensions as ext
+        from kalantar.people.roles import ROLES, grant, permissions_of
+
+        # Everyone who handles complaints sees who filed them; analysts, who study patterns,
+        # see pseudonyms instead (identity.py).
+        for role in ROLES:
+            if role.code != "analyst" and "complaints.view_complaint" in permissions_of(role.code):
+                grant(role.code, "complaints.view_complainant_identity")
         # System administrators issue and revoke the Open311 applications' keys.
         grant("sysadmin", *(f"complaints.{p}_open311key" for p in ("view", "add", "change")))
 

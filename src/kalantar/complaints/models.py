@@ -87,6 +87,14 @@ class ComplaintQuerySet(ScopedQuerySet):
     def open(self) -> ComplaintQuerySet:
         return self.filter(status__in=workflow.OPEN_STATUSES)
 
+    def pseudonymised(self) -> ComplaintQuerySet:
+        """Rows without the complainant's identity, each with its pseudonym (identity.py)."""
+        from kalantar.complaints.identity import PseudonymisedIterable
+
+        clone = self._chain()
+        clone._iterable_class = PseudonymisedIterable
+        return clone
+
     def overdue(self, now=None) -> ComplaintQuerySet:
         now = now or timezone.now()
         first = models.Q(status__in=workflow.AWAITING_FIRST_ACTION, first_action_due__lt=now)
@@ -187,7 +195,13 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-filed_at"]
-        permissions = [("assign_complaint", _("Can assign complaints to officers"))]
+        permissions = [
+            ("assign_complaint", _("Can assign complaints to officers")),
+            (
+                "view_complainant_identity",
+                _("Can see complainants' name, national code, mobile and address"),
+            ),
+        ]
         indexes = [
             models.Index(fields=["unit", "status", "-filed_at"]),
             # A station's pages newest first, and the dashboard's durations without
@@ -218,6 +232,28 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "identity_hidden", False):
+            # Its identity fields were blanked for a reader: saving would erase them.
+            raise ValueError("A pseudonymised complaint cannot be saved.")
+        super().save(*args, **kwargs)
+
+    @property
+    def complainant_pseudonym_id(self) -> str:
+        """The complainant's stable number, the same on every complaint they file."""
+        from kalantar.complaints.identity import pseudonym_number
+
+        if getattr(self, "identity_hidden", False):
+            return self.complainant_pseudonym_number
+        return pseudonym_number(self.national_code)
+
+    @property
+    def complainant_pseudonym(self) -> str:
+        """The pseudonym shown instead of the identity, in the page's language."""
+        from kalantar.complaints.identity import pseudonym_label
+
+        return pseudonym_label(self.complainant_pseudonym_id)
 
     @property
     def is_open(self) -> bool:

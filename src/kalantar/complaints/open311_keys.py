@@ -48,8 +48,11 @@ def set_active(key: Open311Key, *, by, active: bool) -> None:
     with transaction.atomic():
         Open311Key.objects.filter(pk=key.pk).update(is_active=active)
         key.is_active = active
-        action = "reactivate" if active else "revoke"
-        audit.record(f"complaints.open311_key.{action}", actor=by, obj=key)
+        audit.record(
+            "complaints.open311_key.reactivate" if active else "complaints.open311_key.revoke",
+            actor=by,
+            obj=key,
+        )
 
 
 def key_for(raw: str | None) -> Open311Key | None:

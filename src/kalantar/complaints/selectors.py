@@ -9,12 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Avg, Count, FloatField, Func, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import is_valid_tracking_code, normalize_tracking_code
+from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
 from kalantar.core.persian import normalize_for_search, to_latin_digits
 from kalantar.core.validators import normalize_mobile
@@ -30,8 +33,17 @@ class QueueFilters:
     unit: str = ""
 
 
+class IdentitySearchRefused(PermissionDenied):
+    """A search by national code, mobile or name from a user who may not see identities."""
+
+
 def complaints_for(user) -> QuerySet[Complaint]:
-    return Complaint.objects.visible_to(user)
+    """The complaints the user may see; without the identity permission, pseudonymised.
+
+    The one place every page, export and API reads complaints through, so the rule of
+    identity.py holds everywhere."""
+    complaints = Complaint.objects.visible_to(user)
+    return complaints if may_see_identity(user) else complaints.pseudonymised()
 
 
 # Rows read to find a page of distinct addresses: the newest of a station's complaints.
@@ -67,6 +79,9 @@ def attachment_for(user, pk: int) -> Attachment | None:
 
 
 def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QuerySet[Complaint]:
+    """The user's complaints matching `filters`, newest first.
+
+    Raises IdentitySearchRefused when a user who may not see identities searches by one."""
     complaints = complaints_for(user).select_related("category", "unit", "assigned_to")
     if filters.status == "open":
         complaints = complaints.open()
@@ -83,19 +98,36 @@ def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QueryS
     if filters.overdue:
         complaints = complaints.overdue(now)
     if filters.q:
-        complaints = complaints.filter(_search(filters.q))
+        complaints = complaints.filter(_search(filters.q, identity=may_see_identity(user)))
     return complaints.order_by("-filed_at")
 
 
-def _search(text: str) -> Q:
+def _search(text: str, *, identity: bool = True) -> Q:
     digits = to_latin_digits(text).replace("-", "").replace(" ", "")
     if digits.isdigit() and len(digits) == 10:
+        if not identity:
+            if not is_valid_tracking_code(digits):
+                raise IdentitySearchRefused(
+                    _("Your role does not allow searching by national code.")
+                )
+            return Q(tracking_code=digits)
         return Q(tracking_code=digits) | Q(national_code=digits)
     if digits.isdigit() and len(digits) == 11:
+        if not identity:
+            raise IdentitySearchRefused(_("Your role does not allow searching by mobile."))
         return Q(mobile=digits)
     condition = Q()
     for word in normalize_for_search(text).split():
-        condition &= Q(search_text__contains=word)
+        if identity:
+            condition &= Q(search_text__contains=word)
+        else:
+            # search_text holds the complainant's name: finding a complaint by a name would
+            # tell who filed it. Without the identity, words match what happened only.
+            condition &= (
+                Q(summary__icontains=word)
+                | Q(narrative__icontains=word)
+                | Q(location_text__icontains=word)
+            )
     return condition
 
 

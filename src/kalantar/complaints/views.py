@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kalantar.complaints import selectors, services, workflow
 from kalantar.complaints.forms import ComplaintForm, DeskComplaintForm, StatusForm
+from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core import audit
@@ -171,11 +172,18 @@ def _queue_page(complaints: QuerySet[Complaint], number: str | None) -> Page:
 @permission_required("complaints.view_complaint", raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = _queue_page(selectors.queue(request.user, filters), request.GET.get("page"))
+    refused = ""
+    try:
+        complaints = selectors.queue(request.user, filters)
+    except selectors.IdentitySearchRefused as error:
+        refused = str(error)
+        complaints = selectors.complaints_for(request.user).none()
+    page = _queue_page(complaints, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
+        "refused": refused,
         "filters": filters,
         "query": query.urlencode(),
         "statuses": workflow.STATUS_CHOICES,
@@ -276,7 +284,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def complainant_lookup(request: HttpRequest) -> JsonResponse:
     """A returning complainant's details by national code, for the desk form."""
     code = request.GET.get("national_code", "")
-    if not is_valid_national_code(code):
+    if not may_see_identity(request.user) or not is_valid_national_code(code):
         return JsonResponse({"found": False})
     previous = selectors.last_complaint_of(request.user, code)
     if previous is None:

@@ -53,9 +53,8 @@ class ScopedAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        action = "change" if change else "add"
         audit.record(
-            f"admin.{action}",
+            "admin.change" if change else "admin.add",
             actor=request.user,
             obj=obj,
             detail={"fields": sorted(form.changed_data)},

@@ -13,7 +13,10 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             extensions,
         )
-        from kalantar.core.audit import checkpoint_job
+        from kalantar.core.audit import checkpoint_job, register_actions
+        from kalantar.core.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         from kalantar.core.nav import register_shell_items
 
         register_shell_items()

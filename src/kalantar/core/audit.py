@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from kalantar.core import audit_checkpoints
 from kalantar.core.audit_checkpoints import Checkpoint, CheckpointError
@@ -32,6 +34,45 @@ from kalantar.core.models import AuditEntry
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """What an audit entry's action code means, for the people who read the log."""
+
+    code: str
+    fa: str
+    en: str
+
+    @property
+    def label(self) -> str:
+        return self.en if (get_language() or "fa").startswith("en") else self.fa
+
+
+# Filled by each app's AppConfig.ready() with the actions it writes; a test checks that every
+# action written anywhere is registered. Labels are kept here rather than in the .po
+# catalogues so each action has its two spellings in one place, next to its code.
+_ACTIONS: dict[str, AuditAction] = {}
+
+
+def register_actions(*actions: AuditAction) -> None:
+    for action in actions:
+        known = _ACTIONS.get(action.code)
+        if known is not None and known != action:
+            raise ImproperlyConfigured(f"audit action {action.code!r} is registered twice")
+        _ACTIONS[action.code] = action
+
+
+def registered_actions() -> list[AuditAction]:
+    return sorted(_ACTIONS.values(), key=lambda a: a.code)
+
+
+def action_label(code: str) -> str:
+    """The action's name in the current language; the code itself if nobody registered it."""
+    action = _ACTIONS.get(code)
+    return action.label if action is not None else code
+
+
 # PostgreSQL advisory lock of the chain's appends. Any constant works; it only has to be
 # the same for every writer of this database.
 _PG_LOCK_KEY = 0x4B414C41

@@ -24,6 +24,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        from kalantar.core.audit import register_actions
+        from kalantar.incidents.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         from kalantar.core import extensions as ext
         from kalantar.people.roles import grant
 

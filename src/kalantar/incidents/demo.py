@@ -15,7 +15,7 @@ import shapely
 from django.utils import timezone
 
 from kalantar.core.jalali import tehran_today
-from kalantar.incidents import bulk, categories, counts
+from kalantar.incidents import bulk, categories, counts, outcomes
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.models import Unit
@@ -188,7 +188,7 @@ def _incident(station, category, lon, lat, occurred, response_minutes) -> tuple:
         Incident.Source.CALL_110, category, categories.default_priority(category), station.pk,
         lon, lat, h3.latlng_to_cell(lat, lon, H3_RESOLUTION), occurred,
         counts.local_day(occurred), received, received + timedelta(minutes=1.5), on_scene,
-        on_scene + timedelta(minutes=35), Incident.Status.CLOSED, "رسیدگی شد", "", "",
+        on_scene + timedelta(minutes=35), Incident.Status.CLOSED, outcomes.HANDLED, "", "",
     )  # fmt: skip
 
 

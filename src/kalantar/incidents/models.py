@@ -89,6 +89,12 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def outcome_label(self) -> str:
+        from kalantar.incidents.outcomes import outcome_label
+
+        return outcome_label(self.outcome)
+
 
 class PatrolUnitQuerySet(ScopedQuerySet):
     scope_path = "station__path"

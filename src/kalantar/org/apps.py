@@ -8,4 +8,8 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from kalantar.core.audit import register_actions
+        from kalantar.org.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         from kalantar.org import signals  # noqa: F401  (rebuilds the geo index on change)

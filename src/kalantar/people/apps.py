@@ -10,6 +10,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from kalantar.core import extensions as ext
+        from kalantar.core.audit import register_actions
+        from kalantar.people.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         from kalantar.people.roles import sync_roles_after_migrate
 
         # Every app's post_migrate: permissions of apps after this one exist only later.

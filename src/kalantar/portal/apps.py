@@ -8,6 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public portal")
 
     def ready(self) -> None:
+        from kalantar.core.audit import register_actions
+        from kalantar.portal.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         _connect_public_counts()
 
 

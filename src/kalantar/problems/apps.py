@@ -18,6 +18,10 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problem solving")
 
     def ready(self) -> None:
+        from kalantar.core.audit import register_actions
+        from kalantar.problems.audit_actions import ACTIONS
+
+        register_actions(*ACTIONS)
         from kalantar.core import extensions as ext
         from kalantar.people.roles import grant
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from kalantar.complaints.identity import may_see_identity, pseudonym
 from kalantar.core.jalali import TEHRAN
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.problems import areas, figures
@@ -174,8 +175,9 @@ def analysis_figures(problem: Problem) -> figures.Figures:
     return figures.compute(rows)
 
 
-def repeat_victims(problem: Problem) -> list[tuple[str, int]]:
-    """Complainants (masked national codes) who appear in more than one linked complaint."""
+def repeat_victims(problem: Problem, user) -> list[tuple[str, int]]:
+    """Complainants who appear in more than one linked complaint: masked national codes for
+    those who may see identities, pseudonyms for the others (complaints/identity.py)."""
     counts = (
         problem.complaints.exclude(national_code="")
         .values("national_code")
@@ -183,7 +185,9 @@ def repeat_victims(problem: Problem) -> list[tuple[str, int]]:
         .filter(n__gte=2)
         .order_by("-n")
     )
-    return [("******" + row["national_code"][-4:], row["n"]) for row in counts]
+    if may_see_identity(user):
+        return [("******" + row["national_code"][-4:], row["n"]) for row in counts]
+    return [(pseudonym(row["national_code"]), row["n"]) for row in counts]
 
 
 def due_for_assessment(user) -> QuerySet[Problem]:
@@ -191,3 +195,22 @@ def due_for_assessment(user) -> QuerySet[Problem]:
     return problems_for(user).filter(
         ~Q(stage=Problem.Stage.CLOSED), response_end__lt=today, assessments__isnull=True
     )
+
+
+def trigger_text(problem: Problem) -> str:
+    """The trigger in the reader's language when it is the text of the project's surge alert
+    (written in the language of whoever opened the project); otherwise as written."""
+    from django.utils import translation
+
+    from kalantar.analytics.models import SurgeAlert
+    from kalantar.core.persian import normalize_text
+    from kalantar.problems.services import alert_trigger
+
+    alert = SurgeAlert.objects.filter(pk=problem.alert_id).first() if problem.alert_id else None
+    if alert is None:
+        return problem.trigger
+    written = set()
+    for language in ("fa", "en"):
+        with translation.override(language):
+            written.add(normalize_text(alert_trigger(alert), multiline=True))
+    return alert_trigger(alert) if problem.trigger in written else problem.trigger

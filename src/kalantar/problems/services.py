@@ -198,6 +198,14 @@ def open_problem(
     return problem
 
 
+def alert_trigger(alert) -> str:
+    """What a surge alert says of itself, in the active language."""
+    return _(
+        "Surge alert: %(current)s in the 28 days to its day against a usual %(mean).1f "
+        "(z = %(z).2f)."
+    ) % {"current": alert.current, "mean": alert.baseline_mean, "z": alert.z}
+
+
 def open_problem_from_alert(*, by, alert, title: str = "") -> Problem:
     """A project for a surge alert: its station, its category, the four weeks up to its day."""
     from kalantar.analytics.models import SurgeAlert
@@ -220,11 +228,7 @@ def open_problem_from_alert(*, by, alert, title: str = "") -> Problem:
             period_start=alert.day - timedelta(days=27),
             period_end=alert.day,
             categories=[alert.category],
-            trigger=_(
-                "Surge alert: %(current)s in the 28 days to its day against a usual %(mean).1f "
-                "(z = %(z).2f)."
-            )
-            % {"current": alert.current, "mean": alert.baseline_mean, "z": alert.z},
+            trigger=alert_trigger(alert),
             alert_id=alert.pk,
         )
         SurgeAlert.objects.filter(pk=alert.pk).update(status="project_opened")

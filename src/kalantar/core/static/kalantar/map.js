@@ -15,6 +15,12 @@
   const escape = (s) => String(s).replace(/[&<>"']/g, (c) =>
     ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
+  // A place linked from another page (?lat=…&lon=…, e.g. a hotspot's cell): centre on it.
+  const query = new URLSearchParams(window.location.search);
+  const [focusLat, focusLon] = [Number(query.get("lat")), Number(query.get("lon"))];
+  const focus = query.has("lat") && query.has("lon") && Number.isFinite(focusLat) && Number.isFinite(focusLon)
+    ? L.latLng(focusLat, focusLon) : null;
+
   function popup(p) {
     return `<strong>${escape(nameOf(p))}</strong><br>${escape(d["label" + p.kind[0].toUpperCase() + p.kind.slice(1)] || p.kind)}` +
       ` · <span dir="ltr">${escape(p.code)}</span><br><a href="${unitUrl(p.code)}">${escape(d.labelOpen)}</a>`;
@@ -29,7 +35,8 @@
           l.on("click", (e) => { L.DomEvent.stopPropagation(e); lookup(e.latlng); });
         },
       });
-      if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      if (focus) map.setView(focus, 16);
+      else if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       layer.addTo(map);
     })
     .catch((err) => { console.error(err); el.innerHTML = `<div class="alert alert-danger m-3">${escape(d.labelError)}</div>`; });
@@ -39,6 +46,7 @@
   map.on("click", (e) => lookup(e.latlng));
   // Base layer, headquarters and place names, and the place search: shared by every map.
   if (window.KalantarMap) window.KalantarMap.setup(map, lookup);
+  if (focus) lookup(focus);
 
   // Ask the server, the one authority on jurisdictions, whose point this is.
   function lookup(latlng) {
