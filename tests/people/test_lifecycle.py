@@ -50,7 +50,7 @@ def test_a_leaver_is_disabled_in_one_step(make_user):
     leaver.refresh_from_db()
     assert not leaver.is_active
     for client in (office, home):
-        assert client.get("/")["Location"].startswith("/login/")
+        assert client.get("/map/")["Location"].startswith("/login/")
     assert _api(raw) == 401 and _api(raw2) == 401
     assert Client().post("/login/", {"username": "leaver", "password": PASSWORD}).status_code == 200
     # Nobody else is touched.
@@ -90,7 +90,7 @@ def test_the_admin_disables_leavers_with_a_reason(client, make_user):
     assert done.status_code == 302
     leaver.refresh_from_db()
     assert not leaver.is_active
-    assert session.get("/")["Location"].startswith("/login/")
+    assert session.get("/map/")["Location"].startswith("/login/")
     entry = AuditEntry.objects.get(action="people.user.disable")
     assert entry.detail["reason"] == "retired" and entry.actor == admin
 
@@ -115,7 +115,7 @@ def test_unticking_active_in_the_admin_ends_sessions_too(client, make_user):
     assert response.status_code == 302, response.context["adminform"].form.errors
     desk.refresh_from_db()
     assert not desk.is_active
-    assert session.get("/")["Location"].startswith("/login/") and _api(raw) == 401
+    assert session.get("/map/")["Location"].startswith("/login/") and _api(raw) == 401
     assert AuditEntry.objects.filter(action="people.user.disable").exists()
 
 

@@ -235,7 +235,7 @@ def test_an_administrator_resets_a_lost_phone(client, make_user):
     assert not TOTPDevice.objects.filter(user=county).exists()
     assert selectors.recovery_codes_left(county) == 0
     # The open session ended; the next log-in leads to enrolment.
-    assert victim_session.get("/")["Location"].startswith("/login/")
+    assert victim_session.get("/map/")["Location"].startswith("/login/")
     assert password_login("county").get("/")["Location"].startswith("/account/enrol/")
     assert AuditEntry.objects.filter(
         action="people.second_factor.reset", actor=admin, object_id=str(county.pk)
