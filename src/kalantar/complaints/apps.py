@@ -55,6 +55,9 @@ class ComplaintsConfig(AppConfig):
         )
         ext.add_attachment_kind(ext.AttachmentKind("complaint", _attachment_for))
         ext.add_address_source(ext.AddressSource("complaints", _recorded_addresses))
+        ext.add_home_card(
+            ext.HomeCard("complaints", "complaints/_home_card.html", _complaints_card, order=20)
+        )
         ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))
         ext.add_demo_loader(ext.DemoLoader("complaints", _load_demo, order=40))
 
@@ -84,3 +87,13 @@ def _escalate_overdue() -> str | None:
     if to_chief or to_county:
         return f"escalated {to_chief} complaints to chiefs, {to_county} to county commands"
     return None
+
+
+def _complaints_card(user) -> dict | None:
+    """Open and overdue complaints the user may see."""
+    if not user.has_perm("complaints.view_complaint"):
+        return None
+    from kalantar.complaints.selectors import complaints_for
+
+    complaints = complaints_for(user)
+    return {"open": complaints.open().count(), "overdue": complaints.overdue().count()}

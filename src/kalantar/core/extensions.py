@@ -70,7 +70,21 @@ class AddressSource:
 _NAV: dict[str, NavItem] = {}
 _JOBS: dict[str, PeriodicJob] = {}
 _PROCESSES: dict[str, DemoProcess] = {}
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A part of the staff home page that an app fills."""
+
+    name: str
+    template: str  # rendered with `card` (what `context` returned) in its context
+    # Called with the user; returns the card's context, or None to leave it out.
+    context: Callable[[object], dict | None]
+    order: int = 50  # lower comes first
+
+
 _LOADERS: dict[str, DemoLoader] = {}
+_HOME_CARDS: dict[str, HomeCard] = {}
 _ATTACHMENT_KINDS: dict[str, AttachmentKind] = {}
 _ADDRESS_SOURCES: dict[str, AddressSource] = {}
 
@@ -117,6 +131,20 @@ def periodic_jobs() -> list[PeriodicJob]:
 
 def demo_processes() -> list[DemoProcess]:
     return list(_PROCESSES.values())
+
+
+def add_home_card(card: HomeCard) -> None:
+    _HOME_CARDS[card.name] = card
+
+
+def home_cards(user) -> list[tuple[str, dict]]:
+    """(template, context) of every card the user's home page shows, in order."""
+    shown = []
+    for card in sorted(_HOME_CARDS.values(), key=lambda card: card.order):
+        context = card.context(user)
+        if context is not None:
+            shown.append((card.template, context))
+    return shown
 
 
 def demo_loaders() -> list[DemoLoader]:

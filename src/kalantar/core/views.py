@@ -8,25 +8,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kalantar.core import audit
+from kalantar.core import audit, extensions
 from kalantar.core.models import AuditEntry
-from kalantar.org.selectors import unit_summary
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    unit = request.user.unit
     context = {
-        "unit": unit,
-        "summary": unit_summary(unit) if unit else None,
+        "unit": request.user.unit,
         "today": timezone.now(),
+        "cards": extensions.home_cards(request.user),
     }
-    if request.user.has_perm("complaints.view_complaint"):
-        from kalantar.complaints.selectors import complaints_for
-
-        complaints = complaints_for(request.user)
-        context["complaints_open"] = complaints.open().count()
-        context["complaints_overdue"] = complaints.overdue().count()
     return render(request, "core/home.html", context)
 
 

@@ -8,8 +8,18 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from kalantar.core import extensions as ext
         from kalantar.core.audit import register_actions
         from kalantar.org.audit_actions import ACTIONS
 
         register_actions(*ACTIONS)
         from kalantar.org import signals  # noqa: F401  (rebuilds the geo index on change)
+
+        ext.add_home_card(ext.HomeCard("units", "org/_home_card.html", _units_card, order=10))
+
+
+def _units_card(user) -> dict | None:
+    """The counts of the user's unit and the way to its map."""
+    from kalantar.org.selectors import unit_summary
+
+    return {"summary": unit_summary(user.unit)} if user.unit else None
