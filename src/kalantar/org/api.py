@@ -72,7 +72,11 @@ def locate(request: HttpRequest, point: Query[LocateQuery]):
     )
 
 
-@router.get("/places", summary="Named places as GeoJSON points: labels, or a search")
+@router.get(
+    "/places",
+    response=responses(dict[str, Any]),
+    summary="Named places as GeoJSON points: labels, or a search",
+)
 def named_places(request: HttpRequest, q: str = ""):
     """Without `q`, every unit headquarters (the maps' labels). With it, the units whose
     name holds every word, then the addresses recorded in the caller's scope."""
