@@ -36,7 +36,10 @@ def test_referral_through_the_api_needs_a_deadline(client, problem, municipality
     body = {"agency": municipality.pk, "subject": "روشنایی", "evidence": "شواهد", "ask": "تعمیر"}
     response = client.post(url, body, content_type="application/json", **_auth(chief))
     assert response.status_code == 422
-    assert "مهلتی برای پاسخ تعیین کنید" in response.json()["detail"]
+    # A service's refusal names the field with its Persian messages.
+    assert response.json()["detail"] == [
+        {"field": "deadline", "messages": ["مهلتی برای پاسخ تعیین کنید."]}
+    ]
     assert Referral.objects.count() == 0
     body["deadline"] = (tehran_today() + timedelta(days=5)).isoformat()
     response = client.post(url, body, content_type="application/json", **_auth(chief))

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -103,10 +102,6 @@ def _alarm(request: HttpRequest, alarm_id: int) -> Alarm:
     return alarm
 
 
-def _fail(error: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(error.messages))
-
-
 @router.get("/alarms/", response=responses(list[AlarmOut], 403), summary="Alarms in your scope")
 @paginate(Page)
 def list_alarms(request: HttpRequest, filters: Query[AlarmQuery]):
@@ -136,10 +131,7 @@ def get_alarm(request: HttpRequest, alarm_id: int):
 )
 def acknowledge(request: HttpRequest, alarm_id: int):
     _require(request, "alarms.work_alarm")
-    try:
-        services.acknowledge_alarm(by=request.auth, alarm=_alarm(request, alarm_id))
-    except ValidationError as exc:
-        raise _fail(exc) from exc
+    services.acknowledge_alarm(by=request.auth, alarm=_alarm(request, alarm_id))
     return _alarm(request, alarm_id)
 
 
@@ -154,10 +146,7 @@ def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
     unit = incident_selectors.patrol_chosen(request.auth, payload.unit)
     if unit is None:
         raise HttpError(422, _("Choose a patrol unit."))
-    try:
-        services.dispatch_alarm(by=request.auth, alarm=alarm, unit=unit)
-    except ValidationError as exc:
-        raise _fail(exc) from exc
+    services.dispatch_alarm(by=request.auth, alarm=alarm, unit=unit)
     return _alarm(request, alarm_id)
 
 
@@ -168,14 +157,11 @@ def dispatch(request: HttpRequest, alarm_id: int, payload: DispatchIn):
 )
 def resolve(request: HttpRequest, alarm_id: int, payload: ResolveIn):
     _require(request, "alarms.work_alarm")
-    try:
-        services.resolve_alarm(
-            by=request.auth,
-            alarm=_alarm(request, alarm_id),
-            outcome=payload.outcome,
-            note=payload.note,
-            passcode=payload.passcode,
-        )
-    except ValidationError as exc:
-        raise _fail(exc) from exc
+    services.resolve_alarm(
+        by=request.auth,
+        alarm=_alarm(request, alarm_id),
+        outcome=payload.outcome,
+        note=payload.note,
+        passcode=payload.passcode,
+    )
     return _alarm(request, alarm_id)

@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -94,11 +93,6 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise HttpError(403, _("Your role does not allow this."))
 
 
-def _errors(error: ValidationError) -> HttpError:
-    detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    return HttpError(422, str(detail))
-
-
 @router.get(
     "/complaints", response=responses(list[ComplaintOut], 403), summary="Complaints in your scope"
 )
@@ -146,16 +140,13 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
         if station is None:
             raise HttpError(422, _("Unknown station."))
     fields = payload.dict(exclude={"category", "station", "channel"})
-    try:
-        complaint = services.file_complaint(
-            by=request.auth,
-            channel=Complaint.Channel.DESK,
-            category=category,
-            station=station,
-            **fields,
-        )
-    except ValidationError as error:
-        raise _errors(error) from error
+    complaint = services.file_complaint(
+        by=request.auth,
+        channel=Complaint.Channel.DESK,
+        category=category,
+        station=station,
+        **fields,
+    )
     return Status(201, complaint)
 
 
@@ -169,14 +160,11 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn):
     complaint = selectors.detail(request.auth, code)
     if complaint is None:
         raise HttpError(404, _("No such complaint in your units."))
-    try:
-        complaint = services.change_status(
-            by=request.auth,
-            complaint=complaint,
-            to_status=payload.status,
-            note=payload.note,
-            reason=payload.reason,
-        )
-    except ValidationError as error:
-        raise _errors(error) from error
+    complaint = services.change_status(
+        by=request.auth,
+        complaint=complaint,
+        to_status=payload.status,
+        note=payload.note,
+        reason=payload.reason,
+    )
     return selectors.detail(request.auth, code)

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -124,3 +125,14 @@ def responses(ok: Any, *errors: int, status: int = 200, public: bool = False) ->
     400 for an operation with a body, which is refused when it cannot be read)."""
     codes = sorted({422, *errors} | (set() if public else {401}))
     return {status: ok, **{code: ERROR_SCHEMAS[code] for code in codes}}
+
+
+def refusal_detail(error: ValidationError) -> list[dict[str, Any]]:
+    """A service's refusal as the API's 422 body: each field with its messages (`field` is
+    null for what concerns the whole request), in the caller's language."""
+    if hasattr(error, "error_dict"):
+        return [
+            {"field": None if name == NON_FIELD_ERRORS else name, "messages": messages}
+            for name, messages in error.message_dict.items()
+        ]
+    return [{"field": None, "messages": error.messages}]

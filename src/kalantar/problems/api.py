@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -137,18 +136,15 @@ def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
     agency = None
     if payload.agency is not None:
         agency = selectors.agencies_for(request.user).filter(pk=payload.agency).first()
-    try:
-        referral = services.send_referral(
-            by=request.user,
-            problem=problem,
-            agency=agency,
-            subject=payload.subject,
-            evidence=payload.evidence,
-            ask=payload.ask,
-            deadline=payload.deadline,
-        )
-    except ValidationError as error:
-        raise HttpError(422, "; ".join(error.messages)) from error
+    referral = services.send_referral(
+        by=request.user,
+        problem=problem,
+        agency=agency,
+        subject=payload.subject,
+        evidence=payload.evidence,
+        ask=payload.ask,
+        deadline=payload.deadline,
+    )
     return Status(201, referral)
 
 
