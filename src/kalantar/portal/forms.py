@@ -18,21 +18,7 @@ from kalantar.core.validators import is_valid_mobile, is_valid_national_code
 MAX_ATTACHMENTS = 5
 
 # What the form hands to `services.file_complaint`, attachments apart.
-SERVICE_FIELDS = (
-    "category",
-    "incident_at",
-    "complainant_name",
-    "national_code",
-    "mobile",
-    "complainant_address",
-    "is_anonymous",
-    "lat",
-    "lon",
-    "location_text",
-    "summary",
-    "narrative",
-    "accused_officer",
-)
+SERVICE_FIELDS = ComplaintForm.filing_field_names
 
 _DIGITS_BOX = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "class": "form-control"}
 
