@@ -398,6 +398,19 @@ API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=25)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
 API_MAX_OFFSET = env.int("API_MAX_OFFSET", default=1_000_000_000)
 
+# Alarms of one premises within this window form one alarm; panels may be this late before
+# "communication lost"; this many false alarms in 12 months ask for verification; a
+# frame's time may be this far ahead of / behind the receiver's clock.
+ALARMS_GROUP_WINDOW_SECONDS = env.int("ALARMS_GROUP_WINDOW_SECONDS", default=300)
+ALARMS_SUPERVISION_GRACE_SECONDS = env.int("ALARMS_SUPERVISION_GRACE_SECONDS", default=90)
+ALARMS_FALSE_ALARM_LIMIT = env.int("ALARMS_FALSE_ALARM_LIMIT", default=3)
+ALARMS_TIME_AHEAD_SECONDS = env.int("ALARMS_TIME_AHEAD_SECONDS", default=20)
+ALARMS_TIME_BEHIND_SECONDS = env.int("ALARMS_TIME_BEHIND_SECONDS", default=40)
+# The average patrol speed assumed for arrival estimates.
+PATROL_SPEED_KMH = max(env.float("PATROL_SPEED_KMH", default=40.0), 1.0)
+# How long an agency's answer link stays valid.
+REFERRAL_LINK_DAYS = env.int("REFERRAL_LINK_DAYS", default=90)
+
 # The alarm receiver's limits, so slow or idle clients cannot use up its descriptors: a frame
 # must be complete this many seconds after its first byte (a new connection's first frame
 # after connecting); a connection silent between frames is closed after the idle time.

@@ -46,8 +46,8 @@ _QUICK = sia.QUICK.fullmatch
 def window() -> tuple[int, int]:
     """(seconds a panel may be ahead, seconds behind) of the receiver's clock."""
     return (
-        getattr(settings, "ALARMS_TIME_AHEAD_SECONDS", 20),
-        getattr(settings, "ALARMS_TIME_BEHIND_SECONDS", 40),
+        settings.ALARMS_TIME_AHEAD_SECONDS,
+        settings.ALARMS_TIME_BEHIND_SECONDS,
     )
 
 

@@ -36,16 +36,16 @@ from kalantar.org.models import Unit
 
 
 def group_window() -> timedelta:
-    return timedelta(seconds=getattr(settings, "ALARMS_GROUP_WINDOW_SECONDS", 300))
+    return timedelta(seconds=settings.ALARMS_GROUP_WINDOW_SECONDS)
 
 
 def supervision_grace_seconds() -> int:
-    return getattr(settings, "ALARMS_SUPERVISION_GRACE_SECONDS", 90)
+    return settings.ALARMS_SUPERVISION_GRACE_SECONDS
 
 
 def false_alarm_limit() -> int:
     """False alarms within 12 months after which a subscriber needs verified response."""
-    return getattr(settings, "ALARMS_FALSE_ALARM_LIMIT", 3)
+    return settings.ALARMS_FALSE_ALARM_LIMIT
 
 
 # The incident category a dispatched alarm opens, by the alarm's class (incidents/categories.py).

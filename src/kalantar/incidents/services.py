@@ -8,7 +8,6 @@ the incident they count.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,12 +39,8 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 def patrol_speed_kmh() -> float:
-    """The assumed average patrol speed for ETAs (settings or PATROL_SPEED_KMH, default 40)."""
-    value = getattr(settings, "PATROL_SPEED_KMH", None) or os.environ.get("PATROL_SPEED_KMH")
-    try:
-        return max(float(value), 1.0) if value else 40.0
-    except ValueError:
-        return 40.0
+    """The assumed average patrol speed for ETAs (settings.PATROL_SPEED_KMH)."""
+    return settings.PATROL_SPEED_KMH
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:

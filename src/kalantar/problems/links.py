@@ -13,7 +13,6 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 SALT = "kalantar.problems.referral-answer"
-DEFAULT_LINK_DAYS = 90
 
 
 class LinkError(ValueError):
@@ -27,7 +26,7 @@ class LinkClaim:
 
 
 def link_days() -> int:
-    return int(getattr(settings, "REFERRAL_LINK_DAYS", DEFAULT_LINK_DAYS))
+    return settings.REFERRAL_LINK_DAYS
 
 
 def make_token(referral_id: int, nonce: str) -> str:
