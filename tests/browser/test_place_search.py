@@ -66,7 +66,7 @@ def test_a_citizen_types_a_station_name_and_the_point_is_set_there(live_server, 
     page.click("#picker-map-places button")
     # The station of the chosen place handles the complaint, and the form holds the point.
     page.wait_for_function(
-        "document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ ملایر')"
+        "() => document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ ملایر')"
     )
     hq = org_tree["HM02K01"]
     assert float(page.input_value("#id_lat")) == pytest.approx(hq.hq_lat, abs=1e-5)
@@ -88,7 +88,7 @@ def test_a_desk_officer_finds_an_address_recorded_before(
     page.fill("#picker-map-search", "ميدان آرامگاه")  # typed with an Arabic yeh
     page.keyboard.press("Enter")  # the first place found, without submitting the form
     page.wait_for_function(
-        "document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ همدان')"
+        "() => document.querySelector('#picked-station').textContent.includes('کلانتری ۱۱ همدان')"
     )
     assert float(page.input_value("#id_lat")) == pytest.approx(34.85)
     assert float(page.input_value("#id_lon")) == pytest.approx(48.55)
