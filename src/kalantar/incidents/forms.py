@@ -9,7 +9,10 @@ from kalantar.incidents.models import Incident
 
 
 class IncidentForm(forms.Form):
-    category = forms.ChoiceField(label=_("Incident type"))
+    category = forms.ChoiceField(
+        label=_("Incident type"),
+        error_messages={"required": _("Choose the incident type.")},
+    )
     source = forms.ChoiceField(
         label=_("Source"),
         choices=[
@@ -37,7 +40,11 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = categories.choices()
+        # Nothing is chosen for the officer: a type picked by default is a type nobody chose.
+        self.fields["category"].choices = [
+            ("", _("Choose the incident type")),
+            *categories.choices(),
+        ]
         for field in self.fields.values():
             if isinstance(field.widget, forms.HiddenInput):
                 continue
