@@ -21,6 +21,7 @@ from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
 from kalantar.core.persian import normalize_for_search, to_latin_digits
 from kalantar.core.validators import normalize_mobile
+from kalantar.org.places import ADDRESS_ROWS, first_matching_addresses
 
 
 @dataclass
@@ -47,7 +48,6 @@ def complaints_for(user) -> QuerySet[Complaint]:
 
 
 # Rows read to find a page of distinct addresses: the newest of a station's complaints.
-_ADDRESS_ROWS = 200
 
 
 def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
@@ -61,14 +61,7 @@ def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, fl
         # search_text holds the place among other fields: it narrows, the check below decides.
         complaints = complaints.filter(search_text__contains=word)
     rows = complaints.order_by("-filed_at").values_list("location_text", "lon", "lat")
-    found: dict[str, tuple[str, float, float]] = {}
-    for text, lon, lat in rows[:_ADDRESS_ROWS]:
-        place = normalize_for_search(text)
-        if all(word in place for word in words) and place not in found:
-            found[place] = (text, lon, lat)
-            if len(found) >= limit:
-                break
-    return list(found.values())
+    return first_matching_addresses(rows[:ADDRESS_ROWS], words, limit)
 
 
 def attachment_for(user, pk: int) -> Attachment | None:

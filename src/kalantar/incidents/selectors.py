@@ -8,14 +8,14 @@ from datetime import date
 
 import numpy as np
 
-from kalantar.core.persian import normalize_for_search, to_latin_digits
+from kalantar.core.persian import to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
+from kalantar.org.places import ADDRESS_ROWS, first_matching_addresses
 from kalantar.org.selectors import UnitNotVisible, station_ids, stations_under
 
 # Rows read to find a page of distinct addresses: the newest of a station's incidents.
-_ADDRESS_ROWS = 200
 
 
 def incidents_for(user, unit: Unit | None = None):
@@ -36,14 +36,7 @@ def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, fl
     for word in words:
         incidents = incidents.filter(complaint__search_text__contains=word)
     rows = incidents.order_by("-occurred_at").values_list("complaint__location_text", "lon", "lat")
-    found: dict[str, tuple[str, float, float]] = {}
-    for text, lon, lat in rows[:_ADDRESS_ROWS]:
-        place = normalize_for_search(text)
-        if all(word in place for word in words) and place not in found:
-            found[place] = (text, lon, lat)
-            if len(found) >= limit:
-                break
-    return list(found.values())
+    return first_matching_addresses(rows[:ADDRESS_ROWS], words, limit)
 
 
 def open_incidents(user, unit: Unit | None = None):

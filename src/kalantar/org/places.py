@@ -9,6 +9,7 @@ the public search offers unit names only, never a citizen's address.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,25 @@ def search(user: Any, query: str, *, public: bool) -> list[Place]:
     if not public:
         found += _addresses(user, words, MAX_RESULTS - len(found[:MAX_RESULTS]))
     return found[:MAX_RESULTS]
+
+
+# Recorded rows an address source reads at most (newest first) before matching each word.
+ADDRESS_ROWS = 200
+
+
+def first_matching_addresses(
+    rows: Iterable[tuple[str, float, float]], words: list[str], limit: int
+) -> list[tuple[str, float, float]]:
+    """The first `limit` distinct addresses among (text, lon, lat) rows whose normalised text
+    holds every word: the database narrows, this decides (shared by every address source)."""
+    found: dict[str, tuple[str, float, float]] = {}
+    for text, lon, lat in rows:
+        place = normalize_for_search(text)
+        if all(word in place for word in words) and place not in found:
+            found[place] = (text, lon, lat)
+            if len(found) >= limit:
+                break
+    return list(found.values())
 
 
 def _matches(keys: list[str], place: Place) -> bool:
