@@ -57,16 +57,16 @@ def _private_file(path: Path) -> None:
             _owner_only(each, 0o600)
 
 
-def _development_secret_key() -> str:
-    """A key generated once and kept in var/, so sessions survive restarts of the demo."""
-    path = _private_dir(VAR_DIR) / "secret_key"
+def _development_key(name: str, nbytes: int) -> str:
+    """A key generated once and kept in var/ (so sessions and the audit chain survive
+    restarts of the demo), created 0600 from its first byte."""
+    path = _private_dir(VAR_DIR) / name
     if not path.exists():
-        # Created 0600 from the first byte: no moment when another user could read it.
         with (
             contextlib.suppress(FileExistsError),
             os.fdopen(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as f,
         ):
-            f.write(secrets.token_urlsafe(50))
+            f.write(secrets.token_urlsafe(nbytes))
     _owner_only(path, 0o600)
     return path.read_text().strip()
 
@@ -75,25 +75,15 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-    SECRET_KEY = _development_secret_key()
-
-
-def _development_audit_key() -> str:
-    """The audit chain's HMAC key, generated once into var/ like the secret key. It must
-    live outside the database: whoever can rewrite the log must not also hold the key."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "audit_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    SECRET_KEY = _development_key("secret_key", 50)
 
 
 AUDIT_KEY = env.str("AUDIT_KEY", default="")
 if not AUDIT_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("AUDIT_KEY must be set in production.")
-    AUDIT_KEY = _development_audit_key()
+    # Outside the database: whoever can rewrite the log must not also hold the key.
+    AUDIT_KEY = _development_key("audit_key", 32)
 # Signed checkpoints of the audit chain's head are appended here, outside the database;
 # copy them off the machine (or make the directory append-only) to detect truncation.
 AUDIT_CHECKPOINT_DIR = Path(
