@@ -33,4 +33,8 @@ def test_cards_come_from_the_apps_in_their_order(make_user):
         template
         for template, _ in extensions.home_cards(make_user("c", "station_chief", "HM01K01"))
     ]
-    assert names == ["org/_home_card.html", "complaints/_home_card.html"]
+    assert names == [
+        "org/_home_card.html",
+        "complaints/_home_card.html",
+        "org/_home_map_card.html",
+    ]

@@ -16,6 +16,8 @@ class OrgConfig(AppConfig):
         from kalantar.org import signals  # noqa: F401  (rebuilds the geo index on change)
 
         ext.add_home_card(ext.HomeCard("units", "org/_home_card.html", _units_card, order=10))
+        # The way to the map comes after the apps' figures.
+        ext.add_home_card(ext.HomeCard("map", "org/_home_map_card.html", _map_card, order=90))
 
 
 def _units_card(user) -> dict | None:
@@ -23,3 +25,7 @@ def _units_card(user) -> dict | None:
     from kalantar.org.selectors import unit_summary
 
     return {"summary": unit_summary(user.unit)} if user.unit else None
+
+
+def _map_card(user) -> dict | None:
+    return {} if user.unit else None
