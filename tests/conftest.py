@@ -16,6 +16,20 @@ from kalantar.people.selectors import needs_second_factor
 PASSWORD = "Long-enough-pass-123"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite's test database is a file, as in the demo: an in-memory database shared
+    between threads reports a lock at once instead of waiting its timeout, so the live
+    server's concurrent requests (the map's two fetches, each saving the session) failed."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a folder of the test's own, never to var/media."""

@@ -85,10 +85,6 @@ def test_times_keep_sub_second_precision_in_utc():
     assert audit._timestamp(entry.at).count(".") == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite's in-memory test database reports a lock between threads instead of waiting",
-)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_form_one_unbroken_chain():
     def append(worker: int) -> None:
