@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -21,8 +24,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     """SQLite's test database is a file, as in the demo: an in-memory database shared
     between threads reports a lock at once instead of waiting its timeout, so the live
     server's concurrent requests (the map's two fetches, each saving the session) failed."""
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(
@@ -47,9 +48,6 @@ def _audit_log_emptied_between_transactional_tests():
     """The audit table refuses DELETE and TRUNCATE (core migration 0004), so emptying the
     database after a transactional test goes around its triggers, as an administrator
     purging a test database would."""
-    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
-    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
-
     PostgreSQL, SQLite = PostgreSQLWrapper.ops_class, SQLiteWrapper.ops_class
 
     def bypassing(original):

@@ -8,6 +8,10 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from kalantar.complaints.models import Category
+from kalantar.complaints.services import file_complaint
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kalantar"
 CATALOGUES = sorted(SRC.glob("locale/fa/LC_MESSAGES/django.po")) + sorted(
@@ -120,11 +124,6 @@ def _visible_persian(html: str) -> set[str]:
 
 
 def test_audit_log_names_actions_and_objects_in_the_page_language(client, make_user):
-    from django.utils import timezone
-
-    from kalantar.complaints.models import Category
-    from kalantar.complaints.services import file_complaint
-
     admin = make_user("admin", "sysadmin", "HM")
     admin.first_name, admin.last_name = "زهرا", "محمدی"
     admin.save()

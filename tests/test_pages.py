@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from kalantar.people.models import User
+
 
 @pytest.fixture
 def chief(client, make_user):
@@ -69,8 +71,6 @@ def test_unit_search_accepts_arabic_letter_forms(client, chief, make_user):
 
 
 def test_admin_is_persian(client, org_tree):
-    from kalantar.people.models import User
-
     admin = User.objects.create_superuser("root", password="x-Long-pass-1")
     client.force_login(admin)
     with translation.override("fa"):

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from kalantar.alarms import receiver as receiver_module
-from kalantar.alarms import sia
+from kalantar.alarms import sia, store
 from kalantar.alarms.services import SubscriberInput, create_subscriber
 
 KEY = "0123456789abcdef"
@@ -64,8 +64,6 @@ class LiveReceiver:
 
     def refresh_panels(self) -> None:
         """Pick up subscribers created after the start (the receiver polls every 5 s)."""
-        from kalantar.alarms import store
-
         done = threading.Event()
 
         def load():

@@ -4,6 +4,7 @@ the incident a dispatched alarm opens has the alarm's class."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from kalantar.alarms import codes
 from kalantar.alarms.models import Alarm
@@ -57,8 +58,6 @@ def test_alarm_dispatch_api_with_a_unit_that_is_not_one(client, make_user, make_
 
 
 def test_incident_dispatch_with_a_unit_that_is_not_one(client, make_user, org_tree):
-    from django.utils import timezone
-
     incident = open_incident(
         by=None, source="call_110", category="assault", lon=48.55, lat=34.85,
         occurred_at=timezone.now(),

@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import sync_playwright
 
 from kalantar.alarms import services, sia
 from kalantar.alarms.models import Alarm, ReceiverStatus, Subscriber
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import add_patrol_unit
+from tests.alarms.helpers import raise_alarm
 from tests.browser.conftest import CHROMIUM
 from tests.conftest import PASSWORD
 
@@ -29,7 +31,6 @@ def chromium():
     """Chromium for this module only: Playwright's sync API keeps an event loop in the main
     thread while it runs, which must be gone before other tests call asyncio.run()."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(
@@ -108,8 +109,6 @@ def test_alarm_from_a_panel_is_acknowledged_dispatched_and_resolved(
 def test_a_premises_name_written_as_markup_shows_as_text_on_the_map(
     live_server, page, make_subscriber, make_user
 ):
-    from tests.alarms.helpers import raise_alarm
-
     name = "<img src=x onerror=window.__xss=true>"  # no digit: shown in Persian ones
     alarm = raise_alarm(make_subscriber("1234", name=name))
     make_user("op", "alarm_operator", "HM")

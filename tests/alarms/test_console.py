@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kalantar.alarms.models import Alarm
+from kalantar.alarms.models import Alarm, AlarmEvent, Subscriber
 from kalantar.incidents.services import add_patrol_unit
 from tests.alarms.conftest import IN_HM02
 from tests.alarms.helpers import raise_alarm
@@ -110,8 +110,6 @@ def test_premises_names_show_persian_digits_on_persian_pages(client, make_user, 
 
 
 def test_alarm_pages_speak_persian_digits_and_words(client, make_user, make_subscriber, org_tree):
-    from kalantar.alarms.models import AlarmEvent, Subscriber
-
     sub = make_subscriber("1234", name="داروخانه ۱۶")
     for n in range(4):
         make_subscriber(f"222{n}", name=f"منزل {n}")

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kalantar.alarms import codes, sia
+from kalantar.alarms import receiver as receiver_module
 from kalantar.alarms.models import Alarm, AlarmEvent, Subscriber
+from kalantar.alarms.store import Panel
 from tests.alarms.conftest import KEY
 
 KEYB = KEY.encode()
@@ -291,9 +293,6 @@ QUICK_FRAMES = [
 
 
 def _answers(frame: bytes, *, quick: bool) -> tuple[list[tuple], list[bytes]]:
-    from kalantar.alarms import receiver as receiver_module
-    from kalantar.alarms.store import Panel
-
     rx = receiver_module.Receiver(now=lambda: 1_780_000_000.25)
     rx.panels = {"1234": Panel(1, None, 0, 600), "ABC1": Panel(2, KEYB, 0, 600)}
     replies: list[bytes] = []

@@ -5,11 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 import h3
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from kalantar.analytics import selectors
+from kalantar.analytics import apps, selectors
 from kalantar.analytics.models import SurgeAlert
 from kalantar.analytics.services import detect_surges
 from kalantar.analytics.surges import test_window
+from kalantar.core.audit import AuditEntry
+from kalantar.core.extensions import periodic_jobs
 from kalantar.incidents.importer import import_text
 from kalantar.org.models import Unit
 from kalantar.org.selectors import UnitNotVisible
@@ -127,18 +130,13 @@ def test_detect_surges_opens_one_alert_for_the_rising_category_only(org_tree, ch
 def test_detect_surges_command(org_tree, capsys):
     call_command("detect_surges", "--date", "2025-03-05")
     assert "2025-03-05" in capsys.readouterr().out
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
         call_command("detect_surges", "--date", "1403/12/15")
 
 
 def test_nightly_job_runs_once_per_day(org_tree):
-    from kalantar.core.audit import AuditEntry
-    from kalantar.core.extensions import periodic_jobs
-
     job = next(j for j in periodic_jobs() if j.name == "detect_surges")
-    from kalantar.analytics import apps
 
     apps._last_day.clear()
     assert "surge detection" in job.run()

@@ -8,7 +8,9 @@ from datetime import date
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from kalantar.analytics.models import SurgeAlert
 from kalantar.analytics.services import detect_surges
 from kalantar.incidents import services as incident_services
 from kalantar.incidents.models import Dispatch, PatrolUnit
@@ -69,7 +71,6 @@ def test_hotspot_api(history, county_user):
 
 def test_surges_api_lists_only_visible_alerts(history, chief1, chief2, county_user):
     detect_surges(day=DAY)
-    from kalantar.analytics.models import SurgeAlert
 
     k01 = Unit.objects.get(code="HM01K01")
     SurgeAlert.objects.create(
@@ -133,7 +134,6 @@ def test_board_dispatches_the_recommended_unit(org_tree, make_user):
     unit = incident_services.add_patrol_unit(
         by=None, station=station, call_sign="11-1", lon=48.55, lat=34.85
     )
-    from django.utils import timezone
 
     incident = incident_services.open_incident(
         by=None,
@@ -155,7 +155,6 @@ def test_other_station_cannot_open_or_dispatch(org_tree, make_user):
     other = make_user("disp2", "dispatcher", "HM01K02")
     station = Unit.objects.get(code="HM01K01")
     unit = incident_services.add_patrol_unit(by=None, station=station, call_sign="11-1")
-    from django.utils import timezone
 
     incident = incident_services.open_incident(
         by=None,

@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = (
     os.environ.get("KALANTAR_CHROMIUM")
@@ -33,7 +34,6 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     # Playwright runs an event loop in this thread; the live server's ORM runs elsewhere.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(

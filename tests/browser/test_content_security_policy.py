@@ -16,6 +16,7 @@ from kalantar.analytics.models import SurgeAlert
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import tehran_today
+from kalantar.incidents import services as incident_services
 from kalantar.incidents.importer import import_text
 from kalantar.org.models import Unit
 from tests.conftest import PASSWORD
@@ -92,7 +93,6 @@ def _data(org_tree, desk):
         day = yesterday - timedelta(days=back)
         lines.append(f"{day.isoformat()}T10:00:00+03:30,fraud,34.85,48.5{back % 9 + 1}")
     import_text("\n".join(lines) + "\n")
-    from kalantar.incidents import services as incident_services
 
     incident_services.add_patrol_unit(
         by=None, station=station, call_sign="11-1", lon=48.55, lat=34.85

@@ -61,38 +61,9 @@ def test_alert_to_project_referral_answer_and_assessment(
     _incidents(org_tree, today - timedelta(days=15), 2)
 
     _login(page, live_server, "chief")
-    page.goto(f"{live_server.url}/problems/new/?alert={alert.pk}")
-    assert page.locator("html").get_attribute("dir") == "rtl"
-    page.click("#alert-form button[type=submit]")
-    page.wait_for_selector("#scanning")
-    assert "کیف‌قاپی" in page.inner_text("#scanning")
-    assert page.inner_text("#figures-total").strip() == "۷"
-
-    page.click("#referral-details summary")
-    page.select_option("#referral-form select[name=agency]", label="شهرداری همدان")
-    page.fill("#referral-form [name=subject]", "روشنایی کوچه‌ها")
-    page.fill("#referral-form [name=evidence]", "کیف‌قاپی شبانه در کوچه‌های تاریک")
-    page.fill("#referral-form [name=ask]", "ترمیم چراغ‌های خاموش")
-    page.fill("#referral-form [name=deadline]", format_jalali_date(today + timedelta(days=7), "fa"))
-    page.keyboard.press("Escape")
-    page.click("#referral-form button[type=submit]")
-    page.wait_for_selector("#answer-link")
+    answer_url = _open_project_and_refer(page, live_server, alert, today)
     referral = Referral.objects.get()
-    assert referral.status == "sent"
-    answer_url = page.get_attribute("#answer-link", "href")
-
-    # The municipality, without an account, in its own browser.
-    agency = browser.new_context(locale="fa-IR").new_page()
-    agency.goto(answer_url.replace("http://127.0.0.1:8000", live_server.url))
-    agency.select_option("#id_status", "done")
-    agency.fill("#id_responder", "مهندس رحیمی، معاون خدمات شهری")
-    agency.fill("#id_note", "۱۲ چراغ تعمیر شد")
-    agency.click("#answer-form button[type=submit]")
-    agency.wait_for_selector("#answer-received")
-    # An altered link changes nothing and says so in Persian.
-    agency.goto(answer_url.replace("http://127.0.0.1:8000", live_server.url)[:-3] + "abc/")
-    assert "معتبر نیست" in agency.inner_text("#link-error")
-    agency.context.close()
+    _agency_answers(browser, live_server, answer_url)
 
     page.reload()
     assert page.get_attribute("#referral-status .badge", "data-status") == "done"
@@ -117,3 +88,41 @@ def test_alert_to_project_referral_answer_and_assessment(
     assert "شهرداری همدان" in row.inner_text()
     assert row.locator(".answered").inner_text() == "۱"
     assert row.locator(".on-time").inner_text() == "۱"
+
+
+def _open_project_and_refer(page, live_server, alert, today) -> str:
+    """The chief opens a project from the surge alert and refers it to the municipality;
+    the answer link the agency receives."""
+    page.goto(f"{live_server.url}/problems/new/?alert={alert.pk}")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.click("#alert-form button[type=submit]")
+    page.wait_for_selector("#scanning")
+    assert "کیف‌قاپی" in page.inner_text("#scanning")
+    assert page.inner_text("#figures-total").strip() == "۷"
+
+    page.click("#referral-details summary")
+    page.select_option("#referral-form select[name=agency]", label="شهرداری همدان")
+    page.fill("#referral-form [name=subject]", "روشنایی کوچه‌ها")
+    page.fill("#referral-form [name=evidence]", "کیف‌قاپی شبانه در کوچه‌های تاریک")
+    page.fill("#referral-form [name=ask]", "ترمیم چراغ‌های خاموش")
+    page.fill("#referral-form [name=deadline]", format_jalali_date(today + timedelta(days=7), "fa"))
+    page.keyboard.press("Escape")
+    page.click("#referral-form button[type=submit]")
+    page.wait_for_selector("#answer-link")
+    assert Referral.objects.get().status == "sent"
+    return page.get_attribute("#answer-link", "href")
+
+
+def _agency_answers(browser, live_server, answer_url) -> None:
+    """The municipality, without an account, answers in its own browser."""
+    agency = browser.new_context(locale="fa-IR").new_page()
+    agency.goto(answer_url.replace("http://127.0.0.1:8000", live_server.url))
+    agency.select_option("#id_status", "done")
+    agency.fill("#id_responder", "مهندس رحیمی، معاون خدمات شهری")
+    agency.fill("#id_note", "۱۲ چراغ تعمیر شد")
+    agency.click("#answer-form button[type=submit]")
+    agency.wait_for_selector("#answer-received")
+    # An altered link changes nothing and says so in Persian.
+    agency.goto(answer_url.replace("http://127.0.0.1:8000", live_server.url)[:-3] + "abc/")
+    assert "معتبر نیست" in agency.inner_text("#link-error")
+    agency.context.close()

@@ -9,8 +9,10 @@ from django.utils import timezone, translation
 from kalantar.complaints import services, workflow
 from kalantar.complaints.codes import is_valid_tracking_code
 from kalantar.complaints.models import Category, Complaint, ComplaintEvent
+from kalantar.core import sms
 from kalantar.core.models import AuditEntry
 from kalantar.core.sms import LocmemSmsBackend
+from kalantar.org.models import Unit
 
 from .conftest import INSIDE_HM02, INSIDE_K02
 
@@ -42,7 +44,6 @@ def test_persian_input_is_normalised(file):
 
 def test_the_citizen_gets_an_sms_with_the_code(file, settings, django_capture_on_commit_callbacks):
     settings.SMS_BACKEND = "kalantar.core.sms.LocmemSmsBackend"
-    from kalantar.core import sms
 
     sms._backend.cache_clear()
     LocmemSmsBackend.outbox.clear()
@@ -96,7 +97,6 @@ def test_anonymous_reports_only_where_allowed(file):
 
 def test_desk_override_needs_a_reason(file, make_user):
     desk = make_user("desk", "desk_officer", "HM01")
-    from kalantar.org.models import Unit
 
     k02 = Unit.objects.get(code="HM01K02")
     with pytest.raises(ValidationError) as exc:

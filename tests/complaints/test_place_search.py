@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from kalantar.incidents import services as incidents
 from tests.complaints.conftest import INSIDE_K02
 
 STREET_K01 = "خیابان بوعلی، کوچه لاله، پلاک 12"  # stored digits are Latin
@@ -103,10 +105,6 @@ def test_a_user_who_may_not_read_complaints_finds_no_address(client, make_user, 
 
 
 def test_a_dispatcher_finds_the_address_of_an_incident_of_the_station(client, make_user, file):
-    from django.utils import timezone
-
-    from kalantar.incidents import services as incidents
-
     complaint = file(location_text="میدان امام، جنب بانک")
     incidents.open_incident(
         by=None,

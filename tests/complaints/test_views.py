@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kalantar.complaints import selectors, services, workflow
 from kalantar.complaints.models import Category, Complaint
+from kalantar.complaints.views import CappedPaginator
 from kalantar.core.models import AuditEntry
 from tests.complaints.conftest import INSIDE_K02
 
@@ -230,8 +231,6 @@ def test_both_forms_of_the_scope_see_the_same_complaints(file, make_user, unit_l
 
 
 def test_a_long_queue_says_more_than_its_cap(file, chief, client, monkeypatch):
-    from kalantar.complaints.views import CappedPaginator
-
     monkeypatch.setattr(CappedPaginator, "CAP", 3)
     for _ in range(5):
         file()

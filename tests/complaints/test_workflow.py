@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from kalantar.complaints import services, workflow
@@ -96,8 +97,6 @@ def test_overdue_complaints_escalate_to_the_chief_then_the_county(file, capsys):
 
 
 def test_escalate_overdue_command(file, capsys):
-    from django.core.management import call_command
-
     complaint = file()
     Complaint.objects.filter(pk=complaint.pk).update(
         first_action_due=timezone.now() - timedelta(hours=1)

@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection, transaction
 
 from kalantar.core import audit
 from kalantar.core.audit_checkpoints import checkpoint_path
+from kalantar.core.extensions import periodic_jobs
 from kalantar.core.models import AuditEntry
 from kalantar.people.models import User
 from tests.conftest import append_only_bypass
@@ -282,8 +283,6 @@ def test_entries_written_before_the_key_are_sealed_by_the_first_checkpoint(db, c
 
 
 def test_the_scheduler_writes_checkpoints(chain):
-    from kalantar.core.extensions import periodic_jobs
-
     job = next(j for j in periodic_jobs() if j.name == "audit_checkpoint")
     assert job.run() is None  # nothing new since the fixture's checkpoint
     with transaction.atomic():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from kalantar.analytics.models import SurgeAlert
 from kalantar.complaints import workflow
@@ -88,8 +89,6 @@ def test_closing_a_surge_alert_never_leaves_the_site(org_tree, make_user, client
 
 
 def test_dispatch_never_leaves_the_site(org_tree, make_user, client):
-    from django.utils import timezone
-
     dispatcher = make_user("disp", "dispatcher", "HM01K01")
     station = Unit.objects.get(code="HM01K01")
     unit = incident_services.add_patrol_unit(by=None, station=station, call_sign="11-1")

@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from collections import Counter
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from kalantar.incidents.importer import ImportRefused, import_text
-from kalantar.incidents.models import DailyCount, Incident
+from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
+from kalantar.incidents.services import rebuild_counts
+from kalantar.org.models import Unit
+from kalantar.portal import rollup
+from kalantar.portal.models import ClosedIncidentCount
 
 HEADER = "occurred_at,category,lat,lon,source,external_id\n"
 GOOD = (
@@ -50,8 +56,6 @@ def test_imported_times_survive_the_round_trip(org_tree):
 
 
 def test_imported_times_match_times_written_by_the_orm(org_tree):
-    from datetime import UTC, datetime
-
     import_text(
         HEADER
         + "2025-03-02T08:00:00+03:30,snatching,34.85,48.55,,T1\n"
@@ -64,8 +68,6 @@ def test_imported_times_match_times_written_by_the_orm(org_tree):
 
 
 def test_reimport_updates_after_the_database_gathered_statistics(org_tree):
-    from django.db import connection
-
     import_text(GOOD)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -143,10 +145,6 @@ def test_cli_entry_point_exists():
 
 
 def _command_sums_from_stations():
-    from collections import Counter
-
-    from kalantar.org.models import Unit
-
     expected = Counter()
     for station_path, category, day, n in DailyCount.objects.values_list(
         "station__path", "category", "day", "count"
@@ -158,11 +156,6 @@ def _command_sums_from_stations():
 
 
 def test_command_sums_follow_every_change(org_tree):
-    from collections import Counter
-
-    from kalantar.incidents.models import UnitDailyCount
-    from kalantar.incidents.services import rebuild_counts
-
     import_text(GOOD)
     import_text(HEADER + "2025-03-05T08:00:00+03:30,assault,34.25,48.85,,A1\n")  # to HM02
     stored = +Counter(
@@ -182,16 +175,12 @@ def test_command_sums_follow_every_change(org_tree):
 
 
 def _public_counts():
-    from kalantar.portal.models import ClosedIncidentCount
-
     return sorted(
         ClosedIncidentCount.objects.values_list("station_id", "month", "category", "cell", "count")
     )
 
 
 def test_public_counts_follow_imports_without_a_recount(org_tree):
-    from kalantar.portal import rollup
-
     import_text(GOOD)
     imported = _public_counts()
     assert sum(row[-1] for row in imported) == 3

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from kalantar.core.models import AuditEntry
 from kalantar.org.models import Jurisdiction, Unit
 from tests.conftest import feature, square
 
@@ -123,8 +124,6 @@ def test_check_only_stores_nothing(org_tree, tmp_path, capsys):
 
 
 def test_import_is_audited(org_tree, tmp_path):
-    from kalantar.core.models import AuditEntry
-
     data = fc(feature("HM02P03", "پاسگاه", "HM02", square(49.0, 34.7), "pasgah"))
     call_command("import_jurisdictions", _write(tmp_path, data))
     entry = AuditEntry.objects.filter(action="org.jurisdictions.import").order_by("-seq").first()

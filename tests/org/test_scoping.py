@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.people.models import User
+from kalantar.people.services import create_token
 
 
 @pytest.fixture
@@ -59,8 +60,6 @@ def test_api_is_scoped(client, desk1, desk2):
 
 
 def test_bearer_token_is_scoped_like_its_user(client, desk1):
-    from kalantar.people.services import create_token
-
     _token, raw = create_token(by=None, user=desk1)
     response = client.get("/api/units", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200

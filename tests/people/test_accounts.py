@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
 from kalantar.core.models import AuditEntry
 from kalantar.people.models import User
+from kalantar.people.roles import ROLE_CODES
+from kalantar.people.services import create_token, revoke_token
 from tests.conftest import PASSWORD
 
 
@@ -54,8 +57,6 @@ def test_create_token_prints_a_working_token(client, make_user, capsys):
 
 
 def test_revoked_or_inactive_tokens_are_refused(client, make_user):
-    from kalantar.people.services import create_token, revoke_token
-
     user = make_user("svc", "analyst", "HM")
     token, raw = create_token(by=None, user=user)
     revoke_token(by=None, token=token)
@@ -85,10 +86,6 @@ def test_login_works_and_sessions_expire_when_idle(client, make_user):
 
 
 def test_roles_exist_as_groups_with_permissions(db):
-    from django.contrib.auth.models import Group
-
-    from kalantar.people.roles import ROLE_CODES
-
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLE_CODES)
     sysadmin = Group.objects.get(name="sysadmin")
     assert sysadmin.permissions.filter(codename="import_jurisdictions").exists()

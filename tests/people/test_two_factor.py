@@ -14,6 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import to_persian_digits
 from kalantar.people import selectors, services
+from kalantar.people.demo import demo_code, enrol_demo_users
+from kalantar.people.models import User
 from kalantar.people.second_factor import group_secret, normalize_code, requires_second_factor
 from tests.conftest import PASSWORD
 
@@ -204,8 +206,6 @@ def test_the_roles_are_a_setting(make_user, settings):
 
 
 def test_the_admin_site_is_behind_the_second_factor(org_tree):
-    from kalantar.people.models import User
-
     User.objects.create_superuser("root", password=PASSWORD)
     client = Client()
     response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
@@ -254,8 +254,6 @@ def test_renewing_recovery_codes_shows_new_ones_once(client, make_user):
 
 
 def test_the_demo_key_logs_the_privileged_demo_users_in(make_user):
-    from kalantar.people.demo import demo_code, enrol_demo_users
-
     make_user("admin", "sysadmin", "IR")
     make_user("desk", "desk_officer", "HM01K01")
     assert enrol_demo_users() == 1  # the desk officer needs none

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from kalantar.complaints.receipt_page import receipt_url
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,6 @@ def test_the_landing_page_in_english(client, org_tree):
 
 
 def test_staff_log_in_from_the_landing_page_and_get_their_home(client, make_user):
-    from tests.conftest import PASSWORD
-
     make_user("chief", "station_chief", "HM01K01")
     login = reverse("login")
     assert f'href="{login}"' in _get(client, "/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import translation
 
@@ -12,6 +13,7 @@ from kalantar.complaints.codes import format_tracking_code, new_tracking_code
 from kalantar.complaints.models import ComplaintEvent
 from kalantar.core.jalali import format_jalali_datetime
 from kalantar.core.models import AuditEntry
+from kalantar.portal.forms import RatingForm
 
 from .conftest import MOBILE, OTHER_NATIONAL_CODE, VALID_NATIONAL_CODE, main_block, persian
 
@@ -174,9 +176,6 @@ def test_a_rating_needs_a_score(client, complaint, make_user):
 def test_track_page_rating_form_has_the_markup_of_the_form_widgets(client, complaint, make_user):
     # The blank rating form is written out in the template for speed: a citizen's browser
     # must get exactly the fields the form itself would render, with the code and secret.
-    from django.test.html import parse_html
-
-    from kalantar.portal.forms import RatingForm
 
     _close(complaint, make_user)
     html = _track(client, complaint.tracking_code, VALID_NATIONAL_CODE).content.decode()

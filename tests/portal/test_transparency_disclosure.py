@@ -33,6 +33,24 @@ def _assignments(table, cap):
         yield sum(values), dict(zip(keys, values, strict=True))
 
 
+def _assignments_by_total(table, cap, t_low, t_high) -> dict[int, list[dict]]:
+    sums: dict[int, list[dict]] = {}
+    for s, values in _assignments(table, cap):
+        if t_low <= s <= t_high:
+            sums.setdefault(s, []).append(values)
+    return sums
+
+
+def _possible_values(table, sums, feasible_totals) -> dict[str, set[int]]:
+    """Every value each cell takes in some assignment whose total is feasible everywhere."""
+    possible: dict[str, set[int]] = {k: set() for k in table}
+    for s in feasible_totals:
+        for values in sums[s]:
+            for k, v in values.items():
+                possible[k].add(v)
+    return possible
+
+
 def _assert_no_small_count_recoverable(raw_tables):
     """A reader who knows the rules tries every combination of true values consistent with
     the published total and every published breakdown of it (all sharing one total)."""
@@ -40,21 +58,11 @@ def _assert_no_small_count_recoverable(raw_tables):
     published_total, published = protect(total, raw_tables)
     cap = max(total, 5) + 5
     t_low, t_high = bounds(published_total) if published_total.as_json() != WITHHELD else (0, cap)
-    by_sum = []
-    for table in published:
-        sums: dict[int, list[dict]] = {}
-        for s, values in _assignments(table, cap):
-            if t_low <= s <= t_high:
-                sums.setdefault(s, []).append(values)
-        by_sum.append(sums)
+    by_sum = [_assignments_by_total(table, cap, t_low, t_high) for table in published]
     feasible_totals = set.intersection(*(set(sums) for sums in by_sum))
     assert total in feasible_totals
     for table, sums in zip(published, by_sum, strict=True):
-        possible: dict[str, set[int]] = {k: set() for k in table}
-        for s in feasible_totals:
-            for values in sums[s]:
-                for k, v in values.items():
-                    possible[k].add(v)
+        possible = _possible_values(table, sums, feasible_totals)
         for key, count in table.items():
             if count.as_json() == FEWER:
                 assert len(possible[key]) >= 2, (raw_tables, key, possible[key])

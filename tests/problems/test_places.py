@@ -15,6 +15,7 @@ from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import tehran_today
 from kalantar.incidents.places import nearest_name
 from kalantar.incidents.services import H3_RESOLUTION
+from kalantar.problems import services
 from tests.problems.conftest import at_day
 from tests.problems.test_problems import K01, incident
 
@@ -70,8 +71,6 @@ def surge_alert(org_tree):
 
 
 def test_a_surge_alerts_trigger_reads_in_the_page_language(client, surge_alert, chief):
-    from kalantar.problems import services
-
     alert = surge_alert
 
     with translation.override("fa"):

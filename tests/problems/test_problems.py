@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import h3
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from kalantar.analytics.models import SurgeAlert
-from kalantar.core.jalali import tehran_today
+from kalantar.complaints.models import Category
+from kalantar.complaints.services import file_complaint
+from kalantar.core.jalali import format_jalali_date, tehran_today
 from kalantar.core.models import AuditEntry
 from kalantar.incidents.services import open_incident
 from kalantar.problems import selectors, services
@@ -148,8 +151,6 @@ def test_assessment_compares_equal_periods_in_the_area_and_its_ring(org_tree, pr
 
 
 def test_assessment_of_chosen_cells(org_tree, chief):
-    import h3
-
     today = tehran_today()
     cell = h3.latlng_to_cell(K01[1], K01[0], 8)
     problem = services.open_problem(
@@ -182,7 +183,6 @@ def test_project_page_walks_through_sara(client, org_tree, problem, chief, munic
     )
     assert response.status_code == 302
     today = tehran_today()
-    from kalantar.core.jalali import format_jalali_date
 
     response = client.post(
         reverse("problems:add_action", args=[problem.number]),
@@ -213,12 +213,6 @@ def test_project_page_walks_through_sara(client, org_tree, problem, chief, munic
 
 
 def test_project_from_a_hotspot_cell_and_from_complaints(client, org_tree, chief):
-    import h3
-
-    from kalantar.complaints.models import Category
-    from kalantar.complaints.services import file_complaint
-    from kalantar.core.jalali import format_jalali_date
-
     client.force_login(chief)
     cell = h3.latlng_to_cell(K01[1], K01[0], 8)
     page = client.get(reverse("problems:new"), {"cell": cell})
@@ -257,8 +251,6 @@ def test_project_from_a_hotspot_cell_and_from_complaints(client, org_tree, chief
 
 
 def test_response_period_from_the_project_page(client, problem, chief):
-    from kalantar.core.jalali import format_jalali_date
-
     client.force_login(chief)
     url = reverse("problems:response_period", args=[problem.number])
     today = tehran_today()
