@@ -400,7 +400,7 @@ def _is_postgresql() -> bool:
 
 
 def _open311_key() -> str:
-    from kalantar.complaints.open311_keys import create_key
+    from kalantar.complaints.open311.keys import create_key
 
     return create_key(by=None, name="benchmark")[1]
 

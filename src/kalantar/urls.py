@@ -23,7 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("open311/v2/", include("kalantar.complaints.open311_urls")),
+    path("open311/v2/", include("kalantar.complaints.open311.urls")),
     path("", include("kalantar.org.urls")),
     path("", include("kalantar.complaints.urls")),
     path("", include("kalantar.incidents.urls")),

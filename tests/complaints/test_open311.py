@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from kalantar.complaints import open311_keys, workflow
+from kalantar.complaints import workflow
 from kalantar.complaints.models import Category, Complaint, Open311Key
+from kalantar.complaints.open311 import keys as open311_keys
 from kalantar.core.models import AuditEntry
 
 from .conftest import INSIDE_HM02, VALID_NATIONAL_CODE

@@ -12,8 +12,8 @@ from django.apps import apps
 from django.core.cache import cache
 from georeport import GeoReport
 
-from kalantar.complaints import open311_keys
 from kalantar.complaints.models import Category, Complaint
+from kalantar.complaints.open311 import keys as open311_keys
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

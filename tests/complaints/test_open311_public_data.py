@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from kalantar.complaints import open311_keys
 from kalantar.complaints.codes import format_tracking_code, is_valid_tracking_code
 from kalantar.complaints.models import Category, Complaint
+from kalantar.complaints.open311 import keys as open311_keys
 
 from .test_open311 import BASE, json_errors, post, report, xml_errors, xml_of
 

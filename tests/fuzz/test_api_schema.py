@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kalantar.api import api
-from kalantar.complaints import open311_keys
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints.models import Category
+from kalantar.complaints.open311 import keys as open311_keys
 from kalantar.people.services import create_token
 from tests.fuzz.conftest import budget
 

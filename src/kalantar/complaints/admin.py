@@ -7,7 +7,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kalantar.complaints import open311_keys
 from kalantar.complaints.models import (
     Attachment,
     Category,
@@ -15,6 +14,7 @@ from kalantar.complaints.models import (
     ComplaintEvent,
     Open311Key,
 )
+from kalantar.complaints.open311 import keys as open311_keys
 from kalantar.core import audit
 from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin, StoredFileInline
 from kalantar.core.persian import normalize_text

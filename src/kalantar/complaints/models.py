@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import new_open311_id
-from kalantar.core.models import StoredFile
+from kalantar.core.models import HashedSecret, HashedSecretQuerySet, StoredFile
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 
 
@@ -336,20 +336,24 @@ class Attachment(StoredFile):
         verbose_name_plural = _("attachments")
 
 
-class Open311Key(models.Model):
-    """An API key for an Open311 client application (only its SHA-256 digest is kept)."""
+class Open311KeyQuerySet(HashedSecretQuerySet):
+    def usable(self) -> Open311KeyQuerySet:
+        return self.filter(is_active=True)
+
+
+class Open311Key(HashedSecret):
+    """An API key for an Open311 client application; revoked, it can be restored."""
+
+    SECRET_PREFIX = "o311_"
 
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("prefix"), max_length=12)
-    digest = models.CharField(_("digest"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    objects = Open311KeyQuerySet.as_manager()
+
+    class Meta(HashedSecret.Meta):
         verbose_name = _("Open311 key")
         verbose_name_plural = _("Open311 keys")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

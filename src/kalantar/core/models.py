@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from datetime import timedelta
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -9,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kalantar.core import secrets as hashed_secrets
 
 
 class AppendOnlyError(RuntimeError):
@@ -116,3 +119,51 @@ class StoredFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:attachment", args=[self.attachment_kind, self.pk])
+
+
+class HashedSecretQuerySet(models.QuerySet):
+    def usable(self) -> Self:
+        """The secrets that still open something; each kind says what revokes it."""
+        return self
+
+    def matching(self, raw: str | None) -> HashedSecret | None:
+        """The usable secret whose raw form is `raw`, or None."""
+        if not hashed_secrets.is_of_kind(raw, self.model.SECRET_PREFIX):
+            return None
+        return self.usable().filter(digest=hashed_secrets.digest(raw)).first()
+
+
+class HashedSecret(models.Model):
+    """A secret shown to its holder once and stored only as its SHA-256 digest: API tokens,
+    Open311 keys. Each kind names its `SECRET_PREFIX`, its name and how it is revoked (its
+    queryset's `usable`); issuing and revoking are its app's audited services.
+
+    Rows are revoked, never deleted, so audit entries that name one keep making sense."""
+
+    SECRET_PREFIX: ClassVar[str] = ""
+    # Writing last_used_at on every use would turn each call into a write.
+    LAST_USED_RESOLUTION: ClassVar[timedelta] = timedelta(minutes=5)
+
+    prefix = models.CharField(_("prefix"), max_length=12)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = HashedSecretQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def draw_secret(self) -> str:
+        """Give this (unsaved) row a new secret; returns the raw secret, to show once."""
+        drawn = hashed_secrets.draw(self.SECRET_PREFIX)
+        self.prefix, self.digest = drawn.shown, drawn.digest
+        return drawn.raw
+
+    def note_use(self) -> None:
+        """Record that the secret was just used (at most once per LAST_USED_RESOLUTION)."""
+        now = timezone.now()
+        if hashed_secrets.use_is_news(self.last_used_at, now, self.LAST_USED_RESOLUTION):
+            type(self)._default_manager.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now

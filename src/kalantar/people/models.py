@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.core.models import HashedSecret, HashedSecretQuerySet
 from kalantar.core.scoping import ScopedQuerySet
 from kalantar.people.roles import role_label
 
@@ -49,15 +50,17 @@ class User(AbstractUser):
         return [role_label(code) for code in self.role_codes()]
 
 
-class ApiTokenQuerySet(ScopedQuerySet):
+class ApiTokenQuerySet(HashedSecretQuerySet, ScopedQuerySet):
     scope_path = "user__unit__path"
 
-    def active(self) -> ApiTokenQuerySet:
+    def usable(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class ApiToken(models.Model):
-    """A bearer token for an integration. Only its SHA-256 digest is stored."""
+class ApiToken(HashedSecret):
+    """A bearer token for an integration, of one user; revoked or expired, it opens nothing."""
+
+    SECRET_PREFIX = "klt_"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,19 +69,14 @@ class ApiToken(models.Model):
         related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
-    prefix = models.CharField(_("prefix"), max_length=12)
-    digest = models.CharField(_("digest"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
-    class Meta:
+    class Meta(HashedSecret.Meta):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

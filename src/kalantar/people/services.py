@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
@@ -29,10 +27,6 @@ from kalantar.people.models import ApiToken
 from kalantar.people.roles import ROLE_CODES, get_role, sync_roles
 from kalantar.people.second_factor import RECOVERY_CODE_COUNT, is_totp_code, normalize_code
 from kalantar.people.selectors import has_authenticator
-
-TOKEN_PREFIX = "klt_"
-# Writing last_used_at on every call would turn each API read into a write.
-LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def add_user(
@@ -98,10 +92,6 @@ def add_user(
     return user
 
 
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def create_token(*, by, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """Issue a bearer token; the raw token is returned once and never stored."""
     if not user.is_active:
@@ -109,15 +99,12 @@ def create_token(*, by, user, name: str = "", days: int | None = None) -> tuple[
     days = settings.API_TOKEN_DAYS if days is None else days
     if days < 1:
         raise ValidationError(_("A token must be valid for at least one day."))
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=normalize_text(name), expires_at=timezone.now() + timedelta(days=days)
+    )
+    raw = token.draw_secret()
     with transaction.atomic():
-        token = ApiToken.objects.create(
-            user=user,
-            name=normalize_text(name),
-            prefix=raw[: len(TOKEN_PREFIX) + 4],
-            digest=_digest(raw),
-            expires_at=timezone.now() + timedelta(days=days),
-        )
+        token.save()
         audit.record(
             "people.token.create",
             actor=by,
@@ -136,19 +123,10 @@ def revoke_token(*, by, token: ApiToken) -> None:
 
 def user_for_token(raw: str):
     """The active user a bearer token belongs to, or None."""
-    if not raw or not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        ApiToken.objects.active()
-        .select_related("user", "user__unit")
-        .filter(digest=_digest(raw))
-        .first()
-    )
+    token = ApiToken.objects.select_related("user", "user__unit").matching(raw)
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.note_use()
     return token.user
 
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from kalantar.complaints import open311_keys
+from kalantar.complaints.open311 import keys as open311_keys
 
 
 class Command(BaseCommand):

@@ -1,27 +1,15 @@
-"""API keys for Open311 client applications: issued once, stored only as a SHA-256 digest."""
+"""API keys for Open311 client applications: issued once, stored only as a digest
+(`core.models.HashedSecret`), revoked and restored by administrators; each step audited."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalantar.complaints.models import Open311Key
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text
-
-KEY_PREFIX = "o311_"
-# Writing last_used_at on every request would turn each report into two writes.
-LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def create_key(*, by, name: str) -> tuple[Open311Key, str]:
@@ -35,8 +23,8 @@ def issue(key: Open311Key, *, by) -> str:
     name = normalize_text(key.name)
     if not name:
         raise ValidationError({"name": [_("Name the application the key is for.")]})
-    raw = KEY_PREFIX + secrets.token_urlsafe(32)
-    key.name, key.prefix, key.digest = name[:100], raw[: len(KEY_PREFIX) + 4], _digest(raw)
+    key.name = name[:100]
+    raw = key.draw_secret()
     with transaction.atomic():
         key.save()
         audit.record("complaints.open311_key.create", actor=by, obj=key, detail={"name": key.name})
@@ -56,14 +44,8 @@ def set_active(key: Open311Key, *, by, active: bool) -> None:
 
 
 def key_for(raw: str | None) -> Open311Key | None:
-    """The active key matching a raw key, or None."""
-    if not raw or not raw.startswith(KEY_PREFIX):
-        return None
-    key = Open311Key.objects.filter(digest=_digest(raw), is_active=True).first()
-    if key is None:
-        return None
-    now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        Open311Key.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
+    """The active key matching a raw key, or None; a match is noted as the key's last use."""
+    key = Open311Key.objects.matching(raw)
+    if key is not None:
+        key.note_use()
     return key
