@@ -88,28 +88,26 @@ def classify_sia(code: str) -> Classification:
     return _make(_by_sia(code.upper()), code.upper())
 
 
+# Contact ID event codes by family; the few codes that differ from their range come first.
+_CID_EXACT = {137: TAMPER, 144: TAMPER, 145: TAMPER, 146: BURGLARY, 147: BURGLARY}
+_CID_EXACT |= {151: FIRE, 158: FIRE, 162: FIRE}
+_CID_RANGES = (
+    (100, 109, MEDICAL),
+    (110, 119, FIRE),
+    (120, 129, PANIC),
+    (130, 140, BURGLARY),
+    (141, 199, TROUBLE),
+    (300, 399, TROUBLE),
+    (400, 499, OPENING),
+    (500, 599, OTHER),
+    (600, 609, TEST),
+)
+
+
 def _cid_category(code: int) -> str:
-    if 100 <= code <= 109:
-        return MEDICAL
-    if 110 <= code <= 119:
-        return FIRE
-    if 120 <= code <= 129:
-        return PANIC
-    if code in (137, 144, 145):
-        return TAMPER
-    if 130 <= code <= 140 or code in (146, 147):
-        return BURGLARY
-    if code == 151 or code == 158 or code == 162:
-        return FIRE
-    if 141 <= code <= 199 or 300 <= code <= 399:
-        return TROUBLE
-    if 400 <= code <= 499:
-        return OPENING
-    if 500 <= code <= 599:
-        return OTHER
-    if 600 <= code <= 609:
-        return TEST
-    return UNKNOWN
+    if code in _CID_EXACT:
+        return _CID_EXACT[code]
+    return next((cat for low, high, cat in _CID_RANGES if low <= code <= high), UNKNOWN)
 
 
 def classify_cid(qualifier: str, code: str) -> Classification:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import transaction
 from shapely.geometry import shape
 
 from kalantar.alarms.models import Subscriber
@@ -25,7 +26,6 @@ SILENT = 4
 def load_demo(progress: Callable[[str], None] = lambda msg: None) -> None:
     if Subscriber.objects.exists():
         return
-    from django.db import transaction
 
     jurisdictions = list(Jurisdiction.objects.select_related("unit").order_by("unit__code")[:6])
     if not jurisdictions:

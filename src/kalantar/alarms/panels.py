@@ -64,16 +64,31 @@ class SimPanel:
         return body, f"{seq:04d}", f"{now:%Y%m%d%H%M%S}"
 
 
-async def _panel_loop(panel, host, port, *, interval, alarm_share, stop_at, stats, rng, keep):
+@dataclass
+class _Fleet:
+    """What every panel of one run shares: where to send, how often, and the tally."""
+
+    host: str
+    port: int
+    interval: float
+    alarm_share: float
+    stop_at: float
+    stats: FleetStats
+    rng: random.Random
+    keep: bool
+
+
+async def _panel_loop(panel: SimPanel, fleet: _Fleet) -> None:
+    stats, rng, interval = fleet.stats, fleet.rng, fleet.interval
     try:
-        reader, writer = await asyncio.open_connection(host, port)
+        reader, writer = await asyncio.open_connection(fleet.host, fleet.port)
     except OSError:
         stats.failed += 1
         return
     try:
         await asyncio.sleep(rng.random() * interval)
-        while time.monotonic() < stop_at:
-            data, seq, ts = panel.frame(alarm=rng.random() < alarm_share, rng=rng)
+        while time.monotonic() < fleet.stop_at:
+            data, seq, ts = panel.frame(alarm=rng.random() < fleet.alarm_share, rng=rng)
             started = time.perf_counter()
             writer.write(data)
             stats.sent += 1
@@ -85,7 +100,7 @@ async def _panel_loop(panel, host, port, *, interval, alarm_share, stop_at, stat
             stats.latencies.append(time.perf_counter() - started)
             if b'ACK"' in reply:
                 stats.acked += 1
-                if keep:
+                if fleet.keep:
                     stats.acked_keys.append((panel.account, seq, ts))
             else:
                 stats.naked += 1
@@ -106,20 +121,18 @@ async def run_fleet(
     keep_keys: bool = False,
 ) -> FleetStats:
     """Every panel on its own connection; together about `rate` messages per second."""
-    stats = FleetStats()
-    rng = random.Random(seed)
-    interval = len(panels) / rate if rate > 0 else 0.0
-    stop_at = time.monotonic() + duration
-    await asyncio.gather(
-        *(
-            _panel_loop(
-                p, host, port, interval=interval, alarm_share=alarm_share, stop_at=stop_at,
-                stats=stats, rng=rng, keep=keep_keys,
-            )
-            for p in panels
-        )
-    )  # fmt: skip
-    return stats
+    fleet = _Fleet(
+        host=host,
+        port=port,
+        interval=len(panels) / rate if rate > 0 else 0.0,
+        alarm_share=alarm_share,
+        stop_at=time.monotonic() + duration,
+        stats=FleetStats(),
+        rng=random.Random(seed),
+        keep=keep_keys,
+    )
+    await asyncio.gather(*(_panel_loop(p, fleet) for p in panels))
+    return fleet.stats
 
 
 async def wait_for_port(host: str, port: int, timeout: float) -> bool:

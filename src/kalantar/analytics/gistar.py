@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import sqrt
 
+import h3
 import numpy as np
 
 from kalantar.analytics.stats import benjamini_hochberg, two_sided_p
@@ -82,8 +83,6 @@ def hotspots(
 
 def h3_neighbours(cells: Sequence[str]) -> Neighbours:
     """Each cell with its ring of six (fewer at the study area's edge), itself included."""
-    import h3
-
     position = {cell: i for i, cell in enumerate(cells)}
     lists = [[position[c] for c in h3.grid_disk(cell, 1) if c in position] for cell in cells]
     return Neighbours.from_lists(lists)

@@ -25,6 +25,7 @@ from kalantar.core import audit
 from kalantar.core.persian import normalize_for_search
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.people import services as people_services
+from kalantar.people.demo import DEMO_PASSWORD
 from kalantar.people.models import User
 
 DEMO_COMPLAINTS = 320
@@ -304,8 +305,6 @@ def save_history(history: History, *, batch_size: int = 2000) -> None:
 
 
 def _demo_officers() -> None:
-    from kalantar.people.demo import DEMO_PASSWORD
-
     units = set(Unit.objects.values_list("code", flat=True))
     for username, unit, first, last in DEMO_OFFICERS:
         if unit in units and not User.objects.filter(username=username).exists():

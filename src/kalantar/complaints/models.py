@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import new_open311_id
+from kalantar.complaints.identity import PseudonymisedIterable, pseudonym_label, pseudonym_number
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet, StoredFile
 from kalantar.core.scoping import ScopedQuerySet, scope_root
+from kalantar.org.models import Unit
 
 
 class Category(models.Model):
@@ -73,7 +75,6 @@ class ComplaintQuerySet(ScopedQuerySet):
         root = scope_root(user)
         if root is None or root == "":
             return super().visible_to(user)
-        from kalantar.org.models import Unit
 
         units = list(
             Unit.objects.filter(path__startswith=root).values_list("pk", flat=True)[
@@ -89,8 +90,6 @@ class ComplaintQuerySet(ScopedQuerySet):
 
     def pseudonymised(self) -> ComplaintQuerySet:
         """Rows without the complainant's identity, each with its pseudonym (identity.py)."""
-        from kalantar.complaints.identity import PseudonymisedIterable
-
         clone = self._chain()
         clone._iterable_class = PseudonymisedIterable
         return clone
@@ -242,8 +241,6 @@ class Complaint(models.Model):
     @property
     def complainant_pseudonym_id(self) -> str:
         """The complainant's stable number, the same on every complaint they file."""
-        from kalantar.complaints.identity import pseudonym_number
-
         if getattr(self, "identity_hidden", False):
             return self.complainant_pseudonym_number
         return pseudonym_number(self.national_code)
@@ -251,8 +248,6 @@ class Complaint(models.Model):
     @property
     def complainant_pseudonym(self) -> str:
         """The pseudonym shown instead of the identity, in the page's language."""
-        from kalantar.complaints.identity import pseudonym_label
-
         return pseudonym_label(self.complainant_pseudonym_id)
 
     @property

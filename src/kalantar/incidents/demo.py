@@ -15,7 +15,7 @@ import shapely
 from django.utils import timezone
 
 from kalantar.core.jalali import tehran_today
-from kalantar.incidents import bulk, categories, counts, outcomes
+from kalantar.incidents import bulk, categories, counts, outcomes, services
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.models import Unit
@@ -217,8 +217,6 @@ def _surge(station, geometry, rng, today, offset) -> list[tuple]:
 
 def _today(stations: list[Unit]) -> None:
     """A few open incidents at the demo dispatcher's station, one with a unit on its way."""
-    from kalantar.incidents import services
-
     station = next((s for s in stations if s.code == SURGE_STATION), stations[0])
     lon0, lat0 = _hq(station)
     now = timezone.now()

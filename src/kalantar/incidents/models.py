@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.scoping import ScopedQuerySet
+from kalantar.incidents.outcomes import outcome_label
 
 
 class IncidentQuerySet(ScopedQuerySet):
@@ -91,8 +92,6 @@ class Incident(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        from kalantar.incidents.outcomes import outcome_label
-
         return outcome_label(self.outcome)
 
 

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 import h3
 
+from kalantar.complaints.selectors import complaints_for
+from kalantar.org.geo_cache import get_index
+from kalantar.org.models import Unit
+
 # A recorded place this close to a cell's centre names it; one up to FAR_METRES away names it
 # as "near …"; farther ones do not name it.
 NEAR_METRES = 400
@@ -52,8 +56,6 @@ def nearest_name(
 
 def _recorded_places(user, centres: list[tuple[float, float]]) -> list[tuple[float, float, str]]:
     """Places of incidents written in the complaints the user may see, around the centres."""
-    from kalantar.complaints.selectors import complaints_for
-
     margin = FAR_METRES / _METRES_PER_DEGREE
     lats = [c[0] for c in centres]
     lons = [c[1] for c in centres]
@@ -75,9 +77,6 @@ def _recorded_places(user, centres: list[tuple[float, float]]) -> list[tuple[flo
 
 def cell_places(user, cells: list[str]) -> dict[str, CellPlace]:
     """A CellPlace for each valid cell, from one read of the recorded places."""
-    from kalantar.org.geo_cache import get_index
-    from kalantar.org.models import Unit
-
     centres = {c: h3.cell_to_latlng(c) for c in dict.fromkeys(cells) if h3.is_valid_cell(c)}
     if not centres:
         return {}

@@ -196,29 +196,38 @@ def _well_formed(raw: dict) -> bool:
 
 
 def _parse_geometry(raw: Any, problems: list[str]) -> BaseGeometry | None:
-    if not isinstance(raw, dict) or raw.get("type") not in ("Polygon", "MultiPolygon"):
-        problems.append(_("the geometry must be a Polygon or MultiPolygon"))
-        return None
-    if not _well_formed(raw):
-        problems.append(_("the geometry's coordinates are malformed"))
-        return None
-    try:
-        geometry = shape(raw)
-    except (ValueError, TypeError, shapely.errors.GEOSException):
-        problems.append(_("the geometry's coordinates are malformed"))
-        return None
-    if geometry.is_empty:
-        problems.append(_("the geometry is empty"))
-        return None
-    minx, miny, maxx, maxy = geometry.bounds
-    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        problems.append(_("the coordinates are not longitude/latitude"))
-        return None
-    if not geometry.is_valid:
-        reason = shapely.is_valid_reason(geometry)
-        problems.append(_("the geometry is invalid (%(reason)s)") % {"reason": reason})
+    geometry, problem = _shape(raw)
+    if problem is None:
+        problem = _geometry_problem(geometry)
+    if problem is not None:
+        problems.append(problem)
         return None
     return geometry
+
+
+def _shape(raw: Any) -> tuple[BaseGeometry | None, str | None]:
+    """The shape GeoJSON describes, or why it describes none."""
+    if not isinstance(raw, dict) or raw.get("type") not in ("Polygon", "MultiPolygon"):
+        return None, _("the geometry must be a Polygon or MultiPolygon")
+    if not _well_formed(raw):
+        return None, _("the geometry's coordinates are malformed")
+    try:
+        return shape(raw), None
+    except (ValueError, TypeError, shapely.errors.GEOSException):
+        return None, _("the geometry's coordinates are malformed")
+
+
+def _geometry_problem(geometry: BaseGeometry) -> str | None:
+    """Why a well-formed shape cannot be a jurisdiction, if it cannot."""
+    if geometry.is_empty:
+        return _("the geometry is empty")
+    minx, miny, maxx, maxy = geometry.bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        return _("the coordinates are not longitude/latitude")
+    if not geometry.is_valid:
+        reason = shapely.is_valid_reason(geometry)
+        return _("the geometry is invalid (%(reason)s)") % {"reason": reason}
+    return None
 
 
 def _parse_hq(raw: Any, geometry: BaseGeometry | None, problems: list[str]):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 _VIEW_ORG = ("org.view_unit", "org.view_jurisdiction")
@@ -97,8 +99,6 @@ def role_label(code: str) -> str:
 
 
 def sync_roles() -> None:
-    from django.contrib.auth.models import Group, Permission
-
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
@@ -109,8 +109,6 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(*, app_config=None, **kwargs) -> None:
-    from django.apps import apps
-
     # Run once, after the last app's permissions have been created; post_migrate is sent
     # only for apps that have a models module.
     with_models = [a for a in apps.get_app_configs() if a.models_module is not None]

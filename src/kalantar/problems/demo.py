@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
 from kalantar.problems import services
@@ -130,10 +131,6 @@ def load_demo(progress: Callable[[str], None]) -> None:
 
 
 def _problem_from_alert():
-    try:
-        from kalantar.analytics.models import SurgeAlert
-    except ImportError:
-        return None
     alert = SurgeAlert.objects.filter(status="open").order_by("-z").first()
     if alert is None:
         return None

@@ -26,33 +26,41 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="run until stopped")
         parser.add_argument("--wait-for-receiver", type=float, default=0.0)
 
-    def handle(self, *args, host, port, panels, rate, encrypted, duration, alarm_share, demo,
-               wait_for_receiver, **options):  # fmt: skip
-        fleet = []
-        for number, key_enc in Account.objects.order_by("number").values_list(
-            "number", "subscriber__key_encrypted"
-        ):
-            key = panel_key(key_enc)
-            if encrypted and key is None:
-                continue
-            fleet.append(sim.SimPanel(number, key))  # a keyed panel always encrypts
-            if len(fleet) >= panels:
-                break
+    def handle(self, *args, **options):
+        host, port, duration = options["host"], options["port"], options["duration"]
+        fleet = _fleet(options["panels"], encrypted=options["encrypted"])
         if not fleet:
             raise CommandError("No subscriber accounts to simulate (import subscribers first).")
-        if wait_for_receiver and not asyncio.run(sim.wait_for_port(host, port, wait_for_receiver)):
+        wait = options["wait_for_receiver"]
+        if wait and not asyncio.run(sim.wait_for_port(host, port, wait)):
             raise CommandError(f"No receiver on {host}:{port}.")
-        forever = demo or duration <= 0
+        forever = options["demo"] or duration <= 0
         cycle = 0
         while True:
             # A new seed each minute: the same seed would replay the same minute forever.
             cycle += 1
             stats = asyncio.run(
                 sim.run_fleet(
-                    host, port, fleet, rate=rate, duration=60 if forever else duration,
-                    alarm_share=alarm_share, seed=cycle,
+                    host, port, fleet, rate=options["rate"],
+                    duration=60 if forever else duration,
+                    alarm_share=options["alarm_share"], seed=cycle,
                 )
             )  # fmt: skip
             self.stdout.write(f"{len(fleet)} panels: {stats.merge_line()}")
             if not forever:
                 break
+
+
+def _fleet(size: int, *, encrypted: bool) -> list[sim.SimPanel]:
+    """The first `size` subscriber accounts as panels (only keyed ones when `encrypted`)."""
+    fleet = []
+    for number, key_enc in Account.objects.order_by("number").values_list(
+        "number", "subscriber__key_encrypted"
+    ):
+        key = panel_key(key_enc)
+        if encrypted and key is None:
+            continue
+        fleet.append(sim.SimPanel(number, key))  # a keyed panel always encrypts
+        if len(fleet) >= size:
+            break
+    return fleet
