@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kalantar.core.jalali import format_jalali_date
 from kalantar.incidents.models import Incident
@@ -85,3 +85,14 @@ def test_pages_keep_the_filters(client, chief1, incident_at):
     table = second.split('id="incident-list"')[1].split("</table>")[0]
     assert table.count("<tr>") == 1 + 5  # the header and the last five
     assert fraud.number not in first and fraud.number not in second
+
+
+def test_an_open_incident_reads_open_not_the_verb_to_open(client, listed):
+    """The status is an adjective ("باز"); the file link's verb ("باز کردن") is another word
+    that once shadowed it in the shared catalogue."""
+    html = _rows(client, status="open")
+    assert "باز کردن" not in html
+    with translation.override("fa"):
+        label = str(Incident.Status.OPEN.label)
+    assert label != "باز کردن"
+    assert f"<td>{label}</td>" in html
