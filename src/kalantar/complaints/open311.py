@@ -48,6 +48,7 @@ from django_ratelimit.core import get_usage
 
 from kalantar.complaints import open311_keys, services, workflow
 from kalantar.complaints.addresses import public_street
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint, ComplaintEvent, Open311Key
 from kalantar.core import audit
 from kalantar.core.persian import format_number, to_latin_digits
@@ -637,9 +638,7 @@ def _file(request: HttpRequest, province: Unit | None) -> Complaint:
     national_code = (attributes.pop(NATIONAL_CODE_ATTRIBUTE, None) or [""])[0]
     try:
         with transaction.atomic():
-            complaint = services.file_complaint(
-                by=None,
-                channel=Complaint.Channel.OPEN311,
+            draft = ComplaintDraft(
                 category=category,
                 incident_at=timezone.now(),  # Open311 has no time of the incident
                 summary=_summary(description),
@@ -648,6 +647,9 @@ def _file(request: HttpRequest, province: Unit | None) -> Complaint:
                 lon=lon,
                 location_text=address,
                 **_complainant(request, category, national_code),
+            )
+            complaint = services.file_complaint(
+                by=None, channel=Complaint.Channel.OPEN311, draft=draft
             )
             Complaint.objects.filter(pk=complaint.pk).update(open311_key=key)
             complaint.open311_key = key
