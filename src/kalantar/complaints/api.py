@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kalantar.complaints import selectors, services
+from kalantar.complaints import selectors, services, workflow
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Complaint
 from kalantar.core.api import Page, responses
@@ -80,7 +80,7 @@ class StatusIn(Schema):
 
 
 class QueueQuery(Schema):
-    status: str = "open"
+    status: str = workflow.ALL_OPEN
     category: str = ""
     officer: str = ""
     overdue: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -89,7 +90,7 @@ def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QueryS
 
     Raises IdentitySearchRefused when a user who may not see identities searches by one."""
     complaints = complaints_for(user).select_related("category", "unit", "assigned_to")
-    if filters.status == "open":
+    if filters.status == workflow.ALL_OPEN:
         complaints = complaints.open()
     elif filters.status in workflow.TRANSITIONS:
         complaints = complaints.filter(status=filters.status)
@@ -172,6 +173,18 @@ def complaints_of(user, national_code: str) -> int:
 
 def timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("actor")
+
+
+def overdue_at_level(level: int, *, now: datetime) -> Iterator[Complaint]:
+    """Every overdue complaint escalated `level` times so far, with its unit and the unit's
+    parent (where the next escalation goes)."""
+    overdue = Complaint.objects.overdue(now).select_related("unit", "unit__parent")
+    return overdue.filter(escalation_level=level).iterator()
+
+
+def last_escalation(complaint: Complaint) -> datetime | None:
+    events = complaint.events.filter(kind=ComplaintEvent.Kind.ESCALATED)
+    return events.order_by("-at").values_list("at", flat=True).first()
 
 
 def _search(text: str, *, identity: bool = True) -> Q:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +29,9 @@ from kalantar.core.uploads import UploadedFile, attachment_errors
 from kalantar.core.validators import is_valid_national_code
 from kalantar.org.models import Unit
 
+if TYPE_CHECKING:
+    from kalantar.people.models import User
+
 # After the first breach a complaint goes to the station chief; if it is still overdue
 # this long after that, to the county command.
 COUNTY_ESCALATION_AFTER = timedelta(hours=24)
@@ -35,7 +39,7 @@ COUNTY_ESCALATION_AFTER = timedelta(hours=24)
 
 def file_complaint(
     *,
-    by,
+    by: User | None,
     channel: str,
     draft: ComplaintDraft,
     attachments: Sequence[UploadedFile] = (),
@@ -110,7 +114,7 @@ class ReturningComplainant:
     complaints: int  # how many of theirs the officer may see
 
 
-def complaint_read(*, by, code: str) -> Complaint | None:
+def complaint_read(*, by: User, code: str) -> Complaint | None:
     """A complaint in `by`'s scope, or None; reading it shows a citizen's personal data, so
     the read is audited in the same transaction."""
     with transaction.atomic():
@@ -120,7 +124,7 @@ def complaint_read(*, by, code: str) -> Complaint | None:
     return complaint
 
 
-def complainant_lookup(*, by, national_code: str) -> ReturningComplainant | None:
+def complainant_lookup(*, by: User, national_code: str) -> ReturningComplainant | None:
     """A returning complainant's details, from the latest of their complaints `by` may see;
     an audited read, refused to a user who may not see identities."""
     if not may_see_identity(by) or not is_valid_national_code(national_code):
@@ -170,7 +174,7 @@ def _require_scope(by, complaint: Complaint) -> None:
 
 def change_status(
     *,
-    by,
+    by: User,
     complaint: Complaint,
     to_status: str,
     note: str = "",
@@ -249,7 +253,7 @@ def _serves_in(officer, unit: Unit) -> bool:
 
 
 def assign_complaints(
-    *, by, complaints: Iterable[Complaint], officer, now: datetime | None = None
+    *, by: User, complaints: Iterable[Complaint], officer: User | None, now: datetime | None = None
 ) -> int:
     """Give complaints to an officer of their unit; registered ones become assigned."""
     now = now or timezone.now()
@@ -303,8 +307,7 @@ def escalate_overdue(*, now: datetime | None = None) -> tuple[int, int]:
     """
     now = now or timezone.now()
     to_chief = to_county = 0
-    overdue = Complaint.objects.overdue(now).select_related("unit", "unit__parent")
-    for complaint in overdue.filter(escalation_level=0).iterator():
+    for complaint in selectors.overdue_at_level(0, now=now):
         _escalate(
             complaint,
             level=1,
@@ -312,10 +315,9 @@ def escalate_overdue(*, now: datetime | None = None) -> tuple[int, int]:
             note=_("Overdue: escalated to the chief of %(unit)s.") % {"unit": complaint.unit.name},
         )
         to_chief += 1
-    stale = overdue.filter(escalation_level=1)
-    for complaint in stale.iterator():
-        last = complaint.events.filter(kind=ComplaintEvent.Kind.ESCALATED).order_by("-at").first()
-        if last is not None and now - last.at < COUNTY_ESCALATION_AFTER:
+    for complaint in selectors.overdue_at_level(1, now=now):
+        last = selectors.last_escalation(complaint)
+        if last is not None and now - last < COUNTY_ESCALATION_AFTER:
             continue
         county = complaint.unit.parent
         _escalate(

@@ -81,7 +81,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 def _filters(request: HttpRequest) -> selectors.QueueFilters:
     get = request.GET
     return selectors.QueueFilters(
-        status=get.get("status", "open"),
+        status=get.get("status", workflow.ALL_OPEN),
         category=get.get("category", ""),
         officer=get.get("officer", ""),
         overdue=get.get("overdue") == "1",
@@ -109,6 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": query.urlencode(),
         "statuses": workflow.STATUS_CHOICES,
+        "all_open": workflow.ALL_OPEN,
         "categories": selectors.active_categories(),
         "officers": selectors.officers_for(request.user),
         "can_assign": request.user.has_perm("complaints.assign_complaint"),

@@ -71,7 +71,7 @@ def _file_page(
     *,
     rate_limited: bool = False,
 ) -> HttpResponse:
-    categories = Category.objects.filter(is_active=True)
+    categories = selectors.active_categories()
     context = {
         "form": form,
         "rate_limited": rate_limited,
