@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 
@@ -130,14 +131,16 @@ def test_audit_log_names_actions_and_objects_in_the_page_language(client, make_u
     file_complaint(
         by=None,
         channel="online",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now(),
-        summary="سرقت",
-        narrative="درب منزل شکسته شد.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        lon=48.55,
-        lat=34.85,
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now(),
+            summary="سرقت",
+            narrative="درب منزل شکسته شد.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            lon=48.55,
+            lat=34.85,
+        ),
     )
     client.force_login(admin)
     client.cookies["kalantar_language"] = "fa"

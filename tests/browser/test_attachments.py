@@ -14,6 +14,7 @@ import segno
 from django.apps import apps
 from django.utils import timezone
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.models import AuditEntry
@@ -44,13 +45,15 @@ def test_a_complaints_photo_opens_from_its_page_in_both_languages(
     complaint = file_complaint(
         by=desk,
         channel="desk",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now() - timedelta(hours=5),
-        summary="سرقت از منزل با شکستن درب",
-        narrative="دیشب درب منزل را شکستند و طلاها را بردند؛ عکس درب پیوست است.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
         attachments=[UploadedFile("عکس درب شکسته.png", "image/png", _photo())],
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now() - timedelta(hours=5),
+            summary="سرقت از منزل با شکستن درب",
+            narrative="دیشب درب منزل را شکستند و طلاها را بردند؛ عکس درب پیوست است.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+        ),
     )
     shots = Path(os.environ.get("KALANTAR_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kalantar.alarms import services as alarm_services
 from kalantar.alarms.models import Alarm, Subscriber
 from kalantar.analytics.models import SurgeAlert
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import tehran_today
@@ -77,15 +78,17 @@ def _data(org_tree, desk):
     complaint = file_complaint(
         by=desk,
         channel="desk",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now() - timedelta(hours=3),
-        summary="سرقت از منزل",
-        narrative="دیشب درب منزل را شکستند و طلاها را بردند.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        mobile="09121234567",
-        lon=48.55,
-        lat=34.85,
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now() - timedelta(hours=3),
+            summary="سرقت از منزل",
+            narrative="دیشب درب منزل را شکستند و طلاها را بردند.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            mobile="09121234567",
+            lon=48.55,
+            lat=34.85,
+        ),
     )
     yesterday = tehran_today() - timedelta(days=1)
     lines = ["occurred_at,category,lat,lon"]

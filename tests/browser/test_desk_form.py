@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from tests.conftest import PASSWORD
@@ -29,14 +30,16 @@ def returning(make_user, categories):
     file_complaint(
         by=desk,
         channel="desk",
-        category=Category.objects.get(code="lost-documents"),
-        incident_at=timezone.now() - timedelta(days=3),
-        summary="مفقودی کارت ملی",
-        narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
-        complainant_name="مریم کریمی",
-        national_code="0499370899",
-        mobile="09121234567",
-        complainant_address="همدان، خیابان بوعلی",
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="lost-documents"),
+            incident_at=timezone.now() - timedelta(days=3),
+            summary="مفقودی کارت ملی",
+            narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
+            complainant_name="مریم کریمی",
+            national_code="0499370899",
+            mobile="09121234567",
+            complainant_address="همدان، خیابان بوعلی",
+        ),
     )
     return desk
 

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.services import file_complaint
 from tests.conftest import PASSWORD
@@ -81,12 +82,14 @@ def test_the_thermal_receipt_prints_on_an_80_mm_roll(live_server, page, make_use
     complaint = file_complaint(
         by=desk,
         channel="desk",
-        category=Category.objects.get(code="lost-documents"),
-        incident_at=timezone.now() - timedelta(hours=1),
-        summary="مفقودی کارت ملی",
-        narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
-        complainant_name="مریم کریمی",
-        national_code="0499370899",
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="lost-documents"),
+            incident_at=timezone.now() - timedelta(hours=1),
+            summary="مفقودی کارت ملی",
+            narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
+            complainant_name="مریم کریمی",
+            national_code="0499370899",
+        ),
     )
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "desk")

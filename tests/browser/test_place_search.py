@@ -10,6 +10,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from kalantar.complaints import services
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from tests.conftest import PASSWORD
 
@@ -26,16 +27,18 @@ def recorded_place(org_tree):
     return services.file_complaint(
         by=None,
         channel="online",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now() - timedelta(hours=3),
-        summary="سرقت از منزل",
-        narrative="دیشب درب منزل را شکستند.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        mobile="09121234567",
-        lon=48.55,
-        lat=34.85,
-        location_text="میدان آرامگاه، جنب داروخانه",
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now() - timedelta(hours=3),
+            summary="سرقت از منزل",
+            narrative="دیشب درب منزل را شکستند.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            mobile="09121234567",
+            lon=48.55,
+            lat=34.85,
+            location_text="میدان آرامگاه، جنب داروخانه",
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 from pypdf import PdfReader
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from tests.conftest import PASSWORD
@@ -52,12 +53,14 @@ def long_complaint(make_user, categories):
     return file_complaint(
         by=desk,
         channel="desk",
-        category=Category.objects.get(code="lost-documents"),
-        incident_at=timezone.now() - timedelta(hours=1),
-        summary="مفقودی" + "ب" * 120 + " کارت ملی و گواهینامه و کارت بانکی در تاکسی خط میدان",
-        narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
-        complainant_name="سیده فاطمه‌زهرا حسینی‌نژاد طباطبایی‌فر",
-        national_code="0499370899",
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="lost-documents"),
+            incident_at=timezone.now() - timedelta(hours=1),
+            summary="مفقودی" + "ب" * 120 + " کارت ملی و گواهینامه و کارت بانکی در تاکسی خط میدان",
+            narrative="کیف پول حاوی کارت ملی در تاکسی جا ماند.",
+            complainant_name="سیده فاطمه‌زهرا حسینی‌نژاد طباطبایی‌فر",
+            national_code="0499370899",
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from kalantar.complaints import services
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.core import sms
 from kalantar.core.sms import LocmemSmsBackend
@@ -51,15 +52,17 @@ def test_the_owner_gets_in_with_the_sms_code_after_failures(
     complaint = services.file_complaint(
         by=None,
         channel="online",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now() - timedelta(hours=3),
-        summary="سرقت از منزل",
-        narrative="دیشب در غیاب ما درب منزل را شکسته و طلاها را برده‌اند.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        mobile="09121234567",
-        lon=48.55,
-        lat=34.85,
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now() - timedelta(hours=3),
+            summary="سرقت از منزل",
+            narrative="دیشب در غیاب ما درب منزل را شکسته و طلاها را برده‌اند.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            mobile="09121234567",
+            lon=48.55,
+            lat=34.85,
+        ),
     )
     for _ in range(2):
         _look_up(page, live_server.url, complaint.tracking_code, "0012345679")

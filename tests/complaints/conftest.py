@@ -6,12 +6,15 @@ import pytest
 from django.utils import timezone
 
 from kalantar.complaints import services
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 
 VALID_NATIONAL_CODE = "0499370899"
 INSIDE_K01 = {"lon": 48.55, "lat": 34.85}
 INSIDE_K02 = {"lon": 48.65, "lat": 34.85}
 INSIDE_HM02 = {"lon": 48.85, "lat": 34.25}
+# What `file_complaint` takes besides the draft.
+FILING_ARGUMENTS = ("by", "channel", "attachments", "now")
 
 
 @pytest.fixture
@@ -37,6 +40,7 @@ def file(org_tree, category):
             **INSIDE_K01,
         }
         fields.update(overrides)
-        return services.file_complaint(**fields)
+        filing = {key: fields.pop(key) for key in FILING_ARGUMENTS if key in fields}
+        return services.file_complaint(**filing, draft=ComplaintDraft(**fields))
 
     return _file

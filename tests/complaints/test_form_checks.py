@@ -84,7 +84,7 @@ def test_assigned_cannot_be_saved_without_an_officer(desk, file, make_user, clie
     )
     complaint.refresh_from_db()
     assert complaint.status == workflow.REGISTERED and complaint.events.count() == 1
-    services.assign(by=chief, complaints=[complaint], officer=desk)
+    services.assign_complaints(by=chief, complaints=[complaint], officer=desk)
     complaint.refresh_from_db()
     assert complaint.status == workflow.ASSIGNED and complaint.assigned_to == desk
 
@@ -112,7 +112,9 @@ def test_notes_and_comments_have_limits(file, make_user):
     services.change_status(by=chief, complaint=complaint, to_status=workflow.CLOSED)
     complaint.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        services.rate(complaint=complaint, score=4, comment="ب" * (text_limits.COMMENT + 1))
+        services.rate_complaint(
+            complaint=complaint, score=4, comment="ب" * (text_limits.COMMENT + 1)
+        )
     assert "comment" in refused.value.message_dict
     complaint.refresh_from_db()
     assert complaint.satisfaction is None

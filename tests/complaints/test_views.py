@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kalantar.complaints import selectors, services, workflow
 from kalantar.complaints.models import Category, Complaint
-from kalantar.complaints.views import CappedPaginator
+from kalantar.complaints.selectors import CappedPaginator
 from kalantar.core.models import AuditEntry
 from tests.complaints.conftest import INSIDE_K02
 
@@ -38,7 +38,7 @@ def test_queue_filters_by_status_category_officer_and_overdue(file, chief, offic
     noise = Category.objects.get(code="noise")
     fresh = file()
     assigned = file(summary="سرقت دوم")
-    services.assign(by=chief, complaints=[assigned], officer=officer)
+    services.assign_complaints(by=chief, complaints=[assigned], officer=officer)
     noisy = file(category=noise, summary="سروصدای کارگاه")
     late = file(
         now=timezone.now() - timedelta(days=3), incident_at=timezone.now() - timedelta(days=4)
@@ -121,7 +121,7 @@ def test_another_stations_codes_in_a_bulk_assignment_are_ignored(file, make_user
 
 def test_the_detail_page_shows_the_timeline_and_records_the_read(file, chief, officer, client):
     complaint = file()
-    services.assign(by=chief, complaints=[complaint], officer=officer)
+    services.assign_complaints(by=chief, complaints=[complaint], officer=officer)
     services.change_status(
         by=chief, complaint=complaint, to_status=workflow.INVESTIGATING, note="بازدید از محل"
     )
@@ -151,14 +151,18 @@ def test_dashboard_counts_medians_overdue_and_satisfaction(file, chief, officer,
     incident = start - timedelta(hours=1)
     quick = file(now=start, incident_at=incident)
     slow = file(now=start, incident_at=incident)
-    services.assign(by=chief, complaints=[quick], officer=officer, now=start + timedelta(hours=2))
-    services.assign(by=chief, complaints=[slow], officer=officer, now=start + timedelta(hours=6))
+    services.assign_complaints(
+        by=chief, complaints=[quick], officer=officer, now=start + timedelta(hours=2)
+    )
+    services.assign_complaints(
+        by=chief, complaints=[slow], officer=officer, now=start + timedelta(hours=6)
+    )
     for status, days in ((workflow.INVESTIGATING, 1), (workflow.RESOLVED, 2), (workflow.CLOSED, 4)):
         services.change_status(
             by=chief, complaint=quick, to_status=status, now=start + timedelta(days=days)
         )
     quick.refresh_from_db()
-    services.rate(complaint=quick, score=4)
+    services.rate_complaint(complaint=quick, score=4)
     file(now=start, incident_at=incident)  # never touched: overdue for its first action
     board = selectors.dashboard(chief)
     assert board.total == 3 and board.open == 2 and board.overdue == 1
@@ -245,10 +249,12 @@ def test_a_long_queue_says_more_than_its_cap(file, chief, client, monkeypatch):
 def test_dashboard_speed_covers_the_recent_window_and_counts_cover_everything(file, chief, officer):
     old_start = timezone.now() - timedelta(days=200)
     old = file(now=old_start, incident_at=old_start - timedelta(hours=1))
-    services.assign(by=chief, complaints=[old], officer=officer, now=old_start + timedelta(days=9))
+    services.assign_complaints(
+        by=chief, complaints=[old], officer=officer, now=old_start + timedelta(days=9)
+    )
     recent_start = timezone.now() - timedelta(days=5)
     recent = file(now=recent_start, incident_at=recent_start - timedelta(hours=1))
-    services.assign(
+    services.assign_complaints(
         by=chief, complaints=[recent], officer=officer, now=recent_start + timedelta(hours=3)
     )
     board = selectors.dashboard(chief)

@@ -24,13 +24,13 @@ def officer(make_user):
 
 def test_the_whole_path_to_closing_and_rating(file, chief, officer):
     complaint = file()
-    services.assign(by=chief, complaints=[complaint], officer=officer)
+    services.assign_complaints(by=chief, complaints=[complaint], officer=officer)
     complaint.refresh_from_db()
     assert complaint.status == workflow.ASSIGNED and complaint.first_action_at is not None
     for status in (workflow.INVESTIGATING, workflow.RESOLVED, workflow.CLOSED):
         complaint = services.change_status(by=chief, complaint=complaint, to_status=status)
     assert complaint.closed_at and complaint.finished_at
-    services.rate(complaint=complaint, score=5, comment="سپاس")
+    services.rate_complaint(complaint=complaint, score=5, comment="سپاس")
     kinds = list(complaint.events.values_list("kind", flat=True))
     assert kinds == ["filed", "assigned", "status", "status", "status", "rated"]
     assert AuditEntry.objects.filter(action="complaints.status").count() == 3
@@ -65,22 +65,22 @@ def test_another_stations_staff_cannot_act(file, make_user):
     officer_elsewhere = make_user("o2", "desk_officer", "HM01K02")
     chief = make_user("chief", "station_chief", "HM01K01")
     with pytest.raises(ValidationError):
-        services.assign(by=chief, complaints=[complaint], officer=officer_elsewhere)
+        services.assign_complaints(by=chief, complaints=[complaint], officer=officer_elsewhere)
 
 
 def test_rating_only_after_closing_and_once(file, chief):
     complaint = file()
     with pytest.raises(ValidationError):
-        services.rate(complaint=complaint, score=4)
+        services.rate_complaint(complaint=complaint, score=4)
     for status in (workflow.REJECTED, workflow.CLOSED):
         complaint = services.change_status(
             by=chief, complaint=complaint, to_status=status, reason="تکراری"
         )
     with pytest.raises(ValidationError):
-        services.rate(complaint=complaint, score=9)
-    services.rate(complaint=complaint, score=2)
+        services.rate_complaint(complaint=complaint, score=9)
+    services.rate_complaint(complaint=complaint, score=2)
     with pytest.raises(ValidationError):
-        services.rate(complaint=complaint, score=3)
+        services.rate_complaint(complaint=complaint, score=3)
 
 
 def test_overdue_complaints_escalate_to_the_chief_then_the_county(file, capsys):

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from kalantar.api import api
 from kalantar.complaints import services as complaint_services
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.open311 import keys as open311_keys
 from kalantar.people.services import create_token
@@ -56,15 +57,17 @@ def credentials(make_user) -> dict[str, str]:
     complaint_services.file_complaint(
         by=None,
         channel="online",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now() - timedelta(hours=3),
-        summary="سرقت از منزل",
-        narrative="دیشب درب منزل را شکسته و طلاها را برده‌اند.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        mobile="09121234567",
-        lon=48.55,
-        lat=34.85,
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now() - timedelta(hours=3),
+            summary="سرقت از منزل",
+            narrative="دیشب درب منزل را شکسته و طلاها را برده‌اند.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            mobile="09121234567",
+            lon=48.55,
+            lat=34.85,
+        ),
     )
     return {"staff": staff, "open311": open311}
 

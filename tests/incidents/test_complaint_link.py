@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints import workflow
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.incidents import services
 from kalantar.incidents.models import DailyCount, Incident
@@ -29,7 +30,8 @@ def _file(**overrides):
         "lat": 34.85,
     }
     fields.update(overrides)
-    return complaint_services.file_complaint(**fields)
+    by, channel = fields.pop("by"), fields.pop("channel")
+    return complaint_services.file_complaint(by=by, channel=channel, draft=ComplaintDraft(**fields))
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def test_registering_alone_creates_no_incident(org_tree):
 def test_acceptance_creates_the_incident_once(org_tree, chief):
     complaint = _file()
     # Accepted by giving it to an officer ("assigned" without one is refused).
-    complaint_services.assign(by=chief, complaints=[complaint], officer=chief)
+    complaint_services.assign_complaints(by=chief, complaints=[complaint], officer=chief)
     incident = Incident.objects.get(complaint=complaint)
     assert (incident.source, incident.category, incident.station.code) == (
         "complaint",
@@ -72,7 +74,7 @@ def test_acceptance_links_a_matching_110_call(org_tree, chief):
     )
     complaint = _file(incident_at=when)
     # Accepted by giving it to an officer ("assigned" without one is refused).
-    complaint_services.assign(by=chief, complaints=[complaint], officer=chief)
+    complaint_services.assign_complaints(by=chief, complaints=[complaint], officer=chief)
     call.refresh_from_db()
     assert call.complaint == complaint
     assert Incident.objects.count() == 1

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kalantar.complaints import services
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipts import generate_private_key_text
 from kalantar.core.jalali import format_jalali_datetime
@@ -70,16 +71,18 @@ def complaint(org_tree):
     return services.file_complaint(
         by=None,
         channel="online",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=timezone.now() - timedelta(hours=3),
-        summary="سرقت از منزل",
-        narrative="دیشب در غیاب ما درب منزل را شکسته و طلاها را برده‌اند.",
-        complainant_name="علی رضایی",
-        national_code=VALID_NATIONAL_CODE,
-        mobile=MOBILE,
-        complainant_address="همدان، خیابان بوعلی",
-        lon=48.55,
-        lat=34.85,
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=timezone.now() - timedelta(hours=3),
+            summary="سرقت از منزل",
+            narrative="دیشب در غیاب ما درب منزل را شکسته و طلاها را برده‌اند.",
+            complainant_name="علی رضایی",
+            national_code=VALID_NATIONAL_CODE,
+            mobile=MOBILE,
+            complainant_address="همدان، خیابان بوعلی",
+            lon=48.55,
+            lat=34.85,
+        ),
     )
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from kalantar.complaints.codes import format_tracking_code
 from kalantar.complaints.models import Category, Complaint
 from kalantar.core.models import AuditEntry
+from kalantar.core.sms import LocmemSmsBackend, _backend
 
 from .conftest import VALID_NATIONAL_CODE, category_pk, file_online, form_data, persian
 
@@ -208,3 +211,26 @@ def test_a_program_renamed_as_a_photo_is_refused_online(client, org_tree):
     html = response.content.decode()
     assert "photo.jpg" in html and "پذیرفته نشد" in html
     assert client.session.get("portal.draft") is None
+
+
+def test_checking_the_form_before_confirmation_writes_nothing(client, org_tree, settings):
+    """The step that leads to the confirmation page only checks: no complaint, no audit
+    entry and no SMS, not even written and rolled back (a rolled-back audit append still
+    takes the chain's lock and, on PostgreSQL, leaves a gap in the ids)."""
+    settings.SMS_BACKEND = "kalantar.core.sms.LocmemSmsBackend"
+    _backend.cache_clear()
+    LocmemSmsBackend.outbox.clear()
+    before = _counts()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("portal:file"), form_data())
+    assert response["Location"] == reverse("portal:confirm")
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and ("complaints_" in q["sql"] or "core_auditentry" in q["sql"])
+    ]
+    assert writes == []
+    assert _counts() == before
+    assert LocmemSmsBackend.outbox == []
+    _backend.cache_clear()

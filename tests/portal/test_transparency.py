@@ -13,6 +13,7 @@ import h3
 import pytest
 from django.urls import reverse
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import TEHRAN, tehran_today
@@ -55,16 +56,18 @@ def _complaint(name, code, *, closed: bool, satisfaction=None, days_open=4):
     complaint = file_complaint(
         by=None,
         channel="online",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=_at(MONTH.first, 8),
-        summary="سرقت از منزل",
-        narrative="دیشب در غیاب ما درب منزل را شکستند و طلاها را بردند.",
-        complainant_name=name,
-        national_code=code,
-        mobile="09121234567",
-        complainant_address="همدان، خیابان بوعلی",
-        lon=K01[0],
-        lat=K01[1],
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=_at(MONTH.first, 8),
+            summary="سرقت از منزل",
+            narrative="دیشب در غیاب ما درب منزل را شکستند و طلاها را بردند.",
+            complainant_name=name,
+            national_code=code,
+            mobile="09121234567",
+            complainant_address="همدان، خیابان بوعلی",
+            lon=K01[0],
+            lat=K01[1],
+        ),
     )
     filed = _at(MONTH.first + timedelta(days=1))
     fields = {"filed_at": filed}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kalantar.analytics.models import SurgeAlert
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import tehran_today
@@ -37,15 +38,17 @@ def test_most_frequent_places_are_named_not_cell_ids(client, org_tree, problem, 
     file_complaint(
         by=None,
         channel="desk",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=at_day(day),
-        summary="سرقت از منزل",
-        narrative="درب منزل را شکستند.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        location_text=STREET,
-        lon=K01[0] + 0.0002,
-        lat=K01[1],
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=at_day(day),
+            summary="سرقت از منزل",
+            narrative="درب منزل را شکستند.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            location_text=STREET,
+            lon=K01[0] + 0.0002,
+            lat=K01[1],
+        ),
     )
     client.force_login(chief)
     client.cookies["kalantar_language"] = "fa"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kalantar.analytics.models import SurgeAlert
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import format_jalali_date, tehran_today
@@ -232,14 +233,16 @@ def test_project_from_a_hotspot_cell_and_from_complaints(client, org_tree, chief
     complaint = file_complaint(
         by=None,
         channel="desk",
-        category=Category.objects.get(code="home-burglary"),
-        incident_at=at_day(today - timedelta(days=2)),
-        summary="سرقت از منزل",
-        narrative="دیشب در غیاب ما درب منزل را شکستند و طلاها را بردند.",
-        complainant_name="علی رضایی",
-        national_code="0499370899",
-        lon=K01[0],
-        lat=K01[1],
+        draft=ComplaintDraft(
+            category=Category.objects.get(code="home-burglary"),
+            incident_at=at_day(today - timedelta(days=2)),
+            summary="سرقت از منزل",
+            narrative="دیشب در غیاب ما درب منزل را شکستند و طلاها را بردند.",
+            complainant_name="علی رضایی",
+            national_code="0499370899",
+            lon=K01[0],
+            lat=K01[1],
+        ),
     )
     response = client.post(
         reverse("problems:new") + f"?complaints={complaint.tracking_code}",

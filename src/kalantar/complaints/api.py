@@ -6,10 +6,10 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kalantar.complaints import selectors, services
-from kalantar.complaints.models import Category, Complaint
+from kalantar.complaints import selectors, services, workflow
+from kalantar.complaints.drafts import ComplaintDraft
+from kalantar.complaints.models import Complaint
 from kalantar.core.api import Page, responses
-from kalantar.org.models import Unit
 
 router = Router(tags=["complaints"])
 
@@ -80,7 +80,7 @@ class StatusIn(Schema):
 
 
 class QueueQuery(Schema):
-    status: str = "open"
+    status: str = workflow.ALL_OPEN
     category: str = ""
     officer: str = ""
     overdue: bool = False
@@ -131,21 +131,19 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn):
                 "token are desk complaints."
             ),
         )
-    category = Category.objects.filter(code=payload.category, is_active=True).first()
+    category = selectors.active_category(payload.category)
     if category is None:
         raise HttpError(422, _("Unknown category."))
     station = None
     if payload.station:
-        station = Unit.objects.visible_to(request.auth).filter(code=payload.station).first()
+        station = selectors.desk_station(request.auth, payload.station)
         if station is None:
             raise HttpError(422, _("Unknown station."))
     fields = payload.dict(exclude={"category", "station", "channel"})
     complaint = services.file_complaint(
         by=request.auth,
         channel=Complaint.Channel.DESK,
-        category=category,
-        station=station,
-        **fields,
+        draft=ComplaintDraft(category=category, station=station, **fields),
     )
     return Status(201, complaint)
 

@@ -20,6 +20,7 @@ from shapely.geometry import Point, shape
 
 from kalantar.complaints import services, workflow
 from kalantar.complaints.codes import new_tracking_code
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint, ComplaintEvent
 from kalantar.core import audit
 from kalantar.core.persian import normalize_for_search
@@ -325,9 +326,7 @@ def _conduct_complaint(now: datetime) -> Complaint | None:
     category = Category.objects.filter(code="officer-conduct").first()
     if station is None or category is None:
         return None
-    return services.file_complaint(
-        by=None,
-        channel=Complaint.Channel.ONLINE,
+    draft = ComplaintDraft(
         category=category,
         incident_at=now - timedelta(days=2),
         summary="برخورد نامناسب مأمور هنگام ثبت شکایت",
@@ -336,7 +335,9 @@ def _conduct_complaint(now: datetime) -> Complaint | None:
         national_code="0499370899",
         station=station,
         accused_officer="مأمور پذیرش کلانتری ۱۱",
-        now=now - timedelta(days=1),
+    )
+    return services.file_complaint(
+        by=None, channel=Complaint.Channel.ONLINE, draft=draft, now=now - timedelta(days=1)
     )
 
 

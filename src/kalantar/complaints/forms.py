@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.complaints import text_limits
+from kalantar.complaints import selectors, text_limits
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
-from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField, apply_service_errors
 from kalantar.core.templatetags.kalantar import digits, unit_name
 from kalantar.org.models import Unit
 
@@ -82,7 +84,9 @@ class ComplaintForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments (JPEG, PNG or PDF)"), required=False)
 
-    # What `services.file_complaint` is given, attachments apart.
+    # The form field that shows a filing error on a field the form does not have.
+    service_error_fields = {"location": "lat"}
+    # The fields of the complaint's draft, attachments apart.
     filing_field_names: tuple[str, ...] = (
         "category",
         "incident_at",
@@ -118,11 +122,19 @@ class ComplaintForm(forms.Form):
                 css = "form-select"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def readable_fields(self) -> dict:
-        """The filing fields as far as the form could read them (None where it could not),
-        for `services.filing_errors` once the form's own checks have failed."""
-        data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) for name in self.filing_field_names}
+    def draft(self) -> ComplaintDraft:
+        """The complaint as far as the form could read it (empty where it could not)."""
+        return ComplaintDraft.from_fields(getattr(self, "cleaned_data", {}))
+
+    def report_every_error(self, *, by) -> None:
+        """Once the form's own checks have failed, add the filing checks of what it could read.
+
+        Without this the name, the national code and the place, which only the filing checks
+        see, were reported in a second round, after everything else had been corrected.
+        """
+        errors = selectors.check_filing(draft=self.draft(), by=by).errors
+        if errors:
+            apply_service_errors(self, ValidationError(errors), keep_reported=True)
 
     field_order = [
         "national_code",

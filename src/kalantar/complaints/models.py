@@ -254,6 +254,11 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status in workflow.OPEN_STATUSES
 
+    @property
+    def awaits_first_action(self) -> bool:
+        """Still waiting for the station's first step: its first deadline is the one due."""
+        return self.status in workflow.AWAITING_FIRST_ACTION
+
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
         if self.status in workflow.AWAITING_FIRST_ACTION and self.first_action_due < now:

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import hmac
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Avg, Count, FloatField, Func, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import is_valid_tracking_code, normalize_tracking_code
+from kalantar.complaints.drafts import (
+    CleanFields,
+    ComplaintDraft,
+    Errors,
+    add_error,
+    clean_fields,
+    field_errors,
+)
 from kalantar.complaints.identity import may_see_identity
-from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
+from kalantar.complaints.models import Attachment, Category, Complaint, ComplaintEvent
 from kalantar.core.persian import normalize_for_search, to_latin_digits
+from kalantar.core.scoping import can_see_unit
 from kalantar.core.validators import normalize_mobile
+from kalantar.org.geo_cache import locate_unit
+from kalantar.org.models import Unit
 from kalantar.org.places import ADDRESS_ROWS, first_matching_addresses
 
 
@@ -76,7 +90,7 @@ def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QueryS
 
     Raises IdentitySearchRefused when a user who may not see identities searches by one."""
     complaints = complaints_for(user).select_related("category", "unit", "assigned_to")
-    if filters.status == "open":
+    if filters.status == workflow.ALL_OPEN:
         complaints = complaints.open()
     elif filters.status in workflow.TRANSITIONS:
         complaints = complaints.filter(status=filters.status)
@@ -93,6 +107,84 @@ def queue(user, filters: QueueFilters, *, now: datetime | None = None) -> QueryS
     if filters.q:
         complaints = complaints.filter(_search(filters.q, identity=may_see_identity(user)))
     return complaints.order_by("-filed_at")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most CAP rows: an exact count of a province's 100,000 complaints (or of
+    every match of a common word) would cost more than the page itself."""
+
+    CAP = 1000
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list.order_by()[: self.CAP + 1].count()
+        self.capped = n > self.CAP
+        return min(n, self.CAP)
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+def queue_page(complaints: QuerySet[Complaint], number: str | None) -> Page:
+    """One page of the queue: its ids first, then those rows with their related objects.
+
+    Ordering and skipping a province's matches by their ids alone reads the narrow indexes;
+    doing it with whole rows and their joins read (and on SQLite sorted) every wide row that
+    matched, several times slower with 100,000 complaints.
+    """
+    paginator = CappedPaginator(complaints.values_list("pk", flat=True), QUEUE_PAGE_SIZE)
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    rows = complaints.filter(pk__in=ids).in_bulk()
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def active_category(code: str) -> Category | None:
+    return active_categories().filter(code=code).first()
+
+
+def desk_stations(user) -> QuerySet[Unit]:
+    """The stations a desk may file a complaint for: those in the user's scope."""
+    return Unit.objects.visible_to(user).stations().order_by("path")
+
+
+def desk_station(user, code: str) -> Unit | None:
+    return Unit.objects.visible_to(user).filter(code=code).first()
+
+
+def complaints_with_codes(user, codes: list[str]) -> list[Complaint]:
+    return list(complaints_for(user).filter(tracking_code__in=codes))
+
+
+def officer_for(user, username: str):
+    """One officer the user may assign work to, or None."""
+    return officers_for(user).filter(username=username).first() if username else None
+
+
+def complaints_of(user, national_code: str) -> int:
+    """How many complaints the user may see were filed with this national code."""
+    return complaints_for(user).filter(national_code=national_code).count()
+
+
+def timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.select_related("actor")
+
+
+def overdue_at_level(level: int, *, now: datetime) -> Iterator[Complaint]:
+    """Every overdue complaint escalated `level` times so far, with its unit and the unit's
+    parent (where the next escalation goes)."""
+    overdue = Complaint.objects.overdue(now).select_related("unit", "unit__parent")
+    return overdue.filter(escalation_level=level).iterator()
+
+
+def last_escalation(complaint: Complaint) -> datetime | None:
+    events = complaint.events.filter(kind=ComplaintEvent.Kind.ESCALATED)
+    return events.order_by("-at").values_list("at", flat=True).first()
 
 
 def _search(text: str, *, identity: bool = True) -> Q:
@@ -407,3 +499,96 @@ def _secret_forms(secret: str) -> set[str]:
     except ValueError:
         pass
     return forms
+
+
+# --- Filing: where a draft would go, and everything wrong with it ------------------------------
+
+
+@dataclass(frozen=True)
+class FilingCheck:
+    """A draft checked for filing: its stored texts, the station that would handle it and the
+    one whose jurisdiction holds the place, and its errors by field (empty when it may be
+    filed)."""
+
+    fields: CleanFields
+    handling: Unit | None
+    located: Unit | None
+    errors: Errors
+
+
+def check_filing(*, draft: ComplaintDraft, by, now: datetime | None = None) -> FilingCheck:
+    """Every check of a draft, the same whatever is missing (so a form reports every mistake
+    in one round), and where it would go. Reads only: the confirmation step of the online
+    form runs it without filing anything."""
+    now = now or timezone.now()
+    errors = field_errors(draft, now=now)
+    clean = clean_fields(draft)
+    handling, located = _route(errors, draft=draft, by=by, override_reason=clean.override_reason)
+    handling = _handling_unit(
+        errors, station=handling, category=draft.category, accused_officer=clean.accused_officer
+    )
+    return FilingCheck(fields=clean, handling=handling, located=located, errors=errors)
+
+
+def _route(
+    errors: Errors, *, draft: ComplaintDraft, by, override_reason: str
+) -> tuple[Unit | None, Unit | None]:
+    """(station that will handle it, station whose jurisdiction holds the place)."""
+    lat, lon, station = draft.lat, draft.lon, draft.station
+    located = None
+    if lat is not None and lon is not None:
+        located = locate_unit(lon, lat)
+        if located is None and station is None:
+            add_error(
+                errors, "location", _("The location is outside every station's jurisdiction.")
+            )
+    if station is not None:
+        if not station.is_station:
+            add_error(errors, "station", _("Choose a police station or outpost."))
+        elif by is not None and not can_see_unit(by, station):
+            add_error(errors, "station", _("You cannot file complaints for that station."))
+        elif located is not None and located != station and not override_reason:
+            add_error(
+                errors,
+                "override_reason",
+                _(
+                    "The place lies in the jurisdiction of %(station)s; say why another "
+                    "station should take it."
+                )
+                % {"station": located.name},
+            )
+        return station, located
+    if located is None and lat is None:
+        home = getattr(by, "unit", None)
+        if home is not None and home.is_station:
+            return home, None
+        add_error(errors, "location", _("Mark the place of the incident on the map."))
+    return located, located
+
+
+def _handling_unit(
+    errors: Errors, *, station: Unit | None, category: Category | None, accused_officer: str
+) -> Unit | None:
+    """Who handles a complaint filed at (or routed to) `station`.
+
+    Conduct routing: a complaint that names an officer goes to the province's inspection
+    office whatever its category, as does one whose category is conduct. It must never stay
+    where the accused can read it, and the category is only what the filer picked.
+    """
+    names_officer = bool(accused_officer)
+    by_category = category is not None and category.route == Category.Route.INSPECTION
+    if station is None or not (names_officer or by_category):
+        return station
+    office = inspection_office(station)
+    if office is None:
+        field = "category" if by_category else "accused_officer"
+        add_error(errors, field, _("The province has no inspection office to take this."))
+    return office
+
+
+def inspection_office(station: Unit) -> Unit | None:
+    """The inspection office of the station's province, which takes conduct complaints."""
+    province = station.province()
+    if province is None:
+        return None
+    return Unit.objects.filter(parent=province, kind=Unit.Kind.INSPECTION, is_active=True).first()

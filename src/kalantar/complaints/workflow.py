@@ -1,30 +1,39 @@
 """The complaint workflow: statuses, the transitions allowed between them, and how each step
-reads to the citizen. Pure: no database."""
+reads to the citizen. Pure: no database (TextChoices is only an enumeration)."""
 
 from __future__ import annotations
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-REGISTERED = "registered"
-ASSIGNED = "assigned"
-INVESTIGATING = "investigating"
-REFERRED_JUDICIARY = "referred_judiciary"
-RESOLVED = "resolved"
-REJECTED = "rejected"
-CLOSED = "closed"
+
+class Status(TextChoices):
+    """A complaint's status: the one place its spellings are written."""
+
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    INVESTIGATING = "investigating", _("Under investigation")
+    REFERRED_JUDICIARY = "referred_judiciary", _("Referred to the judiciary")
+    RESOLVED = "resolved", _("Resolved")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+
+
+REGISTERED = Status.REGISTERED
+ASSIGNED = Status.ASSIGNED
+INVESTIGATING = Status.INVESTIGATING
+REFERRED_JUDICIARY = Status.REFERRED_JUDICIARY
+RESOLVED = Status.RESOLVED
+REJECTED = Status.REJECTED
+CLOSED = Status.CLOSED
+
+# The queue's filter for every open status at once (not a status of its own).
+ALL_OPEN = "open"
 
 # The steps by which a station takes a complaint into its work (its incident follows).
 ACCEPTED = (ASSIGNED, INVESTIGATING)
 
-STATUS_CHOICES = [
-    (REGISTERED, _("Registered")),
-    (ASSIGNED, _("Assigned")),
-    (INVESTIGATING, _("Under investigation")),
-    (REFERRED_JUDICIARY, _("Referred to the judiciary")),
-    (RESOLVED, _("Resolved")),
-    (REJECTED, _("Rejected")),
-    (CLOSED, _("Closed")),
-]
+STATUS_CHOICES = Status.choices
 
 # What the citizen reads on the status page for each step, in plain words.
 CITIZEN_TEXT = {

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.jalali import (
@@ -30,6 +30,7 @@ __all__ = [
     "JalaliDateTimeField",
     "JalaliDateTimeInput",
     "NormalizedCharField",
+    "apply_service_errors",
 ]
 
 
@@ -152,3 +153,26 @@ class NormalizedCharField(forms.CharField):
         if value in self.empty_values:
             return value
         return normalize_text(value, multiline=self.multiline) or self.empty_value
+
+
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, *, keep_reported: bool = False
+) -> None:
+    """Show a service's refusal on the form that fed it: each field's messages by that field,
+    the rest (and fields the form does not have) as form-wide errors.
+
+    A form names in `service_error_fields` the field that shows a service field it lacks
+    (the map's point for "location"). `keep_reported`: leave a field that already shows an
+    error alone, for checks run after the form's own have failed.
+    """
+    if not hasattr(error, "error_dict"):
+        if not (keep_reported and form.non_field_errors()):
+            form.add_error(None, error)
+        return
+    aliases = getattr(form, "service_error_fields", {})
+    for field, messages in error.message_dict.items():
+        name = aliases.get(field, field)
+        name = name if name in form.fields else None
+        if keep_reported and (name or NON_FIELD_ERRORS) in form.errors:
+            continue
+        form.add_error(name, messages)

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.core.jalali import format_jalali_datetime
 from kalantar.core.templatetags.kalantar import active_digits
@@ -56,10 +57,10 @@ class Draft:
     def incident_at(self) -> datetime:
         return datetime.fromisoformat(self.fields["incident_at"])
 
-    def service_fields(self) -> dict[str, Any]:
-        """Keyword arguments for `services.file_complaint` (attachments apart)."""
+    def complaint_draft(self) -> ComplaintDraft:
+        """The complaint to file (attachments apart)."""
         plain = {name: self.fields[name] for name in _PLAIN}
-        return {**plain, "category": self.category, "incident_at": self.incident_at}
+        return ComplaintDraft(**plain, category=self.category, incident_at=self.incident_at)
 
     def form_data(self) -> dict[str, Any]:
         """The draft as the form's data, to edit it or to show errors found on filing."""

@@ -17,7 +17,7 @@ from kalantar.core.validators import is_valid_mobile, is_valid_national_code
 
 MAX_ATTACHMENTS = 5
 
-# What the form hands to `services.file_complaint`, attachments apart.
+# The fields of the complaint's draft, attachments apart.
 SERVICE_FIELDS = ComplaintForm.filing_field_names
 
 _DIGITS_BOX = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "class": "form-control"}
@@ -26,8 +26,8 @@ _DIGITS_BOX = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "cla
 class OnlineComplaintForm(ComplaintForm):
     """A citizen's own complaint: the desk's fields, with the attachments checked here.
 
-    The complaints service checks everything else (who may be anonymous, the place, the
-    dates) when the portal runs it before the confirmation step.
+    The complaints app's filing check does the rest (who may be anonymous, the place, the
+    dates) before the confirmation step.
     """
 
     field_order = [
@@ -72,9 +72,6 @@ class OnlineComplaintForm(ComplaintForm):
         if errors:
             raise ValidationError(errors)
         return files
-
-    def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in SERVICE_FIELDS}
 
     def uploads(self) -> list[UploadedFile]:
         return read_uploads(self.cleaned_data.get("attachments"))

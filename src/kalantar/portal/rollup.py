@@ -43,7 +43,7 @@ def refresh(*, first: date | None = None, last: date | None = None, station_ids=
     the stations given (all when None). Returns the number of rollup rows written."""
     from kalantar.incidents.models import Incident
 
-    incidents = Incident.objects.filter(status="closed")
+    incidents = Incident.objects.filter(status=Incident.Status.CLOSED)
     counts = ClosedIncidentCount.objects.all()
     if first is not None:
         first = _month_start(first)

@@ -1,19 +1,15 @@
-"""What the public pages do beyond calling the complaints app: the audited citizen lookup and
-the check of a complaint before the citizen confirms it."""
+"""What the public pages do beyond calling the complaints app: the audited citizen lookup."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
-from kalantar.complaints import selectors, services
+from kalantar.complaints import selectors
 from kalantar.complaints.models import Complaint
 from kalantar.complaints.selectors import CitizenView
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
-from kalantar.org.models import Unit
 from kalantar.portal import one_time
 
 LOOKUP_ACTION = "complaints.citizen_lookup"
@@ -86,27 +82,3 @@ def _challenge(
     else:
         one_time.touch(code)
     return Lookup(asks_one_time_code=True)
-
-
-class _Rollback(Exception):
-    def __init__(self, unit: Unit) -> None:
-        self.unit = unit
-
-
-def check_complaint(**fields: Any) -> Unit:
-    """Check an online complaint as `services.file_complaint` would, keeping nothing.
-
-    Returns the unit that would handle it, or raises the service's ValidationError. The
-    service is the one authority on a valid complaint (routing, category rules, dates), so
-    it runs for real inside a transaction that is always rolled back; the rollback also
-    drops its audit entry and its SMS. Attachments are left out: their files would be
-    written to storage, which no rollback undoes (the form checks them instead).
-    """
-    try:
-        with transaction.atomic():
-            complaint = services.file_complaint(
-                by=None, channel=Complaint.Channel.ONLINE, **fields, attachments=()
-            )
-            raise _Rollback(complaint.unit)
-    except _Rollback as done:
-        return done.unit

@@ -84,7 +84,7 @@ def _incidents_of_days(stations: dict[int, str], month: Month) -> list[tuple]:
             station_id__in=list(stations),
             day__gte=month.first,
             day__lte=month.last,
-            status="closed",
+            status=Incident.Status.CLOSED,
         )
         .order_by()
         .values_list("station_id", "category", "h3_cell")
@@ -151,13 +151,14 @@ def _incidents(unit: Unit, stations: dict[int, str], month: Month) -> dict:
 
 
 def _complaints(unit: Unit, month: Month) -> dict:
+    from kalantar.complaints import workflow
     from kalantar.complaints.models import Complaint
 
     start, end = _bounds(month)
     mine = Complaint.objects.filter(unit__path__startswith=unit.path)
     received = mine.filter(filed_at__gte=start, filed_at__lt=end).count()
     closed = list(
-        mine.filter(status="closed", closed_at__gte=start, closed_at__lt=end).values_list(
+        mine.filter(status=workflow.CLOSED, closed_at__gte=start, closed_at__lt=end).values_list(
             "filed_at", "closed_at", "satisfaction"
         )
     )
@@ -222,8 +223,12 @@ def _referrals(unit: Unit, month: Month) -> list[dict]:
                 "answered_late": publish(
                     sum(1 for r in answered if not r.answered_on_time)
                 ).as_json(),
-                "declined": publish(sum(1 for r in items if r.status == "declined")).as_json(),
-                "overdue": publish(sum(1 for r in items if r.status == "overdue")).as_json(),
+                "declined": publish(
+                    sum(1 for r in items if r.status == Referral.Status.DECLINED)
+                ).as_json(),
+                "overdue": publish(
+                    sum(1 for r in items if r.status == Referral.Status.OVERDUE)
+                ).as_json(),
                 "median_days_to_answer": round(statistics.median(days), 1)
                 if enough(len(days))
                 else None,

@@ -34,8 +34,8 @@ from kalantar.complaints.receipts import (
     well_known_document,
 )
 from kalantar.complaints.selectors import CitizenView
-from kalantar.complaints.views import apply_service_errors, report_every_error
 from kalantar.core import views as core_views
+from kalantar.core.forms import apply_service_errors
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.site import site_url
 from kalantar.org import places as org_places
@@ -71,7 +71,7 @@ def _file_page(
     *,
     rate_limited: bool = False,
 ) -> HttpResponse:
-    categories = Category.objects.filter(is_active=True)
+    categories = selectors.active_categories()
     context = {
         "form": form,
         "rate_limited": rate_limited,
@@ -110,17 +110,18 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
         return _file_page(request, typed, draft.attachments if keep else None, rate_limited=True)
     form = OnlineComplaintForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            unit = portal_services.check_complaint(**form.service_fields())
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        # Only checked here: nothing is written until the citizen confirms.
+        checked = selectors.check_filing(draft=form.draft(), by=None)
+        if checked.errors:
+            apply_service_errors(form, ValidationError(checked.errors))
         else:
             new_files = form.cleaned_data["attachments"]
             uploads = None if keep and not new_files else form.uploads()
-            drafts.save(request.session, form.cleaned_data, unit_code=unit.code, uploads=uploads)
+            unit_code = checked.handling.code
+            drafts.save(request.session, form.cleaned_data, unit_code=unit_code, uploads=uploads)
             return redirect("portal:confirm")
     else:
-        report_every_error(form, by=None)
+        form.report_every_error(by=None)
     return _file_page(request, form, draft.attachments if keep else None)
 
 
@@ -165,7 +166,7 @@ def _file_draft(request: HttpRequest, draft: drafts.Draft) -> HttpResponse:
         complaint = complaint_services.file_complaint(
             by=None,
             channel=Complaint.Channel.ONLINE,
-            **draft.service_fields(),
+            draft=draft.complaint_draft(),
             attachments=drafts.read_attachments(draft),
         )
     except drafts.DraftExpired:
@@ -352,7 +353,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         complaint = Complaint.objects.get(tracking_code=result.tracking_code)
         try:
-            complaint_services.rate(
+            complaint_services.rate_complaint(
                 complaint=complaint,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],

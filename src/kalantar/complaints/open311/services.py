@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from kalantar.complaints import services
+from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Complaint, Open311Key
 from kalantar.complaints.open311 import keys, parsing, selectors
 from kalantar.complaints.open311.errors import Open311Error, RateLimited, refused
@@ -56,9 +57,7 @@ def file_report(*, params: parsing.Params, province: Unit | None) -> Complaint:
     report = parsing.report(params, name_limit=NAME_LIMIT, address_limit=ADDRESS_LIMIT)
     try:
         with transaction.atomic():
-            complaint = services.file_complaint(
-                by=None,
-                channel=Complaint.Channel.OPEN311,
+            draft = ComplaintDraft(
                 category=category,
                 incident_at=timezone.now(),  # Open311 has no time of the incident
                 summary=report.summary,
@@ -70,6 +69,9 @@ def file_report(*, params: parsing.Params, province: Unit | None) -> Complaint:
                 national_code=report.national_code,
                 mobile=report.mobile,
                 is_anonymous=report.is_anonymous(allowed=category.anonymous_allowed),
+            )
+            complaint = services.file_complaint(
+                by=None, channel=Complaint.Channel.OPEN311, draft=draft
             )
             Complaint.objects.filter(pk=complaint.pk).update(open311_key=key)
             complaint.open311_key = key
