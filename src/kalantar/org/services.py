@@ -12,6 +12,7 @@ from shapely.geometry import mapping, shape
 
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text
+from kalantar.org import selectors
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.org.validation import (
     ValidationReport,
@@ -148,25 +149,5 @@ def _inner_point(geometry) -> tuple[float, float]:
     return round(point.x, 6), round(point.y, 6)
 
 
-def export_feature_collection(units=None) -> dict:
-    """The stored jurisdictions in the import format (optionally only `units`)."""
-    rows = Jurisdiction.objects.select_related("unit", "unit__parent").order_by("unit__code")
-    if units is not None:
-        rows = rows.filter(unit__in=units)
-    features = [
-        {
-            "type": "Feature",
-            "properties": {
-                "code": j.unit.code,
-                "name": j.unit.name,
-                "name_en": j.unit.name_en,
-                "kind": j.unit.kind,
-                "parent": j.unit.parent.code if j.unit.parent_id else None,
-                "hq": [j.unit.hq_lon, j.unit.hq_lat] if j.unit.hq_lon is not None else None,
-                "area_km2": j.area_km2,
-            },
-            "geometry": j.geometry,
-        }
-        for j in rows
-    ]
-    return {"type": "FeatureCollection", "features": features}
+# Kept under its old name for callers outside org; the read lives with the other reads.
+export_feature_collection = selectors.export_feature_collection
