@@ -19,6 +19,7 @@ from kalantar.core.redirects import next_url
 from kalantar.core.templatetags.kalantar import active_digits, unit_name
 from kalantar.incidents import categories
 from kalantar.incidents import selectors as incident_selectors
+from kalantar.incidents.models import PatrolUnit
 from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 PERMISSION = "analytics.view_analytics"
@@ -230,6 +231,7 @@ def morning(request: HttpRequest) -> HttpResponse:
         "incident_count": incidents.count(),
         "alerts": alerts[:20],
         "AlertStatus": SurgeAlert.Status,
+        "PatrolStatus": PatrolUnit.Status,
         "patrols": incident_selectors.units_for(request.user, unit),
         "patrol_summary": incident_selectors.unit_status_summary(request.user, unit),
         "response": incident_selectors.response_times(

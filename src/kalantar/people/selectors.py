@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kalantar.people.models import User
 from kalantar.people.second_factor import requires_second_factor
 
 
@@ -38,3 +40,8 @@ def has_authenticator(user) -> bool:
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def active_members_under(unit) -> QuerySet[User]:
+    """The active accounts of a unit and of every unit below it."""
+    return User.objects.filter(unit__path__startswith=unit.path, is_active=True)

@@ -134,7 +134,7 @@ def _problem_from_alert():
         from kalantar.analytics.models import SurgeAlert
     except ImportError:
         return None
-    alert = SurgeAlert.objects.filter(status="open").order_by("-z").first()
+    alert = SurgeAlert.objects.filter(status=SurgeAlert.Status.OPEN).order_by("-z").first()
     if alert is None:
         return None
     return services.open_problem_from_alert(by=None, alert=alert)
