@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
@@ -10,6 +11,9 @@ from django.db import transaction
 
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 AUDIT_PAGE_SIZE = 50
 
@@ -22,7 +26,9 @@ class AuditLogPage:
     actions: list[tuple[str, str]]
 
 
-def audit_log_page(*, by, action: str = "", page_number: str | int | None = None) -> AuditLogPage:
+def audit_log_page(
+    *, by: AbstractBaseUser | None, action: str = "", page_number: str | int | None = None
+) -> AuditLogPage:
     """One page of the audit log, filtered by an action code (or a code's prefix, such as
     "complaints."), with labels in the active language; the read is recorded in the same
     transaction, so no page is shown without its trace."""

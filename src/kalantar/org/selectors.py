@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from shapely.geometry import shape
 
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
@@ -109,3 +110,14 @@ def export_feature_collection(units=None) -> dict:
         for j in rows
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def unit_kinds_by_code() -> dict[str, str]:
+    return dict(Unit.objects.values_list("code", "kind"))
+
+
+def stored_geometries() -> dict[str, object]:
+    return {
+        code: shape(geom)
+        for code, geom in Jurisdiction.objects.values_list("unit__code", "geometry")
+    }
