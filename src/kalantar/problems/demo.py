@@ -9,7 +9,7 @@ from datetime import timedelta
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
 from kalantar.problems import services
-from kalantar.problems.models import Agency
+from kalantar.problems.models import Agency, Problem
 
 # (name, English name, kind, e-mail, phone, contact name, contact position)
 HAMEDAN_AGENCIES = (
@@ -149,7 +149,7 @@ def _manual_problem():
         by=None,
         unit=station,
         title="افزایش سرقت در محدوده کلانتری",
-        origin="manual",
+        origin=Problem.Origin.MANUAL,
         period_start=today - timedelta(days=27),
         period_end=today,
         categories=["home-burglary"],

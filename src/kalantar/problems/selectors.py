@@ -59,6 +59,11 @@ def agencies_for(user) -> QuerySet[Agency]:
     return Agency.objects.visible_to(user).select_related("unit")
 
 
+def active_agencies_for(user) -> QuerySet[Agency]:
+    """The agencies a referral may still be sent to."""
+    return agencies_for(user).filter(is_active=True)
+
+
 def problem_list(user, *, stage: str = "") -> QuerySet[Problem]:
     """The projects in scope, of one stage when given."""
     problems = problems_for(user)

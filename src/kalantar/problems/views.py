@@ -166,7 +166,7 @@ def _distinct(places, limit: int = 5) -> list:
 def _detail_context(request: HttpRequest, problem: Problem) -> dict:
     figures = selectors.analysis_figures(problem)
     users = people_selectors.active_members_under(problem.unit)
-    agencies = selectors.agencies_for(request.user).filter(is_active=True)
+    agencies = selectors.active_agencies_for(request.user)
     records = selectors.problem_records(problem)
     return {
         "problem": problem,
