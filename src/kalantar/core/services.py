@@ -41,8 +41,9 @@ def audit_log_page(
         entries = entries.filter(action__startswith=action)
     with transaction.atomic():
         page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(page_number)
-        rows = list(page.object_list)
         audit.record("core.audit.read", actor=by, detail={"filter": action, "page": page.number})
+        # Read after the record: the first page shows this very look at the log.
+        rows = list(page.object_list)
     for entry in rows:
         entry.action_label = audit.action_label(entry.action)
         entry.object_label = _object_label(entry.object_type)

@@ -72,7 +72,7 @@ def create_unit(
     return unit
 
 
-def validate_jurisdictions(data: Any) -> ValidationReport:
+def validate_jurisdictions(*, data: Any) -> ValidationReport:
     """Every problem of a GeoJSON file against the units and jurisdictions stored now."""
     return validate_collection(
         data, parents=selectors.unit_kinds_by_code(), existing=selectors.stored_geometries()
@@ -85,7 +85,7 @@ def import_jurisdictions(*, by: AbstractBaseUser | None, data: Any) -> ImportRes
     Raises ValidationError listing every problem, feature by feature, and stores nothing
     unless the whole file is clean.
     """
-    report = validate_jurisdictions(data)
+    report = validate_jurisdictions(data=data)
     if not report.ok:
         raise ValidationError(report.errors)
     created = updated = 0

@@ -159,7 +159,7 @@ class SecondFactorError(ValidationError):
     """A code refused at enrolment or verification; the message says why."""
 
 
-def pending_authenticator(*, user: User) -> TOTPDevice:
+def start_authenticator(*, user: User) -> TOTPDevice:
     """The authenticator of an enrolment in progress: created once, the same on every reload
     of the enrolment page until its first code confirms it."""
     with transaction.atomic():

@@ -17,6 +17,7 @@ from kalantar.complaints.identity import may_see_identity, pseudonym
 from kalantar.complaints.models import Complaint
 from kalantar.core.jalali import TEHRAN
 from kalantar.core.persian import normalize_text
+from kalantar.incidents.places import cell_places
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.problems import areas, figures, links
 from kalantar.problems.models import (
@@ -328,3 +329,25 @@ def trigger_text(problem: Problem) -> str:
         with translation.override(language):
             written.add(normalize_text(alert_trigger(alert), multiline=True))
     return alert_trigger(alert) if problem.trigger in written else problem.trigger
+
+
+def analysis_places(user, problem: Problem, found: figures.Figures) -> dict:
+    """The analysis's cells as places a person recognises (one read for all of them)."""
+    cells = [c for c, _n in found.top_cells] + [c for c, _n in found.repeat_places]
+    places = cell_places(user, cells + list(problem.area_cells or []))
+    return {
+        "top_places": [(places[c], n) for c, n in found.top_cells if c in places],
+        "repeat_places": [(places[c], n) for c, n in found.repeat_places if c in places],
+        "area_places": _distinct(places[c] for c in (problem.area_cells or []) if c in places),
+    }
+
+
+def _distinct(places, limit: int = 5) -> list:
+    """The first few places with distinct names: an area of forty cells is a few streets."""
+    seen, kept = set(), []
+    for place in places:
+        key = place.name or getattr(place.station, "pk", None) or place.cell
+        if key not in seen and len(kept) < limit:
+            seen.add(key)
+            kept.append(place)
+    return kept

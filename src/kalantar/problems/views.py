@@ -17,7 +17,6 @@ from kalantar.analytics import selectors as analytics_selectors
 from kalantar.core import files as stored_files
 from kalantar.core.uploads import read_uploads
 from kalantar.incidents import categories
-from kalantar.incidents.places import cell_places
 from kalantar.people import selectors as people_selectors
 from kalantar.problems import forms, links, selectors, services, workflow
 from kalantar.problems.models import Problem, Referral
@@ -141,28 +140,6 @@ def _new_from_alert(request: HttpRequest, alert) -> HttpResponse:
 # --- The project --------------------------------------------------------------------------------
 
 
-def _places(user, problem: Problem, figures) -> dict:
-    """The analysis's cells as places a person recognises (one read for all of them)."""
-    cells = [c for c, _n in figures.top_cells] + [c for c, _n in figures.repeat_places]
-    places = cell_places(user, cells + list(problem.area_cells or []))
-    return {
-        "top_places": [(places[c], n) for c, n in figures.top_cells if c in places],
-        "repeat_places": [(places[c], n) for c, n in figures.repeat_places if c in places],
-        "area_places": _distinct(places[c] for c in (problem.area_cells or []) if c in places),
-    }
-
-
-def _distinct(places, limit: int = 5) -> list:
-    """The first few places with distinct names: an area of forty cells is a few streets."""
-    seen, kept = set(), []
-    for place in places:
-        key = place.name or getattr(place.station, "pk", None) or place.cell
-        if key not in seen and len(kept) < limit:
-            seen.add(key)
-            kept.append(place)
-    return kept
-
-
 def _detail_context(request: HttpRequest, problem: Problem) -> dict:
     figures = selectors.analysis_figures(problem)
     users = people_selectors.active_members_under(problem.unit)
@@ -178,7 +155,7 @@ def _detail_context(request: HttpRequest, problem: Problem) -> dict:
         "max_weekday": max(figures.by_weekday) or 1,
         "repeat_victims": selectors.repeat_victims(problem, request.user),
         "trigger": selectors.trigger_text(problem),
-        **_places(request.user, problem, figures),
+        **selectors.analysis_places(request.user, problem, figures),
         "analysis_form": forms.AnalysisForm(
             initial={
                 "offender_notes": problem.offender_notes,
