@@ -423,7 +423,7 @@ def run_queries(args, world: World) -> None:
         naive,
         "same counts" if same else "COUNTS DIFFER",
     )
-    ours, result = _median(lambda: services.window_sums(day), max(1, repeats // 2))
+    ours, result = _median(lambda: selectors.window_sums(day), max(1, repeats // 2))
     naive, naive_result = _median(lambda: naive_window_sums(day), 1)
     _line(
         f"surge sums, {len(world.station_ids):,} stations",

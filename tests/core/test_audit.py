@@ -104,3 +104,15 @@ def test_concurrent_appends_form_one_unbroken_chain():
     assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(
         range(1, 41)
     )
+
+
+@pytest.mark.django_db
+def test_reading_the_audit_log_is_recorded_with_the_filter_and_page():
+    from kalantar.core.services import audit_log_page
+
+    _write_entries(3)
+    result = audit_log_page(by=None, action="test.", page_number="1")
+    assert [e.action for e in result.page] == ["test.event"] * 3
+    read = AuditEntry.objects.filter(action="core.audit.read").get()
+    assert read.detail == {"filter": "test.", "page": 1}
+    assert ("core.audit.read", audit.action_label("core.audit.read")) in result.actions

@@ -113,7 +113,7 @@ def test_any_json_gets_a_report(data):
 def test_the_check_and_the_import_agree(org_tree, data):
     before = sorted(Unit.objects.values_list("code", "path"))
     with transaction.atomic():
-        passed = services.validate_jurisdictions(data).ok
+        passed = services.validate_jurisdictions(data=data).ok
         try:
             services.import_jurisdictions(by=None, data=data)
         except ValidationError:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kalantar.core.models import AuditEntry
-from kalantar.incidents import services
+from kalantar.incidents import geometry, services
 from kalantar.incidents.models import DailyCount, Dispatch, Incident, PatrolUnit
 
 
@@ -94,7 +94,7 @@ def test_recommendation_is_nearest_available_unit_of_the_station(org_tree, incid
     recs = services.recommend_units(incident=incident)
     # Persian digits typed in the call sign are stored as Latin ones.
     assert [r.unit.call_sign for r in recs] == ["11-1", "11-2"]
-    expected_km = services.haversine_km(48.56, 34.86, 48.55, 34.85)
+    expected_km = geometry.haversine_km(48.56, 34.86, 48.55, 34.85)
     assert recs[0].distance_km == pytest.approx(expected_km, abs=0.01)
     assert 1.0 < expected_km < 1.6  # about 1.4 km between the two points
     assert recs[0].eta_minutes == math.ceil(expected_km / 40 * 60)  # 40 km/h by default

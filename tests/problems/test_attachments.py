@@ -17,7 +17,7 @@ from django.urls import reverse
 from kalantar.core.jalali import tehran_today
 from kalantar.core.models import AuditEntry
 from kalantar.core.uploads import UploadedFile
-from kalantar.problems import services
+from kalantar.problems import links, services
 from kalantar.problems.models import Referral
 
 
@@ -28,7 +28,7 @@ def png() -> bytes:
 
 
 def _token(referral: Referral) -> str:
-    return services.answer_url(referral).rstrip("/").rsplit("/", 1)[1]
+    return links.answer_url(referral).rstrip("/").rsplit("/", 1)[1]
 
 
 @pytest.fixture

@@ -64,6 +64,15 @@ def test_surge_alert_becomes_a_project(alert, chief):
     assert Problem.objects.count() == 1
 
 
+def test_the_alert_is_marked_through_analytics_audited_service(alert, chief):
+    problem = services.open_problem_from_alert(by=chief, alert=alert)
+    marked = AuditEntry.objects.get(action="analytics.alert_status")
+    assert marked.object_id == str(alert.pk) and marked.actor_id == chief.pk
+    assert marked.detail == {"status": "project_opened"}
+    opened = AuditEntry.objects.get(action="problems.open")
+    assert opened.detail["number"] == problem.number
+
+
 def test_new_project_page_takes_the_alert(client, alert, chief):
     client.force_login(chief)
     url = reverse("problems:new") + f"?alert={alert.pk}"
@@ -120,7 +129,7 @@ def test_assessment_is_refused_before_the_response_period_ends(problem, chief):
         by=chief, problem=problem, start=today - timedelta(days=5), end=today
     )
     with pytest.raises(ValidationError) as error:
-        services.assess(by=chief, problem=problem)
+        services.assess_problem(by=chief, problem=problem)
     assert "پایان نیافته" in error.value.messages[0]
     assert Assessment.objects.count() == 0
 
@@ -140,7 +149,7 @@ def test_assessment_compares_equal_periods_in_the_area_and_its_ring(org_tree, pr
     incident(org_tree, FAR_AWAY, after_day, station="HM01K02")
     incident(org_tree, K01, after_day, category="fraud")
     incident(org_tree, K01, today - timedelta(days=31))  # before the "before" period
-    result = services.assess(by=chief, problem=problem)
+    result = services.assess_problem(by=chief, problem=problem)
     assert (result.before_start, result.before_end) == (start - timedelta(10), start - timedelta(1))
     assert (result.area_before, result.area_after) == (6, 2)
     assert (result.ring_before, result.ring_after) == (1, 4)
@@ -170,7 +179,7 @@ def test_assessment_of_chosen_cells(org_tree, chief):
     incident(org_tree, K01, today - timedelta(days=2))
     incident(org_tree, K01, today - timedelta(days=2))
     incident(org_tree, (48.52, 34.82), today - timedelta(days=2))  # same station, outside
-    result = services.assess(by=chief, problem=problem)
+    result = services.assess_problem(by=chief, problem=problem)
     assert (result.area_before, result.area_after) == (1, 2)
 
 

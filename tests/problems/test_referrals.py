@@ -20,7 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
 
 def _token(referral: Referral) -> str:
-    return services.answer_url(referral).rstrip("/").rsplit("/", 1)[1]
+    return links.answer_url(referral).rstrip("/").rsplit("/", 1)[1]
 
 
 def test_referral_is_numbered_emailed_and_audited(referral, django_capture_on_commit_callbacks):
@@ -125,7 +125,7 @@ def test_expired_link_shows_a_persian_message_and_changes_nothing(client, referr
 def test_link_of_another_referral_cannot_be_forged_from_a_valid_one(referral):
     forged = links.make_token(referral.pk, "guessed-nonce")
     with pytest.raises(links.LinkError):
-        services.referral_for_link(forged)
+        selectors.referral_for_link(forged)
 
 
 def test_declining_needs_a_reason(referral):
@@ -149,23 +149,23 @@ def test_closing_revokes_the_link(referral, chief):
         services.answer_referral(token=token, status="in_progress", responder="آقای الف")
     services.close_referral(by=chief, referral=Referral.objects.get(pk=referral.pk))
     with pytest.raises(links.LinkError):
-        services.referral_for_link(token)
+        selectors.referral_for_link(token)
 
 
 def test_reminders_overdue_and_escalation(referral, django_capture_on_commit_callbacks):
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.follow_up_referrals(now) == (0, 0, 0)
-        reminded = services.follow_up_referrals(now + timedelta(days=9))
+        assert services.follow_up_referrals(now=now) == (0, 0, 0)
+        reminded = services.follow_up_referrals(now=now + timedelta(days=9))
     assert reminded == (1, 0, 0)
     assert "یادآوری" in mail.outbox[-1].subject
     # Only once.
-    assert services.follow_up_referrals(now + timedelta(days=9, hours=2)) == (0, 0, 0)
-    assert services.follow_up_referrals(now + timedelta(days=12)) == (0, 1, 0)
+    assert services.follow_up_referrals(now=now + timedelta(days=9, hours=2)) == (0, 0, 0)
+    assert services.follow_up_referrals(now=now + timedelta(days=12)) == (0, 1, 0)
     referral.refresh_from_db()
     assert referral.status == "overdue" and referral.escalation == Referral.Escalation.COUNTY
-    assert services.follow_up_referrals(now + timedelta(days=15)) == (0, 0, 0)
-    assert services.follow_up_referrals(now + timedelta(days=20)) == (0, 0, 1)
+    assert services.follow_up_referrals(now=now + timedelta(days=15)) == (0, 0, 0)
+    assert services.follow_up_referrals(now=now + timedelta(days=20)) == (0, 0, 1)
     referral.refresh_from_db()
     assert referral.escalation == Referral.Escalation.PROVINCE
     # An overdue referral can still be answered; the answer is late.

@@ -15,6 +15,7 @@ from kalantar.analytics.compstat import Table
 from kalantar.analytics.periods import day_error, period_error
 from kalantar.core.api import responses
 from kalantar.core.jalali import tehran_today
+from kalantar.core.permissions import api_permission
 from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import categories
 from kalantar.org.selectors import UnitNotVisible, resolve_unit
@@ -22,11 +23,6 @@ from kalantar.org.selectors import UnitNotVisible, resolve_unit
 router = Router(tags=["analytics"])
 
 PERMISSION = "analytics.view_analytics"
-
-
-def _allowed(request: HttpRequest) -> None:
-    if not request.auth.has_perm(PERMISSION):
-        raise HttpError(403, _("You may not view analytics."))
 
 
 def _unit(request: HttpRequest, code: str | None):
@@ -82,8 +78,8 @@ def compstat_json(table: Table, unit) -> dict:
     response=responses(dict[str, Any], 400, 403, 404),
     summary="CompStat for a unit and date",
 )
+@api_permission(PERMISSION, _("You may not view analytics."))
 def compstat(request: HttpRequest, unit: str | None = None, date: str | None = None):
-    _allowed(request)
     target = _unit(request, unit)
     day = parse_day(date, tehran_today())
     if error := day_error(day, today=tehran_today()):
@@ -124,8 +120,8 @@ def parse_hotspot_query(request: HttpRequest, q: HotspotQuery):
     response=responses(dict[str, Any], 400, 403, 404),
     summary="H3 cell counts with Getis-Ord Gi*",
 )
+@api_permission(PERMISSION, _("You may not view analytics."))
 def hotspots(request: HttpRequest, q: Query[HotspotQuery]):
-    _allowed(request)
     target, start, end, codes = parse_hotspot_query(request, q)
     cells = selectors.hotspots(
         user=request.auth,
@@ -159,8 +155,8 @@ def hotspots(request: HttpRequest, q: Query[HotspotQuery]):
     response=responses(dict[str, Any], 400, 403, 404),
     summary="Surge alerts of a unit",
 )
+@api_permission(PERMISSION, _("You may not view analytics."))
 def surges(request: HttpRequest, unit: str | None = None, date: str | None = None):
-    _allowed(request)
     target = _unit(request, unit)
     day = parse_day(date) if date else None
     alerts = selectors.surge_alerts(user=request.auth, unit=target, day=day)

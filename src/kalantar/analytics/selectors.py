@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 import h3
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Case, Count, IntegerField, Max, Sum, When
 
 from kalantar.analytics import compstat as cs
+from kalantar.analytics import surges
 from kalantar.analytics.gistar import Neighbours, h3_neighbours
 from kalantar.analytics.gistar import hotspots as gi_hotspots
 from kalantar.analytics.models import SurgeAlert
@@ -157,6 +158,37 @@ def hotspots_for(
 
 
 # -- Surges and response times ---------------------------------------------------------
+
+
+def window_sums(day: date, station_ids=None) -> list[tuple[int, str, int, list[int]]]:
+    """(station, category, last 28 days, [the twelve 28-day periods before]) per pair."""
+    window = surges.WINDOW_DAYS
+    periods = surges.BASELINE_PERIODS + 1
+    first = day - timedelta(days=window * periods - 1)
+    annotations = {}
+    for k in range(periods):
+        end = day - timedelta(days=window * k)
+        start = end - timedelta(days=window - 1)
+        annotations[f"p{k}"] = Sum(
+            Case(
+                When(day__gte=start, day__lte=end, then="count"),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
+    rows = DailyCount.objects.filter(day__gte=first, day__lte=day)
+    if station_ids is not None:
+        rows = rows.filter(station_id__in=station_ids)
+    result = []
+    for row in rows.values("station_id", "category").annotate(**annotations).order_by():
+        counts = [row[f"p{k}"] or 0 for k in range(periods)]
+        result.append((row["station_id"], row["category"], counts[0], counts[1:]))
+    return result
+
+
+def surge_alert_for(user, pk: int) -> SurgeAlert | None:
+    """One alert of a station the user may see; None for any other."""
+    return SurgeAlert.objects.visible_to(user).select_related("station").filter(pk=pk).first()
 
 
 def surge_alerts(*, user, unit: Unit, day: date | None = None, status: str | None = None):

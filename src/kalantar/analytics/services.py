@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Sum, When
 from django.utils.translation import gettext as _
 
-from kalantar.analytics import surges
+from kalantar.analytics import selectors, surges
 from kalantar.analytics.models import SurgeAlert
 from kalantar.core import audit
 from kalantar.core.scoping import can_see_unit
-from kalantar.incidents.models import DailyCount
+
+if TYPE_CHECKING:
+    from kalantar.people.models import User
 
 
 @dataclass(frozen=True)
@@ -24,35 +26,11 @@ class DetectionResult:
     created: list[SurgeAlert]
 
 
-def window_sums(day: date, station_ids=None) -> list[tuple[int, str, int, list[int]]]:
-    """(station, category, last 28 days, [the twelve 28-day periods before]) per pair."""
-    window = surges.WINDOW_DAYS
-    periods = surges.BASELINE_PERIODS + 1
-    first = day - timedelta(days=window * periods - 1)
-    annotations = {}
-    for k in range(periods):
-        end = day - timedelta(days=window * k)
-        start = end - timedelta(days=window - 1)
-        annotations[f"p{k}"] = Sum(
-            Case(
-                When(day__gte=start, day__lte=end, then="count"),
-                default=0,
-                output_field=IntegerField(),
-            )
-        )
-    rows = DailyCount.objects.filter(day__gte=first, day__lte=day)
-    if station_ids is not None:
-        rows = rows.filter(station_id__in=station_ids)
-    result = []
-    for row in rows.values("station_id", "category").annotate(**annotations).order_by():
-        counts = [row[f"p{k}"] or 0 for k in range(periods)]
-        result.append((row["station_id"], row["category"], counts[0], counts[1:]))
-    return result
-
-
-def detect_surges(*, day: date, by=None, station_ids=None) -> DetectionResult:
+def detect_surges(
+    *, day: date, by: User | None = None, station_ids: list[int] | None = None
+) -> DetectionResult:
     """Test every station × category for `day`; open an alert for each new surge."""
-    tested = window_sums(day, station_ids)
+    tested = selectors.window_sums(day, station_ids)
     found = []
     for station_id, category, current, baseline in tested:
         if current < surges.MIN_EVENTS:
@@ -85,7 +63,8 @@ def detect_surges(*, day: date, by=None, station_ids=None) -> DetectionResult:
     return DetectionResult(day=day, tested=len(tested), created=new)
 
 
-def set_alert_status(*, by, alert: SurgeAlert, status: str) -> SurgeAlert:
+def set_alert_status(*, by: User | None, alert: SurgeAlert, status: str) -> SurgeAlert:
+    """Close an alert, or mark the project opened from it; audited with the change."""
     if by is not None and not can_see_unit(by, alert.station):
         raise ValidationError(_("This alert belongs to a station you do not serve."))
     if status not in SurgeAlert.Status.values:
@@ -95,7 +74,3 @@ def set_alert_status(*, by, alert: SurgeAlert, status: str) -> SurgeAlert:
         alert.save(update_fields=["status"])
         audit.record("analytics.alert_status", actor=by, obj=alert, detail={"status": status})
     return alert
-
-
-def open_alerts_q() -> Q:
-    return Q(status=SurgeAlert.Status.OPEN)

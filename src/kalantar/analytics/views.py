@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import h3
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from kalantar.core.redirects import next_url
 from kalantar.core.templatetags.kalantar import active_digits, unit_name
 from kalantar.incidents import categories
 from kalantar.incidents import selectors as incident_selectors
+from kalantar.incidents.models import PatrolUnit
 from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 PERMISSION = "analytics.view_analytics"
@@ -187,6 +189,7 @@ def surge_list(request: HttpRequest) -> HttpResponse:
             "alerts": alerts[:200],
             "status": status,
             "statuses": SurgeAlert.Status.choices,
+            "AlertStatus": SurgeAlert.Status,
         },
     )
 
@@ -196,12 +199,12 @@ def surge_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def surge_close(request: HttpRequest, pk: int) -> HttpResponse:
     back = next_url(request, "analytics:surges")  # checked before anything is written
-    alert = get_object_or_404(SurgeAlert.objects.visible_to(request.user), pk=pk)
+    alert = selectors.surge_alert_for(request.user, pk)
+    if alert is None:
+        raise Http404
     try:
         services.set_alert_status(by=request.user, alert=alert, status=SurgeAlert.Status.CLOSED)
     except ValidationError as error:
-        from django.contrib import messages
-
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(back)
 
@@ -227,6 +230,8 @@ def morning(request: HttpRequest) -> HttpResponse:
         "incidents": incidents[:100],
         "incident_count": incidents.count(),
         "alerts": alerts[:20],
+        "AlertStatus": SurgeAlert.Status,
+        "PatrolStatus": PatrolUnit.Status,
         "patrols": incident_selectors.units_for(request.user, unit),
         "patrol_summary": incident_selectors.unit_status_summary(request.user, unit),
         "response": incident_selectors.response_times(

@@ -6,6 +6,7 @@ The fields accept Persian, Arabic-Indic and Latin digits and return Python value
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from kalantar.core.persian import normalize_text, to_persian_digits
 from kalantar.core.templatetags.kalantar import active_digits
 
 __all__ = [
+    "FilterForm",
     "JalaliDateField",
     "JalaliDateInput",
     "JalaliDateTimeField",
@@ -176,3 +178,18 @@ def apply_service_errors(
         if keep_reported and (name or NON_FIELD_ERRORS) in form.errors:
             continue
         form.add_error(name, messages)
+
+
+class FilterForm(forms.Form):
+    """A list page's filters. The form only parses: `filters()` hands the page's selector a
+    frozen dataclass (`filters_class`) whose fields are the form's, and the selector applies
+    it. While the form has errors the filters are empty: the page lists everything and shows
+    the errors on the bar."""
+
+    filters_class: type
+
+    def filters(self) -> Any:
+        if not self.is_valid():
+            return self.filters_class()
+        names = [f.name for f in dataclasses.fields(self.filters_class)]
+        return self.filters_class(**{name: self.cleaned_data.get(name) for name in names})

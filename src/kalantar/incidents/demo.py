@@ -69,7 +69,9 @@ def _patrol_units(stations: list[Unit], rng) -> None:
                     station=station,
                     call_sign=f"{station.code[-3:]}-{i + 1}",
                     kind=UNIT_KINDS[i % len(UNIT_KINDS)],
-                    status="off_duty" if i == count - 1 else "available",
+                    status=PatrolUnit.Status.OFF_DUTY
+                    if i == count - 1
+                    else PatrolUnit.Status.AVAILABLE,
                     last_lon=lon0 + rng.normal(0, 0.01),
                     last_lat=lat0 + rng.normal(0, 0.008),
                     last_seen_at=now - timedelta(minutes=int(rng.integers(1, 40))),
@@ -237,7 +239,7 @@ def _today(stations: list[Unit]) -> None:
                 station=station,
             )
         )
-    unit = PatrolUnit.objects.filter(station=station, status="available").first()
+    unit = PatrolUnit.objects.filter(station=station, status=PatrolUnit.Status.AVAILABLE).first()
     if unit is not None:
         services.dispatch_unit(
             by=None, incident=opened[0], unit=unit, at=now - timedelta(minutes=20)

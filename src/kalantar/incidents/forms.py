@@ -3,9 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import (
+    FilterForm,
+    JalaliDateField,
+    JalaliDateTimeField,
+    NormalizedCharField,
+)
 from kalantar.incidents import categories
 from kalantar.incidents.models import Incident
+from kalantar.incidents.selectors import IncidentFilters
 
 
 class IncidentForm(forms.Form):
@@ -56,8 +62,10 @@ class OutcomeForm(forms.Form):
     outcome = NormalizedCharField(label=_("Outcome"), max_length=300)
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(FilterForm):
     """The incident list's filters; every field optional, bad values reported on the bar."""
+
+    filters_class = IncidentFilters
 
     # Normalised like every text field: Persian digits become Latin, spaces trimmed.
     q = NormalizedCharField(label=_("Number"), required=False, max_length=20)
@@ -67,7 +75,7 @@ class IncidentFilterForm(forms.Form):
         # "Open" is every incident not yet cleared, as the list has always read it.
         choices=[
             ("", _("All statuses")),
-            ("open", _("Open")),
+            (Incident.Status.OPEN.value, _("Open")),
             *(c for c in Incident.Status.choices if c[0] != Incident.Status.OPEN),
         ],
     )
@@ -97,24 +105,3 @@ class IncidentFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the period is before its start."))
         return data
-
-    def apply(self, incidents):
-        """The incidents that match the valid filters (all of them while the form has errors)."""
-        if not self.is_valid():
-            return incidents
-        data = self.cleaned_data
-        if data["q"]:
-            incidents = incidents.filter(number__contains=data["q"])
-        if data["status"] == "open":
-            incidents = incidents.open()
-        elif data["status"]:
-            incidents = incidents.filter(status=data["status"])
-        if data["category"]:
-            incidents = incidents.filter(category=data["category"])
-        if data["source"]:
-            incidents = incidents.filter(source=data["source"])
-        if data["start"]:
-            incidents = incidents.filter(day__gte=data["start"])
-        if data["end"]:
-            incidents = incidents.filter(day__lte=data["end"])
-        return incidents

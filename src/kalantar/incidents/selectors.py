@@ -25,6 +25,72 @@ def incidents_for(user, unit: Unit | None = None):
     return incidents
 
 
+# Incidents a dispatcher can still act on: neither cleared nor closed.
+FINISHED_STATUSES = (Incident.Status.CLEARED, Incident.Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    """The incident list's filters (incidents/forms.py parses them). A status of "open"
+    means every incident not yet cleared, as the list has always read it."""
+
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    source: str = ""
+    start: date | None = None
+    end: date | None = None
+
+
+def incident_list(user, unit: Unit | None, filters: IncidentFilters):
+    """The incidents a user may see under `unit` that match the filters, newest first."""
+    incidents = incidents_for(user, unit)
+    if filters.q:
+        incidents = incidents.filter(number__contains=filters.q)
+    if filters.status == Incident.Status.OPEN:
+        incidents = incidents.open()
+    elif filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.category:
+        incidents = incidents.filter(category=filters.category)
+    if filters.source:
+        incidents = incidents.filter(source=filters.source)
+    if filters.start:
+        incidents = incidents.filter(day__gte=filters.start)
+    if filters.end:
+        incidents = incidents.filter(day__lte=filters.end)
+    return incidents.order_by("-occurred_at")
+
+
+def incident_for(user, number: str) -> Incident | None:
+    """One incident the user may see, by its number; None for any other."""
+    return (
+        Incident.objects.visible_to(user)
+        .select_related("station", "complaint")
+        .filter(number=number)
+        .first()
+    )
+
+
+def dispatches_of(incident: Incident):
+    return incident.dispatches.select_related("unit").order_by("dispatched_at")
+
+
+def dispatch_for(user, pk: int) -> Dispatch | None:
+    """One dispatch to an incident the user may see; None for any other."""
+    return (
+        Dispatch.objects.visible_to(user)
+        .select_related("incident__station", "unit")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def patrol_for(user, pk: int) -> PatrolUnit | None:
+    """One patrol unit of a station the user may see; None for any other."""
+    return PatrolUnit.objects.visible_to(user).select_related("station").filter(pk=pk).first()
+
+
 def recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:
     """(place text, lon, lat) of the incidents the user may see that came from a complaint
     whose place holds every word (normalised for search): an incident records a point, and

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import h3
 from django.conf import settings
@@ -24,6 +25,7 @@ from kalantar.core.jalali import to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.incidents import categories, counts
+from kalantar.incidents.geometry import haversine_km, valid_point
 from kalantar.incidents.models import (
     DailyCount,
     Dispatch,
@@ -34,8 +36,11 @@ from kalantar.incidents.models import (
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
+if TYPE_CHECKING:
+    from kalantar.complaints.models import Complaint
+    from kalantar.people.models import User
+
 H3_RESOLUTION = 9
-EARTH_RADIUS_KM = 6371.0088
 
 
 def patrol_speed_kmh() -> float:
@@ -45,14 +50,6 @@ def patrol_speed_kmh() -> float:
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
-
-
-def valid_point(lon, lat) -> bool:
-    try:
-        lon, lat = float(lon), float(lat)
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
 
 
 def reserve_numbers(count: int, *, at: datetime | None = None) -> list[str]:
@@ -67,7 +64,7 @@ def reserve_numbers(count: int, *, at: datetime | None = None) -> list[str]:
 
 def open_incident(
     *,
-    by,
+    by: User | None,
     source: str,
     category: str,
     lon: float,
@@ -76,7 +73,7 @@ def open_incident(
     priority: int | None = 3,
     narrative: str = "",
     station: Unit | None = None,
-    complaint=None,
+    complaint: Complaint | None = None,
     alarm_ref: str = "",
     received_at: datetime | None = None,
     external_id: str | None = None,
@@ -161,13 +158,6 @@ class Recommendation:
     eta_minutes: float | None
 
 
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def recommend_units(*, incident: Incident, limit: int = 3) -> list[Recommendation]:
     """Available units of the incident's station, nearest first by straight-line distance.
 
@@ -194,7 +184,7 @@ def recommend_units(*, incident: Incident, limit: int = 3) -> list[Recommendatio
 
 
 def dispatch_unit(
-    *, by, incident: Incident, unit: PatrolUnit, at: datetime | None = None
+    *, by: User | None, incident: Incident, unit: PatrolUnit, at: datetime | None = None
 ) -> Dispatch:
     """Send an available unit of the incident's station to it."""
     at = at or timezone.now()
@@ -239,7 +229,7 @@ def _user(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
-def mark_on_scene(*, by, dispatch: Dispatch, at: datetime | None = None) -> Dispatch:
+def mark_on_scene(*, by: User | None, dispatch: Dispatch, at: datetime | None = None) -> Dispatch:
     at = at or timezone.now()
     _require_scope(by, dispatch.incident.station)
     with transaction.atomic():
@@ -271,7 +261,7 @@ def mark_on_scene(*, by, dispatch: Dispatch, at: datetime | None = None) -> Disp
 
 
 def clear_dispatch(
-    *, by, dispatch: Dispatch, outcome: str = "", at: datetime | None = None
+    *, by: User | None, dispatch: Dispatch, outcome: str = "", at: datetime | None = None
 ) -> Dispatch:
     """The unit is done and available again; the incident is cleared with its last unit."""
     at = at or timezone.now()
@@ -300,7 +290,9 @@ def clear_dispatch(
     return dispatch
 
 
-def close_incident(*, by, incident: Incident, outcome: str, at: datetime | None = None) -> Incident:
+def close_incident(
+    *, by: User | None, incident: Incident, outcome: str, at: datetime | None = None
+) -> Incident:
     """Close the incident with its outcome; units still on it become available."""
     at = at or timezone.now()
     _require_scope(by, incident.station)
@@ -332,7 +324,7 @@ def close_incident(*, by, incident: Incident, outcome: str, at: datetime | None 
 
 def set_times(
     *,
-    by,
+    by: User | None,
     incident: Incident,
     dispatched_at: datetime | None = None,
     on_scene_at: datetime | None = None,
@@ -378,7 +370,7 @@ def set_times(
 
 def add_patrol_unit(
     *,
-    by,
+    by: User | None,
     station: Unit,
     call_sign: str,
     kind: str = PatrolUnit.Kind.CAR,
@@ -412,7 +404,7 @@ def add_patrol_unit(
     return unit
 
 
-def set_unit_status(*, by, unit: PatrolUnit, status: str) -> PatrolUnit:
+def set_unit_status(*, by: User | None, unit: PatrolUnit, status: str) -> PatrolUnit:
     """Put a unit on or off duty (dispatch states change only through dispatches)."""
     _require_scope(by, unit.station)
     allowed = (PatrolUnit.Status.AVAILABLE, PatrolUnit.Status.OFF_DUTY)
@@ -428,7 +420,7 @@ def set_unit_status(*, by, unit: PatrolUnit, status: str) -> PatrolUnit:
 
 
 def report_position(
-    *, by, unit: PatrolUnit, lon: float, lat: float, at: datetime | None = None
+    *, by: User | None, unit: PatrolUnit, lon: float, lat: float, at: datetime | None = None
 ) -> PatrolUnit:
     _require_scope(by, unit.station)
     if not valid_point(lon, lat):
@@ -466,7 +458,7 @@ LINK_WINDOW = timedelta(hours=3)
 LINK_DISTANCE_KM = 0.5
 
 
-def incident_for_complaint(*, by, complaint) -> Incident:
+def incident_for_complaint(*, by: User | None, complaint: Complaint) -> Incident:
     """The incident of a complaint accepted by a station: an existing match, or a new one."""
     existing = Incident.objects.filter(complaint=complaint).first()
     if existing is not None:

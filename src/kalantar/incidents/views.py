@@ -1,22 +1,33 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.core.jalali import tehran_today
 from kalantar.core.redirects import next_url
-from kalantar.core.scoping import get_visible_or_404
 from kalantar.incidents import selectors, services
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
-from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
+from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.selectors import response_times
 from kalantar.org.selectors import UnitNotVisible, resolve_unit
+
+
+def _found(item):
+    if item is None:
+        raise Http404
+    return item
+
+
+def _incident(request: HttpRequest, number: str) -> Incident:
+    return _found(selectors.incident_for(request.user, number))
 
 
 def _unit(request: HttpRequest):
@@ -31,7 +42,7 @@ def _unit(request: HttpRequest):
 def incident_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     filters = IncidentFilterForm(request.GET)
-    incidents = filters.apply(selectors.incidents_for(request.user, unit)).order_by("-occurred_at")
+    incidents = selectors.incident_list(request.user, unit, filters.filters())
     page = Paginator(incidents, 30).get_page(request.GET.get("page"))
     return render(request, "incidents/list.html", {"page": page, "unit": unit, "filters": filters})
 
@@ -39,19 +50,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("incidents.view_incident", raise_exception=True)
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
-    incident = get_visible_or_404(
-        Incident.objects.select_related("station", "complaint"), request.user, number=number
-    )
+    incident = _incident(request, number)
     can_dispatch = request.user.has_perm("incidents.dispatch_incident")
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
-            "dispatches": incident.dispatches.select_related("unit").order_by("dispatched_at"),
+            "dispatches": selectors.dispatches_of(incident),
             "recommendations": services.recommend_units(incident=incident, limit=5)
-            if can_dispatch and incident.status not in ("cleared", "closed")
+            if can_dispatch and incident.status not in selectors.FINISHED_STATUSES
             else [],
+            "IncidentStatus": Incident.Status,
             "can_dispatch": can_dispatch,
             "outcome_form": OutcomeForm(),
         },
@@ -93,12 +103,15 @@ def board(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     incidents = list(selectors.open_incidents(request.user, unit)[:50])
     rows = [
-        (i, services.recommend_units(incident=i, limit=3) if i.status == "open" else [])
+        (
+            i,
+            services.recommend_units(incident=i, limit=3)
+            if i.status == Incident.Status.OPEN
+            else [],
+        )
         for i in incidents
     ]
     today = tehran_today()
-    from datetime import timedelta
-
     context = {
         "unit": unit,
         "rows": rows,
@@ -109,6 +122,8 @@ def board(request: HttpRequest) -> HttpResponse:
             user=request.user, unit=unit, start=today - timedelta(days=27), end=today
         ),
         "speed": services.patrol_speed_kmh(),
+        "IncidentStatus": Incident.Status,
+        "PatrolStatus": PatrolUnit.Status,
     }
     return render(request, "incidents/board.html", context)
 
@@ -132,9 +147,7 @@ def _run(request: HttpRequest, action, success: str):
 @permission_required("incidents.dispatch_incident", raise_exception=True)
 @require_POST
 def dispatch(request: HttpRequest, number: str) -> HttpResponse:
-    incident = get_visible_or_404(
-        Incident.objects.select_related("station"), request.user, number=number
-    )
+    incident = _incident(request, number)
     patrol = selectors.patrol_chosen(request.user, request.POST.get("unit"))
     if patrol is None:
         messages.error(request, _("Choose a patrol unit."))
@@ -150,9 +163,7 @@ def dispatch(request: HttpRequest, number: str) -> HttpResponse:
 @permission_required("incidents.dispatch_incident", raise_exception=True)
 @require_POST
 def on_scene(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        Dispatch.objects.visible_to(request.user).select_related("incident__station"), pk=pk
-    )
+    item = _found(selectors.dispatch_for(request.user, pk))
     return _run(
         request,
         lambda: services.mark_on_scene(by=request.user, dispatch=item),
@@ -164,9 +175,7 @@ def on_scene(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("incidents.dispatch_incident", raise_exception=True)
 @require_POST
 def clear(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        Dispatch.objects.visible_to(request.user).select_related("incident__station"), pk=pk
-    )
+    item = _found(selectors.dispatch_for(request.user, pk))
     return _run(
         request,
         lambda: services.clear_dispatch(
@@ -180,9 +189,7 @@ def clear(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("incidents.change_incident", raise_exception=True)
 @require_POST
 def close(request: HttpRequest, number: str) -> HttpResponse:
-    incident = get_visible_or_404(
-        Incident.objects.select_related("station"), request.user, number=number
-    )
+    incident = _incident(request, number)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the outcome of the incident."))
@@ -200,9 +207,7 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
 @permission_required("incidents.change_patrolunit", raise_exception=True)
 @require_POST
 def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
-    patrol = get_object_or_404(
-        PatrolUnit.objects.visible_to(request.user).select_related("station"), pk=pk
-    )
+    patrol = _found(selectors.patrol_for(request.user, pk))
     status = request.POST.get("status", "")
     return _run(
         request,

@@ -9,10 +9,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kalantar.core.api import Page, responses
-from kalantar.core.scoping import get_visible_or_404
 from kalantar.org import places, selectors
 from kalantar.org.geo_cache import locate_unit
-from kalantar.org.models import Unit
 
 router = Router(tags=["organisation"])
 
@@ -48,7 +46,10 @@ def list_units(request: HttpRequest, kind: str | None = None, q: str | None = No
 
 @router.get("/units/{code}", response=responses(UnitOut, 404), summary="One unit")
 def get_unit(request: HttpRequest, code: str):
-    return get_visible_or_404(Unit.objects.select_related("parent"), request.auth, code=code)
+    unit = selectors.unit_for(request.auth, code)
+    if unit is None:
+        raise HttpError(404, _("Unknown unit."))
+    return unit
 
 
 @router.get(
@@ -57,7 +58,7 @@ def get_unit(request: HttpRequest, code: str):
     summary="Jurisdictions as a GeoJSON FeatureCollection",
 )
 def jurisdictions(request: HttpRequest, unit: str | None = None):
-    if unit and not Unit.objects.visible_to(request.auth).filter(code=unit).exists():
+    if unit and selectors.unit_for(request.auth, unit) is None:
         raise HttpError(404, _("Unknown unit."))
     return selectors.jurisdictions_geojson(request.auth, under=unit)
 

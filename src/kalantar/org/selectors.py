@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from shapely.geometry import shape
 
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.org.models import Jurisdiction, Unit
-from kalantar.org.services import export_feature_collection
 
 
 def units_for(user, *, kind: str | None = None, search: str | None = None):
@@ -27,6 +27,12 @@ def stations_for(user, *, search: str | None = None, parent: str | None = None):
     if parent:
         stations = stations.filter(path__contains=f"/{parent}/")
     return stations
+
+
+def unit_for(user, code: str) -> Unit | None:
+    """The unit with this code if the user may see it (inactive ones too: a page may
+    still name them); None otherwise."""
+    return Unit.objects.visible_to(user).select_related("parent").filter(code=code).first()
 
 
 def jurisdictions_geojson(user, *, under: str | None = None) -> dict:
@@ -80,3 +86,38 @@ def station_ids(unit: Unit):
     if unit.is_station:
         return [unit.pk]
     return stations_under(unit).values("id")
+
+
+def export_feature_collection(units=None) -> dict:
+    """The stored jurisdictions in the import format (optionally only `units`)."""
+    rows = Jurisdiction.objects.select_related("unit", "unit__parent").order_by("unit__code")
+    if units is not None:
+        rows = rows.filter(unit__in=units)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code": j.unit.code,
+                "name": j.unit.name,
+                "name_en": j.unit.name_en,
+                "kind": j.unit.kind,
+                "parent": j.unit.parent.code if j.unit.parent_id else None,
+                "hq": [j.unit.hq_lon, j.unit.hq_lat] if j.unit.hq_lon is not None else None,
+                "area_km2": j.area_km2,
+            },
+            "geometry": j.geometry,
+        }
+        for j in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def unit_kinds_by_code() -> dict[str, str]:
+    return dict(Unit.objects.values_list("code", "kind"))
+
+
+def stored_geometries() -> dict[str, object]:
+    return {
+        code: shape(geom)
+        for code, geom in Jurisdiction.objects.values_list("unit__code", "geometry")
+    }

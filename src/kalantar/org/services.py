@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text
+from kalantar.org import selectors
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.org.validation import (
     ValidationReport,
+    approximate_area_km2,
     normalize_unit_code,
     unit_code_problem,
     validate_collection,
 )
 
-# Mean Earth radius; areas are for display only, so a spherical approximation is enough.
-_KM_PER_DEGREE = 111.195
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 @dataclass(frozen=True)
@@ -30,17 +33,9 @@ class ImportResult:
     updated: int
 
 
-def approximate_area_km2(geometry) -> float:
-    """Area of a lon/lat geometry in km², scaled by the cosine of its mean latitude."""
-    import math
-
-    lat = geometry.centroid.y
-    return geometry.area * _KM_PER_DEGREE**2 * math.cos(math.radians(lat))
-
-
 def create_unit(
     *,
-    by,
+    by: AbstractBaseUser | None,
     code: str,
     name: str,
     kind: str,
@@ -77,25 +72,20 @@ def create_unit(
     return unit
 
 
-def stored_geometries() -> dict[str, object]:
-    return {
-        code: shape(geom)
-        for code, geom in Jurisdiction.objects.values_list("unit__code", "geometry")
-    }
+def validate_jurisdictions(*, data: Any) -> ValidationReport:
+    """Every problem of a GeoJSON file against the units and jurisdictions stored now."""
+    return validate_collection(
+        data, parents=selectors.unit_kinds_by_code(), existing=selectors.stored_geometries()
+    )
 
 
-def validate_jurisdictions(data) -> ValidationReport:
-    parents = dict(Unit.objects.values_list("code", "kind"))
-    return validate_collection(data, parents=parents, existing=stored_geometries())
-
-
-def import_jurisdictions(*, by, data) -> ImportResult:
+def import_jurisdictions(*, by: AbstractBaseUser | None, data: Any) -> ImportResult:
     """Create or update stations and their jurisdictions; all or nothing.
 
     Raises ValidationError listing every problem, feature by feature, and stores nothing
     unless the whole file is clean.
     """
-    report = validate_jurisdictions(data)
+    report = validate_jurisdictions(data=data)
     if not report.ok:
         raise ValidationError(report.errors)
     created = updated = 0
@@ -148,25 +138,5 @@ def _inner_point(geometry) -> tuple[float, float]:
     return round(point.x, 6), round(point.y, 6)
 
 
-def export_feature_collection(units=None) -> dict:
-    """The stored jurisdictions in the import format (optionally only `units`)."""
-    rows = Jurisdiction.objects.select_related("unit", "unit__parent").order_by("unit__code")
-    if units is not None:
-        rows = rows.filter(unit__in=units)
-    features = [
-        {
-            "type": "Feature",
-            "properties": {
-                "code": j.unit.code,
-                "name": j.unit.name,
-                "name_en": j.unit.name_en,
-                "kind": j.unit.kind,
-                "parent": j.unit.parent.code if j.unit.parent_id else None,
-                "hq": [j.unit.hq_lon, j.unit.hq_lat] if j.unit.hq_lon is not None else None,
-                "area_km2": j.area_km2,
-            },
-            "geometry": j.geometry,
-        }
-        for j in rows
-    ]
-    return {"type": "FeatureCollection", "features": features}
+# Kept under its old name for callers outside org; the read lives with the other reads.
+export_feature_collection = selectors.export_feature_collection

@@ -262,3 +262,13 @@ def _overlap_errors(features: list[ParsedFeature], others: dict[str, BaseGeometr
                 % {"label": _label(mine[2], mine[0]), "other": theirs[0]}
             )
     return errors
+
+
+# Mean Earth radius; areas are for display only, so a spherical approximation is enough.
+_KM_PER_DEGREE = 111.195
+
+
+def approximate_area_km2(geometry) -> float:
+    """Area of a lon/lat geometry in km², scaled by the cosine of its mean latitude."""
+    lat = geometry.centroid.y
+    return geometry.area * _KM_PER_DEGREE**2 * math.cos(math.radians(lat))

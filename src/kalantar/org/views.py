@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kalantar.core.scoping import get_visible_or_404
 from kalantar.org import selectors
 from kalantar.org.models import Unit
 
@@ -20,10 +19,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @permission_required("org.view_unit", raise_exception=True)
 def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    units = selectors.units_for(request.user, search=query).select_related("parent")
     kind = request.GET.get("kind", "")
-    if kind in Unit.Kind.values:
-        units = units.filter(kind=kind)
+    units = selectors.units_for(
+        request.user, kind=kind if kind in Unit.Kind.values else None, search=query
+    ).select_related("parent")
     page = Paginator(units, 25).get_page(request.GET.get("page"))
     context = {"page": page, "q": query, "kind": kind, "kinds": Unit.Kind.choices}
     template = "org/_unit_rows.html" if request.htmx else "org/unit_list.html"
@@ -33,7 +32,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("org.view_unit", raise_exception=True)
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_visible_or_404(Unit.objects.select_related("parent"), request.user, code=code)
+    unit = selectors.unit_for(request.user, code)
+    if unit is None:
+        raise Http404
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kalantar.people.models import ApiToken, User
 from kalantar.people.second_factor import requires_second_factor
 
 
@@ -38,3 +42,21 @@ def has_authenticator(user) -> bool:
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def active_members_under(unit) -> QuerySet[User]:
+    """The active accounts of a unit and of every unit below it."""
+    return User.objects.filter(unit__path__startswith=unit.path, is_active=True)
+
+
+def dormant_accounts(*, before: datetime) -> QuerySet[User]:
+    """Active accounts unused since `before`: no log-in, no API token used and not
+    (re-)enabled since then, nor created since then."""
+    recent_token_use = ApiToken.objects.filter(user=OuterRef("pk"), last_used_at__gte=before)
+    return (
+        User.objects.filter(is_active=True, date_joined__lt=before)
+        .filter(Q(last_login__isnull=True) | Q(last_login__lt=before))
+        .filter(Q(enabled_at__isnull=True) | Q(enabled_at__lt=before))
+        .exclude(Exists(recent_token_use))
+        .order_by("username")
+    )

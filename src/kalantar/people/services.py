@@ -7,12 +7,10 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.models import Device
@@ -23,7 +21,8 @@ from kalantar.core import audit
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.org.models import Unit
-from kalantar.people.models import ApiToken
+from kalantar.people import selectors
+from kalantar.people.models import ApiToken, User
 from kalantar.people.roles import ROLE_CODES, get_role, sync_roles
 from kalantar.people.second_factor import RECOVERY_CODE_COUNT, is_totp_code, normalize_code
 from kalantar.people.selectors import has_authenticator
@@ -31,7 +30,7 @@ from kalantar.people.selectors import has_authenticator
 
 def add_user(
     *,
-    by,
+    by: User | None,
     username: str,
     role: str,
     unit_code: str,
@@ -39,9 +38,8 @@ def add_user(
     first_name: str = "",
     last_name: str = "",
     check_password: bool = True,
-):
+) -> User:
     """Create an account in a unit with one role. Raises ValidationError, changing nothing."""
-    User = get_user_model()
     username = normalize_text(username)
     errors = []
     if not username:
@@ -92,7 +90,9 @@ def add_user(
     return user
 
 
-def create_token(*, by, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    *, by: User | None, user: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
     """Issue a bearer token; the raw token is returned once and never stored."""
     if not user.is_active:
         raise ValidationError(_("The account is not active."))
@@ -114,14 +114,14 @@ def create_token(*, by, user, name: str = "", days: int | None = None) -> tuple[
     return token, raw
 
 
-def revoke_token(*, by, token: ApiToken) -> None:
+def revoke_token(*, by: User | None, token: ApiToken) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record("people.token.revoke", actor=by, obj=token)
 
 
-def user_for_token(raw: str):
+def user_for_token(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     token = ApiToken.objects.select_related("user", "user__unit").matching(raw)
     if token is None or not token.user.is_active:
@@ -137,7 +137,7 @@ class SecondFactorError(ValidationError):
     """A code refused at enrolment or verification; the message says why."""
 
 
-def pending_authenticator(*, user) -> TOTPDevice:
+def start_authenticator(*, user: User) -> TOTPDevice:
     """The authenticator of an enrolment in progress: created once, the same on every reload
     of the enrolment page until its first code confirms it."""
     with transaction.atomic():
@@ -149,7 +149,7 @@ def pending_authenticator(*, user) -> TOTPDevice:
     return device
 
 
-def confirm_authenticator(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
+def confirm_authenticator(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the pending authenticator with its first code and issue recovery codes.
 
     Returns the device and the recovery codes, which are shown once. A wrong code raises
@@ -183,7 +183,7 @@ def confirm_authenticator(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
-def verify_second_factor(*, user, code: str) -> Device:
+def verify_second_factor(*, user: User, code: str) -> Device:
     """The device that accepts `code`: the authenticator for six digits, otherwise a recovery
     code (each works once). Raises SecondFactorError on a wrong or too-early code."""
     code = normalize_code(code)
@@ -230,7 +230,7 @@ def _refusal(device: TOTPDevice | StaticDevice, code: str) -> str | None:
     return None
 
 
-def regenerate_recovery_codes(*, by, user) -> list[str]:
+def regenerate_recovery_codes(*, by: User | None, user: User) -> list[str]:
     """A fresh set of recovery codes (the old ones stop working), returned to be shown once."""
     with transaction.atomic():
         codes = _replace_recovery_codes(user)
@@ -248,7 +248,7 @@ def _replace_recovery_codes(user) -> list[str]:
     return codes
 
 
-def reset_second_factor(*, by, user) -> None:
+def reset_second_factor(*, by: User | None, user: User) -> None:
     """Forget the account's authenticator and recovery codes (a lost phone): the user sets
     up two-factor login again at the next log-in, and every open session ends."""
     with transaction.atomic():
@@ -269,7 +269,7 @@ class Closure:
     tokens_revoked: int
 
 
-def disable_account(*, by, user, reason: str) -> Closure:
+def disable_account(*, by: User | None, user: User, reason: str) -> Closure:
     """Disable an account in one step (a leaver, a dormant account): it can no longer log
     in, every open session ends and every API token is revoked."""
     reason = normalize_text(reason)
@@ -298,7 +298,7 @@ def disable_account(*, by, user, reason: str) -> Closure:
     return closure
 
 
-def enable_account(*, by, user) -> None:
+def enable_account(*, by: User | None, user: User) -> None:
     """Let a disabled account log in again. Its dormancy counts from now, so the next sweep
     does not disable it again at once; revoked tokens stay revoked."""
     with transaction.atomic():
@@ -312,7 +312,7 @@ def disable_dormant_accounts(*, days: int | None = None, dry_run: bool = False) 
     """Disable every active account unused for `days` (ACCOUNT_DORMANT_DAYS): no log-in, no
     API token used and not (re-)enabled in that time. Returns the usernames."""
     days = settings.ACCOUNT_DORMANT_DAYS if days is None else days
-    dormant = list(dormant_accounts(before=timezone.now() - timedelta(days=days)))
+    dormant = list(selectors.dormant_accounts(before=timezone.now() - timedelta(days=days)))
     if not dry_run:
         for user in dormant:
             disable_account(
@@ -321,18 +321,6 @@ def disable_dormant_accounts(*, days: int | None = None, dry_run: bool = False) 
                 reason=f"dormant: unused for {days} days",
             )
     return [user.username for user in dormant]
-
-
-def dormant_accounts(*, before):
-    User = get_user_model()
-    recent_token_use = ApiToken.objects.filter(user=OuterRef("pk"), last_used_at__gte=before)
-    return (
-        User.objects.filter(is_active=True, date_joined__lt=before)
-        .filter(Q(last_login__isnull=True) | Q(last_login__lt=before))
-        .filter(Q(enabled_at__isnull=True) | Q(enabled_at__lt=before))
-        .exclude(Exists(recent_token_use))
-        .order_by("username")
-    )
 
 
 def _end_sessions(user) -> int:

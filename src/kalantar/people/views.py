@@ -99,7 +99,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             _log_in_second_factor(request, device)
             request.session[_SHOW_ONCE] = {"codes": codes, "next": _next_url(request)}
             return redirect("people:recovery_codes")
-    device = services.pending_authenticator(user=user)
+    device = services.start_authenticator(user=user)
     secret = b32encode(device.bin_key).decode()
     # segno writes the QR as inline SVG markup: no image request, no script.
     qr = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#0b3d2e")

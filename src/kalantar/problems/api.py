@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kalantar.core.api import Page, responses
+from kalantar.core.permissions import api_permission
 from kalantar.problems import selectors, services
 from kalantar.problems.models import Agency, Problem, Referral
 
@@ -97,27 +98,21 @@ class ResponsivenessOut(Schema):
     median_days: float | None
 
 
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise HttpError(403, _("Your role does not allow this."))
-
-
 @router.get(
     "/problems",
     response=responses(list[ProblemOut], 403),
     summary="Problem-solving projects in scope",
 )
 @paginate(Page)
+@api_permission("problems.view_problem")
 def list_problems(request: HttpRequest, stage: str = ""):
-    _require(request, "problems.view_problem")
-    problems = selectors.problems_for(request.user)
-    return problems.filter(stage=stage) if stage else problems
+    return selectors.problem_list(request.user, stage=stage)
 
 
 @router.get("/problems/{number}", response=responses(ProblemOut, 403, 404), summary="One project")
+@api_permission("problems.view_problem")
 def get_problem(request: HttpRequest, number: str):
-    _require(request, "problems.view_problem")
-    problem = selectors.problems_for(request.user).filter(number=number).first()
+    problem = selectors.problem_for(request.user, number)
     if problem is None:
         raise HttpError(404, _("No such project in your units."))
     return problem
@@ -128,9 +123,9 @@ def get_problem(request: HttpRequest, number: str):
     response=responses(ReferralOut, 400, 403, 404, status=201),
     summary="Send a referral",
 )
+@api_permission("problems.add_referral")
 def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
-    _require(request, "problems.add_referral")
-    problem = selectors.problems_for(request.user).filter(number=number).first()
+    problem = selectors.problem_for(request.user, number)
     if problem is None:
         raise HttpError(404, _("No such project in your units."))
     agency = None
@@ -150,22 +145,17 @@ def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
 
 @router.get("/referrals", response=responses(list[ReferralOut], 403), summary="Referrals in scope")
 @paginate(Page)
+@api_permission("problems.view_referral")
 def list_referrals(request: HttpRequest, status: str = "", overdue: bool = False):
-    _require(request, "problems.view_referral")
-    referrals = selectors.referrals_for(request.user)
-    if overdue:
-        referrals = referrals.overdue()
-    if status:
-        referrals = referrals.filter(status=status)
-    return referrals
+    return selectors.referral_list(request.user, status=status, overdue=overdue)
 
 
 @router.get(
     "/referrals/{reference}", response=responses(ReferralOut, 403, 404), summary="One referral"
 )
+@api_permission("problems.view_referral")
 def get_referral(request: HttpRequest, reference: str):
-    _require(request, "problems.view_referral")
-    referral = selectors.referrals_for(request.user).filter(reference=reference).first()
+    referral = selectors.referral_for(request.user, reference)
     if referral is None:
         raise HttpError(404, _("No such referral in your units."))
     return referral
@@ -176,8 +166,8 @@ def get_referral(request: HttpRequest, reference: str):
     response=responses(list[AgencyOut], 403),
     summary="Agencies your units may refer to",
 )
+@api_permission("problems.view_agency")
 def list_agencies(request: HttpRequest):
-    _require(request, "problems.view_agency")
     return list(selectors.agencies_for(request.user))
 
 
@@ -186,8 +176,8 @@ def list_agencies(request: HttpRequest):
     response=responses(list[ResponsivenessOut], 403),
     summary="Each agency's answers to your units' referrals",
 )
+@api_permission("problems.view_referral")
 def responsiveness(request: HttpRequest):
-    _require(request, "problems.view_referral")
     return [
         {
             "agency": row.agency.pk,

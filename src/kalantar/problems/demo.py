@@ -10,7 +10,7 @@ from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
 from kalantar.problems import services
-from kalantar.problems.models import Agency
+from kalantar.problems.models import Agency, Problem
 
 # (name, English name, kind, e-mail, phone, contact name, contact position)
 HAMEDAN_AGENCIES = (
@@ -131,7 +131,7 @@ def load_demo(progress: Callable[[str], None]) -> None:
 
 
 def _problem_from_alert():
-    alert = SurgeAlert.objects.filter(status="open").order_by("-z").first()
+    alert = SurgeAlert.objects.filter(status=SurgeAlert.Status.OPEN).order_by("-z").first()
     if alert is None:
         return None
     return services.open_problem_from_alert(by=None, alert=alert)
@@ -146,7 +146,7 @@ def _manual_problem():
         by=None,
         unit=station,
         title="افزایش سرقت در محدوده کلانتری",
-        origin="manual",
+        origin=Problem.Origin.MANUAL,
         period_start=today - timedelta(days=27),
         period_end=today,
         categories=["home-burglary"],

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SALT = "kalantar.problems.referral-answer"
@@ -50,3 +51,16 @@ def read_token(token: str) -> LinkClaim:
         raise LinkError(
             _("This link is not valid: it may have been copied incompletely or changed.")
         ) from exc
+
+
+def answer_url(referral) -> str:
+    """The agency's answer link for a referral, as sent in the e-mail and on the letter."""
+    token = make_token(referral.pk, referral.link_nonce)
+    return settings.SITE_URL.rstrip("/") + reverse("problems:answer", args=[token])
+
+
+def status_url(referral) -> str:
+    """The public status page, by the referral's random token (never its reference)."""
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "problems:public_status", args=[referral.public_token]
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from kalantar.core.jalali import TEHRAN
 from kalantar.core.models import StoredFile
 from kalantar.core.scoping import ScopedQuerySet, scope_root
+from kalantar.problems import workflow
 
 
 class AgencyQuerySet(ScopedQuerySet):
@@ -107,9 +108,9 @@ class Problem(models.Model):
 
     class Origin(models.TextChoices):
         ALERT = "alert", _("Surge alert")
-        HOTSPOT = "hotspot", _("Hotspot")
-        COMPLAINTS = "complaints", _("Complaints")
-        MANUAL = "manual", _("Opened by hand")
+        HOTSPOT = workflow.ORIGIN_HOTSPOT, _("Hotspot")
+        COMPLAINTS = workflow.ORIGIN_COMPLAINTS, _("Complaints")
+        MANUAL = workflow.ORIGIN_MANUAL, _("Opened by hand")
 
     class Stage(models.TextChoices):
         SCANNING = "scanning", _("Scanning")
@@ -123,7 +124,9 @@ class Problem(models.Model):
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="problems"
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default="scanning")
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.SCANNING
+    )
     origin = models.CharField(_("opened from"), max_length=12, choices=Origin.choices)
     # Scanning
     alert_id = models.PositiveBigIntegerField(_("surge alert"), null=True, blank=True)
@@ -251,15 +254,18 @@ class Referral(models.Model):
     """A formal request to another agency (مطالبه‌گری), with a deadline and follow-up."""
 
     class Status(models.TextChoices):
-        SENT = "sent", pgettext_lazy("referral status", "Sent")
-        ACKNOWLEDGED = "acknowledged", pgettext_lazy("referral status", "Acknowledged")
-        IN_PROGRESS = "in_progress", pgettext_lazy("referral status", "In progress")
-        DONE = "done", pgettext_lazy("referral status", "Done")
-        DECLINED = "declined", pgettext_lazy("referral status", "Declined")
-        OVERDUE = "overdue", pgettext_lazy("referral status", "Overdue")
+        # The values are the workflow's (problems/workflow.py, pure): one spelling each.
+        SENT = workflow.SENT, pgettext_lazy("referral status", "Sent")
+        ACKNOWLEDGED = workflow.ACKNOWLEDGED, pgettext_lazy("referral status", "Acknowledged")
+        IN_PROGRESS = workflow.IN_PROGRESS, pgettext_lazy("referral status", "In progress")
+        DONE = workflow.DONE, pgettext_lazy("referral status", "Done")
+        DECLINED = workflow.DECLINED, pgettext_lazy("referral status", "Declined")
+        OVERDUE = workflow.OVERDUE, pgettext_lazy("referral status", "Overdue")
 
-    OPEN_STATUSES = ("sent", "acknowledged", "in_progress", "overdue")
-    FINAL_STATUSES = ("done", "declined")
+    # Waiting for the agency before the deadline; open also counts the overdue ones.
+    PENDING_STATUSES = (Status.SENT, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+    OPEN_STATUSES = (*PENDING_STATUSES, Status.OVERDUE)
+    FINAL_STATUSES = (Status.DONE, Status.DECLINED)
 
     class Escalation(models.IntegerChoices):
         NONE = 0, _("Not escalated")
@@ -277,7 +283,9 @@ class Referral(models.Model):
     evidence = models.TextField(_("evidence"))
     ask = models.TextField(_("what is asked"))
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="sent")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SENT
+    )
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from kalantar.analytics.models import SurgeAlert
 from kalantar.complaints.identity import may_see_identity, pseudonym
+from kalantar.complaints.models import Complaint
 from kalantar.core.jalali import TEHRAN
+from kalantar.core.persian import normalize_text
+from kalantar.incidents.places import cell_places
 from kalantar.org.models import Jurisdiction, Unit
-from kalantar.problems import areas, figures
+from kalantar.problems import areas, figures, links
 from kalantar.problems.models import (
+    Action,
     Agency,
     Problem,
     ProblemAttachment,
     Referral,
     ReferralAttachment,
 )
+from kalantar.problems.triggers import alert_trigger
 
 # SQLite allows 32766 bound parameters; stay well below for older builds.
 _CHUNK = 900
@@ -52,6 +60,117 @@ def agencies_for(user) -> QuerySet[Agency]:
     return Agency.objects.visible_to(user).select_related("unit")
 
 
+def active_agencies_for(user) -> QuerySet[Agency]:
+    """The agencies a referral may still be sent to."""
+    return agencies_for(user).filter(is_active=True)
+
+
+def problem_list(user, *, stage: str = "") -> QuerySet[Problem]:
+    """The projects in scope, of one stage when given."""
+    problems = problems_for(user)
+    return problems.filter(stage=stage) if stage else problems
+
+
+def referral_list(user, *, status: str = "", overdue: bool = False) -> QuerySet[Referral]:
+    """The referrals in scope, of one status and/or only the overdue ones."""
+    referrals = referrals_for(user)
+    if overdue:
+        referrals = referrals.overdue()
+    return referrals.filter(status=status) if status else referrals
+
+
+def problem_for(user, number: str) -> Problem | None:
+    """One project the user may see, by its number; None for any other."""
+    return problems_for(user).filter(number=number).first()
+
+
+def referral_for(user, reference: str) -> Referral | None:
+    """One referral the user may see, by its reference; None for any other."""
+    return referrals_for(user).filter(reference=reference).first()
+
+
+def referral_by_public_token(token: str) -> Referral | None:
+    """The referral whose public status page this is (anyone holding the letter)."""
+    return Referral.objects.select_related("agency").filter(public_token=token).first()
+
+
+def referral_for_link(token: str) -> Referral:
+    """The referral a link opens; LinkError (with a message for the agency) otherwise."""
+    claim = links.read_token(token)
+    referral = referrals_unscoped().filter(pk=claim.referral_id).first()
+    if referral is None or not secrets.compare_digest(referral.link_nonce, claim.nonce):
+        raise links.LinkError(_("This link is no longer valid. Ask the station for a new one."))
+    return referral
+
+
+def referrals_unscoped() -> QuerySet[Referral]:
+    """Every referral: for the agency's link and the follow-up job, which have no user."""
+    return Referral.objects.select_related("agency", "problem__unit")
+
+
+def link_attachment(referral: Referral, pk: int) -> ReferralAttachment | None:
+    """A file of this referral, opened by the agency through its own link."""
+    return referral.attachments.filter(pk=pk).first()
+
+
+def action_of(problem: Problem, pk: int) -> Action | None:
+    return problem.actions.filter(pk=pk).first()
+
+
+def problem_from_alert(alert_id: int) -> Problem | None:
+    """The project already opened from a surge alert, if any."""
+    return Problem.objects.filter(alert_id=alert_id).first()
+
+
+def owner_units(user) -> QuerySet[Unit]:
+    """The units a user may open projects for: stations, outposts and county commands."""
+    kinds = (*Unit.STATION_KINDS, Unit.Kind.COUNTY)
+    return Unit.objects.visible_to(user).filter(kind__in=kinds)
+
+
+def agency_units(user) -> QuerySet[Unit]:
+    """The commands a user may register agencies for."""
+    return Unit.objects.visible_to(user).commands()
+
+
+def closed_problems(user, limit: int = 20) -> list[Problem]:
+    return list(problems_for(user).filter(stage=Problem.Stage.CLOSED)[:limit])
+
+
+def escalated_referrals(user) -> QuerySet[Referral]:
+    return referrals_for(user).overdue().filter(escalation__gt=Referral.Escalation.NONE)
+
+
+def complaints_by_codes(user, codes: Iterable[str]) -> list:
+    """The complaints the user may see among these tracking codes (others are ignored)."""
+    return list(Complaint.objects.visible_to(user).filter(tracking_code__in=list(codes)))
+
+
+@dataclass(frozen=True)
+class ProblemRecords:
+    """What a project's page lists besides the project itself."""
+
+    actions: QuerySet
+    referrals: QuerySet
+    assessment: object
+    attachments: QuerySet
+    complaints: QuerySet
+
+
+def problem_records(problem: Problem) -> ProblemRecords:
+    return ProblemRecords(
+        actions=problem.actions.select_related("owner"),
+        referrals=problem.referrals.select_related("agency"),
+        assessment=problem.assessments.first(),
+        attachments=problem.attachments.all(),
+        complaints=problem.complaints.select_related("category"),
+    )
+
+
+def referral_events(referral: Referral) -> QuerySet:
+    return referral.events.select_related("actor").prefetch_related("attachments")
+
+
 @dataclass
 class FollowUp:
     open_problems: list[Problem]
@@ -68,7 +187,9 @@ def follow_up(user, unit: Unit | None = None) -> FollowUp:
     return FollowUp(
         open_problems=list(problems.annotate(n_referrals=Count("referrals"))),
         overdue_referrals=list(referrals.overdue().order_by("deadline")),
-        open_referrals=list(referrals.open().exclude(status="overdue").order_by("deadline")),
+        open_referrals=list(
+            referrals.filter(status__in=Referral.PENDING_STATUSES).order_by("deadline")
+        ),
     )
 
 
@@ -200,12 +321,6 @@ def due_for_assessment(user) -> QuerySet[Problem]:
 def trigger_text(problem: Problem) -> str:
     """The trigger in the reader's language when it is the text of the project's surge alert
     (written in the language of whoever opened the project); otherwise as written."""
-    from django.utils import translation
-
-    from kalantar.analytics.models import SurgeAlert
-    from kalantar.core.persian import normalize_text
-    from kalantar.problems.services import alert_trigger
-
     alert = SurgeAlert.objects.filter(pk=problem.alert_id).first() if problem.alert_id else None
     if alert is None:
         return problem.trigger
@@ -214,3 +329,25 @@ def trigger_text(problem: Problem) -> str:
         with translation.override(language):
             written.add(normalize_text(alert_trigger(alert), multiline=True))
     return alert_trigger(alert) if problem.trigger in written else problem.trigger
+
+
+def analysis_places(user, problem: Problem, found: figures.Figures) -> dict:
+    """The analysis's cells as places a person recognises (one read for all of them)."""
+    cells = [c for c, _n in found.top_cells] + [c for c, _n in found.repeat_places]
+    places = cell_places(user, cells + list(problem.area_cells or []))
+    return {
+        "top_places": [(places[c], n) for c, n in found.top_cells if c in places],
+        "repeat_places": [(places[c], n) for c, n in found.repeat_places if c in places],
+        "area_places": _distinct(places[c] for c in (problem.area_cells or []) if c in places),
+    }
+
+
+def _distinct(places, limit: int = 5) -> list:
+    """The first few places with distinct names: an area of forty cells is a few streets."""
+    seen, kept = set(), []
+    for place in places:
+        key = place.name or getattr(place.station, "pk", None) or place.cell
+        if key not in seen and len(kept) < limit:
+            seen.add(key)
+            kept.append(place)
+    return kept

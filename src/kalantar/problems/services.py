@@ -7,23 +7,28 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kalantar.analytics import services as analytics_services
+from kalantar.analytics.models import SurgeAlert
+from kalantar.analytics.stats import poisson_z
+from kalantar.complaints.models import Complaint
 from kalantar.core import audit
 from kalantar.core import files as stored_files
 from kalantar.core.jalali import TEHRAN, tehran_today, to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_errors
-from kalantar.problems import areas, links, workflow
+from kalantar.incidents import categories as categories_module
+from kalantar.org.models import Unit
+from kalantar.people.models import User
+from kalantar.problems import areas, links, selectors, workflow
 from kalantar.problems.models import (
     Action,
     Agency,
@@ -35,6 +40,7 @@ from kalantar.problems.models import (
     ReferralAttachment,
     ReferralEvent,
 )
+from kalantar.problems.triggers import alert_trigger
 
 # Reminders: this many days before the deadline, and again when it has passed.
 REMIND_BEFORE_DAYS = 2
@@ -65,8 +71,8 @@ def _digest(data: bytes) -> str:
 
 def create_agency(
     *,
-    by,
-    unit,
+    by: User | None,
+    unit: Unit | None,
     name: str,
     kind: str,
     name_en: str = "",
@@ -103,7 +109,7 @@ def create_agency(
 
 
 def add_contact(
-    *, by, agency: Agency, name: str, title: str = "", email: str = "", phone: str = ""
+    *, by: User | None, agency: Agency, name: str, title: str = "", email: str = "", phone: str = ""
 ) -> AgencyContact:
     name = _text(name)
     if not name:
@@ -135,8 +141,8 @@ def _check_period(start: date | None, end: date | None, errors, field: str) -> N
 
 def open_problem(
     *,
-    by,
-    unit,
+    by: User | None,
+    unit: Unit | None,
     title: str,
     origin: str,
     period_start: date | None,
@@ -146,13 +152,13 @@ def open_problem(
     trigger: str = "",
     alert_id: int | None = None,
     hotspot_cell: str = "",
-    complaints: Sequence = (),
+    complaints: Sequence[Complaint] = (),
 ) -> Problem:
     title = _text(title)
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = [_("Give the project a title.")]
-    if unit is None or not (unit.is_station or unit.kind == "county"):
+    if unit is None or not (unit.is_station or unit.kind == Unit.Kind.COUNTY):
         errors["unit"] = [_("A project belongs to a station, an outpost or a county command.")]
     elif by is not None and not can_see_unit(by, unit):
         errors["unit"] = [_("You cannot open projects for this unit.")]
@@ -198,22 +204,44 @@ def open_problem(
     return problem
 
 
-def alert_trigger(alert) -> str:
-    """What a surge alert says of itself, in the active language."""
-    return _(
-        "Surge alert: %(current)s in the 28 days to its day against a usual %(mean).1f "
-        "(z = %(z).2f)."
-    ) % {"current": alert.current, "mean": alert.baseline_mean, "z": alert.z}
+def open_problem_by_hand(
+    *,
+    by: User | None,
+    unit: Unit | None,
+    title: str,
+    period_start: date | None,
+    period_end: date | None,
+    categories: Sequence[str] = (),
+    area_cells: Sequence[str] = (),
+    trigger: str = "",
+    hotspot_cell: str = "",
+    complaint_codes: Sequence[str] = (),
+) -> Problem:
+    """A project opened from the form: the complaints are those among `complaint_codes` the
+    person may see, and the origin follows from the hotspot cell and the complaints."""
+    complaints = selectors.complaints_by_codes(by, complaint_codes) if complaint_codes else []
+    hotspot_cell = (hotspot_cell or "").strip()[:20]
+    return open_problem(
+        by=by,
+        unit=unit,
+        title=title,
+        origin=workflow.origin_by_hand(hotspot_cell=hotspot_cell, complaints=len(complaints)),
+        period_start=period_start,
+        period_end=period_end,
+        categories=categories,
+        area_cells=area_cells,
+        trigger=trigger,
+        hotspot_cell=hotspot_cell,
+        complaints=complaints,
+    )
 
 
-def open_problem_from_alert(*, by, alert, title: str = "") -> Problem:
-    """A project for a surge alert: its station, its category, the four weeks up to its day."""
-    from kalantar.analytics.models import SurgeAlert
-    from kalantar.incidents.categories import label
-
+def open_problem_from_alert(*, by: User | None, alert: SurgeAlert, title: str = "") -> Problem:
+    """A project for a surge alert: its station, its category, the four weeks up to its day.
+    The alert is marked through analytics' own audited service, in the same transaction."""
     if by is not None and not can_see_unit(by, alert.station):
         raise ValidationError(_("You cannot open projects for this station."))
-    existing = Problem.objects.filter(alert_id=alert.pk).first()
+    existing = selectors.problem_from_alert(alert.pk)
     if existing is not None:
         raise ValidationError(
             _("Project %(number)s was already opened from this alert.")
@@ -223,7 +251,8 @@ def open_problem_from_alert(*, by, alert, title: str = "") -> Problem:
         problem = open_problem(
             by=by,
             unit=alert.station,
-            title=title or _("Rise in %(category)s") % {"category": label(alert.category)},
+            title=title
+            or _("Rise in %(category)s") % {"category": categories_module.label(alert.category)},
             origin=Problem.Origin.ALERT,
             period_start=alert.day - timedelta(days=27),
             period_end=alert.day,
@@ -231,13 +260,15 @@ def open_problem_from_alert(*, by, alert, title: str = "") -> Problem:
             trigger=alert_trigger(alert),
             alert_id=alert.pk,
         )
-        SurgeAlert.objects.filter(pk=alert.pk).update(status="project_opened")
+        analytics_services.set_alert_status(
+            by=by, alert=alert, status=SurgeAlert.Status.PROJECT_OPENED
+        )
     return problem
 
 
 def update_scanning(
     *,
-    by,
+    by: User | None,
     problem: Problem,
     title: str,
     categories: Sequence[str],
@@ -270,7 +301,7 @@ def update_scanning(
 
 def update_analysis(
     *,
-    by,
+    by: User | None,
     problem: Problem,
     offender_notes: str,
     victim_notes: str,
@@ -295,7 +326,9 @@ def update_analysis(
     return problem
 
 
-def set_response_period(*, by, problem: Problem, start: date | None, end: date | None) -> Problem:
+def set_response_period(
+    *, by: User | None, problem: Problem, start: date | None, end: date | None
+) -> Problem:
     errors: dict[str, list[str]] = {}
     _check_period(start, end, errors, "response_end")
     _require(errors)
@@ -315,13 +348,13 @@ def set_response_period(*, by, problem: Problem, start: date | None, end: date |
 
 def add_action(
     *,
-    by,
+    by: User | None,
     problem: Problem,
     kind: str,
     description: str,
     starts_on: date | None,
     due_on: date | None,
-    owner=None,
+    owner: User | None = None,
 ) -> Action:
     errors: dict[str, list[str]] = {}
     description = _text(description)
@@ -349,7 +382,7 @@ def add_action(
     return action
 
 
-def complete_action(*, by, action: Action) -> Action:
+def complete_action(*, by: User | None, action: Action) -> Action:
     with transaction.atomic():
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])
@@ -359,7 +392,7 @@ def complete_action(*, by, action: Action) -> Action:
     return action
 
 
-def close_problem(*, by, problem: Problem) -> Problem:
+def close_problem(*, by: User | None, problem: Problem) -> Problem:
     if problem.referrals.filter(status__in=Referral.OPEN_STATUSES).exists():
         raise ValidationError(_("Close or settle the open referrals before closing the project."))
     with transaction.atomic():
@@ -371,18 +404,6 @@ def close_problem(*, by, problem: Problem) -> Problem:
 
 
 # --- Referrals --------------------------------------------------------------------------------
-
-
-def answer_url(referral: Referral) -> str:
-    token = links.make_token(referral.pk, referral.link_nonce)
-    return settings.SITE_URL.rstrip("/") + reverse("problems:answer", args=[token])
-
-
-def status_url(referral: Referral) -> str:
-    """The public status page, by the referral's random token (never its reference)."""
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "problems:public_status", args=[referral.public_token]
-    )
 
 
 def _recipients(agency: Agency) -> list[str]:
@@ -398,8 +419,8 @@ def _email(referral: Referral, template: str, subject_id: str, **params) -> bool
         return False
     context = {
         "referral": referral,
-        "answer_url": answer_url(referral),
-        "status_url": status_url(referral),
+        "answer_url": links.answer_url(referral),
+        "status_url": links.status_url(referral),
     }
     # Agencies read Persian whatever language the sender's page was in.
     with translation.override("fa"):
@@ -413,7 +434,7 @@ def _email(referral: Referral, template: str, subject_id: str, **params) -> bool
 
 def send_referral(
     *,
-    by,
+    by: User | None,
     problem: Problem,
     agency: Agency | None,
     subject: str,
@@ -488,19 +509,6 @@ def send_referral(
     return referral
 
 
-def referral_for_link(token: str) -> Referral:
-    """The referral a link opens; LinkError (with a message for the agency) otherwise."""
-    claim = links.read_token(token)
-    referral = (
-        Referral.objects.select_related("agency", "problem__unit")
-        .filter(pk=claim.referral_id)
-        .first()
-    )
-    if referral is None or not secrets.compare_digest(referral.link_nonce, claim.nonce):
-        raise links.LinkError(_("This link is no longer valid. Ask the station for a new one."))
-    return referral
-
-
 def answer_referral(
     *,
     token: str,
@@ -512,7 +520,7 @@ def answer_referral(
 ) -> Referral:
     """The agency's answer through its link. Every answer is audited; a bad one changes
     nothing."""
-    referral = referral_for_link(token)
+    referral = selectors.referral_for_link(token)
     errors: dict[str, list[str]] = {}
     responder, note, reason = _text(responder), _text(note, multiline=True), _text(reason)
     if not workflow.agency_can_move(referral.status, status):
@@ -562,7 +570,7 @@ def answer_referral(
     return referral
 
 
-def close_referral(*, by, referral: Referral, note: str = "") -> Referral:
+def close_referral(*, by: User | None, referral: Referral, note: str = "") -> Referral:
     if referral.status not in Referral.FINAL_STATUSES:
         raise ValidationError(_("Only a referral the agency has answered can be closed."))
     if referral.closed_at is not None:
@@ -578,14 +586,14 @@ def close_referral(*, by, referral: Referral, note: str = "") -> Referral:
     return referral
 
 
-def follow_up_referrals(now: datetime | None = None) -> tuple[int, int, int]:
+def follow_up_referrals(*, now: datetime | None = None) -> tuple[int, int, int]:
     """Reminders before the deadline, overdue marking with a reminder and escalation to the
     county, then escalation to the province. Returns (reminded, overdue, to_province)."""
     now = now or timezone.now()
     today = now.astimezone(TEHRAN).date()
     reminded = overdue = to_province = 0
     soon = Referral.objects.filter(
-        status__in=("sent", "acknowledged", "in_progress"),
+        status__in=Referral.PENDING_STATUSES,
         reminded_before_at__isnull=True,
         deadline__lte=today + timedelta(days=REMIND_BEFORE_DAYS),
         deadline__gte=today,
@@ -608,9 +616,7 @@ def follow_up_referrals(now: datetime | None = None) -> tuple[int, int, int]:
             )
             audit.record("problems.referral.remind", obj=referral, detail={"when": "before"})
         reminded += 1
-    late = Referral.objects.filter(
-        status__in=("sent", "acknowledged", "in_progress"), deadline__lt=today
-    )
+    late = Referral.objects.filter(status__in=Referral.PENDING_STATUSES, deadline__lt=today)
     for referral in late.select_related("agency"):
         with transaction.atomic():
             referral.status = Referral.Status.OVERDUE
@@ -626,7 +632,7 @@ def follow_up_referrals(now: datetime | None = None) -> tuple[int, int, int]:
             ReferralEvent.objects.create(
                 referral=referral,
                 kind=ReferralEvent.Kind.OVERDUE,
-                status="overdue",
+                status=Referral.Status.OVERDUE,
                 at=now,
                 note=_("The deadline has passed; a reminder was sent."),
             )
@@ -640,7 +646,7 @@ def follow_up_referrals(now: datetime | None = None) -> tuple[int, int, int]:
         overdue += 1
     cutoff = (now - PROVINCE_ESCALATION_AFTER).astimezone(TEHRAN).date()
     stale = Referral.objects.filter(
-        status="overdue", escalation=Referral.Escalation.COUNTY, deadline__lt=cutoff
+        status=Referral.Status.OVERDUE, escalation=Referral.Escalation.COUNTY, deadline__lt=cutoff
     )
     for referral in stale:
         with transaction.atomic():
@@ -660,12 +666,9 @@ def follow_up_referrals(now: datetime | None = None) -> tuple[int, int, int]:
 # --- Assessment -------------------------------------------------------------------------------
 
 
-def assess(*, by, problem: Problem, today: date | None = None) -> Assessment:
+def assess_problem(*, by: User | None, problem: Problem, today: date | None = None) -> Assessment:
     """Counts in the area and in its buffer ring over the response period and the equal
     period just before it, with the Poisson z-score of each change."""
-    from kalantar.analytics.stats import poisson_z
-    from kalantar.problems import selectors
-
     today = today or tehran_today()
     if problem.response_start is None or problem.response_end is None:
         raise ValidationError(_("Set the response period before asking for an assessment."))

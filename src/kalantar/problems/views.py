@@ -7,18 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kalantar.analytics import selectors as analytics_selectors
 from kalantar.core import files as stored_files
-from kalantar.core.scoping import get_visible_or_404
 from kalantar.core.uploads import read_uploads
-from kalantar.org.models import Unit
-from kalantar.people.models import User
+from kalantar.incidents import categories
+from kalantar.people import selectors as people_selectors
 from kalantar.problems import forms, links, selectors, services, workflow
-from kalantar.problems.models import Action, Problem, Referral
+from kalantar.problems.models import Problem, Referral
 
 WEEKDAY_KEYS = ("Sat", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri")
 
@@ -31,20 +32,18 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _found(item):
+    if item is None:
+        raise Http404
+    return item
+
+
 def _problem(request: HttpRequest, number: str) -> Problem:
-    return get_visible_or_404(Problem.objects.select_related("unit"), request.user, number=number)
+    return _found(selectors.problem_for(request.user, number))
 
 
 def _referral(request: HttpRequest, reference: str) -> Referral:
-    return get_visible_or_404(
-        Referral.objects.select_related("agency", "problem__unit"),
-        request.user,
-        reference=reference,
-    )
-
-
-def _owner_units(user):
-    return Unit.objects.visible_to(user).filter(kind__in=("kalantari", "pasgah", "county"))
+    return _found(selectors.referral_for(request.user, reference))
 
 
 # --- Follow-up ---------------------------------------------------------------------------------
@@ -54,7 +53,7 @@ def _owner_units(user):
 @permission_required("problems.view_problem", raise_exception=True)
 def problem_list(request: HttpRequest) -> HttpResponse:
     follow = selectors.follow_up(request.user)
-    closed = selectors.problems_for(request.user).filter(stage=Problem.Stage.CLOSED)[:20]
+    closed = selectors.closed_problems(request.user)
     return render(
         request,
         "problems/list.html",
@@ -70,7 +69,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 @permission_required("problems.view_referral", raise_exception=True)
 def responsiveness(request: HttpRequest) -> HttpResponse:
     rows = selectors.agency_responsiveness(request.user)
-    escalated = selectors.referrals_for(request.user).filter(escalation__gt=0, status="overdue")
+    escalated = selectors.escalated_referrals(request.user)
     return render(request, "problems/responsiveness.html", {"rows": rows, "escalated": escalated})
 
 
@@ -78,16 +77,11 @@ def responsiveness(request: HttpRequest) -> HttpResponse:
 
 
 def _alert(request: HttpRequest, alert_id: str):
-    from kalantar.analytics.models import SurgeAlert
-
     try:
-        return (
-            SurgeAlert.objects.visible_to(request.user)
-            .select_related("station")
-            .get(pk=int(alert_id))
-        )
-    except (ValueError, SurgeAlert.DoesNotExist) as exc:
-        raise Http404 from exc
+        pk = int(alert_id)
+    except ValueError:
+        raise Http404 from None
+    return _found(analytics_selectors.surge_alert_for(request.user, pk))
 
 
 @login_required
@@ -97,7 +91,7 @@ def new(request: HttpRequest) -> HttpResponse:
     alert_id = request.GET.get("alert") or request.POST.get("alert")
     if alert_id:
         return _new_from_alert(request, _alert(request, alert_id))
-    units = _owner_units(request.user)
+    units = selectors.owner_units(request.user)
     initial = {"unit": request.user.unit if request.user.unit in units else None}
     cell = request.GET.get("cell", "").strip()
     codes = [c for c in request.GET.get("complaints", "").replace(",", " ").split() if c]
@@ -105,34 +99,12 @@ def new(request: HttpRequest) -> HttpResponse:
         initial["area_cells"] = cell
     form = forms.ProblemForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        from kalantar.complaints.models import Complaint
-
-        complaints = list(
-            Complaint.objects.visible_to(request.user).filter(
-                tracking_code__in=request.POST.getlist("complaint")
-            )
-        )
-        origin = (
-            Problem.Origin.HOTSPOT
-            if request.POST.get("hotspot_cell")
-            else Problem.Origin.COMPLAINTS
-            if complaints
-            else Problem.Origin.MANUAL
-        )
         try:
-            problem = services.open_problem(
+            problem = services.open_problem_by_hand(
                 by=request.user,
-                unit=data["unit"],
-                title=data["title"],
-                origin=origin,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                categories=data["categories"],
-                area_cells=data["area_cells"],
-                trigger=data["trigger"],
-                hotspot_cell=request.POST.get("hotspot_cell", "")[:20],
-                complaints=complaints,
+                hotspot_cell=request.POST.get("hotspot_cell", ""),
+                complaint_codes=request.POST.getlist("complaint"),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -147,7 +119,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _new_from_alert(request: HttpRequest, alert) -> HttpResponse:
-    existing = Problem.objects.filter(alert_id=alert.pk).first()
+    existing = selectors.problem_from_alert(alert.pk)
     if request.method == "POST":
         try:
             problem = services.open_problem_from_alert(
@@ -158,51 +130,24 @@ def _new_from_alert(request: HttpRequest, alert) -> HttpResponse:
         else:
             messages.success(request, _("Project %(number)s opened.") % {"number": problem.number})
             return redirect("problems:detail", number=problem.number)
-    from kalantar.incidents.categories import label
-
     return render(
         request,
         "problems/new_from_alert.html",
-        {"alert": alert, "category": label(alert.category), "existing": existing},
+        {"alert": alert, "category": categories.label(alert.category), "existing": existing},
     )
 
 
 # --- The project --------------------------------------------------------------------------------
 
 
-def _places(user, problem: Problem, figures) -> dict:
-    """The analysis's cells as places a person recognises (one read for all of them)."""
-    from kalantar.incidents.places import cell_places
-
-    cells = [c for c, _n in figures.top_cells] + [c for c, _n in figures.repeat_places]
-    places = cell_places(user, cells + list(problem.area_cells or []))
-    return {
-        "top_places": [(places[c], n) for c, n in figures.top_cells if c in places],
-        "repeat_places": [(places[c], n) for c, n in figures.repeat_places if c in places],
-        "area_places": _distinct(places[c] for c in (problem.area_cells or []) if c in places),
-    }
-
-
-def _distinct(places, limit: int = 5) -> list:
-    """The first few places with distinct names: an area of forty cells is a few streets."""
-    seen, kept = set(), []
-    for place in places:
-        key = place.name or getattr(place.station, "pk", None) or place.cell
-        if key not in seen and len(kept) < limit:
-            seen.add(key)
-            kept.append(place)
-    return kept
-
-
 def _detail_context(request: HttpRequest, problem: Problem) -> dict:
     figures = selectors.analysis_figures(problem)
-    users = User.objects.filter(unit__path__startswith=problem.unit.path, is_active=True)
-    agencies = selectors.agencies_for(request.user).filter(is_active=True)
-    from kalantar.incidents.categories import label
-
+    users = people_selectors.active_members_under(problem.unit)
+    agencies = selectors.active_agencies_for(request.user)
+    records = selectors.problem_records(problem)
     return {
         "problem": problem,
-        "category_labels": [label(c) for c in problem.categories],
+        "category_labels": [categories.label(c) for c in problem.categories],
         "figures": figures,
         "weekdays": list(zip(WEEKDAY_KEYS, figures.by_weekday, strict=True)),
         "hours": list(enumerate(figures.by_hour)),
@@ -210,7 +155,7 @@ def _detail_context(request: HttpRequest, problem: Problem) -> dict:
         "max_weekday": max(figures.by_weekday) or 1,
         "repeat_victims": selectors.repeat_victims(problem, request.user),
         "trigger": selectors.trigger_text(problem),
-        **_places(request.user, problem, figures),
+        **selectors.analysis_places(request.user, problem, figures),
         "analysis_form": forms.AnalysisForm(
             initial={
                 "offender_notes": problem.offender_notes,
@@ -224,11 +169,11 @@ def _detail_context(request: HttpRequest, problem: Problem) -> dict:
         ),
         "action_form": forms.ActionForm(owners=users),
         "referral_form": forms.ReferralForm(agencies=agencies),
-        "actions": problem.actions.select_related("owner"),
-        "referrals": problem.referrals.select_related("agency"),
-        "assessment": problem.assessments.first(),
-        "attachments": problem.attachments.all(),
-        "complaints": problem.complaints.select_related("category"),
+        "actions": records.actions,
+        "referrals": records.referrals,
+        "assessment": records.assessment,
+        "attachments": records.attachments,
+        "complaints": records.complaints,
         "can_change": request.user.has_perm("problems.change_problem") and problem.is_open,
         "can_refer": request.user.has_perm("problems.add_referral") and problem.is_open,
     }
@@ -306,7 +251,7 @@ def response_period(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def add_action(request: HttpRequest, number: str) -> HttpResponse:
     problem = _problem(request, number)
-    owners = User.objects.filter(unit__path__startswith=problem.unit.path, is_active=True)
+    owners = people_selectors.active_members_under(problem.unit)
     return _save_on_page(
         request,
         problem,
@@ -322,7 +267,7 @@ def add_action(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     problem = _problem(request, number)
-    action = get_object_or_404(Action, pk=pk, problem=problem)
+    action = _found(selectors.action_of(problem, pk))
     services.complete_action(by=request.user, action=action)
     return redirect("problems:detail", number=number)
 
@@ -333,7 +278,7 @@ def action_done(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 def assess(request: HttpRequest, number: str) -> HttpResponse:
     problem = _problem(request, number)
     try:
-        services.assess(by=request.user, problem=problem)
+        services.assess_problem(by=request.user, problem=problem)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -356,8 +301,6 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def problem_url(problem: Problem) -> str:
-    from django.urls import reverse
-
     return reverse("problems:detail", args=[problem.number])
 
 
@@ -390,8 +333,8 @@ def referral(request: HttpRequest, reference: str) -> HttpResponse:
         "problems/referral.html",
         {
             "referral": item,
-            "events": item.events.select_related("actor").prefetch_related("attachments"),
-            "answer_url": services.answer_url(item) if item.closed_at is None else "",
+            "events": selectors.referral_events(item),
+            "answer_url": links.answer_url(item) if item.closed_at is None else "",
             "can_close": request.user.has_perm("problems.change_referral")
             and item.status in Referral.FINAL_STATUSES
             and item.closed_at is None,
@@ -422,8 +365,8 @@ def _qr(url: str) -> str:
 @permission_required("problems.view_referral", raise_exception=True)
 def letter(request: HttpRequest, reference: str) -> HttpResponse:
     item = _referral(request, reference)
-    status_url = services.status_url(item)
-    answer_url = services.answer_url(item)
+    status_url = links.status_url(item)
+    answer_url = links.answer_url(item)
     return render(
         request,
         "problems/letter.html",
@@ -439,7 +382,7 @@ def letter(request: HttpRequest, reference: str) -> HttpResponse:
 
 def public_status(request: HttpRequest, token: str) -> HttpResponse:
     """What anyone holding the letter may see: where the referral stands, nothing else."""
-    item = get_object_or_404(Referral.objects.select_related("agency"), public_token=token)
+    item = _found(selectors.referral_by_public_token(token))
     return render(request, "problems/public_status.html", {"referral": item})
 
 
@@ -452,12 +395,10 @@ def _link_error(request: HttpRequest, error: links.LinkError) -> HttpResponse:
 def answer_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """The agency opens the evidence of its own referral through its answer link only."""
     try:
-        item = services.referral_for_link(token)
+        item = selectors.referral_for_link(token)
     except links.LinkError as error:
         return _link_error(request, error)
-    record = item.attachments.filter(pk=pk).first()
-    if record is None:
-        raise Http404
+    record = _found(selectors.link_attachment(item, pk))
     return stored_files.open_stored_file(by=None, record=record, via="link")
 
 
@@ -465,7 +406,7 @@ def answer_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        item = services.referral_for_link(token)
+        item = selectors.referral_for_link(token)
     except links.LinkError as error:
         return _link_error(request, error)
     statuses = workflow.agency_choices(item.status)
@@ -511,7 +452,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 @permission_required("problems.manage_agencies", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def agency_new(request: HttpRequest) -> HttpResponse:
-    units = Unit.objects.visible_to(request.user).commands()
+    units = selectors.agency_units(request.user)
     form = forms.AgencyForm(request.POST or None, units=units, initial={"unit": request.user.unit})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -22,3 +22,15 @@ def agency_can_move(current: str, target: str) -> bool:
 
 def agency_choices(current: str) -> tuple[str, ...]:
     return AGENCY_TRANSITIONS.get(current, ())
+
+
+# Where a project opened by hand comes from (values of Problem.Origin).
+ORIGIN_HOTSPOT, ORIGIN_COMPLAINTS, ORIGIN_MANUAL = "hotspot", "complaints", "manual"
+
+
+def origin_by_hand(*, hotspot_cell: str, complaints: int) -> str:
+    """A project opened from a hotspot cell comes from the hotspot, else from the
+    complaints linked to it, else it was opened by hand."""
+    if hotspot_cell:
+        return ORIGIN_HOTSPOT
+    return ORIGIN_COMPLAINTS if complaints else ORIGIN_MANUAL

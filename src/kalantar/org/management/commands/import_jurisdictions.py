@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
         except RecursionError:
             raise CommandError(_("The file is nested too deeply to be GeoJSON.")) from None
-        report = services.validate_jurisdictions(data)
+        report = services.validate_jurisdictions(data=data)
         if not report.ok:
             for line in report.errors:
                 self.stderr.write(f"- {line}")
