@@ -136,7 +136,3 @@ def _upsert_station(feature, parent: Unit) -> tuple[Unit, bool]:
 def _inner_point(geometry) -> tuple[float, float]:
     point = geometry.representative_point()
     return round(point.x, 6), round(point.y, 6)
-
-
-# Kept under its old name for callers outside org; the read lives with the other reads.
-export_feature_collection = selectors.export_feature_collection

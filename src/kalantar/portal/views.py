@@ -41,7 +41,7 @@ from kalantar.core.site import site_url
 from kalantar.org import places as org_places
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
-from kalantar.org.services import export_feature_collection
+from kalantar.org.selectors import export_feature_collection
 from kalantar.portal import drafts, limits
 from kalantar.portal import services as portal_services
 from kalantar.portal.forms import OneTimeCodeForm, OnlineComplaintForm, RatingForm, TrackForm

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kalantar.analytics import selectors as analytics_selectors
 from kalantar.core import files as stored_files
+from kalantar.core.forms import apply_service_errors
 from kalantar.core.uploads import read_uploads
 from kalantar.incidents import categories
 from kalantar.people import selectors as people_selectors
@@ -22,14 +23,6 @@ from kalantar.problems import forms, links, selectors, services, workflow
 from kalantar.problems.models import Problem, Referral
 
 WEEKDAY_KEYS = ("Sat", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _found(item):
@@ -107,7 +100,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Project %(number)s opened.") % {"number": problem.number})
             return redirect("problems:detail", number=problem.number)
@@ -199,7 +192,7 @@ def _save_on_page(request, problem, form, form_name: str, save, done: str) -> Ht
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("problems:detail", number=problem.number)
@@ -317,7 +310,7 @@ def refer(request: HttpRequest, number: str) -> HttpResponse:
         try:
             referral = services.send_referral(by=request.user, problem=problem, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Referral %(ref)s sent.") % {"ref": referral.reference})
             return redirect("problems:referral", reference=referral.reference)
@@ -421,7 +414,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except links.LinkError as error:
             return _link_error(request, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return render(request, "problems/answer_done.html", {"referral": item})
     return render(
@@ -479,7 +472,7 @@ def agency_new(request: HttpRequest) -> HttpResponse:
                 contacts=contacts,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Agency registered."))
             return redirect("problems:agencies")

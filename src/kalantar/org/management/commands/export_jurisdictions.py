@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from kalantar.org.services import export_feature_collection
+from kalantar.org.selectors import export_feature_collection
 
 
 class Command(BaseCommand):
