@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.conf import settings
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
@@ -11,10 +13,12 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kalantar.complaints.models import Category
 from kalantar.org import services as org_services
 from kalantar.org.models import Unit
 from kalantar.people import services as people_services
 from kalantar.people.selectors import needs_second_factor
+from tests import factories
 
 PASSWORD = "Long-enough-pass-123"
 
@@ -173,5 +177,50 @@ def make_user(org_tree):
         return people_services.add_user(
             by=None, username=username, role=role, unit_code=unit, password=PASSWORD
         )
+
+    return make
+
+
+# The roles most tests act as, on the test tree: two stations of one county (HM01K01,
+# HM01K02), their county and the province.
+@pytest.fixture
+def chief1(make_user):
+    return make_user("chief1", "station_chief", "HM01K01")
+
+
+@pytest.fixture
+def chief2(make_user):
+    return make_user("chief2", "station_chief", "HM01K02")
+
+
+@pytest.fixture
+def county_user(make_user):
+    return make_user("county1", "county_commander", "HM01")
+
+
+@pytest.fixture
+def province_user(make_user):
+    return make_user("prov", "province_commander", "HM")
+
+
+@pytest.fixture
+def category(org_tree):
+    return Category.objects.get(code="home-burglary")
+
+
+@pytest.fixture
+def file(org_tree):
+    """File a complaint through the service: a factory draft, any field overridden."""
+    return factories.file_complaint
+
+
+@pytest.fixture
+def incident_at(org_tree):
+    """Open an incident inside station HM01K01 (or at the given point) at a given time."""
+
+    def make(when: datetime | None = None, **fields):
+        if when is not None:
+            fields["occurred_at"] = when
+        return factories.IncidentFactory(**fields)
 
     return make

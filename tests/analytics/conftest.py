@@ -68,23 +68,3 @@ def history(org_tree):
     rows = make_history(7, date(2023, 3, 1), date(2025, 3, 5))
     import_text(to_csv(rows))
     return rows
-
-
-@pytest.fixture
-def chief1(make_user):
-    return make_user("chief1", "station_chief", "HM01K01")
-
-
-@pytest.fixture
-def chief2(make_user):
-    return make_user("chief2", "station_chief", "HM01K02")
-
-
-@pytest.fixture
-def county_user(make_user):
-    return make_user("county1", "county_commander", "HM01")
-
-
-@pytest.fixture
-def province_user(make_user):
-    return make_user("prov", "province_commander", "HM")

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from kalantar.core import audit
 from kalantar.core.models import AppendOnlyError, AuditEntry
+from kalantar.core.services import audit_log_page
 from tests.conftest import append_only_bypass
 
 
@@ -108,8 +109,6 @@ def test_concurrent_appends_form_one_unbroken_chain():
 
 @pytest.mark.django_db
 def test_reading_the_audit_log_is_recorded_with_the_filter_and_page():
-    from kalantar.core.services import audit_log_page
-
     _write_entries(3)
     result = audit_log_page(by=None, action="test.", page_number="1")
     assert [e.action for e in result.page] == ["test.event"] * 3

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from tests.complaints.conftest import category, file  # noqa: F401  (fixtures)
-
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 PUBLIC = ["/login/", "/complaint/", "/track/", "/help/", "/transparency/?unit=HM"]
@@ -33,13 +31,13 @@ def test_citizen_pages(client, org_tree, path):
 
 
 @pytest.mark.parametrize("path", STAFF)
-def test_staff_pages(client, make_user, file, path):  # noqa: F811
+def test_staff_pages(client, make_user, file, path):
     file()  # the queue shows its rows, with the select-all box
     client.force_login(make_user("chief", "station_chief", "HM01K01"))
     _assert_runs_under_the_policy(client.get(path))
 
 
-def test_desk_form_receipt_and_detail(client, make_user, file):  # noqa: F811
+def test_desk_form_receipt_and_detail(client, make_user, file):
     code = file().tracking_code
     client.force_login(make_user("desk", "desk_officer", "HM01K01"))
     for path in ["/complaints/new/", f"/complaints/{code}/", f"/complaints/{code}/receipt/"]:

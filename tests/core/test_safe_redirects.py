@@ -15,7 +15,6 @@ from kalantar.core.models import AuditEntry
 from kalantar.core.redirects import next_url
 from kalantar.incidents import services as incident_services
 from kalantar.org.models import Unit
-from tests.complaints.conftest import category, file  # noqa: F401  (fixtures)
 
 ELSEWHERE = ["https://elsewhere.example/", "//elsewhere.example/", "x:y", "javascript:alert(1)"]
 
@@ -39,7 +38,7 @@ def test_next_url_keeps_to_this_site(given, expected):
 
 
 @pytest.mark.parametrize("target", ELSEWHERE)
-def test_bulk_assignment_never_leaves_the_site(file, make_user, client, target):  # noqa: F811
+def test_bulk_assignment_never_leaves_the_site(file, make_user, client, target):
     complaint = file()
     chief = make_user("chief", "station_chief", "HM01K01")
     officer = make_user("officer", "desk_officer", "HM01K01")
@@ -55,7 +54,7 @@ def test_bulk_assignment_never_leaves_the_site(file, make_user, client, target):
     assert AuditEntry.objects.filter(action="complaints.assign").count() == 1
 
 
-def test_bulk_assignment_returns_to_the_queue_page_it_came_from(file, make_user, client):  # noqa: F811
+def test_bulk_assignment_returns_to_the_queue_page_it_came_from(file, make_user, client):
     complaint = file()
     chief = make_user("chief", "station_chief", "HM01K01")
     make_user("officer", "desk_officer", "HM01K01")

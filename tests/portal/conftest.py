@@ -8,11 +8,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from kalantar.complaints import services
-from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.receipts import generate_private_key_text
 from kalantar.core.jalali import format_jalali_datetime
+from tests import factories
 
 VALID_NATIONAL_CODE = "0499370899"
 OTHER_NATIONAL_CODE = "0012345679"
@@ -68,22 +67,7 @@ def file_online(client, **overrides) -> Complaint:
 @pytest.fixture
 def complaint(org_tree):
     """A complaint filed at the desk of HM01K01 (as far as the citizen can tell, any channel)."""
-    return services.file_complaint(
-        by=None,
-        channel="online",
-        draft=ComplaintDraft(
-            category=Category.objects.get(code="home-burglary"),
-            incident_at=timezone.now() - timedelta(hours=3),
-            summary="سرقت از منزل",
-            narrative="دیشب در غیاب ما درب منزل را شکسته و طلاها را برده‌اند.",
-            complainant_name="علی رضایی",
-            national_code=VALID_NATIONAL_CODE,
-            mobile=MOBILE,
-            complainant_address="همدان، خیابان بوعلی",
-            lon=48.55,
-            lat=34.85,
-        ),
-    )
+    return factories.file_complaint(complainant_address="همدان، خیابان بوعلی")
 
 
 def main_block(html: str) -> str:
