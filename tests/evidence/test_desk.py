@@ -43,7 +43,7 @@ def test_the_desk_refuses_in_persian_and_changes_nothing(client, cameras, people
     assert "هیچ دوربینی" in _refusal(
         client, {"action": "out", "serial": "NOPE", "officer": officer}
     )
-    assert "ایستگاه دیگری" in _refusal(
+    assert "کلانتری دیگری" in _refusal(
         client, {"action": "out", "serial": "BWC-201", "officer": officer}
     )
     services.check_out_camera(by=people["desk"], serial="BWC-101", officer=people["officer"])
