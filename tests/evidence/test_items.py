@@ -14,7 +14,9 @@ from tests.evidence.conftest import MP4, PDF, write
 @pytest.fixture
 def items(tmp_path, cameras, people):
     services.check_out_camera(by=people["desk"], serial="BWC-101", officer=people["officer"])
-    services.check_out_camera(by=people["other_chief"], serial="BWC-201", officer=people["other_chief"])
+    services.check_out_camera(
+        by=people["other_chief"], serial="BWC-201", officer=people["other_chief"]
+    )
     mine, _new = services.ingest_file(
         by=None, path=write(tmp_path, "k01.mp4", MP4), device=cameras["BWC-101"]
     )
@@ -31,9 +33,13 @@ def test_a_station_cannot_see_or_fetch_another_stations_items(client, items, peo
     assert mine.get_absolute_url() in listing and theirs.get_absolute_url() not in listing
     for name in ("evidence:item", "evidence:item_download"):
         assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
-    assert client.post(
-        reverse("evidence:item_change", args=[theirs.pk]), {"title": "x", "category": "incident"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("evidence:item_change", args=[theirs.pk]),
+            {"title": "x", "category": "incident"},
+        ).status_code
+        == 404
+    )
     assert not AuditEntry.objects.filter(object_id=str(theirs.pk), actor=people["chief"]).exists()
 
 

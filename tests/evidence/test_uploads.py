@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import stat
@@ -150,3 +151,48 @@ def test_without_a_login_nothing_can_be_uploaded(live_server, tmp_path):
     with pytest.raises(TusCommunicationError) as error:
         anonymous.uploader(str(write(tmp_path, "a.mp4", MP4))).upload()
     assert error.value.status_code == 401
+
+
+def test_a_whole_file_checksum_that_differs_keeps_nothing(tus, tmp_path, settings):
+    path = write(tmp_path, "clip.mp4", MP4)
+    other = base64.b64encode(hashlib.sha256(MP4 + b"!").digest()).decode()
+    uploader = tus.uploader(
+        str(path), metadata={"filename": "clip.mp4", "checksum": f"sha256 {other}"}
+    )
+    with pytest.raises(TusUploadFailed) as error:
+        uploader.upload()
+    assert error.value.status_code == 460
+    assert _stored_files(settings) == [] and not Original.objects.exists()
+    assert Upload.objects.get().status == Upload.Status.REFUSED
+
+    right = base64.b64encode(hashlib.sha512(MP4).digest()).decode()
+    tus.uploader(
+        str(path), metadata={"filename": "clip.mp4", "checksum": f"sha512 {right}"}
+    ).upload()
+    assert Original.objects.get().sha256 == hashlib.sha256(MP4).hexdigest()
+
+
+def test_a_finished_upload_takes_no_more_bytes(tus, tmp_path):
+    uploader = _uploader(tus, write(tmp_path, "clip.mp4", MP4))
+    uploader.upload()
+    response = requests.patch(
+        uploader.url,
+        data=b"",
+        headers={
+            **uploader.get_headers(),
+            "Upload-Offset": str(len(MP4)),
+            "Content-Type": "application/offset+octet-stream",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 409
+    assert EvidenceItem.objects.count() == 1
+
+
+def test_an_upload_from_a_camera_nobody_checked_out_is_refused(tus, tmp_path):
+    path = write(tmp_path, "clip.mp4", MP4)
+    uploader_metadata = {"filename": "clip.mp4", "device": "CAR-7"}
+    with pytest.raises(TusCommunicationError) as error:
+        tus.uploader(str(path), metadata=uploader_metadata).upload()
+    assert error.value.status_code == 400
+    assert "هرگز" in error.value.response_content.decode()

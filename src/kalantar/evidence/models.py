@@ -228,6 +228,8 @@ class Upload(models.Model):
     filename = models.CharField(max_length=200)
     length = models.BigIntegerField()
     offset = models.BigIntegerField(default=0)
+    # The client's checksum of the whole file (`<algorithm> <base64>`), checked at the end.
+    checksum = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVING)
     item = models.ForeignKey(
         EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -253,7 +253,22 @@ def _device_from(by, serial: str) -> Camera | None:
         raise UploadRefused(
             400, _("No camera of your station has the serial number “%(s)s”.") % {"s": serial}
         )
+    if not Assignment.objects.filter(camera=camera).exists():
+        raise UploadRefused(400, _never_checked_out(camera))
     return camera
+
+
+def _never_checked_out(camera: Camera) -> str:
+    return _("Camera “%(s)s” was never checked out: nobody can be named as its wearer.") % {
+        "s": camera.serial
+    }
+
+
+def _whole_file_checksum(metadata: dict[str, str]) -> tus.Checksum | None:
+    """A checksum of the whole file the client may send as metadata (`checksum`, spelt as
+    the Upload-Checksum header), checked when the last byte has arrived."""
+    value = metadata.get("checksum")
+    return tus.parse_checksum(value) if value else None
 
 
 def start_upload(*, by, creation: tus.Creation) -> Upload:
@@ -262,12 +277,18 @@ def start_upload(*, by, creation: tus.Creation) -> Upload:
     if creation.length == 0:
         _refuse(by=by, reason="empty", detail={"name": name})
         raise UploadRefused(400, _refusal_message("empty", name))
+    _whole_file_checksum(creation.metadata)  # a malformed one is refused before any byte
     device = _device_from(by, creation.metadata.get("device", ""))
     station = device.station if device is not None else getattr(by, "unit", None)
     if station is None or not station.is_station:
         raise UploadRefused(400, _("Name the camera the files come from."))
     upload = Upload.objects.create(
-        station=station, created_by=by, device=device, filename=name, length=creation.length
+        station=station,
+        created_by=by,
+        device=device,
+        filename=name,
+        length=creation.length,
+        checksum=creation.metadata.get("checksum", "")[:200],
     )
     store.start_partial(store.partial_path(_root(), str(upload.pk)))
     return upload
@@ -285,6 +306,10 @@ def _running_hash(upload: Upload, partial: Path):
 def receive_chunk(*, by, upload: Upload, patch: tus.Patch, body: BinaryIO, size: int) -> Upload:
     """Append one PATCH's bytes; refuse them all if their checksum or content is wrong."""
     partial = store.partial_path(_root(), str(upload.pk))
+    if upload.status == Upload.Status.COMPLETE:
+        raise UploadRefused(409, _("This upload is already finished."))
+    if upload.status != Upload.Status.RECEIVING:
+        raise UploadRefused(410, _("This upload was cancelled or refused."))
     if upload.offset + size > upload.length:
         raise UploadRefused(400, _("More bytes were sent than the upload declared."))
     try:
@@ -320,8 +345,26 @@ def receive_chunk(*, by, upload: Upload, patch: tus.Patch, body: BinaryIO, size:
     with _RUNNING_LOCK:
         _RUNNING[str(upload.pk)] = (offset, running)
     if offset == upload.length:
+        whole = _whole_file_checksum({"checksum": upload.checksum})
+        whole_hash = running if whole and whole.algorithm == "sha256" else None
+        if whole is not None and not whole.matches(whole_hash or _rehash(partial, whole)):
+            _abandon(upload, partial, Upload.Status.REFUSED)
+            _refuse(by=by, reason="checksum", detail={"name": upload.filename, "whole": True})
+            raise UploadRefused(
+                tus.CHECKSUM_MISMATCH, _refusal_message("checksum", upload.filename)
+            )
         _finish(by=by, upload=upload, partial=partial, sha256=running.hexdigest())
     return upload
+
+
+def _rehash(partial: Path, checksum: tus.Checksum):
+    """The whole file read again under the client's algorithm (not SHA-256, which the
+    upload computed as it streamed)."""
+    hasher = checksum.new_hasher()
+    with open(partial, "rb") as handle:
+        while block := handle.read(store.BLOCK):
+            hasher.update(block)
+    return hasher
 
 
 def _finish(*, by, upload: Upload, partial: Path, sha256: str) -> None:
@@ -406,10 +449,7 @@ def dock_camera(*, serial: str) -> Camera:
     if camera is None:
         raise ValidationError(_("No camera has the serial number “%(s)s”.") % {"s": serial})
     if not Assignment.objects.filter(camera=camera).exists():
-        raise ValidationError(
-            _("Camera “%(s)s” was never checked out: nobody can be named as its wearer.")
-            % {"s": camera.serial}
-        )
+        raise ValidationError(_never_checked_out(camera))
     return camera
 
 
