@@ -17,6 +17,7 @@ from tusclient.uploader import Uploader
 from kalantar.core.models import AuditEntry
 from kalantar.evidence import services, store
 from kalantar.evidence.models import EvidenceItem, Original, Upload
+from tests.conftest import VerifiedClient
 from tests.evidence.conftest import ELF, MP4, PDF, write
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -196,3 +197,14 @@ def test_an_upload_from_a_camera_nobody_checked_out_is_refused(tus, tmp_path):
         tus.uploader(str(path), metadata=uploader_metadata).upload()
     assert error.value.status_code == 400
     assert "هرگز" in error.value.response_content.decode()
+
+
+def test_nobody_else_may_resume_or_cancel_an_upload(tus, tmp_path, live_server, people):
+    uploader = _uploader(tus, write(tmp_path, "clip.mp4", MP4 * 4), chunk_size=10_000)
+    uploader.upload(stop_at=10_000)
+    other = VerifiedClient()
+    other.force_login(people["other_chief"])
+    headers = {"Tus-Resumable": "1.0.0", "Cookie": f"sessionid={other.cookies['sessionid'].value}"}
+    assert requests.head(uploader.url, headers=headers, timeout=10).status_code == 404
+    assert requests.delete(uploader.url, headers=headers, timeout=10).status_code == 404
+    assert Upload.objects.get().status == Upload.Status.RECEIVING

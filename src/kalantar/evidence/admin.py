@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin
+from kalantar.evidence.desk import normalize_serial
 from kalantar.evidence.models import Camera, EvidenceItem
 
 
@@ -13,6 +14,10 @@ class CameraAdmin(ScopedAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
     search_fields = ("serial", "station__code", "station__name")
     list_select_related = ("station",)
     readonly_fields = ("status",)
+
+    def save_model(self, request, obj, form, change):
+        obj.serial = normalize_serial(obj.serial)  # as the desk will read it
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         return False
