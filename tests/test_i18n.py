@@ -59,6 +59,8 @@ STAFF_PAGES = [
     ("complaints:queue", []),
     ("complaints:new", []),
     ("complaints:dashboard", []),
+    ("evidence:desk", []),
+    ("evidence:items", []),
 ]
 PUBLIC_PAGES = ["login", "portal:file", "portal:track", "portal:help"]
 

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "kalantar.incidents",
     "kalantar.alarms",
     "kalantar.analytics",
+    "kalantar.evidence",
     "kalantar.problems",
     "kalantar.portal",
 ]
@@ -379,6 +380,11 @@ ATTACHMENT_TYPES = env.list(
 # Citizens' attachments: readable by the owner (the web server's user) only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Evidence (body-worn and car cameras): originals, write-once and named by their SHA-256,
+# and the partial files of resumable uploads, under this folder; the largest file accepted.
+EVIDENCE_DIR = Path(env.str("EVIDENCE_DIR", default=str(VAR_DIR / "evidence")))
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=16 * 1024**3)
 
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)

@@ -1,0 +1,79 @@
+"""Reads of the evidence app, each scoped to what the user may see (core.scoping)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kalantar.core import audit
+from kalantar.core.models import AuditEntry
+from kalantar.core.scoping import get_visible_or_404
+from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Upload
+from kalantar.incidents.models import PatrolUnit
+
+
+def cameras_for(user) -> QuerySet[Camera]:
+    return Camera.objects.visible_to(user).select_related("station")
+
+
+def camera_for(user, pk: int) -> Camera:
+    return get_visible_or_404(Camera.objects.select_related("station"), user, pk=pk)
+
+
+def open_assignments(user) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.visible_to(user)
+        .open()
+        .select_related("camera", "officer", "patrol")
+        .order_by("camera__serial")
+    )
+
+
+def officers_for(user) -> QuerySet:
+    return get_user_model().objects.visible_to(user).filter(is_active=True).order_by("username")
+
+
+def patrols_for(user) -> QuerySet[PatrolUnit]:
+    return PatrolUnit.objects.visible_to(user).select_related("station")
+
+
+def items_for(user) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.visible_to(user).select_related(
+        "station", "device", "recorded_by", "original"
+    )
+
+
+def item_for(user, pk: int) -> EvidenceItem:
+    return get_visible_or_404(
+        EvidenceItem.objects.select_related("station", "device", "recorded_by", "original"),
+        user,
+        pk=pk,
+    )
+
+
+def custody_chain(item: EvidenceItem) -> list[AuditEntry]:
+    """Every act on the item, oldest first: the audit entries that name it, each with its
+    action's name in the current language."""
+    entries = list(
+        AuditEntry.objects.filter(object_type=item._meta.label_lower, object_id=str(item.pk))
+        .select_related("actor")
+        .order_by("seq")
+    )
+    for entry in entries:
+        entry.action_label = audit.action_label(entry.action)
+    return entries
+
+
+def upload_for(user, upload_id: str) -> Upload:
+    """An upload its own author is sending (nobody else may append to or cancel it)."""
+    try:
+        key = uuid.UUID(upload_id)
+    except ValueError as exc:
+        raise Http404 from exc
+    upload = get_visible_or_404(Upload.objects.select_related("station", "device"), user, pk=key)
+    if upload.created_by_id != user.pk:
+        raise Http404
+    return upload

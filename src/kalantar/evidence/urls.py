@@ -1,0 +1,15 @@
+from django.urls import path
+
+from kalantar.evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("evidence/", views.item_list, name="items"),
+    path("evidence/desk/", views.desk, name="desk"),
+    path("evidence/desk/act/", views.desk_act, name="desk_act"),
+    path("evidence/items/<int:pk>/", views.item_detail, name="item"),
+    path("evidence/items/<int:pk>/change/", views.item_change, name="item_change"),
+    path("evidence/items/<int:pk>/download/", views.item_download, name="item_download"),
+    path("evidence/uploads/", views.uploads, name="uploads"),
+    path("evidence/uploads/<str:upload_id>", views.upload, name="upload"),
+]

@@ -1,0 +1,185 @@
+"""The camera desk, the evidence items and the resumable-upload endpoint; thin by design."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kalantar.evidence import forms, selectors, services, tus
+
+# --- The camera desk ---------------------------------------------------------------------------
+
+
+def _desk_forms(request: HttpRequest, data=None):
+    out_form = forms.CheckOutForm(
+        data if data is not None and data.get("action") == "out" else None,
+        officers=selectors.officers_for(request.user),
+        patrols=selectors.patrols_for(request.user),
+    )
+    in_form = forms.CheckInForm(data if data is not None and data.get("action") == "in" else None)
+    return out_form, in_form
+
+
+@login_required
+@permission_required("evidence.view_camera", raise_exception=True)
+def desk(request: HttpRequest) -> HttpResponse:
+    out_form, in_form = _desk_forms(request)
+    return _render_desk(request, out_form, in_form)
+
+
+def _render_desk(request, out_form, in_form, status: int = 200) -> HttpResponse:
+    context = {
+        "out_form": out_form,
+        "in_form": in_form,
+        "assignments": selectors.open_assignments(request.user),
+        "cameras": selectors.cameras_for(request.user),
+    }
+    return render(request, "evidence/desk.html", context, status=status)
+
+
+@login_required
+@permission_required("evidence.change_camera", raise_exception=True)
+@require_POST
+def desk_act(request: HttpRequest) -> HttpResponse:
+    out_form, in_form = _desk_forms(request, request.POST)
+    form = out_form if request.POST.get("action") == "out" else in_form
+    if not form.is_valid():
+        return _render_desk(request, out_form, in_form, status=400)
+    try:
+        if form is out_form:
+            assignment = services.check_out_camera(by=request.user, **form.cleaned_data)
+            messages.success(request, _("Camera %(s)s checked out.") % {"s": assignment.camera})
+        else:
+            assignment = services.check_in_camera(by=request.user, **form.cleaned_data)
+            messages.success(request, _("Camera %(s)s checked in.") % {"s": assignment.camera})
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _render_desk(request, out_form, in_form, status=400)
+    return redirect("evidence:desk")
+
+
+# --- Evidence items ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def item_list(request: HttpRequest) -> HttpResponse:
+    items = selectors.items_for(request.user)[:200]
+    return render(request, "evidence/items.html", {"items": items})
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = services.view_item(by=request.user, item=selectors.item_for(request.user, pk))
+    form = forms.ItemForm(initial={"title": item.title, "category": item.category})
+    return _render_item(request, item, form)
+
+
+def _render_item(request, item, form, status: int = 200) -> HttpResponse:
+    context = {"item": item, "form": form, "chain": selectors.custody_chain(item)}
+    return render(request, "evidence/item.html", context, status=status)
+
+
+@login_required
+@permission_required("evidence.change_evidenceitem", raise_exception=True)
+@require_POST
+def item_change(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_for(request.user, pk)
+    form = forms.ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_item(by=request.user, item=item, **form.cleaned_data)
+            return redirect(item)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+    return _render_item(request, item, form, status=400)
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def item_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return services.download_item(by=request.user, item=selectors.item_for(request.user, pk))
+
+
+# --- Resumable uploads (tus 1.0) ---------------------------------------------------------------
+
+
+def _tus_response(status: int, message: str = "", **headers: str) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    if status == tus.CHECKSUM_MISMATCH:
+        response.reason_phrase = "Checksum Mismatch"
+    response["Tus-Resumable"] = tus.VERSION
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _tus_endpoint(view):
+    """Session-authenticated, CSRF-exempt: every request but OPTIONS must carry the
+    Tus-Resumable header (tus.check_version), which no cross-site form can send without a
+    CORS preflight this site never grants. Refusals become the protocol's answers."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return _tus_response(204, **tus.options_headers(max_size=settings.EVIDENCE_MAX_BYTES))
+        if not request.user.is_authenticated:
+            return _tus_response(401, _("Log in to upload evidence."))
+        if not request.user.has_perm("evidence.add_evidenceitem"):
+            return _tus_response(403, _("You may not upload evidence."))
+        try:
+            return view(request, *args, **kwargs)
+        except tus.TusError as error:
+            return _tus_response(error.status, error.reason)
+        except services.UploadRefused as error:
+            return _tus_response(error.status, error.message)
+
+    return wrapped
+
+
+def _headers(request: HttpRequest) -> dict[str, str]:
+    return {name.lower(): value for name, value in request.headers.items()}
+
+
+@_tus_endpoint
+@require_http_methods(["POST", "OPTIONS"])
+def uploads(request: HttpRequest) -> HttpResponse:
+    creation = tus.parse_creation(_headers(request), max_size=settings.EVIDENCE_MAX_BYTES)
+    upload = services.start_upload(by=request.user, creation=creation)
+    location = request.build_absolute_uri(reverse("evidence:upload", args=[upload.pk]))
+    return _tus_response(201, Location=location, Upload_Offset="0")
+
+
+@_tus_endpoint
+@require_http_methods(["HEAD", "PATCH", "DELETE", "OPTIONS"])
+def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
+    headers = _headers(request)
+    tus.check_version(headers)
+    upload = selectors.upload_for(request.user, upload_id)
+    if request.method == "DELETE":
+        services.terminate_upload(by=request.user, upload=upload)
+        return _tus_response(204)
+    if request.method == "PATCH":
+        patch = tus.parse_patch(headers, current_offset=upload.offset)
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        upload = services.receive_chunk(
+            by=request.user, upload=upload, patch=patch, body=request, size=size
+        )
+        return _tus_response(204, Upload_Offset=str(upload.offset))
+    if upload.status not in (upload.Status.RECEIVING, upload.Status.COMPLETE):
+        return _tus_response(410, _("This upload was cancelled or refused."))
+    return _tus_response(200, **tus.offset_headers(offset=upload.offset, length=upload.length))
