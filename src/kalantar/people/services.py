@@ -7,8 +7,10 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -330,9 +332,6 @@ def _end_sessions(user) -> int:
     they end after thirty idle minutes, so few are live at any time. (A disabled account's
     session would be refused on its next request anyway: the backend ignores inactive users.)
     """
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.models import Session
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():

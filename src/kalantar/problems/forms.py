@@ -4,12 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.forms import JalaliDateField, NormalizedCharField
-from kalantar.problems.models import Action, Agency
+from kalantar.incidents.categories import CATEGORIES, label
+from kalantar.problems.models import Action, Agency, Referral
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    from kalantar.incidents.categories import CATEGORIES, label
-
     return [
         (c if isinstance(c, str) else c.code, label(c if isinstance(c, str) else c.code))
         for c in CATEGORIES
@@ -147,7 +146,6 @@ class AnswerForm(StyledForm):
 
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from kalantar.problems.models import Referral
 
         labels = dict(Referral.Status.choices)
         self.fields["status"].choices = [(s, labels[s]) for s in statuses]

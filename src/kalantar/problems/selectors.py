@@ -17,6 +17,7 @@ from kalantar.complaints.identity import may_see_identity, pseudonym
 from kalantar.complaints.models import Complaint
 from kalantar.core.jalali import TEHRAN
 from kalantar.core.persian import normalize_text
+from kalantar.incidents.models import Incident
 from kalantar.incidents.places import cell_places
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.problems import areas, figures, links
@@ -260,8 +261,6 @@ def area_and_ring(problem: Problem) -> tuple[set[str], set[str]]:
 
 def _incidents(problem: Problem, *, first: date, last: date):
     """Incidents of the project's categories counted on Tehran days first…last."""
-    from kalantar.incidents.models import Incident
-
     qs = Incident.objects.filter(day__gte=first, day__lte=last)
     if problem.categories:
         qs = qs.filter(category__in=problem.categories)
