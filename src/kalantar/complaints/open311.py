@@ -50,7 +50,7 @@ from kalantar.complaints import open311_keys, services, workflow
 from kalantar.complaints.addresses import public_street
 from kalantar.complaints.models import Category, Complaint, ComplaintEvent, Open311Key
 from kalantar.core import audit
-from kalantar.core.persian import format_number, to_latin_digits
+from kalantar.core.persian import active_digits, format_number, localized, to_latin_digits
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -233,13 +233,11 @@ def _endpoint(*methods: str) -> Callable:
 
 
 def _localized(name: str, name_en: str) -> str:
-    english = (translation.get_language() or "").startswith("en")
-    return name_en if english and name_en else name
+    return localized(name, name_en)
 
 
 def _number(n: int) -> str:
-    digits = "fa" if (translation.get_language() or "").startswith("fa") else "en"
-    return format_number(n, digits=digits, grouping=False)
+    return format_number(n, digits=active_digits(), grouping=False)
 
 
 def _w3c(moment: datetime | None) -> str | None:

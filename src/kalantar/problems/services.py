@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from kalantar.core import audit, sequences
 from kalantar.core import files as stored_files
-from kalantar.core.jalali import TEHRAN, tehran_today, to_jalali
+from kalantar.core.jalali import TEHRAN, display_date, tehran_today, to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_errors
@@ -701,6 +701,4 @@ def assess(*, by, problem: Problem, today: date | None = None) -> Assessment:
 
 
 def _jalali(day: date) -> str:
-    from kalantar.core.templatetags.kalantar import jdate
-
-    return jdate(day)
+    return display_date(day)
