@@ -20,6 +20,8 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.core.jalali import TEHRAN
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
 
@@ -254,6 +256,8 @@ ACCOUNT_DORMANT_DAYS = env.int("ACCOUNT_DORMANT_DAYS", default=90)
 # HSTS preload (security.W021) is the operator's choice: SECURE_HSTS_PRELOAD=true.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Sessions live in the database (people.services ends a user's sessions through this store).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Idle sessions end after 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -266,7 +270,7 @@ LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "kalantar_language"
 USE_I18N = True
-TIME_ZONE = "Asia/Tehran"
+TIME_ZONE = TEHRAN.key  # the one definition of the zone: kalantar.core.jalali
 USE_TZ = True
 
 STATIC_URL = "/static/"

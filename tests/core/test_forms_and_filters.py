@@ -189,3 +189,34 @@ def test_digits_does_not_unescape_text():
 
 def test_unknown_date_style_falls_back_to_short():
     assert render('{{ d|jdate:"huge" }}', "en", d=date(2024, 10, 6)) == "1403/07/15"
+
+
+@pytest.mark.parametrize(
+    ("source", "fa", "en"),
+    [
+        ("{{ c|localized }}", "سرقت ۲", "Theft 2"),
+        ("{{ bare|localized }}", "سرقت ۲", "سرقت 2"),
+        ('{{ row|localized:"agency" }}', "شهرداری", "Municipality"),
+        ("{{ c|unit_name }}", "سرقت ۲", "Theft 2"),
+        ("{{ none|localized }}", "—", "—"),
+    ],
+)
+def test_names_in_the_active_language(source, fa, en):
+    """The English name on English pages where there is one; Persian with the page's digits
+    otherwise."""
+
+    class Named:
+        name, name_en = "سرقت 2", "Theft 2"
+
+    context = {
+        "c": Named(),
+        "bare": {"name": "سرقت 2", "name_en": ""},
+        "row": {"agency": "شهرداری", "agency_en": "Municipality"},
+        "none": None,
+    }
+    assert render(source, "fa", **context) == fa
+    assert render(source, "en", **context) == en
+
+
+def test_localized_text_is_escaped():
+    assert render("{{ v|localized }}", "en", v={"name": "x", "name_en": "<b>"}) == "&lt;b&gt;"

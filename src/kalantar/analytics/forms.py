@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kalantar.analytics.periods import day_error, period_error
 from kalantar.core.forms import JalaliDateField
 from kalantar.core.jalali import tehran_today
-from kalantar.core.templatetags.kalantar import unit_name
+from kalantar.core.persian import localized_name
 from kalantar.incidents import categories
 from kalantar.org.models import Unit
 
@@ -17,7 +17,7 @@ ANALYSED_KINDS = (Unit.Kind.NATIONAL, Unit.Kind.PROVINCE, Unit.Kind.COUNTY, *Uni
 
 def unit_choices(user) -> list[tuple[str, str]]:
     units = Unit.objects.visible_to(user).filter(kind__in=ANALYSED_KINDS, is_active=True)
-    return [(u.code, unit_name(u)) for u in units.order_by("path")[:2000]]
+    return [(u.code, localized_name(u)) for u in units.order_by("path")[:2000]]
 
 
 class UnitDateForm(forms.Form):

@@ -15,8 +15,8 @@ from kalantar.analytics import exports, selectors, services
 from kalantar.analytics.forms import HotspotForm, UnitDateForm
 from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import format_jalali_date, tehran_today
+from kalantar.core.persian import active_digits, localized_name
 from kalantar.core.redirects import next_url
-from kalantar.core.templatetags.kalantar import active_digits, unit_name
 from kalantar.incidents import categories
 from kalantar.incidents import selectors as incident_selectors
 from kalantar.incidents.models import PatrolUnit
@@ -91,12 +91,12 @@ def compstat_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"compstat-{unit.code}-{day.isoformat()}"
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.to_xlsx(table, unit_name(unit)),
+            exports.to_xlsx(table, localized_name(unit)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    response = HttpResponse(exports.to_csv(table, unit_name(unit)), content_type="text/csv")
+    response = HttpResponse(exports.to_csv(table, localized_name(unit)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints import selectors, text_limits
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField, apply_service_errors
-from kalantar.core.templatetags.kalantar import digits, unit_name
+from kalantar.core.persian import localized_name
 from kalantar.org.models import Unit
 
 
@@ -31,14 +30,12 @@ class CategoryChoiceField(forms.ModelChoiceField):
     """Categories named in the page's language (the English name where there is one)."""
 
     def label_from_instance(self, obj: Category) -> str:
-        if obj.name_en and (get_language() or "").startswith("en"):
-            return obj.name_en
-        return digits(obj.name)
+        return localized_name(obj)
 
 
 class StationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        return unit_name(obj)
+        return localized_name(obj)
 
 
 class ComplaintForm(forms.Form):

@@ -14,10 +14,9 @@ import hmac
 
 from django.conf import settings
 from django.db.models.query import ModelIterable
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kalantar.core.persian import to_persian_digits
+from kalantar.core.persian import digits
 
 IDENTITY_PERMISSION = "complaints.view_complainant_identity"
 
@@ -55,7 +54,7 @@ def pseudonym_label(number: str) -> str:
     if not number:
         return ""
     label = _("Complainant %(number)s") % {"number": number}
-    return to_persian_digits(label) if (get_language() or "fa").startswith("fa") else label
+    return digits(label)
 
 
 def pseudonymise(complaint):

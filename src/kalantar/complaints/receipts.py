@@ -344,10 +344,8 @@ def signing_key() -> Ed25519PrivateKey:
     Outside production an empty setting means a key generated once and kept in
     VAR_DIR/receipt_signing_key, so printed receipts stay valid across restarts.
     """
-    configured = (getattr(settings, "RECEIPT_SIGNING_KEY", "") or "").strip()
-    production = bool(getattr(settings, "PRODUCTION", False))
-    var_dir = getattr(settings, "VAR_DIR", None)
-    return _signing_key(configured, production, str(var_dir) if var_dir else "")
+    configured = settings.RECEIPT_SIGNING_KEY.strip()
+    return _signing_key(configured, settings.PRODUCTION, str(settings.VAR_DIR))
 
 
 def clear_signing_key_cache() -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.persian import digits
 
 # A page of A4 is about 3,000 characters of Persian; a complaint's story fits in two.
 NARRATIVE = 6000

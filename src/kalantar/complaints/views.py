@@ -16,9 +16,9 @@ from kalantar.complaints.forms import DeskComplaintForm, StatusForm
 from kalantar.complaints.models import Complaint
 from kalantar.complaints.receipt_page import receipt_context
 from kalantar.core.forms import apply_service_errors
+from kalantar.core.persian import digits
 from kalantar.core.redirects import next_url
 from kalantar.core.scoping import can_see_unit
-from kalantar.core.templatetags.kalantar import digits
 from kalantar.core.uploads import read_uploads
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 

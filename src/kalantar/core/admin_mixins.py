@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.core import audit
 from kalantar.core.forms import JalaliDateField, JalaliDateInput, JalaliDateTimeField
-from kalantar.core.templatetags.kalantar import jdate, jdatetime
+from kalantar.core.jalali import display_date, display_datetime
 
 
 class JalaliAdminMixin:
@@ -32,7 +32,7 @@ class JalaliAdminMixin:
             return name
         if not isinstance(field, models.DateField):
             return name
-        render = jdatetime if isinstance(field, models.DateTimeField) else jdate
+        render = display_datetime if isinstance(field, models.DateTimeField) else display_date
 
         def column(obj):
             return render(getattr(obj, name))

@@ -23,8 +23,7 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from kalantar.core.persian import format_number, to_latin_digits
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits, format_number, to_latin_digits
 
 __all__ = ["ErrorOut", "InvalidOut", "Page", "responses"]
 

@@ -24,12 +24,12 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from kalantar.core import audit_checkpoints
 from kalantar.core.audit_checkpoints import Checkpoint, CheckpointError
 from kalantar.core.context import current_ip
 from kalantar.core.models import AuditEntry
+from kalantar.core.persian import localized
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class AuditAction:
 
     @property
     def label(self) -> str:
-        return self.en if (get_language() or "fa").startswith("en") else self.fa
+        return localized(self.fa, self.en)
 
 
 # Filled by each app's AppConfig.ready() with the actions it writes; a test checks that every
@@ -73,6 +73,29 @@ def action_label(code: str) -> str:
     return action.label if action is not None else code
 
 
+# The entry's columns covered by its MAC, in the MAC's order, between `seq` and `prev_hash`:
+# the one list the digests, the INSERT and the verification's read are built from.
+_MAC_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "outcome",
+    "detail",
+)
+# The unkeyed digest of the first entries left out the actor's id.
+_LEGACY_COLUMNS = tuple(c for c in _MAC_COLUMNS if c != "actor_id")
+# Every stored column but the storage id, in the INSERT's order.
+_ROW_FIELDS = ("seq", *_MAC_COLUMNS, "prev_hash", "hash")
+
+
+def _canonical_json(values: list) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 # PostgreSQL advisory lock of the chain's appends. Any constant works; it only has to be
 # the same for every writer of this database.
 _PG_LOCK_KEY = 0x4B414C41
@@ -90,50 +113,17 @@ def _wrap_mac(key: bytes, seq: int, middle: str, prev_hash: str) -> str:
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
-def _digest_middle(
-    *,
-    at: str,
-    actor_id: int | None,
-    actor_username: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    ip: str | None,
-    outcome: str,
-    detail: Any,
-) -> str:
-    """The canonical JSON of the entry's columns without its brackets: the part of the MAC's
-    input between the seq and the previous hash, computed before the chain is locked."""
-    return json.dumps(
-        [at, actor_id, actor_username, action, object_type, object_id, ip, outcome, detail],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )[1:-1]
+def _digest_middle(**columns: Any) -> str:
+    """The canonical JSON of the entry's `_MAC_COLUMNS` (`at` as `_timestamp` gives it)
+    without its brackets: the part of the MAC's input between the seq and the previous hash,
+    computed before the chain is locked."""
+    return _canonical_json([columns[c] for c in _MAC_COLUMNS])[1:-1]
 
 
-def legacy_digest(
-    *,
-    seq: int,
-    prev_hash: str,
-    at: str,
-    actor_id: int | None,
-    actor_username: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    ip: str | None,
-    outcome: str,
-    detail: Any,
-) -> str:
+def legacy_digest(*, seq: int, prev_hash: str, **columns: Any) -> str:
     """The unkeyed SHA-256 of entries written before the chain was keyed (it left out the
     actor's id). Accepted only for the entries the first checkpoint sealed as legacy."""
-    payload = json.dumps(
-        [seq, at, actor_username, action, object_type, object_id, ip, outcome, detail, prev_hash],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    payload = _canonical_json([seq, *(columns[c] for c in _LEGACY_COLUMNS), prev_hash])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -196,9 +186,8 @@ class _NewEntry:
 
 
 _INSERT_SQL = (
-    "INSERT INTO core_auditentry (seq, at, actor_id, actor_username, action, object_type,"
-    " object_id, ip, outcome, detail, prev_hash, hash)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    f"INSERT INTO core_auditentry ({', '.join(_ROW_FIELDS)})"
+    f" VALUES ({', '.join(['%s'] * len(_ROW_FIELDS))})"
 )
 
 
@@ -221,23 +210,17 @@ def _append(entry: _NewEntry) -> int:
         cursor.execute("SELECT seq, hash FROM core_auditentry ORDER BY seq DESC LIMIT 1")
         last = cursor.fetchone()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        cursor.execute(
-            _INSERT_SQL,
-            [
-                seq,
-                ops.adapt_datetimefield_value(entry.at),
-                entry.actor_id,
-                fields["actor_username"],
-                fields["action"],
-                fields["object_type"],
-                fields["object_id"],
-                ops.adapt_ipaddressfield_value(fields["ip"]),
-                fields["outcome"],
-                entry.detail_json,
-                prev_hash,
-                _wrap_mac(audit_checkpoints.audit_key(), seq, entry.middle, prev_hash),
-            ],
-        )
+        row = {
+            **fields,
+            "seq": seq,
+            "at": ops.adapt_datetimefield_value(entry.at),
+            "actor_id": entry.actor_id,
+            "ip": ops.adapt_ipaddressfield_value(fields["ip"]),
+            "detail": entry.detail_json,
+            "prev_hash": prev_hash,
+            "hash": _wrap_mac(audit_checkpoints.audit_key(), seq, entry.middle, prev_hash),
+        }
+        cursor.execute(_INSERT_SQL, [row[c] for c in _ROW_FIELDS])
     return seq
 
 
@@ -310,19 +293,8 @@ def _walk(
                 expected_seq, "removed", f"entry {expected_seq} is missing (removed)"
             )
             return walk
-        columns = {
-            "seq": seq,
-            "at": _timestamp(row["at"]),
-            "actor_id": row["actor_id"],
-            "actor_username": row["actor_username"],
-            "action": row["action"],
-            "object_type": row["object_type"],
-            "object_id": row["object_id"],
-            "ip": row["ip"],
-            "outcome": row["outcome"],
-            "detail": row["detail"],
-            "prev_hash": row["prev_hash"],
-        }
+        columns = {c: row[c] for c in _ROW_FIELDS if c != "hash"}
+        columns["at"] = _timestamp(row["at"])
         keyed = hmac.compare_digest(entry_mac(key=key, **columns), row["hash"])
         if not keyed:
             legacy_allowed = seq <= walk.legacy_until or (
@@ -423,22 +395,6 @@ def checkpoint_job() -> str | None:
     if checkpoint is None:
         return None
     return f"checkpoint of the audit log at entry {checkpoint.seq}"
-
-
-_ROW_FIELDS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_username",
-    "action",
-    "object_type",
-    "object_id",
-    "ip",
-    "outcome",
-    "detail",
-    "prev_hash",
-    "hash",
-)
 
 
 def _rows(chunk_size: int, *, from_seq: int = 1) -> Iterator[dict]:

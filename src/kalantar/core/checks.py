@@ -28,7 +28,7 @@ SHARED_CACHE_BACKENDS = {
 
 
 def _production() -> bool:
-    return bool(getattr(settings, "PRODUCTION", False))
+    return settings.PRODUCTION
 
 
 @checks.register(checks.Tags.caches)

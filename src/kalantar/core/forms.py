@@ -22,8 +22,7 @@ from kalantar.core.jalali import (
     parse_jalali_datetime,
     to_tehran,
 )
-from kalantar.core.persian import normalize_text, to_persian_digits
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits, normalize_text, to_persian_digits
 
 __all__ = [
     "FilterForm",

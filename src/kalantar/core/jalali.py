@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from kalantar.core.persian import normalize_text, to_persian_digits
+from kalantar.core.persian import MISSING, active_digits, normalize_text, to_persian_digits
 
 __all__ = [
     "MONTHS_EN",
@@ -23,6 +23,8 @@ __all__ = [
     "WEEKDAYS_EN",
     "WEEKDAYS_FA",
     "JalaliDateError",
+    "display_date",
+    "display_datetime",
     "format_jalali_date",
     "format_jalali_datetime",
     "jalali_month_start",
@@ -227,3 +229,27 @@ def format_jalali_datetime(value: datetime, digits: str = "fa", *, style: str = 
     if style == "short":
         return f"{day} {clock}"
     return f"{day}{'،' if digits == 'fa' else ','} {clock}"
+
+
+_STYLES = ("short", "long", "full")
+
+
+def display_date(value: date | datetime | None, style: str = "short") -> str:
+    """A Jalali date in the active language (``format_jalali_date``); "—" when missing.
+    A datetime shows its day in Tehran; an unknown style is taken as "short"."""
+    if value is None or value == "":
+        return MISSING
+    if not isinstance(value, date):
+        return str(value)
+    return format_jalali_date(value, active_digits(), style=style if style in _STYLES else "short")
+
+
+def display_datetime(value: datetime | None, style: str = "short") -> str:
+    """A Jalali date and time in Tehran in the active language; "—" when missing."""
+    if value is None or value == "":
+        return MISSING
+    if not isinstance(value, datetime):
+        return display_date(value, style)
+    return format_jalali_datetime(
+        value, active_digits(), style=style if style in _STYLES else "short"
+    )

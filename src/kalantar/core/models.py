@@ -167,3 +167,25 @@ class HashedSecret(models.Model):
         if hashed_secrets.use_is_news(self.last_used_at, now, self.LAST_USED_RESOLUTION):
             type(self)._default_manager.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class Sequence(models.Model):
+    """The last number given out of one numbering (`name`) in one period (e.g. a Jalali year).
+
+    Reference numbers (incidents, problem-solving projects, referrals) come from here through
+    `kalantar.core.sequences.take`, never from counting rows.
+    """
+
+    name = models.CharField(_("name"), max_length=64)
+    period = models.CharField(_("period"), max_length=16, blank=True)
+    last = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "period"], name="core_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period}: {self.last}"

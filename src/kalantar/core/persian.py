@@ -39,10 +39,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 
+from django.utils.translation import get_language
+
 __all__ = [
+    "MISSING",
+    "active_digits",
+    "digits",
     "format_number",
+    "localized",
+    "localized_name",
     "normalize_for_search",
     "normalize_text",
     "persian_number",
@@ -219,3 +227,44 @@ def format_number(
 def persian_number(n: int | float | Decimal, grouping: bool = True) -> str:
     """Format with Persian digits and the Persian thousands separator: 1234567 → ۱٬۲۳۴٬۵۶۷."""
     return format_number(n, digits="fa", grouping=grouping)
+
+
+# --- In the active language ------------------------------------------------------------------
+# What people read depends on the page's language (Django's active language; Persian when
+# none is active). These read it; everything above is independent of it.
+
+MISSING = "—"  # shown for a missing value (None or "")
+
+
+def _english() -> bool:
+    return (get_language() or "fa").lower().startswith("en")
+
+
+def active_digits() -> str:
+    """Which digits people read: "en" on English pages, "fa" otherwise."""
+    return "en" if _english() else "fa"
+
+
+def digits(value: object) -> str:
+    """The value as text with the active language's digits; "—" when missing."""
+    if value is None or value == "":
+        return MISSING
+    return to_latin_digits(value) if _english() else to_persian_digits(value)
+
+
+def localized(name: str, name_en: str = "") -> str:
+    """The English name on English pages where there is one, else the Persian name."""
+    return name_en if name_en and _english() else name
+
+
+def localized_name(obj: object, field: str = "name") -> str:
+    """`obj`'s `field` (attribute or key) in the active language, read from `field` and
+    `<field>_en`, with the active language's digits; "—" for None."""
+    if obj is None:
+        return MISSING
+    if isinstance(obj, Mapping):
+        name, name_en = obj.get(field, ""), obj.get(f"{field}_en", "")
+    else:
+        name, name_en = getattr(obj, field, obj), getattr(obj, f"{field}_en", "")
+    chosen = localized(name, name_en or "")
+    return chosen if chosen is name_en else digits(chosen)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kalantar.core import filetypes
-from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.persian import digits
 
 
 @dataclass(frozen=True)

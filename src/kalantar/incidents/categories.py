@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from kalantar.core.persian import localized
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def label(code: str) -> str:
     category = _BY_CODE.get(code)
     if category is None:
         return code
-    return category.name_en if (get_language() or "fa").startswith("en") else category.name_fa
+    return localized(category.name_fa, category.name_en)
 
 
 def default_priority(code: str) -> int:

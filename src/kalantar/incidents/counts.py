@@ -7,16 +7,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import connection, transaction
 
+from kalantar.core.jalali import TEHRAN
 from kalantar.incidents import bulk
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.org.models import Unit
-
-TEHRAN = ZoneInfo("Asia/Tehran")
 
 Key = tuple[int, str, date]  # (station id, category, day)
 

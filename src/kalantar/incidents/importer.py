@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 
 from kalantar.core import audit
 from kalantar.core.numbers import parse_decimal, parse_decimal_column
-from kalantar.core.persian import format_number, to_latin_digits
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits, format_number, to_latin_digits
 from kalantar.incidents import bulk, categories, counts
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers

@@ -248,17 +248,3 @@ class UnitDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.category} {self.day}: {self.count}"
-
-
-class NumberSequence(models.Model):
-    """The last incident number given out in each Jalali year."""
-
-    year = models.PositiveIntegerField(_("year"), unique=True)
-    last = models.PositiveBigIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("incident number sequence")
-        verbose_name_plural = _("incident number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

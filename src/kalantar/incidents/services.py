@@ -16,11 +16,10 @@ import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kalantar.core import audit
+from kalantar.core import audit, sequences
 from kalantar.core.jalali import to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
@@ -30,7 +29,6 @@ from kalantar.incidents.models import (
     DailyCount,
     Dispatch,
     Incident,
-    NumberSequence,
     PatrolUnit,
 )
 from kalantar.org.geo_cache import locate_unit
@@ -55,11 +53,7 @@ def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
 def reserve_numbers(count: int, *, at: datetime | None = None) -> list[str]:
     """Give out `count` consecutive incident numbers of the current Jalali year: 1405-000123."""
     year = to_jalali(at or timezone.now()).year
-    with transaction.atomic():
-        NumberSequence.objects.get_or_create(year=year)
-        NumberSequence.objects.filter(year=year).update(last=F("last") + count)
-        last = NumberSequence.objects.get(year=year).last
-    return [f"{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+    return [f"{year}-{n:06d}" for n in sequences.take("incidents", str(year), count)]
 
 
 def open_incident(

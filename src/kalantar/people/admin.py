@@ -11,8 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.core import audit
 from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin
-from kalantar.core.persian import format_number
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits, format_number
 from kalantar.people import services
 from kalantar.people.forms import DisableAccountsForm
 from kalantar.people.models import ApiToken, User

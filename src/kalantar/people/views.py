@@ -20,8 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from kalantar.core.persian import format_number
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits, format_number
 from kalantar.people import selectors, services
 from kalantar.people.forms import SecondFactorForm
 from kalantar.people.second_factor import group_secret

@@ -22,7 +22,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.core.jalali import format_jalali_datetime
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits
 from kalantar.core.uploads import UploadedFile
 from kalantar.portal.forms import SERVICE_FIELDS
 

@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.forms import ComplaintForm
 from kalantar.core.forms import NormalizedCharField
-from kalantar.core.persian import to_latin_digits
-from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.persian import digits, to_latin_digits
 from kalantar.core.uploads import UploadedFile, attachment_errors, read_uploads
 from kalantar.core.validators import is_valid_mobile, is_valid_national_code
 

@@ -10,8 +10,7 @@ import jdatetime
 from django.utils.translation import gettext as _
 
 from kalantar.core.jalali import month_name, to_jalali
-from kalantar.core.persian import to_latin_digits
-from kalantar.core.templatetags.kalantar import digits
+from kalantar.core.persian import digits, to_latin_digits
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{1,2})\s*$")
 

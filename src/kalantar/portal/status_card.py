@@ -20,8 +20,7 @@ from kalantar.complaints import workflow
 from kalantar.complaints.codes import format_tracking_code
 from kalantar.complaints.selectors import CitizenView
 from kalantar.core.jalali import format_jalali_date, format_jalali_datetime
-from kalantar.core.persian import to_latin_digits, to_persian_digits
-from kalantar.core.templatetags.kalantar import active_digits
+from kalantar.core.persian import active_digits, localized_name, to_latin_digits, to_persian_digits
 
 _FACTS = """<h1 class="h4">{} <span dir="ltr" id="tracking-code">{}</span></h1>
 <p class="lead mb-2" id="status-text">{}</p>
@@ -76,11 +75,9 @@ def status_card(view: CitizenView) -> SafeString:
     """The card's body in the active language, with its digits and Jalali dates."""
     language = get_language()
     labels = _labels(language)
-    english = language == "en"
     numerals = active_digits()
     digits = to_persian_digits if numerals == "fa" else to_latin_digits
-    category = view.category_en if english and view.category_en else digits(view.category)
-    unit = view.unit_name_en if english and view.unit_name_en else digits(view.unit_name)
+    category, unit = localized_name(view, "category"), localized_name(view, "unit_name")
     facts = format_html(
         _FACTS,
         labels["complaint"],

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from kalantar.core.jalali import tehran_today
+from kalantar.core.persian import active_digits
 from kalantar.org.models import Unit
 from kalantar.org.validation import normalize_unit_code, unit_code_problem
 from kalantar.portal import periods, stats
@@ -171,7 +172,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _lang() -> str:
-    return "fa" if (translation.get_language() or "fa").startswith("fa") else "en"
+    return active_digits()
 
 
 def _choices(month: periods.Month | None = None) -> dict:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,9 +19,9 @@ from kalantar.analytics import services as analytics_services
 from kalantar.analytics.models import SurgeAlert
 from kalantar.analytics.stats import poisson_z
 from kalantar.complaints.models import Complaint
-from kalantar.core import audit
+from kalantar.core import audit, sequences
 from kalantar.core import files as stored_files
-from kalantar.core.jalali import TEHRAN, tehran_today, to_jalali
+from kalantar.core.jalali import TEHRAN, display_date, tehran_today, to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_errors
@@ -125,11 +125,11 @@ def add_contact(
 # --- Problems ---------------------------------------------------------------------------------
 
 
-def _next_number(prefix: str, model, field: str) -> str:
+def _next_number(prefix: str) -> str:
+    """The next number of `prefix` in this Jalali year: P-<unit>-1405-0007 (inside the
+    caller's transaction, so a rolled-back write gives its number back)."""
     year = to_jalali(tehran_today()).year
-    stem = f"{prefix}-{year}-"
-    taken = model.objects.filter(**{f"{field}__startswith": stem}).count()
-    return f"{stem}{taken + 1:04d}"
+    return f"{prefix}-{year}-{sequences.take_one(prefix, str(year)):04d}"
 
 
 def _check_period(start: date | None, end: date | None, errors, field: str) -> None:
@@ -172,27 +172,20 @@ def open_problem(
         cells = []
     _require(errors)
     with transaction.atomic():
-        for attempt in range(5):
-            try:
-                with transaction.atomic():
-                    problem = Problem.objects.create(
-                        number=_next_number(f"P-{unit.code}", Problem, "number")
-                        + (f"-{attempt}" if attempt else ""),
-                        title=title,
-                        unit=unit,
-                        origin=origin,
-                        period_start=period_start,
-                        period_end=period_end,
-                        categories=list(categories),
-                        area_cells=cells,
-                        trigger=_text(trigger, multiline=True),
-                        alert_id=alert_id,
-                        hotspot_cell=hotspot_cell,
-                        created_by=by,
-                    )
-                break
-            except IntegrityError:
-                continue
+        problem = Problem.objects.create(
+            number=_next_number(f"P-{unit.code}"),
+            title=title,
+            unit=unit,
+            origin=origin,
+            period_start=period_start,
+            period_end=period_end,
+            categories=list(categories),
+            area_cells=cells,
+            trigger=_text(trigger, multiline=True),
+            alert_id=alert_id,
+            hotspot_cell=hotspot_cell,
+            created_by=by,
+        )
         if complaints:
             problem.complaints.set(complaints)
         audit.record(
@@ -465,24 +458,17 @@ def send_referral(
         errors["__all__"] = [_("This project is closed.")]
     _require(errors)
     with transaction.atomic():
-        for attempt in range(5):
-            try:
-                with transaction.atomic():
-                    referral = Referral.objects.create(
-                        reference=_next_number(f"R-{problem.unit.code}", Referral, "reference")
-                        + (f"-{attempt}" if attempt else ""),
-                        problem=problem,
-                        agency=agency,
-                        subject=subject,
-                        evidence=evidence,
-                        ask=ask,
-                        deadline=deadline,
-                        link_nonce=secrets.token_hex(8),
-                        created_by=by,
-                    )
-                break
-            except IntegrityError:
-                continue
+        referral = Referral.objects.create(
+            reference=_next_number(f"R-{problem.unit.code}"),
+            problem=problem,
+            agency=agency,
+            subject=subject,
+            evidence=evidence,
+            ask=ask,
+            deadline=deadline,
+            link_nonce=secrets.token_hex(8),
+            created_by=by,
+        )
         emailed = _email(
             referral,
             "problems/email/referral.txt",
@@ -718,6 +704,4 @@ def assess_problem(*, by: User | None, problem: Problem, today: date | None = No
 
 
 def _jalali(day: date) -> str:
-    from kalantar.core.templatetags.kalantar import jdate
-
-    return jdate(day)
+    return display_date(day)

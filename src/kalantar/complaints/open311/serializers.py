@@ -12,14 +12,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kalantar.complaints import workflow
 from kalantar.complaints.addresses import public_street
 from kalantar.complaints.models import Category, Complaint
-from kalantar.core.persian import format_number
+from kalantar.core.persian import active_digits, format_number, localized
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The date this API last changed; clients compare it to notice changes. Update with the API.
@@ -88,15 +88,9 @@ def error_list(status: int, descriptions: list[str]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- values
 
 
-def localized(name: str, name_en: str) -> str:
-    english = (translation.get_language() or "").startswith("en")
-    return name_en if english and name_en else name
-
-
 def number(n: int) -> str:
     """A number in the active language's digits, ungrouped (messages of the API)."""
-    digits = "fa" if (translation.get_language() or "").startswith("fa") else "en"
-    return format_number(n, digits=digits, grouping=False)
+    return format_number(n, digits=active_digits(), grouping=False)
 
 
 def _w3c(moment: datetime | None) -> str | None:

@@ -1,7 +1,8 @@
 """The audit log becomes append-only in the database, and its append leaves the database.
 
 The chain is now keyed with a secret the database must never see, so the PL/pgSQL append
-of 0003 is dropped: one Python append (kalantar.core.audit) serves both databases.
+that 0003 once created is dropped: one Python append (kalantar.core.audit) serves both
+databases, and going back does not bring the function back.
 Triggers refuse UPDATE, DELETE and (on PostgreSQL) TRUNCATE of the table, whoever asks.
 A table owner can still disable them; the keyed chain and its checkpoints outside the
 database catch what is done then. Entries already written keep their unkeyed hashes until
@@ -66,7 +67,6 @@ def backwards(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_DROP)
-        schema_editor.execute(_append_function_migration().APPEND_FUNCTION)
     elif vendor == "sqlite":
         for statement in SQLITE_DROP:
             schema_editor.execute(statement)

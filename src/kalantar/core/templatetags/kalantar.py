@@ -18,40 +18,29 @@ from kalantar.core.jalali import (
     MONTHS_FA,
     WEEKDAYS_EN,
     WEEKDAYS_FA,
-    format_jalali_date,
-    format_jalali_datetime,
+    display_date,
+    display_datetime,
 )
-from kalantar.core.persian import format_number, to_latin_digits, to_persian_digits
+from kalantar.core.persian import (
+    MISSING,
+    active_digits,
+    format_number,
+    localized_name,
+    to_latin_digits,
+)
+from kalantar.core.persian import digits as active_language_digits
 
 register = template.Library()
-
-MISSING = "—"
-
-
-def active_digits() -> str:
-    """Which digits people read: "fa" when the active language is Persian, else "en"."""
-    return "fa" if (get_language() or "").lower().startswith("fa") else "en"
-
-
-_STYLES = ("short", "long", "full")
 
 
 def _missing(value: object) -> bool:
     return value is None or value == ""
 
 
-def _style(style: str) -> str:
-    return style if style in _STYLES else "short"
-
-
 @register.filter(is_safe=True)
 def digits(value: object) -> str:
     """The value as text with Persian digits on Persian pages, Latin digits otherwise."""
-    if _missing(value):
-        return MISSING
-    if active_digits() == "fa":
-        return to_persian_digits(value)
-    return to_latin_digits(value)
+    return active_language_digits(value)
 
 
 @register.filter(is_safe=True)
@@ -60,21 +49,13 @@ def jdate(value: date | datetime | None, style: str = "short") -> str:
 
     ``"full"`` adds the weekday. A datetime shows its day in Tehran.
     """
-    if _missing(value):
-        return MISSING
-    if not isinstance(value, date):
-        return str(value)
-    return format_jalali_date(value, active_digits(), style=_style(style))
+    return display_date(value, style)
 
 
 @register.filter(is_safe=True)
 def jdatetime(value: datetime | None, style: str = "short") -> str:
     """A Jalali date and time in Tehran: ۱۴۰۳/۰۷/۱۵ ۱۴:۳۰, or ``"long"`` ۱۵ مهر ۱۴۰۳، ۱۴:۳۰."""
-    if _missing(value):
-        return MISSING
-    if not isinstance(value, datetime):
-        return jdate(value, style)
-    return format_jalali_datetime(value, active_digits(), style=_style(style))
+    return display_datetime(value, style)
 
 
 @register.filter(is_safe=True)
@@ -100,12 +81,14 @@ def number(value: object, decimals: int | str | None = None) -> str:
 @register.filter
 def unit_name(unit: object) -> str:
     """A unit's name in the active language: the English name in English where there is one."""
-    if unit is None:
-        return MISSING
-    name_en = getattr(unit, "name_en", "")
-    if name_en and (get_language() or "").startswith("en"):
-        return name_en
-    return digits(getattr(unit, "name", unit))
+    return localized_name(unit)
+
+
+@register.filter
+def localized(obj: object, field: str = "name") -> str:
+    """``{{ category|localized }}``: `name` or, on English pages where there is one,
+    `name_en`; ``{{ row|localized:"agency" }}`` reads `agency` and `agency_en`."""
+    return localized_name(obj, field)
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from kalantar.complaints.models import Complaint
 from kalantar.complaints.receipts import ReceiptError, load_public_key, signing_key
 from kalantar.complaints.receipts import verify_receipt_url as verify
-from kalantar.core.templatetags.kalantar import jdatetime
+from kalantar.core.jalali import display_datetime
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             ) from exc
         self.stdout.write(self.style.SUCCESS(_("Authentic receipt.")))
         self.stdout.write(f"  {_('Tracking code')}: {facts.tracking_code}")
-        self.stdout.write(f"  {_('Registered')}: {jdatetime(facts.issued_at)}")
+        self.stdout.write(f"  {_('Registered')}: {display_datetime(facts.issued_at)}")
         self.stdout.write(f"  {_('Station')}: {facts.station}")
         self.stdout.write(f"  {_('Category')}: {facts.category}")
         if public_key:
