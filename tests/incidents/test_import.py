@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from kalantar.incidents.importer import ImportRefused, import_text
 from kalantar.incidents.models import DailyCount, Incident
@@ -122,14 +123,18 @@ def test_command_imports_with_progress(org_tree, tmp_path, capsys):
     assert "۳ رویداد" in out and err  # Persian digits; progress lines go to stderr
 
 
-def test_rebuild_counts_command(org_tree, capsys):
+def test_verify_counts_command_fixes_only_when_asked(org_tree, capsys):
     import_text(GOOD)
     expected = sorted(DailyCount.objects.values_list("station_id", "category", "day", "count"))
     DailyCount.objects.update(count=99)
-    call_command("rebuild_counts")
+    with pytest.raises(CommandError):
+        call_command("verify_counts")
+    assert set(DailyCount.objects.values_list("count", flat=True)) == {99}
+    call_command("verify_counts", "--fix")
     assert sorted(DailyCount.objects.values_list("station_id", "category", "day", "count")) == (
         expected
     )
+    call_command("verify_counts")  # nothing left to report
 
 
 def test_cli_entry_point_exists():
@@ -161,7 +166,7 @@ def test_command_sums_follow_every_change(org_tree):
     from collections import Counter
 
     from kalantar.incidents.models import UnitDailyCount
-    from kalantar.incidents.services import rebuild_counts
+    from kalantar.incidents.services import verify_counts
 
     import_text(GOOD)
     import_text(HEADER + "2025-03-05T08:00:00+03:30,assault,34.25,48.85,,A1\n")  # to HM02
@@ -176,8 +181,9 @@ def test_command_sums_follow_every_change(org_tree):
     assert stored == _command_sums_from_stations()
     assert stored[("HM02", "assault", date(2025, 3, 5))] == 1
     assert stored[("HM", "snatching", date(2025, 3, 2))] == 1  # A1 moved away from it
+    assert not any(verify_counts())
     UnitDailyCount.objects.all().delete()
-    rebuild_counts()
+    verify_counts(fix=True)
     assert UnitDailyCount.objects.count() == len(stored)
 
 

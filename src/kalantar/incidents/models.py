@@ -182,20 +182,14 @@ class DailyCountQuerySet(ScopedQuerySet):
 
 
 class DailyCount(models.Model):
-    """Incidents per station, category and Iranian local day, kept current on every write.
+    """Incidents per station, category and Iranian local day, kept current on every write
+    (`incidents.projection`).
 
     Analytics read these few rows instead of scanning the incident table.
     """
 
-    # No foreign-key constraint in the database: these rows are derived from the incidents
-    # (whose station is constrained) and rebuilt from them, and a database check per row
-    # written doubled the cost of a large import. Deleting a unit still deletes its counts.
     station = models.ForeignKey(
-        "org.Unit",
-        verbose_name=_("station"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
+        "org.Unit", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
     )
     category = models.CharField(_("category"), max_length=40)
     day = models.DateField(_("day"))
@@ -224,13 +218,8 @@ class UnitDailyCount(models.Model):
     nation), kept current with them, so a province's CompStat reads its own few thousand
     rows instead of every station's."""
 
-    # No constraint in the database, as for DailyCount.station.
     unit = models.ForeignKey(
-        "org.Unit",
-        verbose_name=_("unit"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
     )
     category = models.CharField(_("category"), max_length=40)
     day = models.DateField(_("day"))

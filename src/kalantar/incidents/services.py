@@ -1,8 +1,8 @@
 """Every write to incidents, patrol units and dispatches: one transaction each, audited.
 
 Each function validates first and raises `ValidationError` with Persian messages (by
-field) before anything is written; the daily counts change in the same transaction as
-the incident they count.
+field) before anything is written; every incident written is handed to `projection` in
+the same transaction, so the counts derived from incidents change with it.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from kalantar.core import audit
 from kalantar.core.jalali import to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.incidents import categories, counts
+from kalantar.incidents import categories, counts, projection
 from kalantar.incidents.models import (
-    DailyCount,
     Dispatch,
     Incident,
     NumberSequence,
@@ -121,7 +120,7 @@ def open_incident(
             alarm_ref=str(alarm_ref or ""),
             external_id=external_id or None,
         )
-        counts.apply_deltas({counts.key_of(incident): 1})
+        projection.record_saved(projection.Rows.empty(), incident)
         audit.record(
             "incidents.open",
             actor=by,
@@ -202,6 +201,7 @@ def dispatch_unit(
     with transaction.atomic():
         unit = PatrolUnit.objects.select_for_update().get(pk=unit.pk)
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        before = projection.Rows.of([incident])
         if unit.station_id != incident.station_id:
             raise ValidationError(
                 {"unit": [_("Only units of the incident's own station can be dispatched.")]}
@@ -226,6 +226,7 @@ def dispatch_unit(
         if incident.status == Incident.Status.OPEN:
             incident.status = Incident.Status.DISPATCHED
         incident.save(update_fields=["dispatched_at", "status"])
+        projection.record_saved(before, incident)
         audit.record(
             "incidents.dispatch",
             actor=by,
@@ -261,11 +262,13 @@ def mark_on_scene(*, by, dispatch: Dispatch, at: datetime | None = None) -> Disp
             last_seen_at=at,
         )
         incident = dispatch.incident
+        before = projection.Rows.of([incident])
         if incident.on_scene_at is None:
             incident.on_scene_at = at
         if incident.status in (Incident.Status.OPEN, Incident.Status.DISPATCHED):
             incident.status = Incident.Status.ON_SCENE
         incident.save(update_fields=["on_scene_at", "status"])
+        projection.record_saved(before, incident)
         audit.record("incidents.on_scene", actor=by, obj=incident, detail={"dispatch": dispatch.pk})
     return dispatch
 
@@ -283,6 +286,7 @@ def clear_dispatch(
         if dispatch.cleared_at is not None:
             raise ValidationError(_("This dispatch is already cleared."))
         incident = dispatch.incident
+        before = projection.Rows.of([incident])
         if at < max(dispatch.dispatched_at, incident.received_at):
             raise ValidationError(_("The time of clearing cannot be before the dispatch."))
         dispatch.cleared_at = at
@@ -296,6 +300,7 @@ def clear_dispatch(
         if outcome:
             incident.outcome = normalize_text(outcome)
         incident.save(update_fields=["status", "cleared_at", "outcome"])
+        projection.record_saved(before, incident)
         audit.record("incidents.clear", actor=by, obj=incident, detail={"dispatch": dispatch.pk})
     return dispatch
 
@@ -309,6 +314,7 @@ def close_incident(*, by, incident: Incident, outcome: str, at: datetime | None 
         raise ValidationError({"outcome": [_("Write the outcome of the incident.")]})
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        before = projection.Rows.of([incident])
         if incident.status == Incident.Status.CLOSED:
             raise ValidationError(_("This incident is already closed."))
         if at < incident.received_at:
@@ -326,6 +332,7 @@ def close_incident(*, by, incident: Incident, outcome: str, at: datetime | None 
         incident.outcome = outcome
         incident.cleared_at = incident.cleared_at or at
         incident.save(update_fields=["status", "outcome", "cleared_at"])
+        projection.record_saved(before, incident)
         audit.record("incidents.close", actor=by, obj=incident, detail={"outcome": outcome})
     return incident
 
@@ -364,9 +371,11 @@ def set_times(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        before = projection.Rows.of([incident])
         for name in ("dispatched_at", "on_scene_at", "cleared_at"):
             setattr(incident, name, times[name])
         incident.save(update_fields=["dispatched_at", "on_scene_at", "cleared_at"])
+        projection.record_saved(before, incident)
         audit.record(
             "incidents.set_times",
             actor=by,
@@ -438,18 +447,23 @@ def report_position(
     return unit
 
 
-def rebuild_counts() -> int:
-    """Recompute every daily count from the incidents (audited)."""
+def verify_counts(*, by=None, fix: bool = False) -> list[projection.Drift]:
+    """Recount every count derived from incidents and report the drift; with `fix`,
+    rewrite the drifted ones, audited, in one transaction."""
     with transaction.atomic():
-        n = counts.rebuild()
-        audit.record(
-            "incidents.rebuild_counts", detail={"rows": n}, object_type="incidents.dailycount"
-        )
-    return n
+        drifts = projection.verify(fix=fix)
+        fixed = {d.name: d.wrong + d.missing + d.extra for d in drifts if d.fixed}
+        if fixed:
+            audit.record(
+                "incidents.rebuild_counts",
+                actor=by,
+                detail={"fixed": fixed},
+                object_type="incidents.dailycount",
+            )
+    return drifts
 
 
 __all__ = [
-    "DailyCount",
     "Recommendation",
     "clear_dispatch",
     "close_incident",
@@ -483,8 +497,10 @@ def incident_for_complaint(*, by, complaint) -> Incident:
     match = _matching_incident(station, category, complaint.incident_at, lon, lat)
     if match is not None:
         with transaction.atomic():
+            before = projection.Rows.of([match])
             match.complaint = complaint
             match.save(update_fields=["complaint"])
+            projection.record_saved(before, match)
             audit.record(
                 "incidents.link_complaint",
                 actor=by,
