@@ -69,8 +69,9 @@ class Incident(models.Model):
         related_name="incidents",
     )
     alarm_ref = models.CharField(_("alarm"), max_length=40, blank=True)
-    external_id = models.CharField(
-        _("external id"), max_length=100, null=True, blank=True, unique=True
+    # NULL where none is given (most incidents): unique only where given (see Meta).
+    external_id = models.CharField(  # noqa: DJ001
+        _("external id"), max_length=100, null=True, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -84,6 +85,16 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["station", "day"]),
             models.Index(fields=["station", "status"]),
+        ]
+        constraints = [
+            # Partial: an index of every row, mostly NULL, looks useless to a query planner
+            # once statistics are gathered, and an import's lookup of its ids then scans
+            # the whole table.
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="incident_external_id_unique",
+            )
         ]
 
     def __str__(self) -> str:
