@@ -94,31 +94,6 @@ def test_any_incidents_file_is_imported_or_refused_by_line(org_tree, body):
         transaction.set_rollback(True)
 
 
-@budget(300)
-@given(body=incident_files())
-def test_the_column_check_accepts_what_the_row_check_accepts(body):
-    reader = csv.reader(io.StringIO(body))
-    header = [h.strip().lstrip("\ufeff").lower() for h in next(reader, [])]
-    if sorted(header) not in (
-        sorted(importer.REQUIRED),
-        sorted(importer.REQUIRED + importer.OPTIONAL),
-    ):
-        return
-    columns = importer._Columns(header)
-    records, lines, broken = importer._read(reader, None)
-    if broken:
-        return
-    fast = importer._clean_columns(records, lines, columns)
-    errors = importer._Errors()
-    slow = importer._checked_rows(records, lines, columns, errors)
-    if fast is None:
-        return
-    assert errors.total == 0, errors.lines
-    assert fast.lat.tolist() == slow.lat.tolist() and fast.lon.tolist() == slow.lon.tolist()
-    assert fast.micros.tolist() == slow.micros.tolist()
-    assert fast.category == slow.category and fast.external_id == slow.external_id
-
-
 VALID_SUBSCRIBER = {
     "name": st.sampled_from(["طلافروشی", "منزل"]),
     "kind": st.sampled_from(["shop", "home", "bank"]),

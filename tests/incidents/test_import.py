@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from kalantar.incidents.importer import ImportRefused, import_text
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
-from kalantar.incidents.services import rebuild_counts
+from kalantar.incidents.services import verify_counts
 from kalantar.org.models import Unit
 from kalantar.portal import rollup
 from kalantar.portal.models import ClosedIncidentCount
@@ -124,14 +125,18 @@ def test_command_imports_with_progress(org_tree, tmp_path, capsys):
     assert "۳ رویداد" in out and err  # Persian digits; progress lines go to stderr
 
 
-def test_rebuild_counts_command(org_tree, capsys):
+def test_verify_counts_command_fixes_only_when_asked(org_tree, capsys):
     import_text(GOOD)
     expected = sorted(DailyCount.objects.values_list("station_id", "category", "day", "count"))
     DailyCount.objects.update(count=99)
-    call_command("rebuild_counts")
+    with pytest.raises(CommandError):
+        call_command("verify_counts")
+    assert set(DailyCount.objects.values_list("count", flat=True)) == {99}
+    call_command("verify_counts", "--fix")
     assert sorted(DailyCount.objects.values_list("station_id", "category", "day", "count")) == (
         expected
     )
+    call_command("verify_counts")  # nothing left to report
 
 
 def test_cli_entry_point_exists():
@@ -169,8 +174,9 @@ def test_command_sums_follow_every_change(org_tree):
     assert stored == _command_sums_from_stations()
     assert stored[("HM02", "assault", date(2025, 3, 5))] == 1
     assert stored[("HM", "snatching", date(2025, 3, 2))] == 1  # A1 moved away from it
+    assert not any(verify_counts())
     UnitDailyCount.objects.all().delete()
-    rebuild_counts()
+    verify_counts(fix=True)
     assert UnitDailyCount.objects.count() == len(stored)
 
 

@@ -175,12 +175,13 @@ def test_scoping_two_stations_and_their_county(org_tree, incident_at, chief1, ch
     assert c not in set(Incident.objects.visible_to(county_user))
 
 
-def test_rebuild_counts_matches_live_counts(org_tree, incident_at):
+def test_recounting_matches_live_counts(org_tree, incident_at):
     base = timezone.now() - timedelta(days=3)
     for i in range(7):
         incident_at(base + timedelta(hours=7 * i), category=("fraud", "assault")[i % 2])
     live = sorted(DailyCount.objects.values_list("station_id", "category", "day", "count"))
+    assert not any(services.verify_counts())
     DailyCount.objects.all().delete()
-    services.rebuild_counts()
+    services.verify_counts(fix=True)
     assert sorted(DailyCount.objects.values_list("station_id", "category", "day", "count")) == live
     assert sum(r[3] for r in live) == 7

@@ -29,8 +29,10 @@ class IncidentsConfig(AppConfig):
 
         register_actions(*ACTIONS)
         from kalantar.core import extensions as ext
+        from kalantar.incidents import counts, projection
         from kalantar.people.roles import grant
 
+        projection.register(counts.PROJECTION)
         for role, permissions in ROLE_GRANTS.items():
             grant(role, *permissions)
         ext.add_nav_item(

@@ -75,9 +75,6 @@ _PG_TYPES = {
 }  # fmt: skip
 
 
-_PG_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
 def instants(micros: np.ndarray) -> list[str]:
     """UTC instants (µs since the epoch) as the text this database is given them in.
 
@@ -98,37 +95,6 @@ def instants(micros: np.ndarray) -> list[str]:
     return text.tolist()
 
 
-def _pg_column(values: Sequence) -> list[str]:
-    """One column of plain values as COPY text: None is \\N, strings are escaped only
-    when some value holds a character COPY treats specially."""
-    if not values:
-        return []
-    sample = next((v for v in values if v is not None), None)
-    if isinstance(sample, str):
-        joined = "".join(v for v in values if v is not None)
-        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
-            values = [v if v is None else v.translate(_PG_ESCAPE) for v in values]
-        return ["\\N" if v is None else v for v in values] if None in values else list(values)
-    if sample is None:
-        return ["\\N"] * len(values)
-    if not isinstance(sample, int | float):
-        # Dates and times come as text (see `instants`); repr would write Python syntax.
-        raise TypeError(f"COPY column of {type(sample).__name__}: give it as text")
-    return ["\\N" if v is None else repr(v) for v in values]  # numbers: repr round-trips
-
-
-def copy_columns(copy, columns: Sequence[Sequence]) -> None:
-    """Write rows given column by column (as for `insert_columns`) into a PostgreSQL COPY."""
-    _copy_rows(copy, [_pg_column(values) for values in columns])
-
-
-def _copy_rows(copy, texts: list[list[str]]) -> None:
-    size = 20_000
-    for start in range(0, len(texts[0]), size):
-        parts = [t[start : start + size] for t in texts]
-        copy.write("".join(["\t".join(row) + "\n" for row in zip(*parts, strict=True)]))
-
-
 def insert_columns(table: str, columns: dict[str, Sequence]) -> None:
     """Insert rows given column by column (every column the same length), as values the
     database takes directly: numbers, strings, None; dates and times as text
@@ -137,7 +103,8 @@ def insert_columns(table: str, columns: dict[str, Sequence]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                copy_columns(copy, list(columns.values()))
+                for row in zip(*columns.values(), strict=True):
+                    copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(
@@ -155,7 +122,8 @@ def update_columns_by_id(table: str, columns: dict[str, Sequence], ids: Sequence
             cursor.execute(f"CREATE TEMP TABLE bulk_update ({defs}, id bigint) ON COMMIT DROP")
             copy_sql = f"COPY bulk_update ({', '.join(names)}, id) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
-                copy_columns(copy, [*columns.values(), list(map(str, ids))])
+                for row in zip(*columns.values(), ids, strict=True):
+                    copy.write_row(row)
             sets = ", ".join(f"{c} = s.{c}" for c in names)
             cursor.execute(f"UPDATE {table} t SET {sets} FROM bulk_update s WHERE t.id = s.id")
             cursor.execute("DROP TABLE bulk_update")

@@ -1,5 +1,5 @@
 """Daily counts per (station, category, Iranian local day), and their sums for every
-command above the stations, kept current on every write."""
+command above the stations: the incidents app's own projection (see `projection`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from datetime import date, datetime
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Count
 
 from kalantar.core.jalali import TEHRAN
-from kalantar.incidents import bulk
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
+from kalantar.incidents.projection import Change, Drift, Projection, compare
 from kalantar.org.models import Unit
 
 Key = tuple[int, str, date]  # (station id, category, day)
@@ -113,6 +114,24 @@ class Deltas:
         return Deltas.summed(*(np.concatenate(c) for c in zip(*parts, strict=True)), self.names)
 
 
+def apply_change(change: Change) -> None:
+    """Every row added counts once where it is now, every row removed no longer where it
+    was (an update that moves nothing cancels out and writes nothing)."""
+    added, removed = change.added, change.removed
+    names = sorted(set(added.category) | set(removed.category))
+    code = {c: i for i, c in enumerate(names)}
+    categories = added.category + removed.category
+    apply_deltas(
+        Deltas.summed(
+            np.concatenate([added.station_id, removed.station_id]),
+            np.fromiter(map(code.__getitem__, categories), np.int64, count=len(categories)),
+            np.concatenate([added.day, removed.day]),
+            np.concatenate([np.ones(len(added), np.int64), np.full(len(removed), -1, np.int64)]),
+            names,
+        )
+    )
+
+
 def apply_deltas(deltas: Counter[Key] | dict[Key, int] | Deltas) -> None:
     """Add `deltas` to the stored counts and their command sums (in the caller's transaction)."""
     if not isinstance(deltas, Deltas):
@@ -145,7 +164,8 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
                 "day date, count integer) ON COMMIT DROP"
             )
             with cursor.cursor.copy("COPY count_deltas FROM STDIN") as copy:
-                bulk.copy_columns(copy, columns)
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
             cursor.execute(
                 f"INSERT INTO {table} ({owner}, category, day, count) "
                 f"SELECT {owner}, category, day, count FROM count_deltas {conflict}"
@@ -216,3 +236,32 @@ def _rebuild_rollup(station_ids: list[int] | None) -> None:
             )
         finally:
             cursor.execute("DROP TABLE command_of")
+
+
+def verify(fix: bool = False) -> Drift:
+    """Recount the daily counts and their command sums from the incidents; report every
+    key that differs, and rebuild both only when `fix`."""
+    rows = Incident.objects.order_by().values_list("station_id", "category", "day")
+    expected = {(s, c, d): n for s, c, d, n in rows.annotate(n=Count("id")).iterator()}
+    stored = {
+        (s, c, d): n
+        for s, c, d, n in DailyCount.objects.values_list("station_id", "category", "day", "count")
+    }
+    drift = compare("daily_counts", expected, stored)
+    above = commands_above({s for s, _c, _d in expected})
+    expected_above: Counter[Key] = Counter()
+    for (station, category, day), n in expected.items():
+        for unit in above.get(station, ()):
+            expected_above[(unit, category, day)] += n
+    stored_above = {
+        (u, c, d): n
+        for u, c, d, n in UnitDailyCount.objects.values_list("unit_id", "category", "day", "count")
+    }
+    drift.add(compare("command_counts", expected_above, stored_above))
+    if fix and drift:
+        rebuild()
+        drift.fixed = True
+    return drift
+
+
+PROJECTION = Projection("daily_counts", apply_change, verify)

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 import h3
 import numpy as np
 import shapely
+from django.db import transaction
 from django.utils import timezone
 
 from kalantar.core.jalali import tehran_today
-from kalantar.incidents import bulk, categories, counts, outcomes, services
+from kalantar.incidents import bulk, categories, counts, outcomes, projection, services
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.models import Unit
@@ -165,12 +166,21 @@ def _history(stations: list[Unit], rng) -> int:
             rows += _surge(station, geometry, rng, today, offset)
     numbers = reserve_numbers(len(rows))
     created = timezone.now()
-    bulk.insert(
-        Incident._meta.db_table,
-        (*COLUMNS, "number", "created_at"),
-        ((*row, number, created) for row, number in zip(rows, numbers, strict=True)),
-    )
-    counts.rebuild(station_ids=[s.pk for s in stations])
+    with transaction.atomic():
+        bulk.insert(
+            Incident._meta.db_table,
+            (*COLUMNS, "number", "created_at"),
+            ((*row, number, created) for row, number in zip(rows, numbers, strict=True)),
+        )
+        column = dict(zip(COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
+        added = projection.Rows(
+            np.array(column.get("station_id", ()), dtype=np.int64),
+            np.array(column.get("day", ()), dtype="datetime64[D]"),
+            list(column.get("category", ())),
+            list(column.get("h3_cell", ())),
+            np.array([s == Incident.Status.CLOSED for s in column.get("status", ())], dtype=bool),
+        )
+        projection.record(projection.Change(removed=projection.Rows.empty(), added=added))
     return len(rows)
 
 

@@ -11,31 +11,31 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from itertools import repeat
 from operator import itemgetter
 
 import h3
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalantar.core import audit
+from kalantar.core.jalali import TEHRAN
 from kalantar.core.numbers import parse_decimal, parse_decimal_column
 from kalantar.core.persian import active_digits, format_number, to_latin_digits
-from kalantar.incidents import bulk, categories, counts
+from kalantar.incidents import bulk, categories, projection
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
-from kalantar.incidents.signals import Keys, incidents_imported
 from kalantar.org.geo_cache import get_index
 from kalantar.org.models import Unit
 
 REQUIRED = ("occurred_at", "category", "lat", "lon")
 OPTIONAL = ("source", "external_id")
 CHUNK = 20_000
+_LOOKUP = 5000  # external ids looked up per query (under every database's parameter limit)
 # No record of a station's reaches back further; earlier times are typing mistakes (and
 # year 1 with a positive offset falls before the first day Python's dates can hold).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -146,14 +146,10 @@ def parse(lines: Iterable[str], *, progress: Progress | None = None) -> Rows:
         errors.add_file(_("A column appears twice in the header."))
     if errors.total:
         raise ImportRefused(errors.lines, errors.total)
-    columns = _Columns(header)
     records, numbers, broken_at = _read(reader, progress)
-    rows = None if broken_at else _clean_columns(records, numbers, columns)
-    if rows is None:
-        # Something is wrong somewhere: check row by row to name every problem by its line.
-        rows = _checked_rows(records, numbers, columns, errors)
-        if broken_at:
-            errors.add(broken_at, _("the file is not readable UTF-8 CSV from here on."))
+    rows = _validate(records, numbers, _Columns(header), errors)
+    if broken_at:
+        errors.add(broken_at, _("the file is not readable UTF-8 CSV from here on."))
     if not errors.total and not len(rows):
         raise ImportRefused([_("The file contains no incidents.")], 1)
     _route(rows, errors)
@@ -203,50 +199,53 @@ def _read(reader, progress: Progress | None) -> tuple[list[list[str]], list[int]
     return records, numbers, 0
 
 
-def _clean_columns(records: list[list[str]], numbers: list[int], at: _Columns) -> Rows | None:
-    """The rows of a file without a single problem, checked a column at a time (several
-    times faster than row by row); None as soon as anything is off, for `_checked_rows`
-    to find and name it. Both accept exactly the same values."""
-    if not records or any(len(r) != at.width for r in records):
-        return None  # blank lines or rows of the wrong width
+def _validate(records: list[list[str]], numbers: list[int], at: _Columns, errors: _Errors) -> Rows:
+    """The one check of the rows: a column at a time (a file of a million rows is checked
+    in seconds), every problem added to `errors` by its line; the rows without problems
+    returned."""
+    found: list[tuple[int, int, str]] = []  # (line, column order, message)
+    rows = [i for i, r in enumerate(records) if r and (len(r) > 1 or r[0].strip())]
+    for i in rows:
+        if len(records[i]) != at.width:
+            found.append(
+                (
+                    numbers[i],
+                    0,
+                    _("expected %(expected)s fields, found %(found)s.")
+                    % {"expected": num(at.width), "found": num(len(records[i]))},
+                )
+            )
+    rows = [i for i in rows if len(records[i]) == at.width]
+    kept = [records[i] for i in rows]
+    lines = [numbers[i] for i in rows]
+    ok = np.ones(len(kept), dtype=bool)
 
-    def column(i: int) -> list[str]:
-        values = list(map(itemgetter(i), records))
+    def bad(j: int, order: int, message: str) -> None:
+        ok[j] = False
+        found.append((lines[j], order, message))
+
+    def column(k: int) -> list[str]:
+        values = list(map(itemgetter(k), kept))
         return values if "".join(values).isascii() else list(map(_latin, values))
 
-    try:
-        occurred = list(map(datetime.fromisoformat, map(str.strip, column(at.time))))
-    except ValueError:
-        return None
-    lat, lon = parse_decimal_column(column(at.lat)), parse_decimal_column(column(at.lon))
-    if lat is None or lon is None:
-        return None
-    if any(t.tzinfo is None for t in occurred):
-        return None
-    micros = _micros(occurred)
-    if micros.max() > timezone.now().timestamp() * 1e6 or micros.min() < EARLIEST_MICROS:
-        return None  # in the future, or before any record
-    if np.abs(lat).max() > 90 or np.abs(lon).max() > 180:
-        return None
-    category = list(map(str.lower, map(str.strip, map(itemgetter(at.category), records))))
-    if not all(map(categories.is_known, set(category))):
-        return None
-    if at.source is None:
-        source = [Incident.Source.IMPORT.value] * len(records)
-    else:
-        source = [s or Incident.Source.IMPORT for s in map(str.strip, column(at.source))]
-        if not set(source) <= set(Incident.Source.values):
-            return None
-    external_id: list[str | None]
-    if at.external_id is None:
-        external_id = [None] * len(records)
-    else:
-        external_id = [e or None for e in map(str.strip, column(at.external_id))]
-        given = [e for e in external_id if e is not None]
-        if len(set(given)) != len(given) or max(map(len, given), default=0) > 100:
-            return None
+    occurred, micros = _check_times(column(at.time), [r[at.time] for r in kept], bad)
+    category = _check_categories([r[at.category] for r in kept], bad)
+    lat, lon = _check_points(column(at.lat), column(at.lon), bad)
+    source = _check_sources(column(at.source) if at.source is not None else None, len(kept), bad)
+    external_id = _check_external_ids(
+        column(at.external_id) if at.external_id is not None else None, lines, bad
+    )
+    for line, _order, message in sorted(found, key=itemgetter(0, 1)):
+        errors.add(line, message)
+    if not ok.all():
+        picked = np.flatnonzero(ok).tolist()
+        lines, occurred, category, source, external_id = (
+            [values[j] for j in picked]
+            for values in (lines, occurred, category, source, external_id)
+        )
+        lat, lon, micros = lat[ok], lon[ok], micros[ok]
     return Rows(
-        lines=numbers,
+        lines=lines,
         occurred=occurred,
         category=category,
         lon=lon,
@@ -257,84 +256,82 @@ def _clean_columns(records: list[list[str]], numbers: list[int], at: _Columns) -
     )
 
 
-def _checked_rows(
-    records: list[list[str]], numbers: list[int], at: _Columns, errors: _Errors
-) -> Rows:
-    """Check row by row, adding every problem to `errors` with its line."""
-    rows = Rows()
-    lats: list[float] = []
-    lons: list[float] = []
-    seen_ext: dict[str, int] = {}
-    sources = set(Incident.Source.values)
-    now = timezone.now()
-    for record, line in zip(records, numbers, strict=True):
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue
-        if len(record) != at.width:
-            errors.add(
-                line,
-                _("expected %(expected)s fields, found %(found)s.")
-                % {"expected": num(at.width), "found": num(len(record))},
+def _check_times(texts: list[str], raw: list[str], bad) -> tuple[list[datetime], np.ndarray]:
+    occurred = list(map(_parse_time, map(str.strip, texts)))
+    for j in (j for j, when in enumerate(occurred) if when is None):
+        bad(
+            j,
+            1,
+            _(
+                "“%(value)s” is not a time in ISO 8601 with its offset, such as "
+                "2025-03-01T08:30:00+03:30."
             )
+            % {"value": raw[j]},
+        )
+        occurred[j] = EARLIEST
+    micros = _micros(occurred)
+    for j in np.flatnonzero(micros > timezone.now().timestamp() * 1e6).tolist():
+        bad(j, 1, _("the time of the incident is in the future."))
+    for j in np.flatnonzero(micros < EARLIEST_MICROS).tolist():
+        bad(j, 1, _("the time of the incident is before 1900."))
+    return occurred, micros
+
+
+def _check_categories(raw: list[str], bad) -> list[str]:
+    category = list(map(str.lower, map(str.strip, raw)))
+    unknown = {c for c in set(category) if not categories.is_known(c)}
+    for j in (j for j, c in enumerate(category) if c in unknown):
+        bad(j, 2, _("unknown category “%(code)s”.") % {"code": raw[j]})
+    return category
+
+
+def _check_points(lats: list[str], lons: list[str], bad) -> tuple[np.ndarray, np.ndarray]:
+    lat, lon = _decimals(lats), _decimals(lons)
+    with np.errstate(invalid="ignore"):
+        wrong = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))  # NaN: not a number
+    for j in np.flatnonzero(wrong).tolist():
+        bad(j, 3, _("latitude and longitude must be valid numbers in degrees."))
+    return lat, lon
+
+
+def _decimals(texts: list[str]) -> np.ndarray:
+    """A column of numbers, NaN where a value is not one."""
+    values = parse_decimal_column(texts)
+    if values is None:
+        values = np.array([np.nan if v is None else v for v in map(_float, texts)], dtype=float)
+    return values
+
+
+def _check_sources(texts: list[str] | None, n: int, bad) -> list[str]:
+    if texts is None:
+        return [Incident.Source.IMPORT.value] * n
+    source = [s or Incident.Source.IMPORT.value for s in map(str.strip, texts)]
+    known = set(Incident.Source.values)
+    for j in (j for j, s in enumerate(source) if s not in known):
+        bad(j, 4, _("unknown source “%(value)s”.") % {"value": source[j]})
+    return source
+
+
+def _check_external_ids(texts: list[str] | None, lines: list[int], bad) -> list[str | None]:
+    if texts is None:
+        return [None] * len(lines)
+    external_id = [e or None for e in map(str.strip, texts)]
+    seen: dict[str, int] = {}
+    for j, ext in enumerate(external_id):
+        if ext is None:
             continue
-        bad = False
-        when = _parse_time(_latin(record[at.time]).strip())
-        if when is None:
-            errors.add(
-                line,
-                _(
-                    "“%(value)s” is not a time in ISO 8601 with its offset, such as "
-                    "2025-03-01T08:30:00+03:30."
-                )
-                % {"value": record[at.time]},
+        if len(ext) > 100:
+            bad(j, 5, _("the external id is longer than 100 characters."))
+        elif ext in seen:
+            bad(
+                j,
+                5,
+                _("external id “%(value)s” already appears on line %(first)s.")
+                % {"value": ext, "first": num(seen[ext], grouping=False)},
             )
-            bad = True
-        elif when > now:
-            errors.add(line, _("the time of the incident is in the future."))
-            bad = True
-        elif when < EARLIEST:
-            errors.add(line, _("the time of the incident is before 1900."))
-            bad = True
-        category = record[at.category].strip().lower()
-        if not categories.is_known(category):
-            errors.add(line, _("unknown category “%(code)s”.") % {"code": record[at.category]})
-            bad = True
-        lat = _float(_latin(record[at.lat]))
-        lon = _float(_latin(record[at.lon]))
-        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            errors.add(line, _("latitude and longitude must be valid numbers in degrees."))
-            bad = True
-        source = _latin(record[at.source]).strip() if at.source is not None else ""
-        source = source or Incident.Source.IMPORT
-        if source not in sources:
-            errors.add(line, _("unknown source “%(value)s”.") % {"value": source})
-            bad = True
-        ext = _latin(record[at.external_id]).strip() if at.external_id is not None else ""
-        if ext:
-            if len(ext) > 100:
-                errors.add(line, _("the external id is longer than 100 characters."))
-                bad = True
-            elif ext in seen_ext:
-                errors.add(
-                    line,
-                    _("external id “%(value)s” already appears on line %(first)s.")
-                    % {"value": ext, "first": num(seen_ext[ext], grouping=False)},
-                )
-                bad = True
-            else:
-                seen_ext[ext] = line
-        if bad:
-            continue
-        rows.lines.append(line)
-        rows.occurred.append(when)
-        rows.category.append(category)
-        lats.append(lat)
-        lons.append(lon)
-        rows.source.append(source)
-        rows.external_id.append(ext or None)
-    rows.lat, rows.lon = np.array(lats, dtype=float), np.array(lons, dtype=float)
-    rows.micros = _micros(rows.occurred)
-    return rows
+        else:
+            seen[ext] = lines[j]
+    return external_id
 
 
 def _route(rows: Rows, errors: _Errors) -> None:
@@ -354,41 +351,28 @@ def _route(rows: Rows, errors: _Errors) -> None:
 
 
 def _derive(rows: Rows) -> None:
-    rows.day = local_days(rows.micros)
+    rows.day = local_days(rows.occurred)
     rows.h3_cell = list(
         map(h3.latlng_to_cell, rows.lat.tolist(), rows.lon.tolist(), repeat(H3_RESOLUTION))
     )
 
 
-def local_days(micros: np.ndarray) -> np.ndarray:
-    """The Iranian local days of UTC instants (µs since the epoch), as datetime64[D].
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
-    Tehran's offset is looked up once per half hour of UTC time (every offset it ever had
-    changes on such a boundary), not once per row: a millionth of the zoneinfo calls."""
-    seconds = micros // 1_000_000
-    halves, where = np.unique(seconds // 1800, return_inverse=True)
-    offsets = np.empty(len(halves), dtype=np.int64)
-    uneven = []
-    for k, half in enumerate(halves.tolist()):
-        start = datetime.fromtimestamp(half * 1800, UTC)
-        first = start.astimezone(counts.TEHRAN).utcoffset()
-        last = (start + timedelta(seconds=1799)).astimezone(counts.TEHRAN).utcoffset()
-        offsets[k] = first.total_seconds()
-        if first != last:
-            uneven.append(k)
-    days = ((seconds + offsets[where.ravel()]) // 86400).astype("datetime64[D]")
-    for k in uneven:  # local mean time (before 1946) or a change off the half hour
-        for i in np.flatnonzero(where.ravel() == k).tolist():
-            at = datetime.fromtimestamp(int(seconds[i]), UTC)
-            days[i] = np.datetime64(at.astimezone(counts.TEHRAN).date(), "D")
-    return days
+
+def local_days(times: Sequence[datetime]) -> np.ndarray:
+    """The Iranian local days of aware times, as datetime64[D]."""
+    ordinals = np.fromiter(
+        (t.astimezone(TEHRAN).toordinal() for t in times), dtype=np.int64, count=len(times)
+    )
+    return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
 
 
 def import_rows(rows: Rows, *, by=None, progress: Progress | None = None) -> ImportResult:
     """Write validated rows in one transaction: new external ids inserted, known ones updated."""
     started = timezone.now()
     say = progress or (lambda _msg: None)
-    with transaction.atomic(), _import_settings():
+    with transaction.atomic():
         old_rows, before = _existing(rows)
         is_old = np.zeros(len(rows), dtype=bool)
         is_old[old_rows] = True
@@ -412,21 +396,17 @@ def import_rows(rows: Rows, *, by=None, progress: Progress | None = None) -> Imp
                 _("%(done)s of %(total)s existing incidents updated")
                 % {"done": num(start + len(old_rows[chunk])), "total": num(len(old_rows))}
             )
-        counts.apply_deltas(_count_changes(rows, before))
-        if incidents_imported.has_listeners(Incident):
-            was_closed = before.status == Incident.Status.CLOSED
-            closed = np.concatenate([new, old_rows[was_closed]])
-            at = closed.tolist()
-            incidents_imported.send(
-                Incident,
-                added=Keys(
-                    rows.station_id[closed],
-                    rows.day[closed],
-                    [rows.category[i] for i in at],
-                    [rows.h3_cell[i] for i in at],
+        # Imported rows are closed when new; an update keeps the status it had.
+        closed = np.ones(len(rows), dtype=bool)
+        closed[old_rows] = before.closed
+        projection.record(
+            projection.Change(
+                removed=before.rows(),
+                added=projection.Rows(
+                    rows.station_id, rows.day, rows.category, rows.h3_cell, closed
                 ),
-                removed=before.keys(was_closed),
             )
+        )
         audit.record(
             "incidents.import",
             actor=by,
@@ -435,20 +415,6 @@ def import_rows(rows: Rows, *, by=None, progress: Progress | None = None) -> Imp
         )
     seconds = (timezone.now() - started).total_seconds()
     return ImportResult(created=len(new), updated=len(old_rows), seconds=seconds)
-
-
-def _count_changes(rows: Rows, before: _Stored) -> counts.Deltas:
-    """Every row counts once where it is now, and no longer where it was before."""
-    names = sorted(set(rows.category) | set(before.category))
-    code = {c: i for i, c in enumerate(names)}
-    n_old = len(before.id)
-    return counts.Deltas.summed(
-        np.concatenate([rows.station_id, before.station_id]),
-        np.fromiter(map(code.__getitem__, rows.category + before.category), np.int64),
-        np.concatenate([rows.day, before.day]),
-        np.concatenate([np.ones(len(rows), np.int64), np.full(n_old, -1, np.int64)]),
-        names,
-    )
 
 
 @dataclass
@@ -460,90 +426,34 @@ class _Stored:
     category: list[str]
     day: np.ndarray
     h3_cell: list[str]
-    status: np.ndarray
+    closed: np.ndarray
 
-    def keys(self, which: np.ndarray) -> Keys:
-        picked = np.flatnonzero(which).tolist()
-        return Keys(
-            self.station_id[which],
-            self.day[which],
-            [self.category[i] for i in picked],
-            [self.h3_cell[i] for i in picked],
-        )
-
-
-@contextmanager
-def _import_settings():
-    """Settings of the import's connection for the length of the import.
-
-    SQLite: a page cache big enough for the indexes of a large table, and the database
-    file memory-mapped (pages read without a system call each). PostgreSQL keeps its
-    synchronous commit: an import reported done must survive a crash, like any write."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        cache = cursor.fetchone()[0]
-        cursor.execute("PRAGMA mmap_size")
-        mmap = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
-        cursor.execute("PRAGMA mmap_size = 17179869184")  # up to 16 GiB of address space
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-            cursor.execute(f"PRAGMA mmap_size = {int(mmap[0]) if mmap else 0}")
+    def rows(self) -> projection.Rows:
+        return projection.Rows(self.station_id, self.day, self.category, self.h3_cell, self.closed)
 
 
 def _existing(rows: Rows) -> tuple[np.ndarray, _Stored]:
     """The positions of the rows whose external ids are stored already, and those stored
     incidents as they are (in the same order)."""
     wanted = {e: i for i, e in enumerate(rows.external_id) if e is not None}
+    ext_ids = list(wanted)
     found: list[tuple] = []
-    if wanted:
-        table = Incident._meta.db_table
-        select = f"SELECT external_id, id, station_id, category, day, h3_cell, status FROM {table}"
-        ext_ids = list(wanted)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                for start in range(0, len(ext_ids), 100_000):
-                    part = ext_ids[start : start + 100_000]
-                    cursor.execute(select + " WHERE external_id = ANY(%s)", [part])
-                    found += cursor.fetchall()
-            else:
-                index = _sqlite_unique_index(cursor, table, "external_id")
-                hint = f' INDEXED BY "{index}"' if index else ""
-                for start in range(0, len(ext_ids), 5000):
-                    few = ext_ids[start : start + 5000]
-                    marks = ", ".join(["%s"] * len(few))
-                    cursor.execute(f"{select}{hint} WHERE external_id IN ({marks})", few)
-                    found += cursor.fetchall()
+    for start in range(0, len(ext_ids), _LOOKUP):
+        found += (
+            Incident.objects.filter(external_id__in=ext_ids[start : start + _LOOKUP])
+            .order_by()
+            .values_list("external_id", "id", "station_id", "category", "day", "h3_cell", "status")
+        )
     found.sort(key=lambda r: wanted[r[0]])
     positions = np.array([wanted[r[0]] for r in found], dtype=np.int64)
-    days = [d if isinstance(d, date) else date.fromisoformat(d) for d in (r[4] for r in found)]
     return positions, _Stored(
         id=np.array([r[1] for r in found], dtype=np.int64),
         station_id=np.array([r[2] for r in found], dtype=np.int64),
         category=[r[3] for r in found],
-        day=np.array(days, dtype="datetime64[D]"),
+        day=np.array([r[4] for r in found], dtype="datetime64[D]"),
         h3_cell=[r[5] for r in found],
-        status=np.array([r[6] for r in found], dtype=object),
+        closed=np.array([r[6] == Incident.Status.CLOSED for r in found], dtype=bool),
     )
-
-
-def _sqlite_unique_index(cursor, table: str, column: str) -> str | None:
-    """The name of the unique index on `column` alone. After ANALYZE on a table whose
-    external ids are mostly NULL, SQLite rates this index useless (every NULL counts as
-    one key) and scans the whole table for each IN (...) list: ten times slower."""
-    cursor.execute(f'PRAGMA index_list("{table}")')
-    for _seq, name, unique, *_rest in cursor.fetchall():
-        if unique:
-            cursor.execute(f'PRAGMA index_info("{name}")')
-            if [row[2] for row in cursor.fetchall()] == [column]:
-                return name
-    return None
 
 
 def _insert(rows: Rows, chunk: np.ndarray, numbers: list[str], now: datetime) -> None:

@@ -70,8 +70,9 @@ class Incident(models.Model):
         related_name="incidents",
     )
     alarm_ref = models.CharField(_("alarm"), max_length=40, blank=True)
-    external_id = models.CharField(
-        _("external id"), max_length=100, null=True, blank=True, unique=True
+    # NULL where none is given (most incidents): unique only where given (see Meta).
+    external_id = models.CharField(  # noqa: DJ001
+        _("external id"), max_length=100, null=True, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -85,6 +86,16 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["station", "day"]),
             models.Index(fields=["station", "status"]),
+        ]
+        constraints = [
+            # Partial: an index of every row, mostly NULL, looks useless to a query planner
+            # once statistics are gathered, and an import's lookup of its ids then scans
+            # the whole table.
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="incident_external_id_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -181,20 +192,14 @@ class DailyCountQuerySet(ScopedQuerySet):
 
 
 class DailyCount(models.Model):
-    """Incidents per station, category and Iranian local day, kept current on every write.
+    """Incidents per station, category and Iranian local day, kept current on every write
+    (`incidents.projection`).
 
     Analytics read these few rows instead of scanning the incident table.
     """
 
-    # No foreign-key constraint in the database: these rows are derived from the incidents
-    # (whose station is constrained) and rebuilt from them, and a database check per row
-    # written doubled the cost of a large import. Deleting a unit still deletes its counts.
     station = models.ForeignKey(
-        "org.Unit",
-        verbose_name=_("station"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
+        "org.Unit", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
     )
     category = models.CharField(_("category"), max_length=40)
     day = models.DateField(_("day"))
@@ -223,13 +228,8 @@ class UnitDailyCount(models.Model):
     nation), kept current with them, so a province's CompStat reads its own few thousand
     rows instead of every station's."""
 
-    # No constraint in the database, as for DailyCount.station.
     unit = models.ForeignKey(
-        "org.Unit",
-        verbose_name=_("unit"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
     )
     category = models.CharField(_("category"), max_length=40)
     day = models.DateField(_("day"))

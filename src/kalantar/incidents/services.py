@@ -1,8 +1,8 @@
 """Every write to incidents, patrol units and dispatches: one transaction each, audited.
 
 Each function validates first and raises `ValidationError` with Persian messages (by
-field) before anything is written; the daily counts change in the same transaction as
-the incident they count.
+field) before anything is written; every incident written is handed to `projection` in
+the same transaction, so the counts derived from incidents change with it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from kalantar.core import audit, sequences
 from kalantar.core.jalali import to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.incidents import categories, counts
+from kalantar.incidents import categories, counts, projection
 from kalantar.incidents.geometry import haversine_km, valid_point
 from kalantar.incidents.models import (
-    DailyCount,
     Dispatch,
     Incident,
     PatrolUnit,
@@ -112,7 +111,7 @@ def open_incident(
             alarm_ref=str(alarm_ref or ""),
             external_id=external_id or None,
         )
-        counts.apply_deltas({counts.key_of(incident): 1})
+        projection.record_saved(projection.Rows.empty(), incident)
         audit.record(
             "incidents.open",
             actor=by,
@@ -186,6 +185,7 @@ def dispatch_unit(
     with transaction.atomic():
         unit = PatrolUnit.objects.select_for_update().get(pk=unit.pk)
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        before = projection.Rows.of([incident])
         if unit.station_id != incident.station_id:
             raise ValidationError(
                 {"unit": [_("Only units of the incident's own station can be dispatched.")]}
@@ -210,6 +210,7 @@ def dispatch_unit(
         if incident.status == Incident.Status.OPEN:
             incident.status = Incident.Status.DISPATCHED
         incident.save(update_fields=["dispatched_at", "status"])
+        projection.record_saved(before, incident)
         audit.record(
             "incidents.dispatch",
             actor=by,
@@ -245,11 +246,13 @@ def mark_on_scene(*, by: User | None, dispatch: Dispatch, at: datetime | None = 
             last_seen_at=at,
         )
         incident = dispatch.incident
+        before = projection.Rows.of([incident])
         if incident.on_scene_at is None:
             incident.on_scene_at = at
         if incident.status in (Incident.Status.OPEN, Incident.Status.DISPATCHED):
             incident.status = Incident.Status.ON_SCENE
         incident.save(update_fields=["on_scene_at", "status"])
+        projection.record_saved(before, incident)
         audit.record("incidents.on_scene", actor=by, obj=incident, detail={"dispatch": dispatch.pk})
     return dispatch
 
@@ -267,6 +270,7 @@ def clear_dispatch(
         if dispatch.cleared_at is not None:
             raise ValidationError(_("This dispatch is already cleared."))
         incident = dispatch.incident
+        before = projection.Rows.of([incident])
         if at < max(dispatch.dispatched_at, incident.received_at):
             raise ValidationError(_("The time of clearing cannot be before the dispatch."))
         dispatch.cleared_at = at
@@ -280,6 +284,7 @@ def clear_dispatch(
         if outcome:
             incident.outcome = normalize_text(outcome)
         incident.save(update_fields=["status", "cleared_at", "outcome"])
+        projection.record_saved(before, incident)
         audit.record("incidents.clear", actor=by, obj=incident, detail={"dispatch": dispatch.pk})
     return dispatch
 
@@ -295,6 +300,7 @@ def close_incident(
         raise ValidationError({"outcome": [_("Write the outcome of the incident.")]})
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        before = projection.Rows.of([incident])
         if incident.status == Incident.Status.CLOSED:
             raise ValidationError(_("This incident is already closed."))
         if at < incident.received_at:
@@ -312,6 +318,7 @@ def close_incident(
         incident.outcome = outcome
         incident.cleared_at = incident.cleared_at or at
         incident.save(update_fields=["status", "outcome", "cleared_at"])
+        projection.record_saved(before, incident)
         audit.record("incidents.close", actor=by, obj=incident, detail={"outcome": outcome})
     return incident
 
@@ -350,9 +357,11 @@ def set_times(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        before = projection.Rows.of([incident])
         for name in ("dispatched_at", "on_scene_at", "cleared_at"):
             setattr(incident, name, times[name])
         incident.save(update_fields=["dispatched_at", "on_scene_at", "cleared_at"])
+        projection.record_saved(before, incident)
         audit.record(
             "incidents.set_times",
             actor=by,
@@ -424,18 +433,23 @@ def report_position(
     return unit
 
 
-def rebuild_counts() -> int:
-    """Recompute every daily count from the incidents (audited)."""
+def verify_counts(*, by=None, fix: bool = False) -> list[projection.Drift]:
+    """Recount every count derived from incidents and report the drift; with `fix`,
+    rewrite the drifted ones, audited, in one transaction."""
     with transaction.atomic():
-        n = counts.rebuild()
-        audit.record(
-            "incidents.rebuild_counts", detail={"rows": n}, object_type="incidents.dailycount"
-        )
-    return n
+        drifts = projection.verify(fix=fix)
+        fixed = {d.name: d.wrong + d.missing + d.extra for d in drifts if d.fixed}
+        if fixed:
+            audit.record(
+                "incidents.rebuild_counts",
+                actor=by,
+                detail={"fixed": fixed},
+                object_type="incidents.dailycount",
+            )
+    return drifts
 
 
 __all__ = [
-    "DailyCount",
     "Recommendation",
     "clear_dispatch",
     "close_incident",
@@ -469,8 +483,10 @@ def incident_for_complaint(*, by: User | None, complaint: Complaint) -> Incident
     match = _matching_incident(station, category, complaint.incident_at, lon, lat)
     if match is not None:
         with transaction.atomic():
+            before = projection.Rows.of([match])
             match.complaint = complaint
             match.save(update_fields=["complaint"])
+            projection.record_saved(before, match)
             audit.record(
                 "incidents.link_complaint",
                 actor=by,

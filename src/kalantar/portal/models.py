@@ -8,8 +8,8 @@ class ClosedIncidentCount(models.Model):
     The public statistics read this rollup instead of the incidents themselves: a
     province's month is a few thousand of these rows rather than up to a million incidents.
     (A Gregorian month, asked for in the CSV, is counted from the incidents.)
-    Kept current by `portal.rollup` (on every incident save, and by a periodic job for
-    incidents written in bulk); the incidents table stays the truth.
+    Kept current by `portal.rollup`, a projection every write of incidents calls in its
+    transaction (`incidents.projection`); the incidents table stays the truth.
     """
 
     station = models.ForeignKey(
