@@ -133,3 +133,18 @@ def test_alarm_pages_speak_persian_digits_and_words(client, make_user, make_subs
     page = client.get(f"/alarms/subscribers/{sub.pk}/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
     assert "نوع شکایت" not in page and "نوع هشدار" in page  # the alarm's class, not a complaint
     assert "NULL" not in page and "آزمون ارتباط" in page
+
+
+def test_the_nearest_available_patrol_of_the_station_is_offered_first(
+    client, make_user, make_subscriber, org_tree
+):
+    alarm = raise_alarm(make_subscriber("1234"))  # premises at 48.55, 34.85
+    station = org_tree["HM01K01"]
+    far = add_patrol_unit(by=None, station=station, call_sign="11-1", lon=48.59, lat=34.89)
+    near = add_patrol_unit(by=None, station=station, call_sign="11-2", lon=48.551, lat=34.851)
+    other = add_patrol_unit(by=None, station=org_tree["HM02K01"], call_sign="21-1")
+    login(client, make_user("op", "alarm_operator", "HM"))
+    html = client.get(f"/alarms/{alarm.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    offered = html.split('id="dispatch-unit"', 1)[1].split("</select>", 1)[0]
+    assert offered.index(f'value="{near.pk}"') < offered.index(f'value="{far.pk}"')
+    assert f'value="{other.pk}"' not in offered

@@ -296,8 +296,10 @@ def _answers(frame: bytes, *, quick: bool) -> tuple[list[tuple], list[bytes]]:
     rx = receiver_module.Receiver(now=lambda: 1_780_000_000.25)
     rx.panels = {"1234": Panel(1, None, 0, 600), "ABC1": Panel(2, KEYB, 0, 600)}
     replies: list[bytes] = []
-    m = sia.QUICK.fullmatch(frame)
-    if not (quick and m is not None and rx.quick(m, replies.append)):
+    message = sia.quick(frame) if quick else None
+    if message is not None:
+        rx.handle_quick(message, replies.append)
+    else:
         for raw in sia.FrameSplitter().feed(frame):
             rx.handle(raw, replies.append)
     return [row for row, _r, _s in rx.pending], replies + [r for _row, r, _s in rx.pending]
@@ -305,7 +307,7 @@ def _answers(frame: bytes, *, quick: bool) -> tuple[list[tuple], list[bytes]]:
 
 @pytest.mark.parametrize("frame", QUICK_FRAMES)
 def test_quick_path_stores_and_answers_like_the_general_one(frame):
-    assert sia.QUICK.fullmatch(frame) is not None
+    assert sia.quick(frame) is not None
     assert _answers(frame, quick=True) == _answers(frame, quick=False)
     rows, [reply] = _answers(frame, quick=True)
     assert len(rows) == 1 and reply.startswith(b"\n")
@@ -327,7 +329,8 @@ def test_quick_path_leaves_everything_else_to_the_general_one(frame):
 
 def test_quick_path_refuses_an_oversize_frame_as_the_general_one_does():
     frame = sia.build(token="SIA-DCS", seq=9, account="1234", data="Nri1/BA501" + "x" * 1100)
-    assert sia.QUICK.fullmatch(frame) is not None  # quick-shaped, but longer than MAX_BODY
+    assert sia._QUICK(frame) is not None  # quick-shaped, but longer than MAX_BODY
+    assert sia.quick(frame) is None
     rows, replies = _answers(frame, quick=True)
     assert (rows, replies) == _answers(frame, quick=False)
     assert rows == [] and len(replies) == 1 and b'"NAK"' in replies[0]
@@ -336,7 +339,8 @@ def test_quick_path_refuses_an_oversize_frame_as_the_general_one_does():
 def test_quick_path_refuses_a_length_written_0x15_as_the_general_one_does():
     body = b'"NULL"0001L0#1234[]'
     frame = b"\n%04X0x%02X%s\r" % (sia.crc16_arc(body), len(body), body)
-    assert sia.QUICK.fullmatch(frame) is not None  # shaped like a quick frame
+    assert sia._QUICK(frame) is not None  # shaped like a quick frame
+    assert sia.quick(frame) is None
     rows, replies = _answers(frame, quick=True)
     assert (rows, replies) == _answers(frame, quick=False)
     assert rows == [] and not any(b'"ACK"' in r for r in replies)

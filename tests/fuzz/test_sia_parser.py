@@ -119,3 +119,29 @@ def _decrypts(body: bytes, key: bytes) -> bool:
     except sia.FrameError:
         return False
     return True
+
+
+@budget(200)
+@given(
+    data=st.one_of(
+        framed_messages(),
+        mutated(framed_messages()),
+        st.builds(
+            lambda token, seq, account, data: sia.build(
+                token=token, seq=seq, account=account, data=data
+            ),
+            st.sampled_from(sia.TOKENS),
+            st.integers(0, 9999),
+            st.text("0123456789ABCDEF", min_size=3, max_size=16),
+            ASCII.filter(lambda x: "[" not in x and "]" not in x),
+        ).flatmap(lambda f: st.one_of(st.just(f), mutated(st.just(f)))),
+    )
+)
+def test_the_quick_path_reads_what_the_general_one_reads(data):
+    """Whatever the quick path takes, the general path takes whole and reads the same."""
+    message = sia.quick(data)
+    if message is None:
+        return
+    [raw] = sia.FrameSplitter().feed(data)
+    assert raw.error is None
+    assert sia.parse(raw.body) == message

@@ -119,9 +119,13 @@ def classify_cid(qualifier: str, code: str) -> Classification:
     return _make(category, sia)
 
 
+# Most messages are heartbeats: one shared (frozen) answer for them.
+_HEARTBEAT = Classification(HEARTBEAT, LOG_PRIORITY, True, "")
+
+
 def classify(token: str, code: str, qualifier: str = "") -> Classification:
     if token == "NULL" or not code:
-        return Classification(HEARTBEAT, LOG_PRIORITY, True, "")
+        return _HEARTBEAT
     if token == "ADM-CID":
         return classify_cid(qualifier, code)
     return classify_sia(code)

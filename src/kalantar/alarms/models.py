@@ -288,6 +288,21 @@ class AlarmLog(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        EVENT = "event", _("Another event")
+        RESTORE = "restore", _("Restore")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CALL_PREMISES = "call_premises", _("Called the premises")
+        CALL_KEYHOLDER = "call_keyholder", _("Called a keyholder")
+        NOTE = "note", _("Note")
+        DISPATCHED = "dispatched", _("Patrol dispatched")
+        RESOLVED = "resolved", _("Resolved")
+
+    # The steps of the action plan an operator records by hand.
+    PLAN_ACTIONS = (Action.CALL_PREMISES, Action.CALL_KEYHOLDER, Action.NOTE)
+
     action = models.CharField(_("action"), max_length=32)
     text = models.CharField(_("text"), max_length=500, blank=True)
 
@@ -299,20 +314,10 @@ class AlarmLog(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(LOG_ACTIONS.get(self.action, self.action))
-
-
-LOG_ACTIONS = {
-    "opened": _("Opened"),
-    "event": _("Another event"),
-    "restore": _("Restore"),
-    "acknowledged": _("Acknowledged"),
-    "call_premises": _("Called the premises"),
-    "call_keyholder": _("Called a keyholder"),
-    "note": _("Note"),
-    "dispatched": _("Patrol dispatched"),
-    "resolved": _("Resolved"),
-}
+        try:
+            return str(AlarmLog.Action(self.action).label)
+        except ValueError:  # a line written before its action was named here
+            return self.action
 
 
 class ReceiverStatus(models.Model):

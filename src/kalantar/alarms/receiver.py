@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import resource
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,8 +37,6 @@ CHECKPOINT_SECONDS = 1.0
 SWEEP_SECONDS = 0.5
 # Source addresses whose UDP allowance is remembered; beyond this the table starts afresh.
 UDP_ADDRESSES = 65_536
-
-_QUICK = sia.QUICK.fullmatch
 
 
 def window() -> tuple[int, int]:
@@ -124,7 +120,7 @@ class Receiver:
     def __init__(self, *, name: str = "receiver", now: Callable[[], float] = time.time) -> None:
         self.name = name
         self.now = now
-        self.panels = {}
+        self.panels: dict[str, store.Panel] = {}
         self.lost: set[int] = set()
         self.pending: list[tuple[tuple, bytes, Callable[[bytes], None]]] = []
         self.seen: dict[int, tuple[int, int]] = {}
@@ -144,46 +140,13 @@ class Receiver:
         self.ready = threading.Event()
         self.idle = threading.Event()  # set while the database thread has nothing in hand
 
-    @property
-    def panels(self) -> dict[str, store.Panel]:
-        return self._panels
-
-    @panels.setter
-    def panels(self, panels: dict[str, store.Panel]) -> None:
-        self._panels = panels
-        # Panels without a key, by account as bytes: the ones `quick` may answer.
-        self._plain = {k.encode(): p for k, p in panels.items() if p.key is None}
-
     # --- loop side --------------------------------------------------------------------
 
-    def quick(self, m: re.Match, send: Callable[[bytes], None]) -> bool:
-        """Answer or queue one `sia.QUICK` frame as `handle` would; False leaves it to `handle`
-        (a failed check, or an account we do not accept plain). Most of a centre's traffic
-        is this shape, and the general parser costs several times as much."""
-        header, body, token, address, seq, _rcv, _prefix, account, block = m.groups()
-        fields = sia.read_header(header)
-        if fields is None or sia.check_body(*fields, body) is not None:
-            return False  # the general path refuses it, or names what is wrong
-        panel = self._plain.get(account)
-        if panel is None or not block.isascii():
-            return False
-        now = self.now()
-        received = datetime.fromtimestamp(now, UTC)
-        data = block.split(b"|", 1)[1] if b"|" in block else block
-        seq = seq.decode()
-        if token == b"NULL":
-            acct = account.decode()
-            dedup = f"{acct}|{seq}|d{int(now) // 86400}|NULL|{zlib.crc32(data):X}"
-            row = (
-                panel.subscriber_id, acct, "NULL", False, seq, "", "", "", "", codes.HEARTBEAT,
-                codes.LOG_PRIORITY, True, None, received, dedup, data[:300].decode(), True,
-            )  # fmt: skip
-        else:
-            message = sia.Message(token.decode(), False, seq, None, "", account.decode(),
-                                  data.decode())  # fmt: skip
-            row = self._row(message, panel, received, now)
-        self._queue(row, sia.frame(b'"ACK"%s[]' % address), send, panel, now)
-        return True
+    def handle_quick(self, message: sia.Message, send: Callable[[bytes], None]) -> bool:
+        """Answer or queue one message read by `sia.quick` (a plain, untimed frame whose
+        checks passed); True if queued for an ACK. The same steps as `handle` after parsing."""
+        panel = self._panel(message, send)
+        return panel is not None and self._accept(message, panel, send)
 
     def handle(
         self, raw: sia.RawFrame, send: Callable[[bytes], None], *, anonymous_nak: bool = True
@@ -209,20 +172,34 @@ class Receiver:
                 self.stats.naks += 1
                 send(sia.nak(None, self._now_dt()))
             return False
-        panel = self.panels.get(head.account.upper())
+        panel = self._panel(head, send)
         if panel is None:
-            return self._nak(head, send, "account")
-        if panel.key is not None and not head.encrypted:
-            return self._nak(head, send, "plain")  # a keyed panel must encrypt: no spoofing
+            return False
         try:
             message = sia.parse(raw.body, panel.key)
         except sia.FrameError as exc:
             return self._nak(head, send, exc.reason)
+        return self._accept(message, panel, send)
+
+    def _panel(self, head: sia.Message, send) -> store.Panel | None:
+        """The panel a message's account belongs to, or None after a NAK: an unknown account,
+        or a keyed panel sending plain (it must encrypt: no spoofing)."""
+        panel = self.panels.get(head.account.upper())
+        if panel is None:
+            self._nak(head, send, "account")
+            return None
+        if panel.key is not None and not head.encrypted:
+            self._nak(head, send, "plain")
+            return None
+        return panel
+
+    def _accept(self, message: sia.Message, panel: store.Panel, send) -> bool:
+        """Check the panel's clock, then queue the row and its ACK; True if queued."""
         now = self.now()
         if message.timestamp is not None:
             drift = message.timestamp.timestamp() - panel.clock_offset_seconds - now
             if drift > self.ahead or drift < -self.behind:
-                return self._nak(head, send, "timestamp")
+                return self._nak(message, send, "timestamp")
         received = datetime.fromtimestamp(now, UTC)
         row = self._row(message, panel, received, now)
         self._queue(row, sia.ack(message, panel.key, received), send, panel, now)
@@ -522,14 +499,13 @@ class _TCP(asyncio.Protocol):
             self.in_frame = True
             self.deadline = receiver.loop.time() + receiver.limits.frame_seconds
         if not self.splitter.buffer:
-            m = _QUICK(data)
-            try:
-                if m is not None and receiver.quick(m, self.send):
-                    self._answered(True)
-                    return
-            except Exception:  # a bug must cost one NAK, never the receiver
-                log.exception("frame %r", data)
-                self.send(sia.nak(None))
+            message = sia.quick(data)
+            if message is not None:
+                try:
+                    self._answered(receiver.handle_quick(message, self.send))
+                except Exception:  # a bug must cost one NAK, never the receiver
+                    log.exception("frame %r", data)
+                    self.send(sia.nak(None))
                 return
         handle, send = receiver.handle, self.send
         answered = accepted = False

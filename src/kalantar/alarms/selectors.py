@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from kalantar.alarms import codes
 from kalantar.alarms.models import (
     Account,
     Alarm,
@@ -15,10 +17,37 @@ from kalantar.alarms.models import (
     ReceiverStatus,
     Subscriber,
 )
-from kalantar.alarms.services import RECEIVER_ALIVE_SECONDS, false_alarms_since
+from kalantar.incidents.models import PatrolUnit
+from kalantar.incidents.selectors import nearest_units
 
 # The console warns about the receivers' limits while one bit within this many minutes.
 LIMITS_RECENT_MINUTES = 15
+# A receiver that has not written its heartbeat for this long counts as down.
+RECEIVER_ALIVE_SECONDS = 30
+# Available units offered first on an alarm, nearest first.
+RECOMMENDED_UNITS = 3
+
+
+def false_alarm_limit() -> int:
+    """False alarms within 12 months after which a subscriber needs verified response."""
+    return settings.ALARMS_FALSE_ALARM_LIMIT
+
+
+def false_alarms_since(subscriber_ids=None, *, now: datetime | None = None) -> QuerySet[Alarm]:
+    """False alarms resolved in the last 12 months ("communication lost" ones do not count)."""
+    now = now or timezone.now()
+    qs = Alarm.objects.filter(
+        outcome__in=Alarm.FALSE_OUTCOMES, resolved_at__gte=now - timedelta(days=365)
+    ).exclude(category=codes.COMM_LOST)
+    if subscriber_ids is not None:
+        qs = qs.filter(subscriber_id__in=subscriber_ids)
+    return qs
+
+
+def receiver_alive(now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    since = now - timedelta(seconds=RECEIVER_ALIVE_SECONDS)
+    return ReceiverStatus.objects.filter(alive_at__gte=since).exists()
 
 
 def queue(user) -> QuerySet[Alarm]:
@@ -31,12 +60,16 @@ def queue(user) -> QuerySet[Alarm]:
     )
 
 
-def alarms(user, *, state: str = "", station: str = "") -> QuerySet[Alarm]:
+def alarms(
+    user, *, state: str = "", station: str = "", subscriber: Subscriber | None = None
+) -> QuerySet[Alarm]:
     qs = Alarm.objects.visible_to(user).select_related("subscriber", "station")
     if state:
         qs = qs.filter(state=state)
     if station:
         qs = qs.filter(station__code=station)
+    if subscriber is not None:
+        qs = qs.filter(subscriber=subscriber)
     return qs.order_by("-opened_at")
 
 
@@ -62,6 +95,10 @@ def events(user, *, account: str = "", subscriber: Subscriber | None = None) -> 
 
 def subscribers(user) -> QuerySet[Subscriber]:
     return Subscriber.objects.visible_to(user).select_related("station").order_by("name")
+
+
+def subscriber(user, pk: int) -> Subscriber | None:
+    return subscribers(user).filter(pk=pk).first()
 
 
 def queue_version() -> int:
@@ -118,3 +155,77 @@ def receiver_limits(now=None) -> dict | None:
         replies_dropped=Sum("replies_dropped"),
         limited_at=Max("limited_at"),
     )
+
+
+def console(user) -> dict:
+    """What the alarm console shows: the queue, silent panels and the receivers' state."""
+    return {
+        "alarms": queue(user)[:200],
+        "version": queue_version(),
+        "silent": silent_panels(user).count(),
+        "receiver_alive": receiver_alive(),
+        "receiver_limits": receiver_limits(),
+    }
+
+
+def available_units(user, alarm: Alarm) -> list[PatrolUnit]:
+    """Available patrol units of the alarm's station the user may see, by call sign."""
+    return list(
+        PatrolUnit.objects.visible_to(user)
+        .filter(station_id=alarm.station_id, status=PatrolUnit.Status.AVAILABLE)
+        .select_related("station")
+        .order_by("call_sign")
+    )
+
+
+def units_to_offer(user, alarm: Alarm) -> list[PatrolUnit]:
+    """The units an operator may send to an open alarm: while it has no incident yet, the
+    nearest ones to the premises first, then the rest by call sign; none once resolved or
+    dispatched."""
+    if alarm.state not in (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED):
+        return []
+    units = available_units(user, alarm)
+    if alarm.incident_id is not None or not units:
+        return units
+    sub = alarm.subscriber
+    nearest = [
+        r.unit
+        for r in nearest_units(units=units, lon=sub.lon, lat=sub.lat, limit=RECOMMENDED_UNITS)
+    ]
+    return nearest + [u for u in units if u not in nearest]
+
+
+def alarm_detail(user, alarm: Alarm) -> dict:
+    """An alarm with its premises, keyholders, history and the units to offer."""
+    sub = alarm.subscriber
+    return {
+        "alarm": alarm,
+        "sub": sub,
+        "keyholders": list(sub.keyholders.all()),
+        "log": list(alarm.log.select_related("by")),
+        "events": list(alarm.events.order_by("-received_at")[:20]),
+        "history": list(alarms(user, subscriber=sub).exclude(pk=alarm.pk)[:10]),
+        "false_count": subscriber_false_count(sub),
+        "false_limit": false_alarm_limit(),
+        "units": units_to_offer(user, alarm),
+    }
+
+
+def subscriber_list(user) -> dict:
+    return {
+        "subscribers": subscribers(user)[:500],
+        "false_counts": false_alarm_counts(user),
+        "false_limit": false_alarm_limit(),
+    }
+
+
+def subscriber_detail(user, sub: Subscriber) -> dict:
+    return {
+        "sub": sub,
+        "keyholders": list(sub.keyholders.all()),
+        "accounts": list(sub.accounts.all()),
+        "events": list(events(user, subscriber=sub)[:50]),
+        "alarms": list(alarms(user, subscriber=sub)[:50]),
+        "false_count": subscriber_false_count(sub),
+        "false_limit": false_alarm_limit(),
+    }

@@ -29,8 +29,10 @@ from kalantar.alarms.models import (
     ReceiverStatus,
     Subscriber,
 )
+from kalantar.alarms.selectors import false_alarm_limit, false_alarms_since, receiver_alive
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text, to_latin_digits
+from kalantar.incidents.models import Incident
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -41,11 +43,6 @@ def group_window() -> timedelta:
 
 def supervision_grace_seconds() -> int:
     return settings.ALARMS_SUPERVISION_GRACE_SECONDS
-
-
-def false_alarm_limit() -> int:
-    """False alarms within 12 months after which a subscriber needs verified response."""
-    return settings.ALARMS_FALSE_ALARM_LIMIT
 
 
 # The incident category a dispatched alarm opens, by the alarm's class (incidents/categories.py).
@@ -59,9 +56,6 @@ INCIDENT_CATEGORY = {
     codes.COMM_LOST: "alarm-technical",
     codes.UNKNOWN: "alarm-technical",
 }
-
-# A receiver that has not written its heartbeat for this long counts as down.
-RECEIVER_ALIVE_SECONDS = 30
 
 _ACCOUNT = re.compile(r"^[0-9A-Fa-f]{3,16}$")
 _PHONE = re.compile(r"^\+?[0-9]{4,15}$")
@@ -308,7 +302,7 @@ class _EventGrouping:
             alarm.restored_at = at
             self.restored.add(alarm.pk)
             self.changed[alarm.pk] = alarm
-            self._log(alarm, "restore", event.code, at)
+            self._log(alarm, AlarmLog.Action.RESTORE, event.code, at)
             return alarm
         if event.category not in codes.ALARM_CATEGORIES and event.known:
             return None
@@ -322,7 +316,7 @@ class _EventGrouping:
             if event.priority < alarm.priority:
                 alarm.priority, alarm.category = event.priority, event.category
             self.changed[alarm.pk] = alarm
-            self._log(alarm, "event", text, at)
+            self._log(alarm, AlarmLog.Action.EVENT, text, at)
             return alarm
         sub = event.subscriber
         category = event.category if event.known else codes.UNKNOWN
@@ -332,7 +326,7 @@ class _EventGrouping:
             zone=event.zone, opened_at=at, last_event_at=at,
         )  # fmt: skip
         self.open.setdefault(sub.pk, []).append(alarm)
-        self._log(alarm, "opened", text, at)
+        self._log(alarm, AlarmLog.Action.OPENED, text, at)
         audit.record(
             "alarms.alarm_opened",
             obj=alarm,
@@ -359,18 +353,12 @@ def restore_communication(subscriber_ids: Iterable[int], *, at: datetime | None 
         for alarm in Alarm.objects.filter(subscriber_id__in=lost, category=codes.COMM_LOST).open():
             alarm.restored_at = at
             alarm.save(update_fields=["restored_at"])
-            _log(alarm, "restore", text=_("Communication restored"), at=at)
+            _log(alarm, AlarmLog.Action.RESTORE, text=_("Communication restored"), at=at)
         audit.record("alarms.communication_restored", detail={"subscribers": lost})
     return len(lost)
 
 
 # --- Supervision --------------------------------------------------------------------------
-
-
-def receiver_alive(now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    since = now - timedelta(seconds=RECEIVER_ALIVE_SECONDS)
-    return ReceiverStatus.objects.filter(alive_at__gte=since).exists()
 
 
 def mark_receiver_started(*, name: str, now: datetime | None = None) -> None:
@@ -434,7 +422,9 @@ def _raise_comm_lost(sub: Subscriber, now: datetime) -> None:
         last_event_at=now,
         event_count=0,
     )
-    _log(alarm, "opened", text=_("No message within the supervision interval"), at=now)
+    _log(
+        alarm, AlarmLog.Action.OPENED, text=_("No message within the supervision interval"), at=now
+    )
     audit.record("alarms.communication_lost", obj=alarm, detail={"subscriber": sub.pk})
 
 
@@ -465,16 +455,16 @@ def acknowledge_alarm(*, by, alarm: Alarm) -> Alarm:
         )  # fmt: skip
         alarm.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
         seconds = int((now - alarm.opened_at).total_seconds())
-        _log(alarm, "acknowledged", by=by, at=now)
+        _log(alarm, AlarmLog.Action.ACKNOWLEDGED, by=by, at=now)
         audit.record("alarms.alarm_acknowledged", actor=by, obj=alarm, detail={"seconds": seconds})
     return alarm
 
 
 # The steps of the action plan and their audit actions (spelt out: audit_actions.py lists them).
 _LOG_ACTIONS = {
-    "call_premises": "alarms.call_premises",
-    "call_keyholder": "alarms.call_keyholder",
-    "note": "alarms.note",
+    AlarmLog.Action.CALL_PREMISES: "alarms.call_premises",
+    AlarmLog.Action.CALL_KEYHOLDER: "alarms.call_keyholder",
+    AlarmLog.Action.NOTE: "alarms.note",
 }
 
 
@@ -519,7 +509,7 @@ def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
             update_fields=["state", "dispatched_at", "incident", "acknowledged_at",
                            "acknowledged_by"]
         )  # fmt: skip
-        _log(alarm, "dispatched", by=by, text=unit.call_sign, at=now)
+        _log(alarm, AlarmLog.Action.DISPATCHED, by=by, text=unit.call_sign, at=now)
         audit.record(
             "alarms.alarm_dispatched",
             actor=by,
@@ -544,7 +534,7 @@ def resolve_alarm(*, by, alarm: Alarm, outcome: str, note: str = "", passcode: s
         alarm.state, alarm.outcome, alarm.resolved_at = Alarm.State.RESOLVED, outcome, now
         alarm.note = normalize_text(note, multiline=True)
         alarm.save(update_fields=["state", "outcome", "resolved_at", "note"])
-        _log(alarm, "resolved", by=by, text=alarm.get_outcome_display(), at=now)
+        _log(alarm, AlarmLog.Action.RESOLVED, by=by, text=alarm.get_outcome_display(), at=now)
         audit.record("alarms.alarm_resolved", actor=by, obj=alarm, detail={"outcome": outcome})
         if outcome in Alarm.FALSE_OUTCOMES and alarm.category != codes.COMM_LOST:
             _update_verification(sub, now)
@@ -554,21 +544,11 @@ def resolve_alarm(*, by, alarm: Alarm, outcome: str, note: str = "", passcode: s
 
 def _close_incident(*, by, alarm: Alarm, outcome: str) -> None:
     incident = getattr(alarm, "incident", None)
-    if incident is None or incident.status == "closed":
+    if incident is None or incident.status == Incident.Status.CLOSED:
         return
     from kalantar.incidents import services as incident_services
 
     incident_services.close_incident(by=by, incident=incident, outcome=outcome)
-
-
-def false_alarms_since(subscriber_ids=None, *, now: datetime | None = None):
-    now = now or timezone.now()
-    qs = Alarm.objects.filter(
-        outcome__in=Alarm.FALSE_OUTCOMES, resolved_at__gte=now - timedelta(days=365)
-    ).exclude(category=codes.COMM_LOST)
-    if subscriber_ids is not None:
-        qs = qs.filter(subscriber_id__in=subscriber_ids)
-    return qs
 
 
 def _update_verification(sub: Subscriber, now: datetime) -> None:

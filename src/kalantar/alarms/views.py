@@ -21,30 +21,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.alarms import selectors, services
-from kalantar.alarms.models import Alarm
+from kalantar.alarms.models import Alarm, AlarmLog, Subscriber
 from kalantar.core.persian import to_latin_digits
 from kalantar.incidents import selectors as incident_selectors
-from kalantar.incidents.models import PatrolUnit
-from kalantar.incidents.services import recommend_units
 
 STREAM_POLL_SECONDS = 0.25
+# The states templates compare with (never as string literals).
+_VOCABULARY = {"State": Alarm.State, "Comm": Subscriber.Comm}
 
 
 @login_required
 @permission_required("alarms.view_alarm", raise_exception=True)
 def console(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "alarms/console.html",
-        {
-            "alarms": selectors.queue(request.user)[:200],
-            "version": selectors.queue_version(),
-            "silent": selectors.silent_panels(request.user).count(),
-            "receiver_alive": services.receiver_alive(),
-            "receiver_limits": selectors.receiver_limits(),
-            "selected": request.GET.get("alarm", ""),
-        },
-    )
+    context = selectors.console(request.user)
+    context.update(selected=request.GET.get("alarm", ""), **_VOCABULARY)
+    return render(request, "alarms/console.html", context)
 
 
 @login_required
@@ -53,7 +44,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alarms/_queue_rows.html",
-        {"alarms": selectors.queue(request.user)[:200], "now": timezone.now()},
+        {"alarms": selectors.queue(request.user)[:200], "now": timezone.now(), **_VOCABULARY},
     )
 
 
@@ -114,49 +105,14 @@ def _alarm_or_404(request, pk: int) -> Alarm:
 
 
 def _detail_context(request, alarm: Alarm, error: str = "") -> dict:
-    units = []
-    if alarm.state in (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED):
-        units = list(
-            PatrolUnit.objects.visible_to(request.user)
-            .filter(station_id=alarm.station_id, status=PatrolUnit.Status.AVAILABLE)
-            .order_by("call_sign")
-        )
-        recommended = []
-        if alarm.incident_id is None and units:
-            recommended = _recommended(alarm, units)
-        units = recommended + [u for u in units if u not in recommended]
-    sub = alarm.subscriber
     return {
-        "alarm": alarm,
-        "sub": sub,
-        "keyholders": list(sub.keyholders.all()),
-        "log": list(alarm.log.select_related("by")),
-        "events": list(alarm.events.order_by("-received_at")[:20]),
-        "history": list(
-            selectors.alarms(request.user).filter(subscriber=sub).exclude(pk=alarm.pk)[:10]
-        ),
-        "false_count": selectors.subscriber_false_count(sub),
-        "false_limit": services.false_alarm_limit(),
-        "units": units,
+        **selectors.alarm_detail(request.user, alarm),
         "outcomes": Alarm.Outcome.choices,
+        "plan_actions": AlarmLog.PLAN_ACTIONS,
         "error": error,
         "can_work": request.user.has_perm("alarms.work_alarm"),
+        **_VOCABULARY,
     }
-
-
-def _recommended(alarm: Alarm, units: list) -> list:
-    """Nearest available units first (the incidents app's ranking by distance)."""
-
-    class _Point:
-        station = alarm.station
-        station_id = alarm.station_id
-        lon = alarm.subscriber.lon
-        lat = alarm.subscriber.lat
-
-    try:
-        return [r.unit for r in recommend_units(incident=_Point(), limit=3) if r.unit in units]
-    except Exception:  # ranking is a convenience; the plain list still works
-        return []
 
 
 @login_required
@@ -244,33 +200,15 @@ def log_action(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("alarms.view_subscriber", raise_exception=True)
 def subscriber_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "alarms/subscribers.html",
-        {
-            "subscribers": selectors.subscribers(request.user)[:500],
-            "false_counts": selectors.false_alarm_counts(request.user),
-            "false_limit": services.false_alarm_limit(),
-        },
-    )
+    context = {**selectors.subscriber_list(request.user), **_VOCABULARY}
+    return render(request, "alarms/subscribers.html", context)
 
 
 @login_required
 @permission_required("alarms.view_subscriber", raise_exception=True)
 def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = selectors.subscribers(request.user).filter(pk=pk).first()
+    sub = selectors.subscriber(request.user, pk)
     if sub is None:
         raise Http404
-    return render(
-        request,
-        "alarms/subscriber_detail.html",
-        {
-            "sub": sub,
-            "keyholders": list(sub.keyholders.all()),
-            "accounts": list(sub.accounts.all()),
-            "events": list(selectors.events(request.user, subscriber=sub)[:50]),
-            "alarms": list(selectors.alarms(request.user).filter(subscriber=sub)[:50]),
-            "false_count": selectors.subscriber_false_count(sub),
-            "false_limit": services.false_alarm_limit(),
-        },
-    )
+    context = {**selectors.subscriber_detail(request.user, sub), **_VOCABULARY}
+    return render(request, "alarms/subscriber_detail.html", context)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.conf import settings
 
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.scoping import can_see_unit
+from kalantar.incidents.geometry import haversine_km
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
 from kalantar.org.places import ADDRESS_ROWS, first_matching_addresses
@@ -172,3 +176,35 @@ def response_times(*, user, unit: Unit, start: date, end: date) -> list[Response
             median = p90 = None
         result.append(ResponseTimes(station, len(minutes), median, p90))
     return result
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    unit: PatrolUnit
+    distance_km: float | None
+    eta_minutes: float | None
+
+
+def nearest_units(
+    *, units: Iterable[PatrolUnit], lon: float, lat: float, limit: int = 3
+) -> list[Recommendation]:
+    """`units` (the caller's scope, e.g. a station's available ones) nearest first to the
+    point (lon, lat) by straight-line distance, with an ETA at settings.PATROL_SPEED_KMH.
+
+    A unit that never reported a position is placed at its station's headquarters; one
+    with neither comes last, without distance.
+    """
+    speed = settings.PATROL_SPEED_KMH
+    found = []
+    for unit in units:
+        ulon, ulat = unit.last_lon, unit.last_lat
+        if ulon is None or ulat is None:
+            ulon, ulat = unit.station.hq_lon, unit.station.hq_lat
+        if ulon is None or ulat is None:
+            found.append(Recommendation(unit, None, None))
+            continue
+        km = haversine_km(ulon, ulat, lon, lat)
+        # Whole minutes, rounded up: a dispatcher reads "2 min", never "0 min".
+        found.append(Recommendation(unit, round(km, 2), float(math.ceil(km / speed * 60))))
+    found.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.unit.call_sign))
+    return found[:limit]

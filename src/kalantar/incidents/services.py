@@ -7,8 +7,6 @@ the same transaction, so the counts derived from incidents change with it.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,6 +28,7 @@ from kalantar.incidents.models import (
     Incident,
     PatrolUnit,
 )
+from kalantar.incidents.selectors import Recommendation, nearest_units
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -144,36 +143,12 @@ def _require_scope(by, station: Unit) -> None:
         raise ValidationError(_("This record belongs to a station you do not serve."))
 
 
-@dataclass(frozen=True)
-class Recommendation:
-    unit: PatrolUnit
-    distance_km: float | None
-    eta_minutes: float | None
-
-
 def recommend_units(*, incident: Incident, limit: int = 3) -> list[Recommendation]:
-    """Available units of the incident's station, nearest first by straight-line distance.
-
-    A unit that never reported a position is placed at its station's headquarters; one
-    with neither comes last, without distance.
-    """
-    station = incident.station
-    speed = patrol_speed_kmh()
-    found = []
-    for unit in PatrolUnit.objects.filter(
-        station=station, status=PatrolUnit.Status.AVAILABLE
-    ).select_related("station"):
-        lon, lat = unit.last_lon, unit.last_lat
-        if lon is None or lat is None:
-            lon, lat = station.hq_lon, station.hq_lat
-        if lon is None or lat is None:
-            found.append(Recommendation(unit, None, None))
-            continue
-        km = haversine_km(lon, lat, incident.lon, incident.lat)
-        # Whole minutes, rounded up: a dispatcher reads "2 min", never "0 min".
-        found.append(Recommendation(unit, round(km, 2), float(math.ceil(km / speed * 60))))
-    found.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.unit.call_sign))
-    return found[:limit]
+    """Available units of the incident's station, nearest first (`selectors.nearest_units`)."""
+    available = PatrolUnit.objects.filter(
+        station=incident.station, status=PatrolUnit.Status.AVAILABLE
+    ).select_related("station")
+    return nearest_units(units=available, lon=incident.lon, lat=incident.lat, limit=limit)
 
 
 def dispatch_unit(
