@@ -1,24 +1,29 @@
-"""The status card (portal.status_card): what a citizen reads after a lookup, in both languages.
+"""The status card (portal/_status_card.html): what a citizen reads after a lookup, in both
+languages.
 
-Pure: built from a CitizenView, so no database is needed.
+Rendered from a CitizenView alone, so no database is needed.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import format_tracking_code, new_tracking_code
 from kalantar.complaints.selectors import CitizenStep, CitizenView
 from kalantar.core.jalali import format_jalali_datetime
-from kalantar.portal.status_card import status_card
 
 from .conftest import persian
 
 FILED = datetime(2025, 10, 7, 10, 30, tzinfo=UTC)  # 1404/07/15 14:00 in Tehran
 CODE = new_tracking_code()
+
+
+def status_card(view: CitizenView) -> str:
+    return render_to_string("portal/_status_card.html", {"view": view})
 
 
 def _view(**overrides) -> CitizenView:

@@ -174,8 +174,7 @@ def test_a_rating_needs_a_score(client, complaint, make_user):
 
 
 def test_track_page_rating_form_has_the_markup_of_the_form_widgets(client, complaint, make_user):
-    # The blank rating form is written out in the template for speed: a citizen's browser
-    # must get exactly the fields the form itself would render, with the code and secret.
+    # A citizen's browser gets exactly the fields the form renders, with the code and secret.
 
     _close(complaint, make_user)
     html = _track(client, complaint.tracking_code, VALID_NATIONAL_CODE).content.decode()

@@ -19,7 +19,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from kalantar.complaints import workflow
-from kalantar.complaints.codes import is_valid_tracking_code, normalize_tracking_code
+from kalantar.complaints.codes import (
+    format_tracking_code,
+    is_valid_tracking_code,
+    normalize_tracking_code,
+)
 from kalantar.complaints.drafts import (
     CleanFields,
     ComplaintDraft,
@@ -364,6 +368,20 @@ class CitizenView:
     can_rate: bool
     satisfaction: int | None
 
+    @property
+    def code_display(self) -> str:
+        """The tracking code grouped as the receipt prints it."""
+        return format_tracking_code(self.tracking_code)
+
+    @property
+    def status_label(self) -> str:
+        return workflow.status_label(self.status)
+
+    @property
+    def status_text(self) -> str:
+        """What the status means for the citizen, in plain words."""
+        return str(workflow.CITIZEN_TEXT.get(self.status, ""))
+
 
 _DUMMY_SECRET = "0000000000"
 
@@ -386,12 +404,11 @@ class CitizenStep:
 
 
 # The complaint with a tracking code and the steps shown to the citizen, one row per step (one
-# row with empty step columns when there is none). Written out rather than built by the ORM:
-# this runs on every citizen lookup and every guess, and building the joined query through the
-# ORM costs several times more than running it (see bench/complaints.py). On PostgreSQL the
-# same query runs inside a function (migration 0006), whose plan the session keeps.
+# row with empty step columns when there is none): one query, so a wrong code and a wrong
+# secret cost the same. Plain SQL rather than the ORM: every lookup and every guess runs it,
+# and building it through the ORM cost about eight times running it, a millisecond a
+# lookup, enough to take the status page under its floor (bench/complaints.py).
 # tests/portal/test_tracking.py checks the answer against the models on both databases.
-_CITIZEN_SQL_POSTGRESQL = "SELECT * FROM kalantar_citizen_lookup(%s)"
 _CITIZEN_SQL = """
 SELECT c.id, c.tracking_code, c.status, c.national_code, c.mobile, c.filed_at,
        c.first_action_due, c.closure_due, c.rejection_reason, c.satisfaction,
@@ -478,9 +495,8 @@ class _CitizenRow(NamedTuple):
 
 
 def _citizen_rows(code: str) -> list[_CitizenRow]:
-    sql = _CITIZEN_SQL_POSTGRESQL if connection.vendor == "postgresql" else _CITIZEN_SQL
     with connection.cursor() as cursor:
-        cursor.execute(sql, [code])
+        cursor.execute(_CITIZEN_SQL, [code])
         return [_CitizenRow(*row) for row in cursor.fetchall()]
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -25,7 +25,7 @@ from kalantar.complaints import selectors
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints.codes import format_tracking_code
 from kalantar.complaints.models import Category, Complaint
-from kalantar.complaints.receipt_page import receipt_context, receipt_facts
+from kalantar.complaints.receipt_page import receipt_context
 from kalantar.complaints.receipts import (
     RECEIPT_PATH,
     ReceiptError,
@@ -41,11 +41,10 @@ from kalantar.core.site import site_url
 from kalantar.org import places as org_places
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
-from kalantar.org.selectors import export_feature_collection
 from kalantar.portal import drafts, limits
+from kalantar.portal import selectors as portal_selectors
 from kalantar.portal import services as portal_services
 from kalantar.portal.forms import OneTimeCodeForm, OnlineComplaintForm, RatingForm, TrackForm
-from kalantar.portal.status_card import status_card
 
 
 @require_safe
@@ -189,9 +188,9 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """The receipt of a complaint filed in this session; anyone else gets "not found"."""
     if not drafts.filed_here(request.session, code):
         raise Http404
-    complaint = get_object_or_404(
-        Complaint.objects.select_related("category", "unit", "received_by"), tracking_code=code
-    )
+    complaint = portal_selectors.complaint_with_receipt(code)
+    if complaint is None:
+        raise Http404
     context = receipt_context(complaint, request.GET.get("layout", "a5"), request)
     context["back_url"] = f"{reverse('portal:track')}?code={complaint.tracking_code}"
     return render(request, "complaints/receipt.html", context)
@@ -201,17 +200,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def jurisdictions_geojson(request: HttpRequest) -> JsonResponse:
     """The stations' areas and names for the map picker; nothing else about the units."""
-    collection = export_feature_collection(Unit.objects.filter(is_active=True))
-    public = ("code", "name", "name_en", "kind")
-    features = [
-        {
-            "type": "Feature",
-            "properties": {key: feature["properties"][key] for key in public},
-            "geometry": feature["geometry"],
-        }
-        for feature in collection["features"]
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(portal_selectors.public_jurisdictions())
 
 
 def _coordinate(request: HttpRequest, name: str, bound: float) -> float | None:
@@ -264,11 +253,7 @@ def _status_page(
 ) -> HttpResponse:
     if rating_form is None and view.can_rate:
         rating_form = RatingForm(initial={"code": view.tracking_code, "secret": secret})
-    context = {
-        "view": view,
-        "status_card": status_card(view),
-        "rating_form": rating_form if view.can_rate else None,
-    }
+    context = {"view": view, "rating_form": rating_form if view.can_rate else None}
     return render(request, "portal/track.html", context)
 
 
@@ -351,7 +336,7 @@ def rate(request: HttpRequest) -> HttpResponse:
         return result
     secret = form.cleaned_data["secret"]
     if form.is_valid():
-        complaint = Complaint.objects.get(tracking_code=result.tracking_code)
+        complaint = portal_selectors.complaint_to_rate(result.tracking_code)
         try:
             complaint_services.rate_complaint(
                 complaint=complaint,
@@ -378,19 +363,15 @@ def verify_receipt(request: HttpRequest, code: str) -> HttpResponse:
         facts = verify_receipt_url(url, signing_key().public_key())
     except ReceiptError:
         return render(request, "portal/verify_receipt.html", {"verified": False})
-    complaint = (
-        Complaint.objects.select_related("unit", "category")
-        .filter(tracking_code=facts.tracking_code)
-        .first()
-    )
+    record = portal_selectors.receipt_record(facts)
     context = {
         "verified": True,
         "facts": facts,
         "code_display": format_tracking_code(facts.tracking_code),
-        "station": Unit.objects.filter(code=facts.station).first(),
-        "category": Category.objects.filter(code=facts.category).first(),
-        "on_record": complaint is not None,
-        "matches": complaint is not None and receipt_facts(complaint) == facts,
+        "station": record.station,
+        "category": record.category,
+        "on_record": record.on_record,
+        "matches": record.matches,
     }
     return render(request, "portal/verify_receipt.html", context)
 

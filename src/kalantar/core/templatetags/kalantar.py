@@ -10,8 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.template.loader_tags import BlockNode
-from django.utils.translation import get_language
 
 from kalantar.core.jalali import (
     MONTHS_EN,
@@ -101,44 +99,3 @@ def picker_names(kind: str) -> str:
     if kind == "months":
         return ",".join(MONTHS_FA if fa else MONTHS_EN)
     return ",".join(name[0] if fa else name[:2] for name in (WEEKDAYS_FA if fa else WEEKDAYS_EN))
-
-
-# Rendered fragments kept for the life of the process, by (name, language, vary-on values).
-_ONCE: dict[tuple, str] = {}
-
-
-class OnceNode(template.Node):
-    # Not searched for blocks ({% extends %} walks the parent's nodes on every render): a
-    # block inside a fragment kept rendered could never be overridden anyway.
-    child_nodelists = ()
-
-    def __init__(self, nodelist: template.NodeList, name: str, vary_on: list) -> None:
-        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
-
-    def render(self, context: template.Context) -> str:
-        key = (self.name, get_language(), *(v.resolve(context) for v in self.vary_on))
-        html = _ONCE.get(key)
-        if html is None:
-            # Two threads may both render a missing fragment; they write the same text.
-            html = _ONCE[key] = self.nodelist.render(context)
-        return html
-
-
-@register.tag
-def once(parser: template.base.Parser, token: template.base.Token) -> OnceNode:
-    """``{% once "name" [value ...] %}…{% endonce %}``: rendered once per language (and per
-    value given, each of which must have few possible values) for the life of the process.
-
-    For the parts of a page that change only with the language and a release: static URLs,
-    labels, menus. Not {% cache %}: under ASGI each request runs on a fresh thread, where
-    the cache framework builds its backend anew, hashes the key and unpickles the fragment;
-    there it cost three times what this does (bench/status_page.py).
-    """
-    bits = token.split_contents()
-    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
-        raise template.TemplateSyntaxError("'once' needs a quoted fragment name first.")
-    nodelist = parser.parse(("endonce",))
-    parser.delete_first_token()
-    if nodelist.get_nodes_by_type(BlockNode):
-        raise template.TemplateSyntaxError("A {% block %} cannot be inside {% once %}.")
-    return OnceNode(nodelist, bits[1][1:-1], [parser.compile_filter(b) for b in bits[2:]])
