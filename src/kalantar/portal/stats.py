@@ -11,14 +11,19 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 
 import h3
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Sum
 
+from kalantar.alarms.models import Alarm
+from kalantar.complaints import workflow
+from kalantar.complaints.models import Complaint
 from kalantar.core.jalali import TEHRAN
+from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.portal.disclosure import enough, protect, publish
+from kalantar.portal.models import ClosedIncidentCount
 from kalantar.portal.periods import Month
+from kalantar.problems.models import Referral
 
 CELL_RESOLUTION = 7  # the rollup's cells (portal.rollup)
 CACHE_SECONDS = 3600
@@ -77,8 +82,6 @@ def compute(unit: Unit, month: Month) -> dict:
 
 def _incidents_of_days(stations: dict[int, str], month: Month) -> list[tuple]:
     """Closed incidents of a Gregorian month, counted from the incidents themselves."""
-    from kalantar.incidents.models import Incident
-
     rows = (
         Incident.objects.filter(
             station_id__in=list(stations),
@@ -99,7 +102,6 @@ def _incidents(unit: Unit, stations: dict[int, str], month: Month) -> dict:
     if month.jalali:
         # The rollup (portal.rollup) holds closed incidents per station, Jalali month,
         # category and resolution-7 cell: thousands of rows, not a million incidents.
-        from kalantar.portal.models import ClosedIncidentCount
 
         groups = (
             ClosedIncidentCount.objects.filter(station_id__in=list(stations), month=month.first)
@@ -151,9 +153,6 @@ def _incidents(unit: Unit, stations: dict[int, str], month: Month) -> dict:
 
 
 def _complaints(unit: Unit, month: Month) -> dict:
-    from kalantar.complaints import workflow
-    from kalantar.complaints.models import Complaint
-
     start, end = _bounds(month)
     mine = Complaint.objects.filter(unit__path__startswith=unit.path)
     received = mine.filter(filed_at__gte=start, filed_at__lt=end).count()
@@ -173,14 +172,8 @@ def _complaints(unit: Unit, month: Month) -> dict:
     }
 
 
-def _alarms(stations: dict[int, str], month: Month) -> dict | None:
-    """The false-alarm rate of alarms resolved in the month, when the alarms app is installed."""
-    if not apps.is_installed("kalantar.alarms"):
-        return None
-    try:
-        from kalantar.alarms.models import Alarm
-    except ImportError:
-        return None
+def _alarms(stations: dict[int, str], month: Month) -> dict:
+    """The false-alarm rate of alarms resolved in the month."""
     start, end = _bounds(month)
     outcomes = Counter(
         Alarm.objects.filter(
@@ -198,8 +191,6 @@ def _alarms(stations: dict[int, str], month: Month) -> dict | None:
 
 
 def _referrals(unit: Unit, month: Month) -> list[dict]:
-    from kalantar.problems.models import Referral
-
     start, end = _bounds(month)
     referrals = Referral.objects.filter(
         problem__unit__path__startswith=unit.path, sent_at__gte=start, sent_at__lt=end

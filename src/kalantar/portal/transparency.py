@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import active_digits
+from kalantar.incidents.categories import label
 from kalantar.org.models import Unit
 from kalantar.org.validation import normalize_unit_code, unit_code_problem
 from kalantar.portal import periods, stats
@@ -97,8 +98,6 @@ def _selection(request: HttpRequest) -> tuple[Unit, periods.Month]:
 
 
 def _category_label(code: str, lang: str) -> str:
-    from kalantar.incidents.categories import label
-
     with translation.override(lang):
         return label(code)
 
