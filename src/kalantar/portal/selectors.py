@@ -66,3 +66,8 @@ def receipt_record(facts: ReceiptFacts) -> ReceiptRecord:
         on_record=complaint is not None,
         matches=complaint is not None and receipt_facts(complaint) == facts,
     )
+
+
+def public_unit(code: str) -> Unit | None:
+    """The unit a citizen's draft names (its name is public; nothing else is read)."""
+    return Unit.objects.filter(code=code).first()

@@ -40,7 +40,6 @@ from kalantar.core.persian import to_latin_digits
 from kalantar.core.site import site_url
 from kalantar.org import places as org_places
 from kalantar.org.geo_cache import locate_unit
-from kalantar.org.models import Unit
 from kalantar.portal import drafts, limits
 from kalantar.portal import selectors as portal_selectors
 from kalantar.portal import services as portal_services
@@ -145,7 +144,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         "fields": draft.fields,
         "category": category,
         "incident_at": draft.incident_at,
-        "unit": Unit.objects.filter(code=draft.unit_code).first(),
+        "unit": portal_selectors.public_unit(draft.unit_code),
         "rate_limited": rate_limited,
     }
     return render(request, "portal/confirm.html", context, status=429 if rate_limited else 200)
