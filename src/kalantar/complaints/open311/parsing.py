@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from kalantar.complaints.open311.errors import Open311Error
-from kalantar.complaints.open311.serializers import NATIONAL_CODE_ATTRIBUTE, number
+from kalantar.complaints.open311.serializers import NATIONAL_CODE_ATTRIBUTE, RequestStatus, number
 from kalantar.core.persian import to_latin_digits
 
 DEFAULT_SPAN = timedelta(days=90)
@@ -98,10 +98,10 @@ def request_filter(params: Params) -> RequestFilter:
 
 def _status(text: str) -> bool | None:
     statuses = set(csv(text.lower()))
-    if statuses - {"open", "closed"}:
+    if statuses - set(RequestStatus):
         raise Open311Error(400, _("status must be open, closed or both (comma separated)."))
     if len(statuses) == 1:
-        return statuses == {"open"}
+        return statuses == {RequestStatus.OPEN}
     return None
 
 

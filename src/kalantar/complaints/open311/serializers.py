@@ -10,6 +10,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
@@ -83,6 +84,13 @@ def encode(fmt: str, root: str, data: Any) -> tuple[bytes, str]:
 
 def error_list(status: int, descriptions: list[str]) -> list[dict[str, Any]]:
     return [{"code": status, "description": str(text)} for text in descriptions]
+
+
+class RequestStatus(StrEnum):
+    """GeoReport v2's two statuses; the complaint's own workflow maps onto them."""
+
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 # ---------------------------------------------------------------- values
@@ -228,7 +236,7 @@ def service_request(complaint: Complaint) -> dict[str, Any]:
     updated = getattr(complaint, "public_updated_at", None) or complaint.filed_at
     return {
         "service_request_id": complaint.open311_id,
-        "status": "open" if complaint.is_open else "closed",
+        "status": RequestStatus.OPEN if complaint.is_open else RequestStatus.CLOSED,
         "status_notes": str(STATUS_NOTES.get(complaint.status, "")) or None,
         "service_name": localized(complaint.category.name, complaint.category.name_en),
         "service_code": complaint.category.code,
