@@ -12,6 +12,7 @@ from kalantar.complaints import services as complaint_services
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.incidents import services as incident_services
+from kalantar.incidents.drafts import IncidentReport
 
 # Points inside the test tree's stations (tests/conftest.py: org_tree).
 INSIDE_K01 = {"lon": 48.55, "lat": 34.85}
@@ -52,7 +53,9 @@ class IncidentFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return incident_services.open_incident(**kwargs)
+        # What the service takes beside the report; every other field is the report's.
+        beside = {k: kwargs.pop(k) for k in ("by", "station", "complaint") if k in kwargs}
+        return incident_services.open_incident(report=IncidentReport(**kwargs), **beside)
 
 
 def file_complaint(*, by=None, channel: str = "online", attachments=(), now=None, **fields):

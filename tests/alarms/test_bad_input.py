@@ -10,6 +10,7 @@ from kalantar.alarms import codes
 from kalantar.alarms.models import Alarm
 from kalantar.alarms.services import INCIDENT_CATEGORY, dispatch_alarm
 from kalantar.incidents import categories
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Dispatch, Incident
 from kalantar.incidents.services import add_patrol_unit, open_incident
 from kalantar.people.services import create_token
@@ -58,10 +59,10 @@ def test_alarm_dispatch_api_with_a_unit_that_is_not_one(client, make_user, make_
 
 
 def test_incident_dispatch_with_a_unit_that_is_not_one(client, make_user, org_tree):
-    incident = open_incident(
-        by=None, source="call_110", category="assault", lon=48.55, lat=34.85,
-        occurred_at=timezone.now(),
-    )  # fmt: skip
+    report = IncidentReport(
+        source="call_110", category="assault", lon=48.55, lat=34.85, occurred_at=timezone.now()
+    )
+    incident = open_incident(by=None, report=report)
     client.force_login(make_user("disp", "dispatcher", "HM"))
     response = client.post(
         f"/incidents/{incident.number}/dispatch/",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kalantar.analytics.models import SurgeAlert
 from kalantar.analytics.services import detect_surges
 from kalantar.incidents import services as incident_services
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Dispatch, PatrolUnit
 from kalantar.org.models import Unit
 from tests.conftest import VerifiedClient
@@ -137,11 +138,9 @@ def test_board_dispatches_the_recommended_unit(org_tree, make_user):
 
     incident = incident_services.open_incident(
         by=None,
-        source="call_110",
-        category="assault",
-        lon=48.56,
-        lat=34.86,
-        occurred_at=timezone.now(),
+        report=IncidentReport(
+            source="call_110", category="assault", lon=48.56, lat=34.86, occurred_at=timezone.now()
+        ),
     )
     c = client_for(dispatcher)
     board = c.get("/incidents/board/").content.decode()
@@ -158,11 +157,9 @@ def test_other_station_cannot_open_or_dispatch(org_tree, make_user):
 
     incident = incident_services.open_incident(
         by=None,
-        source="call_110",
-        category="assault",
-        lon=48.56,
-        lat=34.86,
-        occurred_at=timezone.now(),
+        report=IncidentReport(
+            source="call_110", category="assault", lon=48.56, lat=34.86, occurred_at=timezone.now()
+        ),
     )
     c = client_for(other)
     assert c.get(f"/incidents/{incident.number}/").status_code == 404

@@ -10,8 +10,10 @@ import pytest
 
 from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import TEHRAN, format_jalali_date, tehran_today
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.services import open_incident
 from kalantar.problems import services
+from kalantar.problems.drafts import AgencyDraft
 from kalantar.problems.models import Referral
 from tests.browser.login import log_in
 
@@ -26,11 +28,13 @@ def _incidents(org_tree, day, n):
     for _ in range(n):
         open_incident(
             by=None,
-            source="call_110",
-            category="snatching",
-            lon=48.55,
-            lat=34.85,
-            occurred_at=datetime.combine(day, time(21), tzinfo=TEHRAN),
+            report=IncidentReport(
+                source="call_110",
+                category="snatching",
+                lon=48.55,
+                lat=34.85,
+                occurred_at=datetime.combine(day, time(21), tzinfo=TEHRAN),
+            ),
             station=org_tree["HM01K01"],
         )
 
@@ -43,9 +47,7 @@ def test_alert_to_project_referral_answer_and_assessment(
     services.create_agency(
         by=None,
         unit=org_tree["HM"],
-        name="شهرداری همدان",
-        kind="municipality",
-        email="city@hamedan.example",
+        draft=AgencyDraft(name="شهرداری همدان", kind="municipality", email="city@hamedan.example"),
     )
     today = tehran_today()
     alert = SurgeAlert.objects.create(

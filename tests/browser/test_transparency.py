@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from kalantar.core.jalali import TEHRAN, tehran_today
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.services import close_incident, open_incident
 from kalantar.portal import periods
 
@@ -19,12 +20,9 @@ def _closed(org_tree, category, n, lon=48.55, lat=34.85):
     for _ in range(n):
         incident = open_incident(
             by=None,
-            source="patrol",
-            category=category,
-            lon=lon,
-            lat=lat,
-            occurred_at=at,
-            received_at=at,
+            report=IncidentReport(
+                source="patrol", category=category, lon=lon, lat=lat, occurred_at=at, received_at=at
+            ),
             station=org_tree["HM01K01"],
         )
         close_incident(by=None, incident=incident, outcome="رسیدگی شد", at=at + timedelta(hours=1))

@@ -11,6 +11,7 @@ from kalantar.complaints.identity import pseudonym, pseudonym_number
 from kalantar.core.jalali import tehran_today
 from kalantar.people.services import create_token
 from kalantar.problems import services as problem_services
+from kalantar.problems.drafts import ProblemDraft
 
 from .conftest import VALID_NATIONAL_CODE
 
@@ -133,11 +134,11 @@ def test_repeat_victims_of_a_project_are_pseudonyms_for_analysts(client, org_tre
     problem = problem_services.open_problem(
         by=people["chief"],
         unit=org_tree["HM01K01"],
-        title="سرقت‌های تکراری",
         origin="complaints",
-        period_start=tehran_today(),
-        period_end=tehran_today(),
         complaints=list(filed),
+        draft=ProblemDraft(
+            title="سرقت‌های تکراری", period_start=tehran_today(), period_end=tehran_today()
+        ),
     )
     url = reverse("problems:detail", args=[problem.number])
     analyst = _page(client, people["analyst"], url)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kalantar.incidents import services as incidents
+from kalantar.incidents.drafts import IncidentReport
 from tests.complaints.conftest import INSIDE_K02
 
 STREET_K01 = "خیابان بوعلی، کوچه لاله، پلاک 12"  # stored digits are Latin
@@ -108,11 +109,9 @@ def test_a_dispatcher_finds_the_address_of_an_incident_of_the_station(client, ma
     complaint = file(location_text="میدان امام، جنب بانک")
     incidents.open_incident(
         by=None,
-        source="complaint",
-        category="other",
-        lon=48.551,
-        lat=34.851,
-        occurred_at=timezone.now(),
+        report=IncidentReport(
+            source="complaint", category="other", lon=48.551, lat=34.851, occurred_at=timezone.now()
+        ),
         complaint=complaint,
     )
     client.force_login(make_user("dispatch2", "dispatcher", "HM01K02"))

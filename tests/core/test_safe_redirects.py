@@ -14,6 +14,7 @@ from kalantar.core.jalali import tehran_today
 from kalantar.core.models import AuditEntry
 from kalantar.core.redirects import next_url
 from kalantar.incidents import services as incident_services
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.org.models import Unit
 
 ELSEWHERE = ["https://elsewhere.example/", "//elsewhere.example/", "x:y", "javascript:alert(1)"]
@@ -93,11 +94,9 @@ def test_dispatch_never_leaves_the_site(org_tree, make_user, client):
     unit = incident_services.add_patrol_unit(by=None, station=station, call_sign="11-1")
     incident = incident_services.open_incident(
         by=None,
-        source="call_110",
-        category="assault",
-        lon=48.56,
-        lat=34.86,
-        occurred_at=timezone.now(),
+        report=IncidentReport(
+            source="call_110", category="assault", lon=48.56, lat=34.86, occurred_at=timezone.now()
+        ),
     )
     client.force_login(dispatcher)
     response = client.post(

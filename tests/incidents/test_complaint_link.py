@@ -12,6 +12,7 @@ from kalantar.complaints import workflow
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.incidents import services
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import DailyCount, Incident
 
 
@@ -66,11 +67,13 @@ def test_acceptance_links_a_matching_110_call(org_tree, chief):
     when = timezone.now() - timedelta(hours=3)
     call = services.open_incident(
         by=None,
-        source="call_110",
-        category="home-burglary",
-        lon=48.551,
-        lat=34.851,
-        occurred_at=when - timedelta(minutes=20),
+        report=IncidentReport(
+            source="call_110",
+            category="home-burglary",
+            lon=48.551,
+            lat=34.851,
+            occurred_at=when - timedelta(minutes=20),
+        ),
     )
     complaint = _file(incident_at=when)
     # Accepted by giving it to an officer ("assigned" without one is refused).

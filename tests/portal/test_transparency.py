@@ -17,6 +17,7 @@ from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import TEHRAN, tehran_today
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import close_incident, open_incident
 from kalantar.portal import periods, stats
@@ -40,12 +41,14 @@ def _incidents(org_tree, n, point, category, *, station="HM01K01", closed=True, 
     for _ in range(n):
         incident = open_incident(
             by=None,
-            source="call_110",
-            category=category,
-            lon=point[0],
-            lat=point[1],
-            occurred_at=_at(day),
-            received_at=_at(day, 11),
+            report=IncidentReport(
+                source="call_110",
+                category=category,
+                lon=point[0],
+                lat=point[1],
+                occurred_at=_at(day),
+                received_at=_at(day, 11),
+            ),
             station=org_tree[station],
         )
         if closed:

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import h3
 
 from kalantar.core.jalali import TEHRAN, jalali_month_start, tehran_today
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import close_incident, open_incident
 from kalantar.portal import rollup
@@ -19,12 +20,14 @@ def _open(org_tree, day, category="fraud"):
     at = datetime.combine(day, time(9), tzinfo=TEHRAN)
     return open_incident(
         by=None,
-        source="patrol",
-        category=category,
-        lon=POINT[0],
-        lat=POINT[1],
-        occurred_at=at,
-        received_at=at,
+        report=IncidentReport(
+            source="patrol",
+            category=category,
+            lon=POINT[0],
+            lat=POINT[1],
+            occurred_at=at,
+            received_at=at,
+        ),
         station=org_tree["HM01K01"],
     )
 

@@ -7,6 +7,7 @@ import pytest
 from kalantar.core.jalali import TEHRAN, tehran_today
 from kalantar.org.models import Unit
 from kalantar.problems import services
+from kalantar.problems.drafts import AgencyDraft, ProblemDraft
 
 # Inside the square of station HM01K01 (48.5–48.6 E, 34.8–34.9 N).
 K01_POINT = (48.55, 34.85)
@@ -32,11 +33,13 @@ def municipality(org_tree):
     return services.create_agency(
         by=None,
         unit=org_tree["HM"],
-        name="شهرداری همدان",
-        name_en="Hamedan Municipality",
-        kind="municipality",
-        email="city@hamedan.example",
-        contacts=[{"name": "مهندس رحیمی", "email": "rahimi@hamedan.example"}],
+        draft=AgencyDraft(
+            name="شهرداری همدان",
+            name_en="Hamedan Municipality",
+            kind="municipality",
+            email="city@hamedan.example",
+            contacts=[{"name": "مهندس رحیمی", "email": "rahimi@hamedan.example"}],
+        ),
     )
 
 
@@ -46,11 +49,13 @@ def problem(org_tree, chief):
     return services.open_problem(
         by=chief,
         unit=org_tree["HM01K01"],
-        title="سرقت از منزل در محله",
         origin="manual",
-        period_start=today - timedelta(days=27),
-        period_end=today,
-        categories=["home-burglary"],
+        draft=ProblemDraft(
+            title="سرقت از منزل در محله",
+            period_start=today - timedelta(days=27),
+            period_end=today,
+            categories=["home-burglary"],
+        ),
     )
 
 

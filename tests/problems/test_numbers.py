@@ -14,6 +14,7 @@ from django.db import connection
 
 from kalantar.core.jalali import tehran_today, to_jalali
 from kalantar.problems import services
+from kalantar.problems.drafts import ProblemDraft
 from kalantar.problems.models import Problem
 
 
@@ -22,10 +23,8 @@ def _open(unit, by, title: str = "سرقت از خودرو") -> Problem:
     return services.open_problem(
         by=by,
         unit=unit,
-        title=title,
         origin="manual",
-        period_start=today - timedelta(days=27),
-        period_end=today,
+        draft=ProblemDraft(title=title, period_start=today - timedelta(days=27), period_end=today),
     )
 
 

@@ -17,8 +17,10 @@ from kalantar.complaints.models import Category
 from kalantar.complaints.services import file_complaint
 from kalantar.core.jalali import format_jalali_date, tehran_today
 from kalantar.core.models import AuditEntry
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.services import open_incident
 from kalantar.problems import selectors, services
+from kalantar.problems.drafts import ProblemDraft
 from kalantar.problems.models import Assessment, Problem
 from tests.problems.conftest import at_day
 
@@ -30,11 +32,13 @@ FAR_AWAY = (48.68, 34.85)
 def incident(org_tree, point, day, *, category="home-burglary", hour=22, station="HM01K01"):
     return open_incident(
         by=None,
-        source="call_110",
-        category=category,
-        lon=point[0],
-        lat=point[1],
-        occurred_at=at_day(day, hour),
+        report=IncidentReport(
+            source="call_110",
+            category=category,
+            lon=point[0],
+            lat=point[1],
+            occurred_at=at_day(day, hour),
+        ),
         station=org_tree[station],
     )
 
@@ -98,11 +102,13 @@ def test_project_by_hand_with_bad_cells_is_refused(org_tree, chief):
         services.open_problem(
             by=chief,
             unit=org_tree["HM01K01"],
-            title="x",
             origin="manual",
-            period_start=today,
-            period_end=today - timedelta(days=1),
-            area_cells=["zzz"],
+            draft=ProblemDraft(
+                title="x",
+                period_start=today,
+                period_end=today - timedelta(days=1),
+                area_cells=["zzz"],
+            ),
         )
     assert {"area_cells", "period_end"} <= set(error.value.message_dict)
     assert Problem.objects.count() == 0
@@ -166,11 +172,10 @@ def test_assessment_of_chosen_cells(org_tree, chief):
     problem = services.open_problem(
         by=chief,
         unit=org_tree["HM01K01"],
-        title="x",
         origin="hotspot",
-        period_start=today - timedelta(days=30),
-        period_end=today,
-        area_cells=[cell],
+        draft=ProblemDraft(
+            title="x", period_start=today - timedelta(days=30), period_end=today, area_cells=[cell]
+        ),
     )
     services.set_response_period(
         by=chief, problem=problem, start=today - timedelta(days=4), end=today - timedelta(days=1)

@@ -32,6 +32,7 @@ from kalantar.alarms.models import (
 from kalantar.alarms.selectors import false_alarm_limit, false_alarms_since, receiver_alive
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text, to_latin_digits
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
@@ -487,8 +488,7 @@ def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
         if unit.station_id != alarm.station_id:
             raise ValidationError(_("Choose a patrol of the premises' station."))
         sub = alarm.subscriber
-        incident = incident_services.open_incident(
-            by=by,
+        report = IncidentReport(
             source="alarm",
             category=INCIDENT_CATEGORY.get(alarm.category, "alarm"),
             lon=sub.lon,
@@ -497,9 +497,9 @@ def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
             received_at=alarm.opened_at,
             priority=min(alarm.priority, 4),
             narrative=f"{alarm.category_label}: {sub.name}",
-            station=alarm.station,
             alarm_ref=str(alarm.pk),
         )
+        incident = incident_services.open_incident(by=by, report=report, station=alarm.station)
         incident_services.dispatch_unit(by=by, incident=incident, unit=unit)
         now = timezone.now()
         alarm.state, alarm.dispatched_at, alarm.incident = Alarm.State.DISPATCHED, now, incident

@@ -7,7 +7,8 @@ Built with numpy and bulk_create so the whole history loads in seconds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import h3
 import numpy as np
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from kalantar.core.jalali import tehran_today
 from kalantar.incidents import bulk, categories, counts, outcomes, projection, services
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.models import Unit
@@ -110,60 +112,109 @@ def _points(geometry, count: int, rng, centre=None, spread=0.0) -> tuple[np.ndar
     return np.concatenate(xs)[:count], np.concatenate(ys)[:count]
 
 
-def _history(stations: list[Unit], rng) -> int:
-    today = tehran_today()
-    first = today - timedelta(days=DAYS)
-    codes = list(MIX)
-    weights = np.array([MIX[c] for c in codes], dtype=float)
-    weights /= weights.sum()
-    hour_p = HOURLY / HOURLY.sum()
-    # Tehran is UTC+03:30; demo times are built in local time and shifted.
-    offset = timedelta(hours=3, minutes=30)
-    now = timezone.now()
-    rows: list[tuple] = []
-    hotspot_stations = {s.code for s in stations if s.kind == Unit.Kind.KALANTARI}
-    hotspot_stations = set(sorted(hotspot_stations)[:: max(1, len(hotspot_stations) // 4)])
-    hotspot_stations.add(SURGE_STATION)  # the demo chief's own station has one too
-    for station in stations:
-        base = 2.0 if station.kind == Unit.Kind.KALANTARI else 0.6
+class _Calendar(NamedTuple):
+    """The days of the demo history and what every station's incidents are drawn from."""
+
+    today: date
+    days: list[date]
+    day_index: np.ndarray
+    weekday: np.ndarray  # Saturday = 0
+    season: np.ndarray
+    codes: list[str]
+    weights: np.ndarray
+    hour_p: np.ndarray
+    offset: timedelta
+    now: datetime
+
+    @classmethod
+    def build(cls) -> _Calendar:
+        today = tehran_today()
+        first = today - timedelta(days=DAYS)
+        codes = list(MIX)
+        weights = np.array([MIX[c] for c in codes], dtype=float)
         day_index = np.arange(DAYS + 1)
         days = [first + timedelta(days=int(d)) for d in day_index]
-        weekday = np.array([(d.weekday() - 5) % 7 for d in days])  # Saturday = 0
-        season = 1 + 0.15 * np.sin(2 * np.pi * day_index / 365.0)
-        per_day = rng.poisson(base * WEEKLY[weekday] * season)
-        total = int(per_day.sum())
-        if total == 0:
+        return cls(
+            today=today,
+            days=days,
+            day_index=day_index,
+            weekday=np.array([(d.weekday() - 5) % 7 for d in days]),
+            season=1 + 0.15 * np.sin(2 * np.pi * day_index / 365.0),
+            codes=codes,
+            weights=weights / weights.sum(),
+            hour_p=HOURLY / HOURLY.sum(),
+            # Tehran is UTC+03:30; demo times are built in local time and shifted.
+            offset=timedelta(hours=3, minutes=30),
+            now=timezone.now(),
+        )
+
+
+def _history(stations: list[Unit], rng) -> int:
+    calendar = _Calendar.build()
+    hotspots = _hotspot_stations(stations)
+    rows: list[tuple] = []
+    for station in stations:
+        rows += _station_rows(station, calendar, rng, hotspot=station.code in hotspots)
+    _store(rows)
+    return len(rows)
+
+
+def _hotspot_stations(stations: list[Unit]) -> set[str]:
+    """About four kalantaris, and the demo chief's own station, with a persistent hotspot."""
+    codes = {s.code for s in stations if s.kind == Unit.Kind.KALANTARI}
+    chosen = set(sorted(codes)[:: max(1, len(codes) // 4)])
+    chosen.add(SURGE_STATION)
+    return chosen
+
+
+def _station_rows(station: Unit, calendar: _Calendar, rng, *, hotspot: bool) -> list[tuple]:
+    """One station's closed incidents over the history, in the order of COLUMNS."""
+    base = 2.0 if station.kind == Unit.Kind.KALANTARI else 0.6
+    per_day = rng.poisson(base * WEEKLY[calendar.weekday] * calendar.season)
+    total = int(per_day.sum())
+    if total == 0:
+        return []
+    geometry = station.jurisdiction.geometry
+    lon, lat = _points(geometry, total, rng)
+    if hotspot:
+        lon, lat = _with_hotspot(geometry, lon, lat, total, rng)
+    codes = calendar.codes
+    cats = rng.choice(len(codes), size=total, p=calendar.weights)
+    hours = rng.choice(24, size=total, p=calendar.hour_p)
+    minutes = rng.integers(0, 60, size=total)
+    response = rng.gamma(3.0, 3.0, size=total) + 2  # minutes to the scene
+    day_of = np.repeat(calendar.day_index, per_day)
+    rows = []
+    for j in range(total):
+        day = calendar.days[day_of[j]]
+        local = datetime(day.year, day.month, day.day, int(hours[j]), int(minutes[j]))
+        occurred = (local - calendar.offset).replace(tzinfo=UTC)
+        if occurred > calendar.now - timedelta(hours=2):
             continue
-        geometry = station.jurisdiction.geometry
-        lon, lat = _points(geometry, total, rng)
-        if station.code in hotspot_stations:
-            # A persistent hotspot: a third of the station's incidents around one place.
-            k = total * 2 // 5
-            shape = shapely.geometry.shape(geometry)
-            inner = shape.buffer(
-                -0.2 * min(shape.bounds[2] - shape.bounds[0], shape.bounds[3] - shape.bounds[1])
-            )
-            centre = _points(inner if not inner.is_empty else shape, 1, rng)
-            centre = (float(centre[0][0]), float(centre[1][0]))
-            minx, miny, maxx, maxy = shape.bounds
-            spread = min(0.003, 0.07 * min(maxx - minx, maxy - miny))  # tighter in small areas
-            lon[:k], lat[:k] = _points(geometry, k, rng, centre=centre, spread=spread)
-            rng.shuffle(idx := np.arange(total))
-            lon, lat = lon[idx], lat[idx]
-        cats = rng.choice(len(codes), size=total, p=weights)
-        hours = rng.choice(24, size=total, p=hour_p)
-        minutes = rng.integers(0, 60, size=total)
-        response = rng.gamma(3.0, 3.0, size=total) + 2  # minutes to the scene
-        day_of = np.repeat(day_index, per_day)
-        for j in range(total):
-            day = days[day_of[j]]
-            local = datetime(day.year, day.month, day.day, int(hours[j]), int(minutes[j]))
-            occurred = (local - offset).replace(tzinfo=UTC)
-            if occurred > now - timedelta(hours=2):
-                continue
-            rows.append(_incident(station, codes[cats[j]], lon[j], lat[j], occurred, response[j]))
-        if station.code == SURGE_STATION:
-            rows += _surge(station, geometry, rng, today, offset)
+        rows.append(_incident(station, codes[cats[j]], lon[j], lat[j], occurred, response[j]))
+    if station.code == SURGE_STATION:
+        rows += _surge(station, geometry, rng, calendar.today, calendar.offset)
+    return rows
+
+
+def _with_hotspot(geometry, lon, lat, total: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """A persistent hotspot: two fifths of the station's incidents moved around one place."""
+    k = total * 2 // 5
+    shape = shapely.geometry.shape(geometry)
+    inner = shape.buffer(
+        -0.2 * min(shape.bounds[2] - shape.bounds[0], shape.bounds[3] - shape.bounds[1])
+    )
+    centre = _points(inner if not inner.is_empty else shape, 1, rng)
+    centre = (float(centre[0][0]), float(centre[1][0]))
+    minx, miny, maxx, maxy = shape.bounds
+    spread = min(0.003, 0.07 * min(maxx - minx, maxy - miny))  # tighter in small areas
+    lon[:k], lat[:k] = _points(geometry, k, rng, centre=centre, spread=spread)
+    rng.shuffle(idx := np.arange(total))
+    return lon[idx], lat[idx]
+
+
+def _store(rows: list[tuple]) -> None:
+    """Insert the rows in bulk, numbered, and add them to the counts in the same transaction."""
     numbers = reserve_numbers(len(rows))
     created = timezone.now()
     with transaction.atomic():
@@ -181,7 +232,6 @@ def _history(stations: list[Unit], rng) -> int:
             np.array([s == Incident.Status.CLOSED for s in column.get("status", ())], dtype=bool),
         )
         projection.record(projection.Change(removed=projection.Rows.empty(), added=added))
-    return len(rows)
 
 
 COLUMNS = (
@@ -239,13 +289,15 @@ def _today(stations: list[Unit]) -> None:
         opened.append(
             services.open_incident(
                 by=None,
-                source=Incident.Source.CALL_110,
-                category=category,
-                lon=lon0 + 0.003 * (i + 1),
-                lat=lat0 - 0.002 * i,
-                occurred_at=now - timedelta(minutes=minutes + 3),
-                received_at=now - timedelta(minutes=minutes),
-                priority=None,
+                report=IncidentReport(
+                    source=Incident.Source.CALL_110,
+                    category=category,
+                    lon=lon0 + 0.003 * (i + 1),
+                    lat=lat0 - 0.002 * i,
+                    occurred_at=now - timedelta(minutes=minutes + 3),
+                    received_at=now - timedelta(minutes=minutes),
+                    priority=None,
+                ),
                 station=station,
             )
         )

@@ -21,7 +21,8 @@ from kalantar.core import audit, sequences
 from kalantar.core.jalali import to_jalali
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.incidents import categories, counts, projection
+from kalantar.incidents import categories, counts, drafts, projection
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.geometry import haversine_km, valid_point
 from kalantar.incidents.models import (
     Dispatch,
@@ -57,37 +58,15 @@ def reserve_numbers(count: int, *, at: datetime | None = None) -> list[str]:
 def open_incident(
     *,
     by: User | None,
-    source: str,
-    category: str,
-    lon: float,
-    lat: float,
-    occurred_at: datetime,
-    priority: int | None = 3,
-    narrative: str = "",
+    report: IncidentReport,
     station: Unit | None = None,
     complaint: Complaint | None = None,
-    alarm_ref: str = "",
-    received_at: datetime | None = None,
-    external_id: str | None = None,
 ) -> Incident:
-    """Record an incident at the station whose jurisdiction holds the point."""
+    """Record an incident at the station whose jurisdiction holds the point (or at
+    `station`, when the caller already knows it)."""
     now = timezone.now()
-    received_at = received_at or now
-    errors: dict[str, list[str]] = {}
-    if source not in Incident.Source.values:
-        _add(errors, "source", _("Unknown incident source."))
-    if not categories.is_known(category):
-        _add(errors, "category", _("Unknown incident category “%(code)s”.") % {"code": category})
-    if priority is None:
-        priority = categories.default_priority(category)
-    if priority not in (1, 2, 3, 4):
-        _add(errors, "priority", _("Priority must be 1 (highest) to 4."))
-    if occurred_at is None or timezone.is_naive(occurred_at):
-        _add(errors, "occurred_at", _("Give the time of the incident with its time zone."))
-    elif occurred_at > now + timedelta(minutes=5):
-        _add(errors, "occurred_at", _("The time of the incident cannot be in the future."))
-    elif received_at < occurred_at:
-        _add(errors, "received_at", _("An incident cannot be received before it happened."))
+    errors = drafts.field_errors(report, now=now)
+    lon, lat = report.lon, report.lat
     station = _route(errors, by=by, lon=lon, lat=lat, station=station)
     if errors:
         raise ValidationError(errors)
@@ -95,27 +74,27 @@ def open_incident(
     with transaction.atomic():
         incident = Incident.objects.create(
             number=reserve_numbers(1)[0],
-            source=source,
-            category=category,
-            priority=priority,
+            source=report.source,
+            category=report.category,
+            priority=drafts.priority_of(report),
             station=station,
             lon=float(lon),
             lat=float(lat),
             h3_cell=h3.latlng_to_cell(float(lat), float(lon), H3_RESOLUTION),
-            occurred_at=occurred_at,
-            day=counts.local_day(occurred_at),
-            received_at=received_at,
-            narrative=normalize_text(narrative, multiline=True),
+            occurred_at=report.occurred_at,
+            day=counts.local_day(report.occurred_at),
+            received_at=report.received_at or now,
+            narrative=normalize_text(report.narrative, multiline=True),
             complaint=complaint,
-            alarm_ref=str(alarm_ref or ""),
-            external_id=external_id or None,
+            alarm_ref=str(report.alarm_ref or ""),
+            external_id=report.external_id or None,
         )
         projection.record_saved(projection.Rows.empty(), incident)
         audit.record(
             "incidents.open",
             actor=by,
             obj=incident,
-            detail={"source": source, "category": category, "station": station.code},
+            detail={"source": report.source, "category": report.category, "station": station.code},
         )
     return incident
 
@@ -469,8 +448,7 @@ def incident_for_complaint(*, by: User | None, complaint: Complaint) -> Incident
                 detail={"complaint": complaint.tracking_code},
             )
         return match
-    return open_incident(
-        by=None,  # the station accepted it; the person's scope was checked by complaints
+    report = IncidentReport(
         source=Incident.Source.COMPLAINT,
         category=category,
         lon=lon,
@@ -479,9 +457,9 @@ def incident_for_complaint(*, by: User | None, complaint: Complaint) -> Incident
         received_at=complaint.filed_at,
         priority=None,
         narrative=complaint.summary,
-        station=station,
-        complaint=complaint,
     )
+    # The station accepted it; the person's scope was checked by complaints.
+    return open_incident(by=None, report=report, station=station, complaint=complaint)
 
 
 def _matching_incident(station, category, at, lon, lat) -> Incident | None:

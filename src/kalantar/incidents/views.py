@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kalantar.core.jalali import tehran_today
 from kalantar.core.redirects import next_url
 from kalantar.incidents import selectors, services
+from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.selectors import response_times
@@ -75,8 +76,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            incident = services.open_incident(
-                by=request.user,
+            report = IncidentReport(
                 source=data["source"],
                 category=data["category"],
                 priority=data["priority"],
@@ -85,6 +85,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                 occurred_at=data["occurred_at"],
                 narrative=data["narrative"] or "",
             )
+            incident = services.open_incident(by=request.user, report=report)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

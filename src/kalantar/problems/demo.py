@@ -10,6 +10,7 @@ from kalantar.analytics.models import SurgeAlert
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
 from kalantar.problems import services
+from kalantar.problems.drafts import AgencyDraft, ProblemDraft
 from kalantar.problems.models import Agency, Problem
 
 # (name, English name, kind, e-mail, phone, contact name, contact position)
@@ -101,9 +102,7 @@ HAMEDAN_AGENCIES = (
 def load_demo(progress: Callable[[str], None]) -> None:
     province = Unit.objects.get(code="HM")
     for name, name_en, kind, email, phone, contact, title in HAMEDAN_AGENCIES:
-        services.create_agency(
-            by=None,
-            unit=province,
+        draft = AgencyDraft(
             name=name,
             name_en=name_en,
             kind=kind,
@@ -111,6 +110,7 @@ def load_demo(progress: Callable[[str], None]) -> None:
             phone=phone,
             contacts=[{"name": contact, "title": title, "email": email}],
         )
+        services.create_agency(by=None, unit=province, draft=draft)
     progress(f"{len(HAMEDAN_AGENCIES)} agencies of Hamedan")
     problem = _problem_from_alert() or _manual_problem()
     if problem is None:
@@ -142,13 +142,11 @@ def _manual_problem():
     if station is None:
         return None
     today = tehran_today()
-    return services.open_problem(
-        by=None,
-        unit=station,
+    draft = ProblemDraft(
         title="افزایش سرقت در محدوده کلانتری",
-        origin=Problem.Origin.MANUAL,
         period_start=today - timedelta(days=27),
         period_end=today,
         categories=["home-burglary"],
         trigger="گزارش رئیس کلانتری",
     )
+    return services.open_problem(by=None, unit=station, origin=Problem.Origin.MANUAL, draft=draft)

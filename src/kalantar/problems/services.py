@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from kalantar.incidents import categories as categories_module
 from kalantar.org.models import Unit
 from kalantar.people.models import User
 from kalantar.problems import areas, links, selectors, workflow
+from kalantar.problems.drafts import AgencyDraft, ProblemDraft
 from kalantar.problems.models import (
     Action,
     Agency,
@@ -69,19 +71,8 @@ def _digest(data: bytes) -> str:
 # --- Agencies ---------------------------------------------------------------------------------
 
 
-def create_agency(
-    *,
-    by: User | None,
-    unit: Unit | None,
-    name: str,
-    kind: str,
-    name_en: str = "",
-    email: str = "",
-    phone: str = "",
-    address: str = "",
-    contacts: Iterable[dict] = (),
-) -> Agency:
-    name = _text(name)
+def create_agency(*, by: User | None, unit: Unit | None, draft: AgencyDraft) -> Agency:
+    name, kind = _text(draft.name), draft.kind
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [_("Enter the agency's name.")]
@@ -96,13 +87,13 @@ def create_agency(
         agency = Agency.objects.create(
             unit=unit,
             name=name,
-            name_en=name_en.strip(),
+            name_en=draft.name_en.strip(),
             kind=kind,
-            email=email.strip(),
-            phone=phone.strip(),
-            address=_text(address),
+            email=draft.email.strip(),
+            phone=draft.phone.strip(),
+            address=_text(draft.address),
         )
-        for contact in contacts:
+        for contact in draft.contacts:
             AgencyContact.objects.create(agency=agency, **contact)
         audit.record("problems.agency.create", actor=by, obj=agency, detail={"name": name})
     return agency
@@ -143,18 +134,14 @@ def open_problem(
     *,
     by: User | None,
     unit: Unit | None,
-    title: str,
     origin: str,
-    period_start: date | None,
-    period_end: date | None,
-    categories: Sequence[str] = (),
-    area_cells: Sequence[str] = (),
-    trigger: str = "",
+    draft: ProblemDraft,
     alert_id: int | None = None,
-    hotspot_cell: str = "",
     complaints: Sequence[Complaint] = (),
 ) -> Problem:
-    title = _text(title)
+    """A project of `unit`; `alert_id` is the surge alert it answers, `complaints` those it
+    is about."""
+    title = _text(draft.title)
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = [_("Give the project a title.")]
@@ -164,9 +151,9 @@ def open_problem(
         errors["unit"] = [_("You cannot open projects for this unit.")]
     if origin not in Problem.Origin.values:
         errors["origin"] = [_("Say where the project comes from.")]
-    _check_period(period_start, period_end, errors, "period_end")
+    _check_period(draft.period_start, draft.period_end, errors, "period_end")
     try:
-        cells = areas.valid_cells(area_cells)
+        cells = areas.valid_cells(draft.area_cells)
     except areas.AreaError as exc:
         errors["area_cells"] = [_("%(cell)s is not a usable H3 cell.") % {"cell": exc}]
         cells = []
@@ -177,13 +164,13 @@ def open_problem(
             title=title,
             unit=unit,
             origin=origin,
-            period_start=period_start,
-            period_end=period_end,
-            categories=list(categories),
+            period_start=draft.period_start,
+            period_end=draft.period_end,
+            categories=list(draft.categories),
             area_cells=cells,
-            trigger=_text(trigger, multiline=True),
+            trigger=_text(draft.trigger, multiline=True),
             alert_id=alert_id,
-            hotspot_cell=hotspot_cell,
+            hotspot_cell=draft.hotspot_cell,
             created_by=by,
         )
         if complaints:
@@ -201,30 +188,18 @@ def open_problem_by_hand(
     *,
     by: User | None,
     unit: Unit | None,
-    title: str,
-    period_start: date | None,
-    period_end: date | None,
-    categories: Sequence[str] = (),
-    area_cells: Sequence[str] = (),
-    trigger: str = "",
-    hotspot_cell: str = "",
+    draft: ProblemDraft,
     complaint_codes: Sequence[str] = (),
 ) -> Problem:
     """A project opened from the form: the complaints are those among `complaint_codes` the
     person may see, and the origin follows from the hotspot cell and the complaints."""
     complaints = selectors.complaints_by_codes(by, complaint_codes) if complaint_codes else []
-    hotspot_cell = (hotspot_cell or "").strip()[:20]
+    hotspot_cell = (draft.hotspot_cell or "").strip()[:20]
     return open_problem(
         by=by,
         unit=unit,
-        title=title,
         origin=workflow.origin_by_hand(hotspot_cell=hotspot_cell, complaints=len(complaints)),
-        period_start=period_start,
-        period_end=period_end,
-        categories=categories,
-        area_cells=area_cells,
-        trigger=trigger,
-        hotspot_cell=hotspot_cell,
+        draft=replace(draft, hotspot_cell=hotspot_cell),
         complaints=complaints,
     )
 
@@ -241,16 +216,19 @@ def open_problem_from_alert(*, by: User | None, alert: SurgeAlert, title: str = 
             % {"number": existing.number}
         )
     with transaction.atomic():
-        problem = open_problem(
-            by=by,
-            unit=alert.station,
+        draft = ProblemDraft(
             title=title
             or _("Rise in %(category)s") % {"category": categories_module.label(alert.category)},
-            origin=Problem.Origin.ALERT,
             period_start=alert.day - timedelta(days=27),
             period_end=alert.day,
             categories=[alert.category],
             trigger=alert_trigger(alert),
+        )
+        problem = open_problem(
+            by=by,
+            unit=alert.station,
+            origin=Problem.Origin.ALERT,
+            draft=draft,
             alert_id=alert.pk,
         )
         analytics_services.set_alert_status(
@@ -438,16 +416,8 @@ def send_referral(
     errors: dict[str, list[str]] = {}
     subject, ask = _text(subject), _text(ask, multiline=True)
     evidence = _text(evidence, multiline=True)
-    if agency is None:
-        errors["agency"] = [_("Choose the agency the referral is sent to.")]
-    elif not agency.is_active:
-        errors["agency"] = [_("This agency is no longer active.")]
-    elif by is not None and not Agency.objects.visible_to(by).filter(pk=agency.pk).exists():
-        errors["agency"] = [_("Choose the agency the referral is sent to.")]
-    if deadline is None:
-        errors["deadline"] = [_("Give a deadline for the answer.")]
-    elif deadline < tehran_today():
-        errors["deadline"] = [_("The deadline has already passed.")]
+    _check_agency(by, agency, errors)
+    _check_deadline(deadline, errors)
     if not subject:
         errors["subject"] = [_("Give the referral a subject.")]
     if not ask:
@@ -469,23 +439,8 @@ def send_referral(
             link_nonce=secrets.token_hex(8),
             created_by=by,
         )
-        emailed = _email(
-            referral,
-            "problems/email/referral.txt",
-            gettext_noop("Referral %(ref)s from the police: %(subject)s"),
-            ref=referral.reference,
-            subject=subject,
-        )
-        ReferralEvent.objects.create(
-            referral=referral,
-            kind=ReferralEvent.Kind.SENT,
-            status=Referral.Status.SENT,
-            actor=by,
-            note=_("Sent by e-mail.") if emailed else _("No e-mail address: send the letter."),
-        )
-        if problem.stage in (Problem.Stage.SCANNING, Problem.Stage.ANALYSIS):
-            problem.stage = Problem.Stage.RESPONSE
-            problem.save(update_fields=["stage"])
+        _mail_referral(by, referral)
+        _start_response(problem)
         audit.record(
             "problems.referral.send",
             actor=by,
@@ -493,6 +448,48 @@ def send_referral(
             detail={"reference": referral.reference, "agency": agency.pk, "deadline": deadline},
         )
     return referral
+
+
+def _check_agency(by: User | None, agency: Agency | None, errors: dict[str, list[str]]) -> None:
+    """An active agency the sender may see (an unseen one reads as not chosen)."""
+    if agency is None:
+        errors["agency"] = [_("Choose the agency the referral is sent to.")]
+    elif not agency.is_active:
+        errors["agency"] = [_("This agency is no longer active.")]
+    elif by is not None and not Agency.objects.visible_to(by).filter(pk=agency.pk).exists():
+        errors["agency"] = [_("Choose the agency the referral is sent to.")]
+
+
+def _check_deadline(deadline: date | None, errors: dict[str, list[str]]) -> None:
+    if deadline is None:
+        errors["deadline"] = [_("Give a deadline for the answer.")]
+    elif deadline < tehran_today():
+        errors["deadline"] = [_("The deadline has already passed.")]
+
+
+def _mail_referral(by: User | None, referral: Referral) -> None:
+    """E-mail the referral to its agency and note how it went: by mail, or by letter."""
+    emailed = _email(
+        referral,
+        "problems/email/referral.txt",
+        gettext_noop("Referral %(ref)s from the police: %(subject)s"),
+        ref=referral.reference,
+        subject=referral.subject,
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        kind=ReferralEvent.Kind.SENT,
+        status=Referral.Status.SENT,
+        actor=by,
+        note=_("Sent by e-mail.") if emailed else _("No e-mail address: send the letter."),
+    )
+
+
+def _start_response(problem: Problem) -> None:
+    """A first referral moves a project still being scanned or analysed to its response."""
+    if problem.stage in (Problem.Stage.SCANNING, Problem.Stage.ANALYSIS):
+        problem.stage = Problem.Stage.RESPONSE
+        problem.save(update_fields=["stage"])
 
 
 def answer_referral(

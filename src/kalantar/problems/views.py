@@ -20,6 +20,7 @@ from kalantar.core.uploads import read_uploads
 from kalantar.incidents import categories
 from kalantar.people import selectors as people_selectors
 from kalantar.problems import forms, links, selectors, services, workflow
+from kalantar.problems.drafts import AgencyDraft, ProblemDraft
 from kalantar.problems.models import Problem, Referral
 
 WEEKDAY_KEYS = ("Sat", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri")
@@ -92,12 +93,15 @@ def new(request: HttpRequest) -> HttpResponse:
         initial["area_cells"] = cell
     form = forms.ProblemForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
+        draft = ProblemDraft.from_fields(
+            {**form.cleaned_data, "hotspot_cell": request.POST.get("hotspot_cell", "")}
+        )
         try:
             problem = services.open_problem_by_hand(
                 by=request.user,
-                hotspot_cell=request.POST.get("hotspot_cell", ""),
+                unit=form.cleaned_data["unit"],
+                draft=draft,
                 complaint_codes=request.POST.getlist("complaint"),
-                **form.cleaned_data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -459,18 +463,17 @@ def agency_new(request: HttpRequest) -> HttpResponse:
                     "phone": data["contact_phone"],
                 }
             )
+        draft = AgencyDraft(
+            name=data["name"],
+            name_en=data["name_en"],
+            kind=data["kind"],
+            email=data["email"],
+            phone=data["phone"],
+            address=data["address"],
+            contacts=contacts,
+        )
         try:
-            services.create_agency(
-                by=request.user,
-                unit=data["unit"],
-                name=data["name"],
-                name_en=data["name_en"],
-                kind=data["kind"],
-                email=data["email"],
-                phone=data["phone"],
-                address=data["address"],
-                contacts=contacts,
-            )
+            services.create_agency(by=request.user, unit=data["unit"], draft=draft)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
