@@ -8,8 +8,12 @@ the path to its unit), and every view, API endpoint and selector starts from
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import models
 from django.http import Http404
+
+T = TypeVar("T")
 
 
 def scope_root(user) -> str | None:
@@ -41,6 +45,14 @@ def get_visible_or_404(queryset: ScopedQuerySet, user, **lookup) -> models.Model
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def found_or_404(record: T | None) -> T:
+    """A selector's answer, or 404 when it found nothing the user may see (a record of
+    another unit and a record that does not exist answer alike)."""
+    if record is None:
+        raise Http404
+    return record
 
 
 def can_see_unit(user, unit) -> bool:

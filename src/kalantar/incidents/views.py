@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kalantar.core.jalali import tehran_today
 from kalantar.core.redirects import next_url
+from kalantar.core.scoping import found_or_404
 from kalantar.incidents import selectors, services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
@@ -21,14 +22,8 @@ from kalantar.incidents.selectors import response_times
 from kalantar.org.selectors import UnitNotVisible, resolve_unit
 
 
-def _found(item):
-    if item is None:
-        raise Http404
-    return item
-
-
 def _incident(request: HttpRequest, number: str) -> Incident:
-    return _found(selectors.incident_for(request.user, number))
+    return found_or_404(selectors.incident_for(request.user, number))
 
 
 def _unit(request: HttpRequest):
@@ -164,7 +159,7 @@ def dispatch(request: HttpRequest, number: str) -> HttpResponse:
 @permission_required("incidents.dispatch_incident", raise_exception=True)
 @require_POST
 def on_scene(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(selectors.dispatch_for(request.user, pk))
+    item = found_or_404(selectors.dispatch_for(request.user, pk))
     return _run(
         request,
         lambda: services.mark_on_scene(by=request.user, dispatch=item),
@@ -176,7 +171,7 @@ def on_scene(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("incidents.dispatch_incident", raise_exception=True)
 @require_POST
 def clear(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(selectors.dispatch_for(request.user, pk))
+    item = found_or_404(selectors.dispatch_for(request.user, pk))
     return _run(
         request,
         lambda: services.clear_dispatch(
@@ -208,7 +203,7 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
 @permission_required("incidents.change_patrolunit", raise_exception=True)
 @require_POST
 def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
-    patrol = _found(selectors.patrol_for(request.user, pk))
+    patrol = found_or_404(selectors.patrol_for(request.user, pk))
     status = request.POST.get("status", "")
     return _run(
         request,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kalantar.analytics import selectors as analytics_selectors
 from kalantar.core import files as stored_files
 from kalantar.core.forms import apply_service_errors
+from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.incidents import categories
 from kalantar.people import selectors as people_selectors
@@ -26,18 +27,12 @@ from kalantar.problems.models import Problem, Referral
 WEEKDAY_KEYS = ("Sat", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri")
 
 
-def _found(item):
-    if item is None:
-        raise Http404
-    return item
-
-
 def _problem(request: HttpRequest, number: str) -> Problem:
-    return _found(selectors.problem_for(request.user, number))
+    return found_or_404(selectors.problem_for(request.user, number))
 
 
 def _referral(request: HttpRequest, reference: str) -> Referral:
-    return _found(selectors.referral_for(request.user, reference))
+    return found_or_404(selectors.referral_for(request.user, reference))
 
 
 # --- Follow-up ---------------------------------------------------------------------------------
@@ -75,7 +70,7 @@ def _alert(request: HttpRequest, alert_id: str):
         pk = int(alert_id)
     except ValueError:
         raise Http404 from None
-    return _found(analytics_selectors.surge_alert_for(request.user, pk))
+    return found_or_404(analytics_selectors.surge_alert_for(request.user, pk))
 
 
 @login_required
@@ -264,7 +259,7 @@ def add_action(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     problem = _problem(request, number)
-    action = _found(selectors.action_of(problem, pk))
+    action = found_or_404(selectors.action_of(problem, pk))
     services.complete_action(by=request.user, action=action)
     return redirect("problems:detail", number=number)
 
@@ -379,7 +374,7 @@ def letter(request: HttpRequest, reference: str) -> HttpResponse:
 
 def public_status(request: HttpRequest, token: str) -> HttpResponse:
     """What anyone holding the letter may see: where the referral stands, nothing else."""
-    item = _found(selectors.referral_by_public_token(token))
+    item = found_or_404(selectors.referral_by_public_token(token))
     return render(request, "problems/public_status.html", {"referral": item})
 
 
@@ -395,7 +390,7 @@ def answer_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
         item = selectors.referral_for_link(token)
     except links.LinkError as error:
         return _link_error(request, error)
-    record = _found(selectors.link_attachment(item, pk))
+    record = found_or_404(selectors.link_attachment(item, pk))
     return stored_files.open_stored_file(by=None, record=record, via="link")
 
 
