@@ -422,7 +422,7 @@ def run_bare(name: str, argv: list[str], args, frames) -> dict:
         proc.wait(10)
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--panels", type=int, default=300, help="concurrent TCP connections")
@@ -443,6 +443,11 @@ def main() -> None:
     args.receivers = args.receivers.split(",")
     if args.quick:
         args.panels, args.duration, args.rate, args.alarms = 100, 3.0, 2000.0, 30
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     try:
         import uvloop
 
@@ -480,6 +485,11 @@ def main() -> None:
             results[key] = run_ours(args, frames, env)
         else:
             results[key] = run_bare(*bare[key], args, frames)
+    report(args, results)
+
+
+def report(args: argparse.Namespace, results: dict) -> None:
+    """The comparison table, then how ours fares against the goals."""
     print(
         f"\nalarm ingest on {args.db}: {args.panels} connections, {args.duration:.0f} s phases,"
         f" paced at {args.rate:.0f} msg/s, {os.cpu_count()} CPUs (shared machine)\n"

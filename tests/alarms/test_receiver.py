@@ -107,9 +107,8 @@ def test_no_receiver_number_is_echoed_absent(rx):
             seq=9,
             account="1234",
             data="Nri1/BA501",
-            receiver=None,
-            prefix="A1",
             timestamp=now(),
+            framing=sia.Framing(receiver=None, prefix="A1"),
         )
     )
     assert reply == b'"ACK"0009LA1#1234[]'
@@ -281,7 +280,7 @@ def test_message_after_communication_lost_restores(rx):
 # general parser; both ways must store the same row and send the same reply.
 QUICK_FRAMES = [
     sia.build(token="NULL", seq=1, account="1234"),
-    sia.build(token="NULL", seq=2, account="1234", receiver=None, prefix="7"),
+    sia.build(token="NULL", seq=2, account="1234", framing=sia.Framing(receiver=None, prefix="7")),
     sia.build(token="NULL", seq=3, account="1234", data="hello"),
     sia.build(token="SIA-DCS", seq=4, account="1234", data="Nri1/BA501"),
     sia.build(token="SIA-DCS", seq=5, account="1234", data="Nri1/ZZ001"),  # unknown code

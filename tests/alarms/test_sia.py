@@ -98,10 +98,8 @@ def test_sia_dcs_message_fields():
         seq=42,
         account="1A2B",
         data="Nri1/BA501",
-        receiver="12",
-        prefix="3",
         timestamp=NOW,
-        extras=("X048E30", "Y34N48"),
+        framing=sia.Framing(receiver="12", prefix="3", extras=("X048E30", "Y34N48")),
     )
     message = sia.parse(body_of(framed))
     assert (message.token, message.seq, message.receiver, message.prefix, message.account) == (
@@ -125,7 +123,8 @@ def test_contact_id_message():
 
 
 def test_null_message_without_receiver_number():
-    message = sia.parse(body_of(sia.build(token="NULL", seq=7, account="1234", receiver=None)))
+    framed = sia.build(token="NULL", seq=7, account="1234", framing=sia.Framing(receiver=None))
+    message = sia.parse(body_of(framed))
     assert message.receiver is None and message.data == ""
     assert sia.ack(message) == sia.frame(b'"ACK"0007L0#1234[]')
 

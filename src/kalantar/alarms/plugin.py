@@ -6,13 +6,15 @@ import sys
 
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.alarms.demo import load_demo
+from kalantar.alarms.services import supervision_sweep
+from kalantar.core import extensions as ext
+from kalantar.people import roles
+
 DEMO_RECEIVER_PORT_OFFSET = 100  # demo receiver listens on the web port + this
 
 
 def register() -> None:
-    from kalantar.core import extensions as ext
-    from kalantar.people import roles
-
     ext.add_nav_item(
         ext.NavItem(
             _("Alarm console"),
@@ -53,8 +55,6 @@ def register() -> None:
 
 
 def _sweep() -> str | None:
-    from kalantar.alarms.services import supervision_sweep
-
     raised = supervision_sweep()
     return f"{raised} panels silent: communication lost" if raised else None
 
@@ -74,6 +74,4 @@ def _panels_argv(host: str, port: int) -> list[str]:
 
 
 def _load_demo(progress) -> None:
-    from kalantar.alarms.demo import load_demo
-
     load_demo(progress)

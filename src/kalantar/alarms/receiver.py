@@ -20,7 +20,12 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from kalantar.alarms import codes, sia, store
+try:
+    import uvloop
+except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
+    uvloop = None
+
+from kalantar.alarms import codes, services, sia, store
 
 log = logging.getLogger("kalantar.alarms.receiver")
 
@@ -114,6 +119,17 @@ class Stats:
                 datetime.fromtimestamp(self.limited_at, UTC) if self.limited_at else None
             ),
         }
+
+
+class _Due:
+    """When the database thread next does each periodic chore (monotonic seconds), and the
+    panels' stamp last loaded."""
+
+    __slots__ = ("beat", "lost", "panels", "process", "stamp")
+
+    def __init__(self, stamp: tuple, now: float) -> None:
+        self.stamp = stamp
+        self.process = self.beat = self.panels = self.lost = now
 
 
 class Receiver:
@@ -330,22 +346,19 @@ class Receiver:
     # --- database side ----------------------------------------------------------------
 
     def _db_thread(self) -> None:
-        from kalantar.alarms import services
-
         writer = store.EventWriter()
         writer.prepare_connection()
         services.mark_receiver_started(name=self.name)
         # Events left over from a crash before processing: the loop drains them all.
         self._unprocessed = True
         self.panels = store.load_panels()
-        stamp = store.panels_stamp()
+        due = _Due(store.panels_stamp(), time.monotonic())
         self.lost = store.lost_subscribers()
         self.ready.set()
-        next_panels = next_lost = next_beat = next_process = time.monotonic()
         while not self._stopping.is_set():
             wait = 0.5
             if self._unprocessed:
-                wait = max(0.0, min(wait, next_process - time.monotonic()))
+                wait = max(0.0, min(wait, due.process - time.monotonic()))
             self._wake.wait(timeout=wait)
             self._wake.clear()
             self.idle.clear()
@@ -354,23 +367,7 @@ class Receiver:
             try:
                 if batch:
                     self._commit(writer, batch, seen)
-                mono = time.monotonic()
-                if self._unprocessed and mono >= next_process:
-                    done = services.process_pending_events(limit=PROCESS_LIMIT)
-                    self._unprocessed = done >= PROCESS_LIMIT
-                    next_process = mono + PROCESS_EVERY_SECONDS
-                if mono >= next_beat:
-                    figures = self.stats.limit_figures(len(self._connections))
-                    services.touch_receiver(name=self.name, **figures)
-                    next_beat = mono + HEARTBEAT_SECONDS
-                if mono >= next_panels:
-                    new_stamp = store.panels_stamp()
-                    if new_stamp != stamp:
-                        self.panels, stamp = store.load_panels(), new_stamp
-                    next_panels = mono + PANEL_REFRESH_SECONDS
-                if mono >= next_lost:
-                    self.lost = store.lost_subscribers()
-                    next_lost = mono + LOST_REFRESH_SECONDS
+                self._chores(due, time.monotonic())
             except Exception:
                 log.exception("database thread: will retry")
                 self._unprocessed = True
@@ -380,9 +377,26 @@ class Receiver:
                 self.idle.set()
         connection.close()  # stopped: leave no session behind
 
-    def _commit(self, writer: store.EventWriter, batch, seen) -> None:
-        from kalantar.alarms import services
+    def _chores(self, due: _Due, mono: float) -> None:
+        """The database thread's periodic work, each chore when its time has come."""
+        if self._unprocessed and mono >= due.process:
+            done = services.process_pending_events(limit=PROCESS_LIMIT)
+            self._unprocessed = done >= PROCESS_LIMIT
+            due.process = mono + PROCESS_EVERY_SECONDS
+        if mono >= due.beat:
+            figures = self.stats.limit_figures(len(self._connections))
+            services.touch_receiver(name=self.name, **figures)
+            due.beat = mono + HEARTBEAT_SECONDS
+        if mono >= due.panels:
+            new_stamp = store.panels_stamp()
+            if new_stamp != due.stamp:
+                self.panels, due.stamp = store.load_panels(), new_stamp
+            due.panels = mono + PANEL_REFRESH_SECONDS
+        if mono >= due.lost:
+            self.lost = store.lost_subscribers()
+            due.lost = mono + LOST_REFRESH_SECONDS
 
+    def _commit(self, writer: store.EventWriter, batch, seen) -> None:
         rows = [item[0] for item in batch]
         try:
             writer.store(rows, seen)
@@ -565,12 +579,8 @@ class _UDP(asyncio.DatagramProtocol):
 
 
 def run(host: str, port: int, *, name: str = "receiver") -> None:
-    try:
-        import uvloop
-
+    if uvloop is not None:
         uvloop.install()
-    except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
-        pass
     descriptors = raise_descriptor_limit()
     log.info("open-file limit: %s", descriptors)
     receiver = Receiver(name=name)

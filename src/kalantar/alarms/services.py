@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,6 +32,7 @@ from kalantar.alarms.models import (
 from kalantar.alarms.selectors import false_alarm_limit, false_alarms_since, receiver_alive
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text, to_latin_digits
+from kalantar.incidents import services as incident_services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.org.geo_cache import locate_unit
@@ -94,6 +95,22 @@ def validate_subscriber(data: SubscriberInput, *, taken: set[str] | None = None)
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
+    _check_texts(data, add)
+    _check_kind(data, add)
+    _check_location(data, add)
+    _check_accounts(data, add, taken)
+    _check_phone(data, add)
+    _check_supervision(data, add)
+    _check_key(data, add)
+    _check_keyholders(data, add)
+    return errors
+
+
+# Each check below reports one group of fields through `add(field, message)`.
+_AddError = Callable[[str, str], None]
+
+
+def _check_texts(data: SubscriberInput, add: _AddError) -> None:
     name_limit = Subscriber._meta.get_field("name").max_length
     if not normalize_text(data.name):
         add("name", _("Enter the premises' name."))
@@ -102,15 +119,24 @@ def validate_subscriber(data: SubscriberInput, *, taken: set[str] | None = None)
     address_limit = Subscriber._meta.get_field("address").max_length
     if len(normalize_text(data.address)) > address_limit:
         add("address", _("The address is longer than %(n)s characters.") % {"n": address_limit})
+
+
+def _check_kind(data: SubscriberInput, add: _AddError) -> None:
     if data.kind not in Subscriber.Kind.values:
         kinds = ", ".join(Subscriber.Kind.values)
         add("kind", _("Kind must be one of: %(kinds)s.") % {"kinds": kinds})
+
+
+def _check_location(data: SubscriberInput, add: _AddError) -> None:
     if data.lon is None or data.lat is None:
         add("location", _("Enter the premises' longitude and latitude."))
     elif not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
         add("location", _("Longitude or latitude is out of range."))
     elif locate_unit(data.lon, data.lat) is None:
         add("location", _("The location is outside every station's jurisdiction."))
+
+
+def _check_accounts(data: SubscriberInput, add: _AddError, taken: set[str] | None) -> None:
     if not data.accounts:
         add("account", _("Enter the panel's account number."))
     for number in data.accounts:
@@ -120,22 +146,35 @@ def validate_subscriber(data: SubscriberInput, *, taken: set[str] | None = None)
             number=number.upper()
         ).exists():
             add("account", _("Account %(a)s is already in use.") % {"a": number})
+
+
+def _check_phone(data: SubscriberInput, add: _AddError) -> None:
     phone = clean_phone(data.phone)
     if phone and not _PHONE.match(phone):
         add("phone", _("Enter a valid phone number."))
+
+
+def _check_supervision(data: SubscriberInput, add: _AddError) -> None:
     if data.supervision_minutes < 0 or data.supervision_minutes > 7 * 24 * 60:
         add("supervision_minutes", _("Supervision interval must be 0 to 10080 minutes."))
-    if data.key:
-        try:
-            sia.parse_key(data.key)
-        except ValueError:
-            add("key", _("The key must be 16, 24 or 32 characters, or 32, 48 or 64 hex digits."))
+
+
+def _check_key(data: SubscriberInput, add: _AddError) -> None:
+    if not data.key:
+        return
+    try:
+        sia.parse_key(data.key)
+    except ValueError:
+        add("key", _("The key must be 16, 24 or 32 characters, or 32, 48 or 64 hex digits."))
+
+
+def _check_keyholders(data: SubscriberInput, add: _AddError) -> None:
+    name_limit = Keyholder._meta.get_field("name").max_length
     for name, kh_phone in data.keyholders:
         if not normalize_text(name) or not _PHONE.match(clean_phone(kh_phone)):
             add("keyholders", _("Each keyholder needs a name and a valid phone number."))
-        elif len(normalize_text(name)) > Keyholder._meta.get_field("name").max_length:
+        elif len(normalize_text(name)) > name_limit:
             add("keyholders", _("A keyholder's name is too long."))
-    return errors
 
 
 def _create(*, by, data: SubscriberInput) -> Subscriber:
@@ -481,8 +520,6 @@ def log_action(*, by, alarm: Alarm, action: str, text: str = "") -> None:
 
 def dispatch_alarm(*, by, alarm: Alarm, unit) -> Alarm:
     """Send a patrol of the alarm's station: opens the station's incident, linked here."""
-    from kalantar.incidents import services as incident_services
-
     with transaction.atomic():
         alarm = _lock(alarm, "dispatch")
         if unit.station_id != alarm.station_id:
@@ -546,8 +583,6 @@ def _close_incident(*, by, alarm: Alarm, outcome: str) -> None:
     incident = getattr(alarm, "incident", None)
     if incident is None or incident.status == Incident.Status.CLOSED:
         return
-    from kalantar.incidents import services as incident_services
-
     incident_services.close_incident(by=by, incident=incident, outcome=outcome)
 
 

@@ -399,22 +399,33 @@ def nak(message: Message | None = None, now: datetime | None = None) -> bytes:
 # --- Building frames (the simulator and the tests) ------------------------------------------
 
 
+@dataclass(frozen=True)
+class Framing:
+    """The routing fields and extra blocks around a message; most frames use the defaults."""
+
+    receiver: str | None = "0"  # None: no receiver number at all
+    prefix: str = "0"
+    extras: tuple[str, ...] = ()
+
+
+PLAIN_FRAMING = Framing()
+
+
 def build(
     *,
     token: str,
     seq: int,
     account: str,
     data: str = "",
-    receiver: str | None = "0",
-    prefix: str = "0",
     timestamp: datetime | None = None,
     key: bytes | None = None,
-    extras: tuple[str, ...] = (),
+    framing: Framing = PLAIN_FRAMING,
 ) -> bytes:
     """A panel's message as framed bytes; encrypted when `key` is given."""
-    rcv = f"R{receiver}" if receiver is not None else ""
-    head = f'"{"*" if key else ""}{token}"{seq:04d}{rcv}L{prefix}#{account}['
-    tail = "".join(f"[{x}]" for x in extras) + (format_timestamp(timestamp) if timestamp else "")
+    rcv = f"R{framing.receiver}" if framing.receiver is not None else ""
+    head = f'"{"*" if key else ""}{token}"{seq:04d}{rcv}L{framing.prefix}#{account}['
+    tail = "".join(f"[{x}]" for x in framing.extras)
+    tail += format_timestamp(timestamp) if timestamp else ""
     inner = f"|{data}]" if data or key else "]"
     if key:
         if not timestamp:

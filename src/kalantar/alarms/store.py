@@ -19,7 +19,7 @@ from django.db.models import Count, Max
 
 from kalantar.alarms import sia
 from kalantar.alarms.models import Account, AlarmEvent, Subscriber
-from kalantar.alarms.services import supervision_grace_seconds
+from kalantar.alarms.services import panel_key, supervision_grace_seconds
 
 # Rewrite a panel's next_due and last_seen_at at most this often: the grace period is longer,
 # so a reporting panel is never swept, and a busy panel costs one UPDATE per 30 s, not one per
@@ -43,8 +43,6 @@ class Panel:
 
 def load_panels() -> dict[str, Panel]:
     """Account number (upper case) → what the receiver needs to accept its messages."""
-    from kalantar.alarms.services import panel_key
-
     panels: dict[str, Panel] = {}
     rows = Account.objects.values_list(
         "number",
