@@ -64,3 +64,14 @@ def test_bearer_token_is_scoped_like_its_user(client, desk1):
     response = client.get("/api/units", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
     assert [u["code"] for u in response.json()["items"]] == ["HM01K01"]
+
+
+def test_an_unknown_unit_kind_is_refused_not_a_server_error(client, desk1):
+    """A NUL byte in `kind` reached PostgreSQL and answered 500; any kind outside the list
+    is now refused with 422, and the known ones still filter."""
+    client.force_login(desk1)
+    for kind in ("nope", "kalantari\x00", "\x00"):
+        response = client.get("/api/units", {"kind": kind})
+        assert response.status_code == 422, kind
+    listed = client.get("/api/units", {"kind": "kalantari"}).json()["items"]
+    assert [u["code"] for u in listed] == ["HM01K01"]

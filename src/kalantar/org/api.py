@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -11,6 +12,7 @@ from ninja.pagination import paginate
 from kalantar.core.api import Page, responses
 from kalantar.org import places, selectors
 from kalantar.org.geo_cache import locate_unit
+from kalantar.org.models import Unit
 
 router = Router(tags=["organisation"])
 
@@ -41,6 +43,8 @@ class LocateQuery(Schema):
 @router.get("/units", response=responses(list[UnitOut]), summary="Units the caller may see")
 @paginate(Page)
 def list_units(request: HttpRequest, kind: str | None = None, q: str | None = None):
+    if kind and kind not in Unit.Kind.values:  # refused before it reaches the database
+        raise ValidationError({"kind": [_("Choose one of the unit kinds.")]})
     return selectors.units_for(request.auth, kind=kind, search=q).select_related("parent")
 
 
