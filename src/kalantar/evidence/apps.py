@@ -43,5 +43,38 @@ class EvidenceConfig(AppConfig):
         grant("station_chief", *_CHIEF)
         grant("county_commander", *_VIEW)
         grant("province_commander", *_VIEW)
-        grant("inspector", *_VIEW)
+        grant("inspector", *_VIEW, "evidence.view_quarantine")
+        grant("province_commander", "evidence.view_quarantine")
         grant("sysadmin", *_CHIEF)
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Evidence alerts"),
+                "evidence:quarantines",
+                "shield-exclamation",
+                "evidence.view_quarantine",
+                order=32,
+                section="operations",
+            )
+        )
+        ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
+
+
+FIXITY_EVERY_SECONDS = 3600
+
+
+def _fixity() -> str | None:
+    """One share of the store, so every original is read back within the fixity period."""
+    from django.conf import settings
+
+    from kalantar.evidence import fixity, services
+    from kalantar.evidence.models import Original
+
+    limit = fixity.share(
+        Original.objects.count(),
+        every_seconds=FIXITY_EVERY_SECONDS,
+        period_days=settings.EVIDENCE_FIXITY_DAYS,
+    )
+    checked, failed = services.run_fixity(limit=limit)
+    if failed:
+        return f"fixity: {checked} originals checked, {failed} failed and quarantined"
+    return None

@@ -17,4 +17,11 @@ ACTIONS = (
     AuditAction(
         "evidence.item_changed", "تغییر عنوان یا دستهٔ مدرک", "Evidence title or category changed"
     ),
+    AuditAction("evidence.fixity_checked", "بررسی درستی پروندهٔ مدرک", "Fixity checked"),
+    AuditAction(
+        "evidence.quarantined",
+        "قرنطینهٔ مدرک (پرونده دگرگون یا ناپیدا)",
+        "Evidence quarantined (file altered or missing)",
+    ),
+    AuditAction("evidence.exported", "برون‌بری مدرک برای مرجع قضایی", "Evidence exported"),
 )
