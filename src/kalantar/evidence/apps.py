@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 _VIEW = ("evidence.view_camera", "evidence.view_evidenceitem")
 _DESK = (*_VIEW, "evidence.change_camera", "evidence.add_evidenceitem")
-_CHIEF = (*_DESK, "evidence.add_camera", "evidence.change_evidenceitem")
+_CHIEF = (
+    *_DESK,
+    "evidence.add_camera",
+    "evidence.change_evidenceitem",
+    "evidence.delete_evidenceitem",
+)
 
 
 class EvidenceConfig(AppConfig):
@@ -57,6 +62,7 @@ class EvidenceConfig(AppConfig):
             )
         )
         ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
+        ext.add_periodic_job(ext.PeriodicJob("evidence_retention", _retention, 86400))
 
 
 FIXITY_EVERY_SECONDS = 3600
@@ -77,4 +83,14 @@ def _fixity() -> str | None:
     checked, failed = services.run_fixity(limit=limit)
     if failed:
         return f"fixity: {checked} originals checked, {failed} failed and quarantined"
+    return None
+
+
+def _retention() -> str | None:
+    """Nightly: queue the items whose retention ended; delete the approved ones due."""
+    from kalantar.evidence import services
+
+    queued, done = services.queue_expired(), services.carry_out_due()
+    if queued or done:
+        return f"retention: {queued} items queued for deletion, {done} deleted"
     return None

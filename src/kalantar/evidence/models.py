@@ -317,3 +317,87 @@ class Quarantine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.reason}"
+
+
+# --- Retention: how long an item is kept, holds that stop the clock, deletions queued ----------
+
+
+class RetentionPeriod(models.Model):
+    """How long items of a category are kept after upload; blank days: indefinitely. A
+    category without a row is kept indefinitely (nothing is deleted by omission)."""
+
+    category = models.CharField(
+        _("category"), max_length=16, choices=EvidenceItem.Category.choices, unique=True
+    )
+    days = models.PositiveIntegerField(_("days kept"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.days if self.days is not None else '∞'}"
+
+
+class LegalHold(models.Model):
+    """While a hold is open, the item's retention clock stands still."""
+
+    item = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.PROTECT,
+        related_name="holds",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.reason}"
+
+
+class Deletion(models.Model):
+    """An expired item queued for deletion; once done, its tombstone (what was deleted,
+    who approved it and why). It can be undone until it is carried out."""
+
+    item = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.PROTECT,
+        related_name="deletions",
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("size (bytes)"))
+    category = models.CharField(_("category"), max_length=16)
+    reason = models.CharField(_("reason"), max_length=300)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approval_reason = models.CharField(_("why"), max_length=300, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    done_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.due_at}"

@@ -41,9 +41,9 @@ def patrols_for(user) -> QuerySet[PatrolUnit]:
 
 
 def items_for(user) -> QuerySet[EvidenceItem]:
-    return EvidenceItem.objects.visible_to(user).select_related(
-        "station", "device", "recorded_by", "original"
-    )
+    # An item deleted under retention lives on only as its tombstone (Deletion).
+    live = EvidenceItem.objects.exclude(deletions__done_at__isnull=False)
+    return live.visible_to(user).select_related("station", "device", "recorded_by", "original")
 
 
 def item_for(user, pk: int) -> EvidenceItem:

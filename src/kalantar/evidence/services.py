@@ -11,14 +11,14 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,15 +28,18 @@ from kalantar.core.files import file_response
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.evidence import court_check, kinds, signing, store, tus
+from kalantar.evidence import court_check, kinds, retention, signing, store, tus
 from kalantar.evidence.desk import normalize_serial
 from kalantar.evidence.models import (
     Assignment,
     Camera,
+    Deletion,
     EvidenceItem,
     FixityCheck,
+    LegalHold,
     Original,
     Quarantine,
+    RetentionPeriod,
     Upload,
 )
 from kalantar.incidents.models import PatrolUnit
@@ -572,7 +575,13 @@ def verify_original(original: Original) -> bool:
 def run_fixity(*, limit: int | None = None, progress=None) -> tuple[int, int]:
     """Verify the `limit` originals checked longest ago (all of them when None); return
     (checked, failed). `progress(done, total, original)` is called after each."""
-    due = Original.objects.order_by(F("fixity__checked_at").asc(nulls_first=True), "pk")
+    # An original whose every item was deleted under retention is gone on purpose.
+    live = EvidenceItem.objects.filter(original=OuterRef("pk")).exclude(
+        deletions__done_at__isnull=False
+    )
+    due = Original.objects.filter(Exists(live)).order_by(
+        F("fixity__checked_at").asc(nulls_first=True), "pk"
+    )
     due = list(due[:limit] if limit is not None else due)
     failed = 0
     for done, original in enumerate(due, 1):
@@ -683,3 +692,126 @@ def export_items(*, by, items: list[EvidenceItem], folder: Path) -> dict:
         signature = signing.sign((folder / court_check.MANIFEST).read_bytes())
         (folder / court_check.SIGNATURE).write_text(signature)
     return manifest
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def retention_end(item: EvidenceItem):
+    """When the item's retention ends (None: kept), by its category's period and its holds."""
+    period = RetentionPeriod.objects.filter(category=item.category).first()
+    periods = [period.days] if period is not None else [None]
+    holds = list(item.holds.values_list("placed_at", "lifted_at"))
+    return retention.expires_at(item.uploaded_at, periods, holds)
+
+
+def _pending_deletion(item: EvidenceItem) -> Deletion | None:
+    return item.deletions.filter(undone_at__isnull=True, done_at__isnull=True).first()
+
+
+def queue_expired(*, now=None) -> int:
+    """The nightly job: queue each item whose retention has ended (once: an undone deletion
+    means a person decided to keep it). Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for item in EvidenceItem.objects.exclude(deletions__isnull=False).select_related("original"):
+        end = retention_end(item)
+        if end is None or end > now:
+            continue
+        with transaction.atomic():
+            deletion = Deletion.objects.create(
+                item=item,
+                sha256=item.original.sha256,
+                size=item.original.size,
+                category=item.category,
+                reason=f"retention ended {end.date().isoformat()} ({item.category})",
+                queued_at=now,
+                due_at=now + timedelta(days=retention.UNDO_DAYS),
+            )
+            audit.record(
+                "evidence.deletion_queued",
+                obj=item,
+                detail={"due": deletion.due_at.isoformat(), "category": item.category},
+            )
+        queued += 1
+    return queued
+
+
+def _chief_of(by, item: EvidenceItem) -> None:
+    if not (can_see_unit(by, item.station) and by.has_perm("evidence.delete_evidenceitem")):
+        raise ValidationError(_("Only the station chief may decide on deleting evidence."))
+
+
+def approve_deletion(*, by, deletion: Deletion, why: str) -> Deletion:
+    """The chief's consent: without it a due deletion is not carried out."""
+    _chief_of(by, deletion.item)
+    why = normalize_text(why)[:300]
+    if not why:
+        raise ValidationError({"why": [_("Say why the item may be deleted.")]})
+    with transaction.atomic():
+        deletion.approved_by, deletion.approval_reason = by, why
+        deletion.save(update_fields=["approved_by", "approval_reason"])
+        audit.record("evidence.deletion_approved", actor=by, obj=deletion.item, detail={"why": why})
+    return deletion
+
+
+def undo_deletion(*, by, deletion: Deletion) -> Deletion:
+    _chief_of(by, deletion.item)
+    if deletion.done_at is not None or deletion.undone_at is not None:
+        raise ValidationError(_("This deletion can no longer be undone."))
+    with transaction.atomic():
+        deletion.undone_by, deletion.undone_at = by, timezone.now()
+        deletion.save(update_fields=["undone_by", "undone_at"])
+        audit.record("evidence.deletion_undone", actor=by, obj=deletion.item, detail={})
+    return deletion
+
+
+def place_hold(*, by, item: EvidenceItem, reason: str) -> LegalHold:
+    reason = normalize_text(reason)[:300]
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the item is held.")]})
+    with transaction.atomic():
+        hold = LegalHold.objects.create(item=item, reason=reason, placed_by=by)
+        pending = _pending_deletion(item)
+        if pending is not None:  # a hold stops a queued deletion too
+            pending.undone_at = timezone.now()
+            pending.save(update_fields=["undone_at"])
+        audit.record("evidence.hold_placed", actor=by, obj=item, detail={"reason": reason})
+    return hold
+
+
+def lift_hold(*, by, hold: LegalHold) -> LegalHold:
+    with transaction.atomic():
+        hold.lifted_by, hold.lifted_at = by, timezone.now()
+        hold.save(update_fields=["lifted_by", "lifted_at"])
+        audit.record("evidence.hold_lifted", actor=by, obj=hold.item, detail={})
+    return hold
+
+
+def carry_out_due(*, now=None) -> int:
+    """Delete the originals of approved deletions whose week has passed; each row stays as
+    the tombstone. An original another item still uses stays in the store."""
+    now = now or timezone.now()
+    due = Deletion.objects.filter(
+        due_at__lte=now, done_at__isnull=True, undone_at__isnull=True, approved_by__isnull=False
+    ).select_related("item", "item__original")
+    done = 0
+    for deletion in due:
+        original = deletion.item.original
+        with transaction.atomic():
+            deletion.done_at = now
+            deletion.save(update_fields=["done_at"])
+            audit.record(
+                "evidence.deletion_done",
+                obj=deletion.item,
+                detail={"sha256": deletion.sha256, "size": deletion.size},
+            )
+            still_used = (
+                original.items.exclude(pk=deletion.item_id)
+                .exclude(deletions__done_at__isnull=False)
+                .exists()
+            )
+            if not still_used:
+                store.drop(store.original_path(_root(), original.sha256))
+        done += 1
+    return done
