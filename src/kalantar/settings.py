@@ -389,6 +389,15 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # and the partial files of resumable uploads, under this folder; the largest file accepted.
 EVIDENCE_DIR = Path(env.str("EVIDENCE_DIR", default=str(VAR_DIR / "evidence")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=16 * 1024**3)
+# Ed25519 key that signs verified exports (any secret text: its SHA-256 is the key's
+# seed). The public half is published at /.well-known/kalantar-evidence-key.
+EVIDENCE_SIGNING_KEY = env.str("EVIDENCE_SIGNING_KEY", default="")
+if not EVIDENCE_SIGNING_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("EVIDENCE_SIGNING_KEY must be set in production.")
+    EVIDENCE_SIGNING_KEY = _development_key("evidence_signing_key", 32)
+# Every original is read back and re-hashed at least this often.
+EVIDENCE_FIXITY_DAYS = env.int("EVIDENCE_FIXITY_DAYS", default=30)
 
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin
 from kalantar.evidence.desk import normalize_serial
-from kalantar.evidence.models import Camera, EvidenceItem
+from kalantar.evidence.models import Camera, EvidenceItem, RetentionPeriod
 
 
 @admin.register(Camera)
@@ -40,3 +40,10 @@ class EvidenceItemAdmin(ScopedAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(admin.ModelAdmin):
+    """How long each category is kept: the one place it is set."""
+
+    list_display = ("category", "days")

@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 _VIEW = ("evidence.view_camera", "evidence.view_evidenceitem")
 _DESK = (*_VIEW, "evidence.change_camera", "evidence.add_evidenceitem")
-_CHIEF = (*_DESK, "evidence.add_camera", "evidence.change_evidenceitem")
+_CHIEF = (
+    *_DESK,
+    "evidence.add_camera",
+    "evidence.change_evidenceitem",
+    "evidence.delete_evidenceitem",
+)
 
 
 class EvidenceConfig(AppConfig):
@@ -43,5 +48,49 @@ class EvidenceConfig(AppConfig):
         grant("station_chief", *_CHIEF)
         grant("county_commander", *_VIEW)
         grant("province_commander", *_VIEW)
-        grant("inspector", *_VIEW)
+        grant("inspector", *_VIEW, "evidence.view_quarantine")
+        grant("province_commander", "evidence.view_quarantine")
         grant("sysadmin", *_CHIEF)
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Evidence alerts"),
+                "evidence:quarantines",
+                "shield-exclamation",
+                "evidence.view_quarantine",
+                order=32,
+                section="operations",
+            )
+        )
+        ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
+        ext.add_periodic_job(ext.PeriodicJob("evidence_retention", _retention, 86400))
+
+
+FIXITY_EVERY_SECONDS = 3600
+
+
+def _fixity() -> str | None:
+    """One share of the store, so every original is read back within the fixity period."""
+    from django.conf import settings
+
+    from kalantar.evidence import fixity, services
+    from kalantar.evidence.models import Original
+
+    limit = fixity.share(
+        Original.objects.count(),
+        every_seconds=FIXITY_EVERY_SECONDS,
+        period_days=settings.EVIDENCE_FIXITY_DAYS,
+    )
+    checked, failed = services.run_fixity(limit=limit)
+    if failed:
+        return f"fixity: {checked} originals checked, {failed} failed and quarantined"
+    return None
+
+
+def _retention() -> str | None:
+    """Nightly: queue the items whose retention ended; delete the approved ones due."""
+    from kalantar.evidence import services
+
+    queued, done = services.queue_expired(), services.carry_out_due()
+    if queued or done:
+        return f"retention: {queued} items queued for deletion, {done} deleted"
+    return None

@@ -17,4 +17,17 @@ ACTIONS = (
     AuditAction(
         "evidence.item_changed", "تغییر عنوان یا دستهٔ مدرک", "Evidence title or category changed"
     ),
+    AuditAction("evidence.fixity_checked", "بررسی درستی پروندهٔ مدرک", "Fixity checked"),
+    AuditAction(
+        "evidence.quarantined",
+        "قرنطینهٔ مدرک (پرونده دگرگون یا ناپیدا)",
+        "Evidence quarantined (file altered or missing)",
+    ),
+    AuditAction("evidence.exported", "برون‌بری مدرک برای مرجع قضایی", "Evidence exported"),
+    AuditAction("evidence.deletion_queued", "نوبت حذف مدرک", "Evidence queued for deletion"),
+    AuditAction("evidence.deletion_approved", "تأیید حذف مدرک", "Evidence deletion approved"),
+    AuditAction("evidence.deletion_undone", "بازگرداندن حذف مدرک", "Evidence deletion undone"),
+    AuditAction("evidence.deletion_done", "حذف مدرک", "Evidence deleted"),
+    AuditAction("evidence.hold_placed", "توقیف قضایی مدرک", "Legal hold placed"),
+    AuditAction("evidence.hold_lifted", "رفع توقیف قضایی مدرک", "Legal hold lifted"),
 )

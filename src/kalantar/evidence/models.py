@@ -244,3 +244,160 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- Fixity: each original re-hashed on a schedule, a failure quarantines its items -------------
+
+
+class FixityCheck(models.Model):
+    """When an original's bytes were last read back and found to be the ones it was kept as."""
+
+    original = models.OneToOneField(
+        Original, verbose_name=_("original file"), on_delete=models.PROTECT, related_name="fixity"
+    )
+    checked_at = models.DateTimeField(_("last checked"))
+    intact = models.BooleanField(_("intact"))
+
+    class Meta:
+        verbose_name = _("fixity check")
+        verbose_name_plural = _("fixity checks")
+
+    def __str__(self) -> str:
+        return f"{self.original_id}: {self.checked_at}"
+
+
+class QuarantineQuerySet(ScopedQuerySet):
+    # The alert belongs to the province's inspection office: its inspectors see it.
+    scope_path = "office__path"
+
+    def open(self) -> QuarantineQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
+class Quarantine(models.Model):
+    """An item whose original failed its fixity check: it may not be exported until an
+    inspector has looked. An open row is the item's quarantined status and the alert."""
+
+    class Reason(models.TextChoices):
+        MISMATCH = "mismatch", _("The stored bytes no longer match their hash")
+        MISSING = "missing", _("The stored file is missing")
+
+    item = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.PROTECT,
+        related_name="quarantines",
+    )
+    office = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("inspection office"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    found_sha256 = models.CharField(_("SHA-256 found"), max_length=64, blank=True)
+    found_size = models.BigIntegerField(_("size found"), null=True, blank=True)
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    objects = QuarantineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarantine")
+        verbose_name_plural = _("quarantines")
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(lifted_at__isnull=True),
+                name="evidence_one_open_quarantine",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.reason}"
+
+
+# --- Retention: how long an item is kept, holds that stop the clock, deletions queued ----------
+
+
+class RetentionPeriod(models.Model):
+    """How long items of a category are kept after upload; blank days: indefinitely. A
+    category without a row is kept indefinitely (nothing is deleted by omission)."""
+
+    category = models.CharField(
+        _("category"), max_length=16, choices=EvidenceItem.Category.choices, unique=True
+    )
+    days = models.PositiveIntegerField(_("days kept"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.days if self.days is not None else '∞'}"
+
+
+class LegalHold(models.Model):
+    """While a hold is open, the item's retention clock stands still."""
+
+    item = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.PROTECT,
+        related_name="holds",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.reason}"
+
+
+class Deletion(models.Model):
+    """An expired item queued for deletion; once done, its tombstone (what was deleted,
+    who approved it and why). It can be undone until it is carried out."""
+
+    item = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.PROTECT,
+        related_name="deletions",
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("size (bytes)"))
+    category = models.CharField(_("category"), max_length=16)
+    reason = models.CharField(_("reason"), max_length=300)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approval_reason = models.CharField(_("why"), max_length=300, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    done_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.due_at}"

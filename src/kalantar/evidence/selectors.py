@@ -11,7 +11,7 @@ from django.http import Http404
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
 from kalantar.core.scoping import get_visible_or_404
-from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Upload
+from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Quarantine, Upload
 from kalantar.incidents.models import PatrolUnit
 
 
@@ -41,9 +41,9 @@ def patrols_for(user) -> QuerySet[PatrolUnit]:
 
 
 def items_for(user) -> QuerySet[EvidenceItem]:
-    return EvidenceItem.objects.visible_to(user).select_related(
-        "station", "device", "recorded_by", "original"
-    )
+    # An item deleted under retention lives on only as its tombstone (Deletion).
+    live = EvidenceItem.objects.exclude(deletions__done_at__isnull=False)
+    return live.visible_to(user).select_related("station", "device", "recorded_by", "original")
 
 
 def item_for(user, pk: int) -> EvidenceItem:
@@ -77,3 +77,21 @@ def upload_for(user, upload_id: str) -> Upload:
     if upload.created_by_id != user.pk:
         raise Http404
     return upload
+
+
+def quarantines_for(user) -> QuerySet[Quarantine]:
+    """The open fixity alerts the user's inspection office (or a unit above it) received."""
+    return (
+        Quarantine.objects.visible_to(user)
+        .open()
+        .select_related("item", "item__station", "item__original", "office")
+    )
+
+
+def items_by_ids(ids: list[int]) -> list[EvidenceItem]:
+    """The items of `ids` in that order, for a command run by the system's operator (the
+    export); an unknown id is left out, and the caller says which."""
+    found = EvidenceItem.objects.select_related(
+        "station", "device", "recorded_by", "original"
+    ).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

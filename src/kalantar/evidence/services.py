@@ -8,15 +8,17 @@ next arrival of the same bytes finds it there, so nothing is ever half kept.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +28,20 @@ from kalantar.core.files import file_response
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.evidence import kinds, store, tus
+from kalantar.evidence import court_check, kinds, retention, signing, store, tus
 from kalantar.evidence.desk import normalize_serial
-from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Original, Upload
+from kalantar.evidence.models import (
+    Assignment,
+    Camera,
+    Deletion,
+    EvidenceItem,
+    FixityCheck,
+    LegalHold,
+    Original,
+    Quarantine,
+    RetentionPeriod,
+    Upload,
+)
 from kalantar.incidents.models import PatrolUnit
 from kalantar.org.models import Unit
 
@@ -494,3 +507,311 @@ def change_item(*, by, item: EvidenceItem, title: str, category: str) -> Evidenc
             "evidence.item_changed", actor=by, obj=item, detail={"before": before, "after": after}
         )
     return item
+
+
+# --- Fixity: the store read back against its hashes --------------------------------------------
+
+
+def _inspection_office(station: Unit) -> Unit | None:
+    """The inspection office of the station's province, which the alert goes to."""
+    unit = station
+    while unit is not None and unit.kind != Unit.Kind.PROVINCE:
+        unit = unit.parent
+    if unit is None:
+        return None
+    return Unit.objects.filter(parent=unit, kind=Unit.Kind.INSPECTION).order_by("pk").first()
+
+
+def _quarantine(item: EvidenceItem, *, reason: str, found: tuple[str, int] | None) -> bool:
+    """Open the item's quarantine and alert the inspection office; False if already open."""
+    if Quarantine.objects.open().filter(item=item).exists():
+        return False
+    Quarantine.objects.create(
+        item=item,
+        office=_inspection_office(item.station),
+        reason=reason,
+        found_sha256=found[0] if found else "",
+        found_size=found[1] if found else None,
+    )
+    audit.record(
+        "evidence.quarantined",
+        obj=item,
+        outcome=AuditEntry.Outcome.FAILED,
+        detail={
+            "reason": reason,
+            "sha256": item.original.sha256,
+            "found_sha256": found[0] if found else "",
+            "found_size": found[1] if found else None,
+        },
+    )
+    return True
+
+
+def verify_original(original: Original) -> bool:
+    """Read the original back; True when its bytes are those it was kept as. A mismatch or a
+    missing file quarantines every item made of it. Each item's chain records the check."""
+    try:
+        found: tuple[str, int] | None = store.digest(store.original_path(_root(), original.sha256))
+    except FileNotFoundError:
+        found = None
+    intact = found == (original.sha256, original.size)
+    reason = Quarantine.Reason.MISSING if found is None else Quarantine.Reason.MISMATCH
+    with transaction.atomic():
+        FixityCheck.objects.update_or_create(
+            original=original, defaults={"checked_at": timezone.now(), "intact": intact}
+        )
+        for item in original.items.select_related("station", "original"):
+            audit.record(
+                "evidence.fixity_checked",
+                obj=item,
+                outcome=AuditEntry.Outcome.OK if intact else AuditEntry.Outcome.FAILED,
+                detail={"sha256": original.sha256, "intact": intact},
+            )
+            if not intact:
+                _quarantine(item, reason=reason, found=found)
+    return intact
+
+
+def run_fixity(*, limit: int | None = None, progress=None) -> tuple[int, int]:
+    """Verify the `limit` originals checked longest ago (all of them when None); return
+    (checked, failed). `progress(done, total, original)` is called after each."""
+    # An original whose every item was deleted under retention is gone on purpose.
+    live = EvidenceItem.objects.filter(original=OuterRef("pk")).exclude(
+        deletions__done_at__isnull=False
+    )
+    due = Original.objects.filter(Exists(live)).order_by(
+        F("fixity__checked_at").asc(nulls_first=True), "pk"
+    )
+    due = list(due[:limit] if limit is not None else due)
+    failed = 0
+    for done, original in enumerate(due, 1):
+        failed += not verify_original(original)
+        if progress is not None:
+            progress(done, len(due), original)
+    return len(due), failed
+
+
+# --- Verified export for the judiciary ---------------------------------------------------------
+
+
+def _item_facts(item: EvidenceItem, path: str) -> dict:
+    recorder = item.recorded_by
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "category": item.category,
+        "station": item.station.code,
+        "station_name": item.station.name,
+        "original_name": item.original_name,
+        "content_type": item.original.content_type,
+        "device": item.device.serial if item.device else "",
+        "recorded_by": (recorder.get_full_name() or recorder.username) if recorder else "",
+        "recorded_from": item.recorded_from.isoformat() if item.recorded_from else None,
+        "recorded_until": item.recorded_until.isoformat() if item.recorded_until else None,
+        "uploaded_at": item.uploaded_at.isoformat(),
+        "sha256": item.original.sha256,
+        "size": item.original.size,
+        "file": path,
+    }
+
+
+def _chain_extract(item: EvidenceItem) -> list[dict]:
+    """The item's audit entries as they stand in the hash chain (seq, hashes and all)."""
+    entries = AuditEntry.objects.filter(
+        object_type=item._meta.label_lower, object_id=str(item.pk)
+    ).order_by("seq")
+    return [
+        {
+            "seq": entry.seq,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor_username,
+            "action": entry.action,
+            "outcome": entry.outcome,
+            "detail": entry.detail,
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+        }
+        for entry in entries
+    ]
+
+
+def _safe_name(name: str) -> str:
+    name = Path(name).name.replace("\\", "_").strip(". ")
+    return name[:120] or "file"
+
+
+def _export_file(item: EvidenceItem, folder: Path) -> dict:
+    relative = f"files/{item.pk}/{_safe_name(item.original_name)}"
+    copied = store.copy_out(store.original_path(_root(), item.original.sha256), folder / relative)
+    if copied != (item.original.sha256, item.original.size):
+        raise ValidationError(
+            _("The stored file of item %(id)s does not match its hash; it was not exported.")
+            % {"id": item.pk}
+        )
+    return {"path": relative, "sha256": copied[0], "size": copied[1]}
+
+
+def _write_json(folder: Path, name: str, data) -> dict:
+    raw = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    (folder / name).write_bytes(raw)
+    return {"path": name, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
+
+
+def export_items(*, by, items: list[EvidenceItem], folder: Path) -> dict:
+    """Write the items' originals, their custody chains and a signed manifest to `folder`
+    (new or empty). The export is itself a custody event, so the extract includes it."""
+    if folder.exists() and any(folder.iterdir()):
+        raise ValidationError(_("The export folder must be new or empty."))
+    held = [item.pk for item in items if Quarantine.objects.open().filter(item=item).exists()]
+    if held:
+        raise ValidationError(
+            _("Items in quarantine cannot be exported: %(ids)s.")
+            % {"ids": ", ".join(map(str, held))}
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    with transaction.atomic():
+        for item in items:
+            audit.record(
+                "evidence.exported",
+                actor=by,
+                obj=item,
+                detail={"sha256": item.original.sha256, "items": [i.pk for i in items]},
+            )
+        files = [_export_file(item, folder) for item in items]
+        custody = {str(item.pk): _chain_extract(item) for item in items}
+        files.append(_write_json(folder, "custody.json", custody))
+        manifest = {
+            "format": court_check.FORMAT,
+            "exported_at": timezone.now().isoformat(),
+            "exported_by": getattr(by, "username", "") or "",
+            "public_key": signing.public_key_text(),
+            "items": [_item_facts(item, f["path"]) for item, f in zip(items, files, strict=False)],
+            "files": files,
+        }
+        _write_json(folder, court_check.MANIFEST, manifest)
+        signature = signing.sign((folder / court_check.MANIFEST).read_bytes())
+        (folder / court_check.SIGNATURE).write_text(signature)
+    return manifest
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def retention_end(item: EvidenceItem):
+    """When the item's retention ends (None: kept), by its category's period and its holds."""
+    period = RetentionPeriod.objects.filter(category=item.category).first()
+    periods = [period.days] if period is not None else [None]
+    holds = list(item.holds.values_list("placed_at", "lifted_at"))
+    return retention.expires_at(item.uploaded_at, periods, holds)
+
+
+def _pending_deletion(item: EvidenceItem) -> Deletion | None:
+    return item.deletions.filter(undone_at__isnull=True, done_at__isnull=True).first()
+
+
+def queue_expired(*, now=None) -> int:
+    """The nightly job: queue each item whose retention has ended (once: an undone deletion
+    means a person decided to keep it). Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for item in EvidenceItem.objects.exclude(deletions__isnull=False).select_related("original"):
+        end = retention_end(item)
+        if end is None or end > now:
+            continue
+        with transaction.atomic():
+            deletion = Deletion.objects.create(
+                item=item,
+                sha256=item.original.sha256,
+                size=item.original.size,
+                category=item.category,
+                reason=f"retention ended {end.date().isoformat()} ({item.category})",
+                queued_at=now,
+                due_at=now + timedelta(days=retention.UNDO_DAYS),
+            )
+            audit.record(
+                "evidence.deletion_queued",
+                obj=item,
+                detail={"due": deletion.due_at.isoformat(), "category": item.category},
+            )
+        queued += 1
+    return queued
+
+
+def _chief_of(by, item: EvidenceItem) -> None:
+    if not (can_see_unit(by, item.station) and by.has_perm("evidence.delete_evidenceitem")):
+        raise ValidationError(_("Only the station chief may decide on deleting evidence."))
+
+
+def approve_deletion(*, by, deletion: Deletion, why: str) -> Deletion:
+    """The chief's consent: without it a due deletion is not carried out."""
+    _chief_of(by, deletion.item)
+    why = normalize_text(why)[:300]
+    if not why:
+        raise ValidationError({"why": [_("Say why the item may be deleted.")]})
+    with transaction.atomic():
+        deletion.approved_by, deletion.approval_reason = by, why
+        deletion.save(update_fields=["approved_by", "approval_reason"])
+        audit.record("evidence.deletion_approved", actor=by, obj=deletion.item, detail={"why": why})
+    return deletion
+
+
+def undo_deletion(*, by, deletion: Deletion) -> Deletion:
+    _chief_of(by, deletion.item)
+    if deletion.done_at is not None or deletion.undone_at is not None:
+        raise ValidationError(_("This deletion can no longer be undone."))
+    with transaction.atomic():
+        deletion.undone_by, deletion.undone_at = by, timezone.now()
+        deletion.save(update_fields=["undone_by", "undone_at"])
+        audit.record("evidence.deletion_undone", actor=by, obj=deletion.item, detail={})
+    return deletion
+
+
+def place_hold(*, by, item: EvidenceItem, reason: str) -> LegalHold:
+    reason = normalize_text(reason)[:300]
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the item is held.")]})
+    with transaction.atomic():
+        hold = LegalHold.objects.create(item=item, reason=reason, placed_by=by)
+        pending = _pending_deletion(item)
+        if pending is not None:  # a hold stops a queued deletion too
+            pending.undone_at = timezone.now()
+            pending.save(update_fields=["undone_at"])
+        audit.record("evidence.hold_placed", actor=by, obj=item, detail={"reason": reason})
+    return hold
+
+
+def lift_hold(*, by, hold: LegalHold) -> LegalHold:
+    with transaction.atomic():
+        hold.lifted_by, hold.lifted_at = by, timezone.now()
+        hold.save(update_fields=["lifted_by", "lifted_at"])
+        audit.record("evidence.hold_lifted", actor=by, obj=hold.item, detail={})
+    return hold
+
+
+def carry_out_due(*, now=None) -> int:
+    """Delete the originals of approved deletions whose week has passed; each row stays as
+    the tombstone. An original another item still uses stays in the store."""
+    now = now or timezone.now()
+    due = Deletion.objects.filter(
+        due_at__lte=now, done_at__isnull=True, undone_at__isnull=True, approved_by__isnull=False
+    ).select_related("item", "item__original")
+    done = 0
+    for deletion in due:
+        original = deletion.item.original
+        with transaction.atomic():
+            deletion.done_at = now
+            deletion.save(update_fields=["done_at"])
+            audit.record(
+                "evidence.deletion_done",
+                obj=deletion.item,
+                detail={"sha256": deletion.sha256, "size": deletion.size},
+            )
+            still_used = (
+                original.items.exclude(pk=deletion.item_id)
+                .exclude(deletions__done_at__isnull=False)
+                .exists()
+            )
+            if not still_used:
+                store.drop(store.original_path(_root(), original.sha256))
+        done += 1
+    return done

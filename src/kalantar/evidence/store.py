@@ -124,3 +124,28 @@ def _sync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def digest(path: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) and size of what is on disk at `path` now (FileNotFoundError when
+    nothing is)."""
+    hasher = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(BLOCK):
+            hasher.update(block)
+            size += len(block)
+    return hasher.hexdigest(), size
+
+
+def copy_out(path: Path, target: Path) -> tuple[str, int]:
+    """Copy an original out of the store, hashing what was read: (SHA-256, size)."""
+    hasher = hashlib.sha256()
+    size = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "rb") as source, open(target, "xb") as out:
+        while block := source.read(BLOCK):
+            out.write(block)
+            hasher.update(block)
+            size += len(block)
+    return hasher.hexdigest(), size

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kalantar.evidence import views
+from kalantar.evidence import signing, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("evidence/items/<int:pk>/download/", views.item_download, name="item_download"),
     path("evidence/uploads/", views.uploads, name="uploads"),
     path("evidence/uploads/<str:upload_id>", views.upload, name="upload"),
+    path("evidence/alerts/", views.quarantines, name="quarantines"),
+    path(signing.WELL_KNOWN_PATH.lstrip("/"), views.evidence_key, name="evidence_key"),
 ]

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kalantar.evidence import forms, selectors, services, tus
+from kalantar.evidence import forms, selectors, services, signing, tus
 
 # --- The camera desk ---------------------------------------------------------------------------
 
@@ -183,3 +184,22 @@ def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
     if upload.status not in (upload.Status.RECEIVING, upload.Status.COMPLETE):
         return _tus_response(410, _("This upload was cancelled or refused."))
     return _tus_response(200, **tus.offset_headers(offset=upload.offset, length=upload.length))
+
+
+# --- Fixity alerts and the evidence key --------------------------------------------------------
+
+
+@login_required
+@permission_required("evidence.view_quarantine", raise_exception=True)
+def quarantines(request: HttpRequest) -> HttpResponse:
+    alerts = selectors.quarantines_for(request.user)[:200]
+    return render(request, "evidence/quarantines.html", {"alerts": alerts})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def evidence_key(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(signing.well_known_document())
+    # Anyone may check an export, including from a page of their own.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
