@@ -12,4 +12,9 @@ urlpatterns = [
     path("evidence/items/<int:pk>/download/", views.item_download, name="item_download"),
     path("evidence/uploads/", views.uploads, name="uploads"),
     path("evidence/uploads/<str:upload_id>", views.upload, name="upload"),
+    path(
+        "evidence/items/<int:pk>/links/<int:link_pk>/",
+        views.link_decide,
+        name="link_decide",
+    ),
 ]
