@@ -19,6 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from kalantar.evidence.simulation import Score, score, simulate
 
+DEMO_SEED, DEMO_HOURS = 14, 3  # evidence.demo's shift (that module needs Django)
+
 
 def _line(label: str, s: Score) -> str:
     return (
@@ -38,6 +40,8 @@ def main() -> None:
           f"{corrected.with_truth} recorded at an incident")  # fmt: skip
     print(_line("clocks corrected", corrected))
     print(_line("clocks uncorrected", score(shifts, correct_clocks=False)))
+    demo_shift = simulate(first, seed=DEMO_SEED, units=4, hours=DEMO_HOURS)
+    print(_line("the demo's own shift", score([demo_shift])))
     for kind in ("car", "body"):
         only = [_only(s, kind) for s in shifts]
         print(_line(f"  {kind} cameras only", score(only)))

@@ -45,3 +45,10 @@ class EvidenceConfig(AppConfig):
         grant("province_commander", *_VIEW)
         grant("inspector", *_VIEW)
         grant("sysadmin", *_CHIEF)
+        ext.add_demo_loader(ext.DemoLoader("evidence", _load_demo, order=70))
+
+
+def _load_demo(progress) -> None:
+    from kalantar.evidence.demo import load
+
+    load(progress)
