@@ -86,7 +86,8 @@ def test_ingested_footage_links_or_is_suggested(client, tmp_path, cameras, peopl
     assert [(x.incident, x.status) for x in car.incident_links.all()] == [
         (first, IncidentLink.Status.LINKED)
     ]
-    assert AuditEntry.objects.filter(action="evidence.linked", object_id=str(car.pk)).exists()
+    linked = AuditEntry.objects.get(action="evidence.linked", object_id=str(car.pk))
+    assert linked.detail == {"incidents": [first.number]}
 
     body = _ingest(tmp_path, cameras, "BWC-101", "body.mp4")
     suggested = body.incident_links.filter(status=IncidentLink.Status.SUGGESTED)

@@ -38,7 +38,7 @@ from kalantar.evidence.models import (
     Original,
     Upload,
 )
-from kalantar.incidents.models import Dispatch, PatrolUnit
+from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
 
 
@@ -614,9 +614,13 @@ def link_item(*, item: EvidenceItem) -> linking.Match | None:
         audit.record(
             "evidence.linked" if found.unique else "evidence.link_suggested",
             obj=item,
-            detail={"incidents": list(found.incidents)},
+            detail={"incidents": _numbers(found.incidents)},
         )
     return found
+
+
+def _numbers(incident_ids: tuple[int, ...]) -> list[str]:
+    return sorted(Incident.objects.filter(pk__in=incident_ids).values_list("number", flat=True))
 
 
 def decide_link(*, by, link: IncidentLink, confirm: bool) -> IncidentLink:
