@@ -63,6 +63,7 @@ class EvidenceConfig(AppConfig):
         )
         ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
         ext.add_periodic_job(ext.PeriodicJob("evidence_retention", _retention, 86400))
+        ext.add_demo_loader(ext.DemoLoader("evidence", _load_demo, order=70))
 
 
 FIXITY_EVERY_SECONDS = 3600
@@ -94,3 +95,9 @@ def _retention() -> str | None:
     if queued or done:
         return f"retention: {queued} items queued for deletion, {done} deleted"
     return None
+
+
+def _load_demo(progress) -> None:
+    from kalantar.evidence.demo import load
+
+    load(progress)

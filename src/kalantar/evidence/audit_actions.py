@@ -30,4 +30,16 @@ ACTIONS = (
     AuditAction("evidence.deletion_done", "حذف مدرک", "Evidence deleted"),
     AuditAction("evidence.hold_placed", "توقیف قضایی مدرک", "Legal hold placed"),
     AuditAction("evidence.hold_lifted", "رفع توقیف قضایی مدرک", "Legal hold lifted"),
+    AuditAction("evidence.media_read", "خواندن مشخصات فیلم", "Media facts read"),
+    AuditAction(
+        "evidence.flagged_for_review",
+        "پرونده خوانا نبود؛ نیاز به بررسی",
+        "File unreadable as media; flagged for review",
+    ),
+    AuditAction("evidence.linked", "پیوند خودکار به رویداد", "Linked to an incident automatically"),
+    AuditAction("evidence.link_suggested", "پیشنهاد پیوند به رویداد", "Incident links suggested"),
+    AuditAction("evidence.link_confirmed", "تأیید پیوند به رویداد", "Incident link confirmed"),
+    AuditAction(
+        "evidence.link_dismissed", "رد پیوند پیشنهادی", "Suggested incident link dismissed"
+    ),
 )

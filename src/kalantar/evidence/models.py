@@ -401,3 +401,74 @@ class Deletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.due_at}"
+
+
+class MediaFacts(models.Model):
+    """What the recording's own bytes say (evidence.media), with the clock correction used.
+    A file the media library could not read keeps its item and waits for a person's look."""
+
+    item = models.OneToOneField(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.CASCADE,
+        related_name="media",
+    )
+    readable = models.BooleanField(_("readable as media"), default=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    problem = models.CharField(_("why it could not be read"), max_length=300, blank=True)
+    duration_seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    codec = models.CharField(_("codec"), max_length=40, blank=True)
+    container = models.CharField(_("container"), max_length=40, blank=True)
+    device_started_at = models.DateTimeField(
+        _("start on the device's clock"), null=True, blank=True
+    )
+    clock_offset_seconds = models.FloatField(
+        _("clock offset applied (seconds)"), null=True, blank=True
+    )
+    gps_track = models.JSONField(_("GPS track"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("media facts")
+        verbose_name_plural = _("media facts")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.codec or '?'}"
+
+
+class IncidentLink(models.Model):
+    """An item's link to an incident: made by the linker when one incident matched, or
+    suggested when several did and then confirmed or dismissed by the station chief."""
+
+    class Status(models.TextChoices):
+        LINKED = "linked", _("Linked")
+        SUGGESTED = "suggested", _("Suggested")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    item = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.CASCADE,
+        related_name="incident_links",
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", verbose_name=_("incident"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    automatic = models.BooleanField(_("by the linker"), default=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident link")
+        verbose_name_plural = _("incident links")
+        ordering = ["status", "incident"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "incident"], name="evidence_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.incident_id} ({self.status})"

@@ -11,7 +11,15 @@ from django.http import Http404
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
 from kalantar.core.scoping import get_visible_or_404
-from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Quarantine, Upload
+from kalantar.evidence.models import (
+    Assignment,
+    Camera,
+    EvidenceItem,
+    IncidentLink,
+    MediaFacts,
+    Quarantine,
+    Upload,
+)
 from kalantar.incidents.models import PatrolUnit
 
 
@@ -95,3 +103,29 @@ def items_by_ids(ids: list[int]) -> list[EvidenceItem]:
         "station", "device", "recorded_by", "original"
     ).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+def media_facts(item: EvidenceItem) -> MediaFacts | None:
+    return MediaFacts.objects.filter(item=item).first()
+
+
+def incident_links(item: EvidenceItem) -> list[IncidentLink]:
+    """The item's links and suggestions; dismissed ones stay out of sight."""
+    return list(
+        IncidentLink.objects.filter(item=item)
+        .exclude(status=IncidentLink.Status.DISMISSED)
+        .select_related("incident")
+        .order_by("status", "incident__number")  # linked before suggested
+    )
+
+
+def link_for(user, item_pk: int, link_pk: int) -> IncidentLink | None:
+    """A link of an item the user may see; None otherwise."""
+    item = EvidenceItem.objects.visible_to(user).filter(pk=item_pk).first()
+    if item is None:
+        return None
+    return (
+        IncidentLink.objects.select_related("item", "incident")
+        .filter(item=item, pk=link_pk)
+        .first()
+    )

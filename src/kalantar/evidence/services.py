@@ -18,7 +18,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from kalantar.core.files import file_response
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.evidence import court_check, kinds, retention, signing, store, tus
+from kalantar.evidence import court_check, kinds, linking, media, retention, signing, store, tus
 from kalantar.evidence.desk import normalize_serial
 from kalantar.evidence.models import (
     Assignment,
@@ -36,13 +36,15 @@ from kalantar.evidence.models import (
     Deletion,
     EvidenceItem,
     FixityCheck,
+    IncidentLink,
     LegalHold,
+    MediaFacts,
     Original,
     Quarantine,
     RetentionPeriod,
     Upload,
 )
-from kalantar.incidents.models import PatrolUnit
+from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
 
 
@@ -213,6 +215,7 @@ def _keep(*, arrival: Arrival, partial: Path, sha256: str, size: int, content_ty
                 "via": arrival.via,
             },
         )
+        _after_arrival(by=arrival.by, item=item, content_type=content_type)
     return item, True
 
 
@@ -815,3 +818,137 @@ def carry_out_due(*, now=None) -> int:
                 store.drop(store.original_path(_root(), original.sha256))
         done += 1
     return done
+
+
+# --- Media facts and links to incidents --------------------------------------------------------
+
+_MEDIA = ("video/", "audio/")
+
+
+def _after_arrival(*, by, item: EvidenceItem, content_type: str) -> None:
+    """What a new item's bytes say about it, then the incidents it belongs to (in the
+    transaction that created it)."""
+    if content_type.startswith(_MEDIA):
+        read_media(by=by, item=item)
+        link_item(item=item)
+
+
+def _camera_holdings(device: Camera) -> list[tuple[int, datetime, datetime | None, float | None]]:
+    rows = Assignment.objects.filter(camera=device).order_by("checked_out_at")
+    return [(a.pk, a.checked_out_at, a.checked_in_at, a.clock_offset_seconds) for a in rows]
+
+
+def _correct_times(item: EvidenceItem, facts: media.Facts) -> float | None:
+    """Put the recording on the dock's clock by the offset of the assignment it was made
+    in; name that assignment's officer as its wearer. Returns the offset applied."""
+    if facts.device_start is None:
+        return None
+    offset = None
+    found = (
+        linking.covering(_camera_holdings(item.device), facts.device_start) if item.device else None
+    )
+    if found is not None:
+        assignment = Assignment.objects.select_related("officer").get(pk=found[0])
+        offset = found[1]
+        item.recorded_by = assignment.officer
+    item.recorded_from = media.corrected(facts.device_start, offset)
+    if facts.duration_seconds is not None:
+        item.recorded_until = item.recorded_from + timedelta(seconds=facts.duration_seconds)
+    item.save(update_fields=["recorded_by", "recorded_from", "recorded_until"])
+    return offset
+
+
+def read_media(*, by, item: EvidenceItem) -> MediaFacts:
+    """Read the original's media facts; a file that cannot be read stays, flagged."""
+    facts = media.read_facts(store.original_path(_root(), item.original.sha256))
+    with transaction.atomic():
+        offset = _correct_times(item, facts)
+        row = MediaFacts.objects.create(
+            item=item,
+            readable=facts.readable,
+            needs_review=not facts.readable,
+            problem=facts.problem,
+            duration_seconds=facts.duration_seconds,
+            width=facts.width,
+            height=facts.height,
+            codec=facts.codec,
+            container=facts.container,
+            device_started_at=facts.device_start,
+            clock_offset_seconds=offset,
+            gps_track=[list(point) for point in facts.gps],
+        )
+        audit.record(
+            "evidence.media_read" if facts.readable else "evidence.flagged_for_review",
+            actor=by,
+            obj=item,
+            detail={
+                "duration": facts.duration_seconds,
+                "resolution": f"{facts.width}x{facts.height}" if facts.width else "",
+                "codec": facts.codec,
+                "clock_offset_seconds": offset,
+                "problem": facts.problem,
+            },
+        )
+    return row
+
+
+def link_item(*, item: EvidenceItem) -> linking.Match | None:
+    """Link the recording to the one incident it matches, or suggest the several."""
+    if item.device is None or item.recorded_from is None:
+        return None
+    begin, until = item.recorded_from, item.recorded_until or item.recorded_from
+    assignments = Assignment.objects.filter(camera=item.device, checked_out_at__lte=until).filter(
+        Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=begin)
+    )
+    holdings = [
+        linking.Holding(
+            linking.OFFICER if a.officer_id else linking.PATROL,
+            a.officer_id or a.patrol_id,
+            a.checked_out_at,
+            a.checked_in_at,
+        )
+        for a in assignments
+    ]
+    dispatches = Dispatch.objects.filter(
+        incident__station=item.station, dispatched_at__lte=until
+    ).filter(Q(cleared_at__isnull=True) | Q(cleared_at__gte=begin))
+    attendances = [
+        linking.Attendance(d.incident_id, d.unit_id, d.dispatched_at, d.cleared_at)
+        for d in dispatches
+    ]
+    found = linking.match((begin, until), holdings, attendances)
+    if not found.incidents:
+        return found
+    status = IncidentLink.Status.LINKED if found.unique else IncidentLink.Status.SUGGESTED
+    with transaction.atomic():
+        for incident_id in found.incidents:
+            IncidentLink.objects.get_or_create(
+                item=item, incident_id=incident_id, defaults={"status": status}
+            )
+        audit.record(
+            "evidence.linked" if found.unique else "evidence.link_suggested",
+            obj=item,
+            detail={"incidents": _numbers(found.incidents)},
+        )
+    return found
+
+
+def _numbers(incident_ids: tuple[int, ...]) -> list[str]:
+    return sorted(Incident.objects.filter(pk__in=incident_ids).values_list("number", flat=True))
+
+
+def decide_link(*, by, link: IncidentLink, confirm: bool) -> IncidentLink:
+    """The station chief confirms or dismisses a suggested link."""
+    if link.status != IncidentLink.Status.SUGGESTED:
+        raise ValidationError(_("This link was already decided."))
+    with transaction.atomic():
+        link.status = IncidentLink.Status.LINKED if confirm else IncidentLink.Status.DISMISSED
+        link.decided_by = by
+        link.save(update_fields=["status", "decided_by"])
+        audit.record(
+            "evidence.link_confirmed" if confirm else "evidence.link_dismissed",
+            actor=by,
+            obj=link.item,
+            detail={"incident": link.incident.number},
+        )
+    return link

@@ -14,4 +14,9 @@ urlpatterns = [
     path("evidence/uploads/<str:upload_id>", views.upload, name="upload"),
     path("evidence/alerts/", views.quarantines, name="quarantines"),
     path(signing.WELL_KNOWN_PATH.lstrip("/"), views.evidence_key, name="evidence_key"),
+    path(
+        "evidence/items/<int:pk>/links/<int:link_pk>/",
+        views.link_decide,
+        name="link_decide",
+    ),
 ]

@@ -16,7 +16,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kalantar.core.scoping import found_or_404
 from kalantar.evidence import forms, selectors, services, signing, tus
+from kalantar.evidence.models import IncidentLink
 
 # --- The camera desk ---------------------------------------------------------------------------
 
@@ -89,7 +91,14 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_item(request, item, form, status: int = 200) -> HttpResponse:
-    context = {"item": item, "form": form, "chain": selectors.custody_chain(item)}
+    context = {
+        "item": item,
+        "form": form,
+        "chain": selectors.custody_chain(item),
+        "facts": selectors.media_facts(item),
+        "links": selectors.incident_links(item),
+        "Link": IncidentLink.Status,
+    }
     return render(request, "evidence/item.html", context, status=status)
 
 
@@ -203,3 +212,22 @@ def evidence_key(request: HttpRequest) -> JsonResponse:
     # Anyone may check an export, including from a page of their own.
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- Links to incidents ------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("evidence.change_evidenceitem", raise_exception=True)
+@require_POST
+def link_decide(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """The station chief confirms or dismisses a link the linker suggested."""
+    link = found_or_404(selectors.link_for(request.user, pk, link_pk))
+    try:
+        services.decide_link(
+            by=request.user, link=link, confirm=request.POST.get("decision") == "confirm"
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(link.item)
