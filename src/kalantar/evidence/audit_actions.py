@@ -17,4 +17,7 @@ ACTIONS = (
     AuditAction(
         "evidence.item_changed", "تغییر عنوان یا دستهٔ مدرک", "Evidence title or category changed"
     ),
+    AuditAction(
+        "evidence.item_streamed", "پخش مدرک با هدف اعلام‌شده", "Evidence played for a stated purpose"
+    ),
 )

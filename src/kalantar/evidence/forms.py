@@ -68,3 +68,11 @@ class CheckInForm(_Styled):
 class ItemForm(_Styled):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=EvidenceItem.Category.choices)
+
+
+class PlaybackForm(_Styled):
+    purpose = forms.CharField(
+        label=_("Purpose of viewing"),
+        max_length=300,
+        help_text=_("Recorded in the item's custody chain, with your name and the time."),
+    )

@@ -17,16 +17,16 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalantar.core import audit
-from kalantar.core.files import file_response
+from kalantar.core.files import file_response, range_response
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.evidence import kinds, store, tus
+from kalantar.evidence import kinds, playback, store, tus
 from kalantar.evidence.desk import normalize_serial
 from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Original, Upload
 from kalantar.incidents.models import PatrolUnit
@@ -494,3 +494,31 @@ def change_item(*, by, item: EvidenceItem, title: str, category: str) -> Evidenc
             "evidence.item_changed", actor=by, obj=item, detail={"before": before, "after": after}
         )
     return item
+
+
+# --- Playback with a stated purpose ------------------------------------------------------------
+
+
+def start_playback(*, by, item: EvidenceItem, purpose: str, session) -> datetime:
+    """Note why `by` is about to watch the item (a custody event) and let their session
+    stream it for a while; returns until when."""
+    purpose = normalize_text(purpose)
+    if not playback.PURPOSE_MIN <= len(purpose) <= playback.PURPOSE_MAX:
+        raise ValidationError(
+            {"purpose": [_("State the purpose of viewing in a few words (up to 300 letters).")]}
+        )
+    if not playback.is_playable(item.original.content_type):
+        raise ValidationError(_("Only video and audio can be played; download the file instead."))
+    with transaction.atomic():
+        audit.record("evidence.item_streamed", actor=by, obj=item, detail={"purpose": purpose})
+    return playback.grant(session, item.pk, timezone.now())
+
+
+def stream_item(*, item: EvidenceItem, range_header: str) -> HttpResponse:
+    """The original's bytes for the player, a range at a time (the purpose was audited when
+    the grant was given; each of the player's many requests is not an act of its own)."""
+    original = item.original
+    handle = open(store.original_path(_root(), original.sha256), "rb")
+    return range_response(
+        handle, size=original.size, range_header=range_header, content_type=original.content_type
+    )

@@ -12,4 +12,6 @@ urlpatterns = [
     path("evidence/items/<int:pk>/download/", views.item_download, name="item_download"),
     path("evidence/uploads/", views.uploads, name="uploads"),
     path("evidence/uploads/<str:upload_id>", views.upload, name="upload"),
+    path("evidence/items/<int:pk>/play/", views.item_play, name="item_play"),
+    path("evidence/items/<int:pk>/stream/", views.item_stream, name="item_stream"),
 ]

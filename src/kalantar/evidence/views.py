@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kalantar.evidence import forms, selectors, services, tus
+from kalantar.core.forms import apply_service_errors
+from kalantar.evidence import forms, playback, selectors, services, tus
 
 # --- The camera desk ---------------------------------------------------------------------------
 
@@ -87,8 +89,15 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_item(request, item, form)
 
 
-def _render_item(request, item, form, status: int = 200) -> HttpResponse:
-    context = {"item": item, "form": form, "chain": selectors.custody_chain(item)}
+def _render_item(request, item, form, status: int = 200, play_form=None) -> HttpResponse:
+    context = {
+        "item": item,
+        "form": form,
+        "chain": selectors.custody_chain(item),
+        "playable": playback.is_playable(item.original.content_type),
+        "playing": playback.granted(request.session, item.pk, timezone.now()),
+        "play_form": play_form or forms.PlaybackForm(),
+    }
     return render(request, "evidence/item.html", context, status=status)
 
 
@@ -183,3 +192,35 @@ def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
     if upload.status not in (upload.Status.RECEIVING, upload.Status.COMPLETE):
         return _tus_response(410, _("This upload was cancelled or refused."))
     return _tus_response(200, **tus.offset_headers(offset=upload.offset, length=upload.length))
+
+
+# --- Playback with a stated purpose ------------------------------------------------------------
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+@require_POST
+def item_play(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_for(request.user, pk)
+    form = forms.PlaybackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.start_playback(
+                by=request.user, item=item, session=request.session, **form.cleaned_data
+            )
+            return redirect(item)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    item_form = forms.ItemForm(initial={"title": item.title, "category": item.category})
+    return _render_item(request, item, item_form, status=400, play_form=form)
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+@require_safe
+def item_stream(request: HttpRequest, pk: int) -> HttpResponse:
+    """The player's source: only for a session that stated its purpose for this item."""
+    item = selectors.item_for(request.user, pk)
+    if not playback.granted(request.session, item.pk, timezone.now()):
+        return HttpResponse(_("State the purpose of viewing first."), status=403)
+    return services.stream_item(item=item, range_header=request.headers.get("Range", ""))
