@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = ("evidence.view_camera", "evidence.view_evidenceitem")
+_VIEW = ("evidence.view_camera", "evidence.view_evidenceitem", "evidence.view_station_evidence")
 _DESK = (*_VIEW, "evidence.change_camera", "evidence.add_evidenceitem")
 _CHIEF = (*_DESK, "evidence.add_camera", "evidence.change_evidenceitem")
 
@@ -45,3 +45,5 @@ class EvidenceConfig(AppConfig):
         grant("province_commander", *_VIEW)
         grant("inspector", *_VIEW)
         grant("sysadmin", *_CHIEF)
+        # Their own recordings only (ItemQuerySet.visible_to); they neither edit nor delete.
+        grant("patrol_officer", "evidence.view_evidenceitem")

@@ -20,4 +20,7 @@ ACTIONS = (
     AuditAction(
         "evidence.item_streamed", "پخش مدرک با هدف اعلام‌شده", "Evidence played for a stated purpose"
     ),
+    AuditAction(
+        "evidence.complaint_linked", "پیوند مدرک به شکایت", "Evidence linked to a complaint"
+    ),
 )

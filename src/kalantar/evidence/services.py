@@ -28,7 +28,14 @@ from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.evidence import kinds, playback, store, tus
 from kalantar.evidence.desk import normalize_serial
-from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Original, Upload
+from kalantar.evidence.models import (
+    Assignment,
+    Camera,
+    ComplaintLink,
+    EvidenceItem,
+    Original,
+    Upload,
+)
 from kalantar.incidents.models import PatrolUnit
 from kalantar.org.models import Unit
 
@@ -522,3 +529,23 @@ def stream_item(*, item: EvidenceItem, range_header: str) -> HttpResponse:
     return range_response(
         handle, size=original.size, range_header=range_header, content_type=original.content_type
     )
+
+
+# --- Links to complaints -----------------------------------------------------------------------
+
+
+def link_complaint(*, by, item: EvidenceItem, complaint) -> ComplaintLink:
+    """Link footage to the complaint it bears on; a conduct complaint's inspectors then see
+    it (ItemQuerySet.visible_to). Linking twice changes nothing."""
+    with transaction.atomic():
+        link, new = ComplaintLink.objects.get_or_create(
+            item=item, complaint=complaint, defaults={"linked_by": by}
+        )
+        if new:
+            audit.record(
+                "evidence.complaint_linked",
+                actor=by,
+                obj=item,
+                detail={"complaint": complaint.tracking_code},
+            )
+    return link
