@@ -23,4 +23,13 @@ ACTIONS = (
     AuditAction(
         "evidence.complaint_linked", "پیوند مدرک به شکایت", "Evidence linked to a complaint"
     ),
+    AuditAction("evidence.shared", "ارسال پیوند مدرک", "Evidence shared by link"),
+    AuditAction("evidence.share_revoked", "لغو پیوند مدرک", "Evidence share link revoked"),
+    AuditAction("evidence.share_opened", "گشودن پیوند مدرک", "Evidence share link opened"),
+    AuditAction(
+        "evidence.share_acknowledged",
+        "تأیید دریافت مدرک",
+        "Receipt of shared evidence acknowledged",
+    ),
+    AuditAction("evidence.share_downloaded", "دریافت مدرک از پیوند", "Shared evidence downloaded"),
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints.models import Complaint
+from kalantar.core.models import HashedSecret, HashedSecretQuerySet
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 from kalantar.org.models import Unit
 
@@ -287,3 +288,46 @@ class ComplaintLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.complaint_id}"
+
+
+class ShareQuerySet(HashedSecretQuerySet, ScopedQuerySet):
+    scope_path = "item__station__path"
+
+    def usable(self) -> ShareQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Share(HashedSecret):
+    """A link that lets a prosecutor or a court watch or download one item, without an
+    account: revocable, expiring, every opening a custody event, its receipt acknowledged."""
+
+    SECRET_PREFIX = "evs_"
+
+    class Mode(models.TextChoices):
+        STREAM = "stream", _("Watch only (streaming)")
+        DOWNLOAD = "download", _("Download")
+
+    item = models.ForeignKey(
+        EvidenceItem, verbose_name=_("evidence item"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.CharField(_("recipient"), max_length=200)
+    mode = models.CharField(_("access"), max_length=8, choices=Mode.choices)
+    expires_at = models.DateTimeField(_("expires"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=200, blank=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta(HashedSecret.Meta):
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.recipient})"

@@ -11,7 +11,7 @@ from django.http import Http404
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
 from kalantar.core.scoping import get_visible_or_404
-from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Upload
+from kalantar.evidence.models import Assignment, Camera, EvidenceItem, Share, Upload
 from kalantar.incidents.models import PatrolUnit
 
 
@@ -77,3 +77,12 @@ def upload_for(user, upload_id: str) -> Upload:
     if upload.created_by_id != user.pk:
         raise Http404
     return upload
+
+
+def shares_of(user, item: EvidenceItem) -> QuerySet[Share]:
+    """The item's share links, newest first, for the people who may manage them."""
+    return Share.objects.visible_to(user).filter(item=item).order_by("-created_at")
+
+
+def share_for(user, pk: int) -> Share | None:
+    return Share.objects.visible_to(user).select_related("item").filter(pk=pk).first()

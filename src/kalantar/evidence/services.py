@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalantar.core import audit
+from kalantar.core import secrets as hashed_secrets
 from kalantar.core.files import file_response, range_response
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
@@ -34,6 +35,7 @@ from kalantar.evidence.models import (
     ComplaintLink,
     EvidenceItem,
     Original,
+    Share,
     Upload,
 )
 from kalantar.incidents.models import PatrolUnit
@@ -549,3 +551,138 @@ def link_complaint(*, by, item: EvidenceItem, complaint) -> ComplaintLink:
                 detail={"complaint": complaint.tracking_code},
             )
     return link
+
+
+# --- Share links for a prosecutor or a court ---------------------------------------------------
+
+SHARE_DAYS_MAX = 30
+
+
+class ShareRefused(Exception):
+    """A share link that opens nothing; the message is for the person who followed it."""
+
+
+def share_item(*, by, item: EvidenceItem, recipient: str, mode: str, days: int):
+    """A link for `recipient` to watch or download the item for `days` days; returns the
+    share and its secret, shown once (only its digest is kept)."""
+    recipient = normalize_text(recipient)[:200]
+    errors: dict[str, list[str]] = {}
+    if not recipient:
+        errors["recipient"] = [_("Name the prosecutor's office or court the link is for.")]
+    if mode not in Share.Mode.values:
+        errors["mode"] = [_("Choose watching only or download.")]
+    if not 1 <= days <= SHARE_DAYS_MAX:
+        errors["days"] = [_("A link lasts from 1 to 30 days.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        share = Share(
+            item=item,
+            recipient=recipient,
+            mode=mode,
+            expires_at=timezone.now() + timedelta(days=days),
+            created_by=by,
+        )
+        raw = share.draw_secret()
+        share.save()
+        audit.record(
+            "evidence.shared",
+            actor=by,
+            obj=item,
+            detail={
+                "share": share.prefix,
+                "recipient": recipient,
+                "mode": mode,
+                "expires_at": share.expires_at.isoformat(),
+            },
+        )
+    return share, raw
+
+
+def revoke_share(*, by, share: Share) -> Share:
+    if share.revoked_at is not None:
+        return share
+    with transaction.atomic():
+        share.revoked_at, share.revoked_by = timezone.now(), by
+        share.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(
+            "evidence.share_revoked",
+            actor=by,
+            obj=share.item,
+            detail={"share": share.prefix, "recipient": share.recipient},
+        )
+    return share
+
+
+def _share_for(token: str) -> Share:
+    """The share of a link, whatever its state; a refusal that says why it opens nothing."""
+    share = None
+    if hashed_secrets.is_of_kind(token, Share.SECRET_PREFIX):
+        share = (
+            Share.objects.filter(digest=hashed_secrets.digest(token))
+            .select_related("item__original", "item__station")
+            .first()
+        )
+    if share is None:
+        raise ShareRefused(
+            _("This link is not valid: it may have been copied incompletely or changed.")
+        )
+    if share.revoked_at is not None:
+        raise ShareRefused(
+            _(
+                "The police station that sent this link has withdrawn it. "
+                "Ask them if you still need the recording."
+            )
+        )
+    if share.expires_at <= timezone.now():
+        raise ShareRefused(
+            _("This link has expired. Ask the police station that sent it for a new one.")
+        )
+    return share
+
+
+def _share_event(action: str, share: Share, **detail) -> None:
+    audit.record(
+        action,
+        actor=None,
+        obj=share.item,
+        detail={"share": share.prefix, "recipient": share.recipient, **detail},
+    )
+
+
+def open_share(*, token: str) -> Share:
+    """The recipient opened the link: a custody event each time."""
+    share = _share_for(token)
+    with transaction.atomic():
+        _share_event("evidence.share_opened", share)
+    share.note_use()
+    return share
+
+
+def acknowledge_share(*, token: str, name: str) -> Share:
+    """The recipient confirms receipt under their name; the first confirmation is kept."""
+    share = _share_for(token)
+    name = normalize_text(name)[:200]
+    if not name:
+        raise ValidationError({"name": [_("Write your name and post to acknowledge receipt.")]})
+    if share.acknowledged_at is not None:
+        return share
+    with transaction.atomic():
+        share.acknowledged_at, share.acknowledged_by = timezone.now(), name
+        share.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        _share_event("evidence.share_acknowledged", share, name=name)
+    return share
+
+
+def shared_file(*, token: str, range_header: str) -> HttpResponse:
+    """The item's bytes through a link: played by ranges, or downloaded (audited)."""
+    share = _share_for(token)
+    if share.acknowledged_at is None:
+        raise ShareRefused(_("Acknowledge receipt of the recording first."))
+    if share.mode == Share.Mode.STREAM:
+        return stream_item(item=share.item, range_header=range_header)
+    path = store.original_path(_root(), share.item.original.sha256)
+    with transaction.atomic():
+        handle = open(path, "rb")
+        _share_event("evidence.share_downloaded", share, sha256=share.item.original.sha256)
+    return file_response(handle, share.item.original_name)
