@@ -641,20 +641,17 @@ def _share_for(token: str) -> Share:
     return share
 
 
-def _share_event(action: str, share: Share, **detail) -> None:
-    audit.record(
-        action,
-        actor=None,
-        obj=share.item,
-        detail={"share": share.prefix, "recipient": share.recipient, **detail},
-    )
+def _share_detail(share: Share, **detail) -> dict:
+    return {"share": share.prefix, "recipient": share.recipient, **detail}
 
 
 def open_share(*, token: str) -> Share:
     """The recipient opened the link: a custody event each time."""
     share = _share_for(token)
     with transaction.atomic():
-        _share_event("evidence.share_opened", share)
+        audit.record(
+            "evidence.share_opened", actor=None, obj=share.item, detail=_share_detail(share)
+        )
     share.note_use()
     return share
 
@@ -670,7 +667,12 @@ def acknowledge_share(*, token: str, name: str) -> Share:
     with transaction.atomic():
         share.acknowledged_at, share.acknowledged_by = timezone.now(), name
         share.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        _share_event("evidence.share_acknowledged", share, name=name)
+        audit.record(
+            "evidence.share_acknowledged",
+            actor=None,
+            obj=share.item,
+            detail=_share_detail(share, name=name),
+        )
     return share
 
 
@@ -684,5 +686,10 @@ def shared_file(*, token: str, range_header: str) -> HttpResponse:
     path = store.original_path(_root(), share.item.original.sha256)
     with transaction.atomic():
         handle = open(path, "rb")
-        _share_event("evidence.share_downloaded", share, sha256=share.item.original.sha256)
+        audit.record(
+            "evidence.share_downloaded",
+            actor=None,
+            obj=share.item,
+            detail=_share_detail(share, sha256=share.item.original.sha256),
+        )
     return file_response(handle, share.item.original_name)
