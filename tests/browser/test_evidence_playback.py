@@ -12,6 +12,7 @@ import pytest
 
 from kalantar.evidence import services
 from tests.browser.login import log_in
+from tests.browser.test_content_security_policy import Watcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +55,7 @@ def test_purpose_then_player_with_the_viewers_name(
             else None
         ),
     )
+    watcher = Watcher(page)
     log_in(page, live_server, chief.username)
     page.goto(f"{live_server.url}{item.get_absolute_url()}")
     assert page.locator("video").count() == 0
@@ -75,3 +77,29 @@ def test_purpose_then_player_with_the_viewers_name(
     )
     assert status == 206
     assert any(code in (200, 206) for _range, code in ranges)
+    assert page.evaluate("window.__csp") == [] and watcher.problems == []
+
+
+def test_a_court_opens_a_share_link_and_plays_it(
+    live_server, page, make_user, org_tree, tmp_path, settings
+):
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    chief = make_user("chief", "station_chief", "HM01K01")
+    camera = services.register_camera(
+        by=None, serial="BWC-101", kind="body", station=org_tree["HM01K01"]
+    )
+    services.check_out_camera(by=chief, serial="BWC-101", officer=chief)
+    recording = tmp_path / "shift.wav"
+    recording.write_bytes(_tone())
+    item, _new = services.ingest_file(by=None, path=recording, device=camera)
+    _share, raw = services.share_item(
+        by=chief, item=item, recipient="دادسرای ناحیه ۱", mode="stream", days=3
+    )
+    watcher = Watcher(page)
+    page.goto(f"{live_server.url}/evidence/shared/{raw}/")  # no login
+    page.fill("#acknowledge-form input[name=name]", "دادیار محمدی")
+    page.click("#acknowledge-form button[type=submit]")
+    page.wait_for_function("() => document.querySelector('#evidence-video').readyState >= 1")
+    assert "دادسرای ناحیه ۱" in page.inner_text("#evidence-overlay")
+    assert "دادیار محمدی" in page.inner_text("#acknowledged")
+    assert page.evaluate("window.__csp") == [] and watcher.problems == []
