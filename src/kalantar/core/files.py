@@ -13,10 +13,11 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from kalantar.core import audit, filetypes
+from kalantar.core.byte_ranges import UnsatisfiableRange, parse_range
 from kalantar.core.models import StoredFile
 from kalantar.core.uploads import UploadedFile, accepted_types, checked_type
 
@@ -67,6 +68,53 @@ def file_response(handle, name: str) -> FileResponse:
         as_attachment=not filetypes.is_inline(content_type),
         filename=filetypes.safe_filename(name, content_type),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = filetypes.FILE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    add_never_cache_headers(response)
+    return response
+
+
+_PART_BLOCK = 64 * 1024
+
+
+def _part(handle, start: int, length: int):
+    """`length` bytes of `handle` from `start`, a block at a time (never the whole part in
+    memory: a player asks for "bytes=N-", the rest of a file of gigabytes)."""
+    try:
+        handle.seek(start)
+        remaining = length
+        while remaining > 0:
+            block = handle.read(min(_PART_BLOCK, remaining))
+            if not block:
+                break
+            remaining -= len(block)
+            yield block
+    finally:
+        handle.close()
+
+
+def range_response(handle, *, size: int, range_header: str, content_type: str) -> HttpResponse:
+    """Media played in the page: the whole file, or the one byte range a player asks for
+    (206), so seeking does not download what lies before. `content_type` is the one read
+    from the file's bytes when it was stored; the same headers as `file_response`."""
+    if range_header:
+        try:
+            start, end = parse_range(range_header, size)
+        except UnsatisfiableRange:
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        response = StreamingHttpResponse(
+            _part(handle, start, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        start, end = 0, size - 1
+        response = StreamingHttpResponse(_part(handle, 0, size), content_type=content_type)
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = filetypes.FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"

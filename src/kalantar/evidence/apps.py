@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = ("evidence.view_camera", "evidence.view_evidenceitem")
+_VIEW = ("evidence.view_camera", "evidence.view_evidenceitem", "evidence.view_station_evidence")
 _DESK = (*_VIEW, "evidence.change_camera", "evidence.add_evidenceitem")
 _CHIEF = (
     *_DESK,
@@ -51,6 +51,8 @@ class EvidenceConfig(AppConfig):
         grant("inspector", *_VIEW, "evidence.view_quarantine")
         grant("province_commander", "evidence.view_quarantine")
         grant("sysadmin", *_CHIEF)
+        # Their own recordings only (ItemQuerySet.visible_to); they neither edit nor delete.
+        grant("patrol_officer", "evidence.view_evidenceitem")
         ext.add_nav_item(
             ext.NavItem(
                 _("Evidence alerts"),

@@ -42,4 +42,19 @@ ACTIONS = (
     AuditAction(
         "evidence.link_dismissed", "رد پیوند پیشنهادی", "Suggested incident link dismissed"
     ),
+    AuditAction(
+        "evidence.item_streamed", "پخش مدرک با هدف اعلام‌شده", "Evidence played for a stated purpose"
+    ),
+    AuditAction(
+        "evidence.complaint_linked", "پیوند مدرک به شکایت", "Evidence linked to a complaint"
+    ),
+    AuditAction("evidence.shared", "ارسال پیوند مدرک", "Evidence shared by link"),
+    AuditAction("evidence.share_revoked", "لغو پیوند مدرک", "Evidence share link revoked"),
+    AuditAction("evidence.share_opened", "گشودن پیوند مدرک", "Evidence share link opened"),
+    AuditAction(
+        "evidence.share_acknowledged",
+        "تأیید دریافت مدرک",
+        "Receipt of shared evidence acknowledged",
+    ),
+    AuditAction("evidence.share_downloaded", "دریافت مدرک از پیوند", "Shared evidence downloaded"),
 )

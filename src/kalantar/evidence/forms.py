@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.jalali import TEHRAN
 from kalantar.evidence.desk import parse_clock
-from kalantar.evidence.models import EvidenceItem
+from kalantar.evidence.models import EvidenceItem, Share
 
 SERIAL_ATTRS = {
     "autofocus": True,
@@ -68,3 +68,25 @@ class CheckInForm(_Styled):
 class ItemForm(_Styled):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=EvidenceItem.Category.choices)
+
+
+class PlaybackForm(_Styled):
+    purpose = forms.CharField(
+        label=_("Purpose of viewing"),
+        max_length=300,
+        help_text=_("Recorded in the item's custody chain, with your name and the time."),
+    )
+
+
+class ShareForm(_Styled):
+    recipient = forms.CharField(
+        label=_("For (prosecutor's office or court)"),
+        max_length=200,
+        help_text=_("Each opening of the link is recorded in the custody chain."),
+    )
+    mode = forms.ChoiceField(label=_("Access"), choices=Share.Mode.choices)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=30, initial=7)
+
+
+class AcknowledgeForm(_Styled):
+    name = forms.CharField(label=_("Your name and post"), max_length=200)

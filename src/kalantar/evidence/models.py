@@ -6,12 +6,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.core.scoping import ScopedQuerySet
+from kalantar.complaints.models import Complaint
+from kalantar.core.models import HashedSecret, HashedSecretQuerySet
+from kalantar.core.scoping import ScopedQuerySet, scope_root
+from kalantar.org.models import Unit
 
 
 class CameraQuerySet(ScopedQuerySet):
@@ -139,6 +142,20 @@ class Original(models.Model):
 class ItemQuerySet(ScopedQuerySet):
     scope_path = "station__path"
 
+    def visible_to(self, user) -> ItemQuerySet:
+        """Who sees which recording: everyone their own (as its wearer); staff with the
+        station permission every item of their units; and whoever may read a conduct
+        complaint (the province's inspection office) the items linked to it."""
+        root = scope_root(user)
+        if root is None or root == "":
+            return super().visible_to(user)
+        seen = Q(recorded_by=user)
+        if user.has_perm("evidence.view_station_evidence"):
+            seen |= Q(station__path__startswith=root)
+        conduct = Complaint.objects.visible_to(user).filter(unit__kind=Unit.Kind.INSPECTION)
+        linked = ComplaintLink.objects.filter(item=OuterRef("pk"), complaint__in=conduct)
+        return self.filter(seen | Q(Exists(linked)))
+
 
 class EvidenceItem(models.Model):
     """A recording (or photo, or document) kept as evidence, with who recorded it."""
@@ -196,6 +213,7 @@ class EvidenceItem(models.Model):
                 fields=["original", "station"], name="evidence_item_once_per_station"
             )
         ]
+        permissions = [("view_station_evidence", _("Can see every recording of the station"))]
 
     def __str__(self) -> str:
         return self.title
@@ -472,3 +490,72 @@ class IncidentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.incident_id} ({self.status})"
+
+
+class ComplaintLink(models.Model):
+    """An item linked to a complaint: footage of the act a citizen complains about."""
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="complaint_links")
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("link to a complaint")
+        verbose_name_plural = _("links to complaints")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "complaint"], name="evidence_complaint_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.complaint_id}"
+
+
+class ShareQuerySet(HashedSecretQuerySet, ScopedQuerySet):
+    scope_path = "item__station__path"
+
+    def usable(self) -> ShareQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Share(HashedSecret):
+    """A link that lets a prosecutor or a court watch or download one item, without an
+    account: revocable, expiring, every opening a custody event, its receipt acknowledged."""
+
+    SECRET_PREFIX = "evs_"
+
+    class Mode(models.TextChoices):
+        STREAM = "stream", _("Watch only (streaming)")
+        DOWNLOAD = "download", _("Download")
+
+    item = models.ForeignKey(
+        EvidenceItem, verbose_name=_("evidence item"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.CharField(_("recipient"), max_length=200)
+    mode = models.CharField(_("access"), max_length=8, choices=Mode.choices)
+    expires_at = models.DateTimeField(_("expires"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=200, blank=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta(HashedSecret.Meta):
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.recipient})"

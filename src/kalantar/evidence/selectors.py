@@ -18,6 +18,7 @@ from kalantar.evidence.models import (
     IncidentLink,
     MediaFacts,
     Quarantine,
+    Share,
     Upload,
 )
 from kalantar.incidents.models import PatrolUnit
@@ -129,3 +130,12 @@ def link_for(user, item_pk: int, link_pk: int) -> IncidentLink | None:
         .filter(item=item, pk=link_pk)
         .first()
     )
+
+
+def shares_of(user, item: EvidenceItem) -> QuerySet[Share]:
+    """The item's share links, newest first, for the people who may manage them."""
+    return Share.objects.visible_to(user).filter(item=item).order_by("-created_at")
+
+
+def share_for(user, pk: int) -> Share | None:
+    return Share.objects.visible_to(user).select_related("item").filter(pk=pk).first()

@@ -19,20 +19,32 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalantar.core import audit
-from kalantar.core.files import file_response
+from kalantar.core import secrets as hashed_secrets
+from kalantar.core.files import file_response, range_response
 from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.evidence import court_check, kinds, linking, media, retention, signing, store, tus
+from kalantar.evidence import (
+    court_check,
+    kinds,
+    linking,
+    media,
+    playback,
+    retention,
+    signing,
+    store,
+    tus,
+)
 from kalantar.evidence.desk import normalize_serial
 from kalantar.evidence.models import (
     Assignment,
     Camera,
+    ComplaintLink,
     Deletion,
     EvidenceItem,
     FixityCheck,
@@ -42,6 +54,7 @@ from kalantar.evidence.models import (
     Original,
     Quarantine,
     RetentionPeriod,
+    Share,
     Upload,
 )
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
@@ -952,3 +965,193 @@ def decide_link(*, by, link: IncidentLink, confirm: bool) -> IncidentLink:
             detail={"incident": link.incident.number},
         )
     return link
+
+
+# --- Playback with a stated purpose ------------------------------------------------------------
+
+
+def start_playback(*, by, item: EvidenceItem, purpose: str, session) -> datetime:
+    """Note why `by` is about to watch the item (a custody event) and let their session
+    stream it for a while; returns until when."""
+    purpose = normalize_text(purpose)
+    if not playback.PURPOSE_MIN <= len(purpose) <= playback.PURPOSE_MAX:
+        raise ValidationError(
+            {"purpose": [_("State the purpose of viewing in a few words (up to 300 letters).")]}
+        )
+    if not playback.is_playable(item.original.content_type):
+        raise ValidationError(_("Only video and audio can be played; download the file instead."))
+    with transaction.atomic():
+        audit.record("evidence.item_streamed", actor=by, obj=item, detail={"purpose": purpose})
+    return playback.grant(session, item.pk, timezone.now())
+
+
+def stream_item(*, item: EvidenceItem, range_header: str) -> HttpResponse:
+    """The original's bytes for the player, a range at a time (the purpose was audited when
+    the grant was given; each of the player's many requests is not an act of its own)."""
+    original = item.original
+    handle = open(store.original_path(_root(), original.sha256), "rb")
+    return range_response(
+        handle, size=original.size, range_header=range_header, content_type=original.content_type
+    )
+
+
+# --- Links to complaints -----------------------------------------------------------------------
+
+
+def link_complaint(*, by, item: EvidenceItem, complaint) -> ComplaintLink:
+    """Link footage to the complaint it bears on; a conduct complaint's inspectors then see
+    it (ItemQuerySet.visible_to). Linking twice changes nothing."""
+    with transaction.atomic():
+        link, new = ComplaintLink.objects.get_or_create(
+            item=item, complaint=complaint, defaults={"linked_by": by}
+        )
+        if new:
+            audit.record(
+                "evidence.complaint_linked",
+                actor=by,
+                obj=item,
+                detail={"complaint": complaint.tracking_code},
+            )
+    return link
+
+
+# --- Share links for a prosecutor or a court ---------------------------------------------------
+
+SHARE_DAYS_MAX = 30
+
+
+class ShareRefused(Exception):
+    """A share link that opens nothing; the message is for the person who followed it."""
+
+
+def share_item(*, by, item: EvidenceItem, recipient: str, mode: str, days: int):
+    """A link for `recipient` to watch or download the item for `days` days; returns the
+    share and its secret, shown once (only its digest is kept)."""
+    recipient = normalize_text(recipient)[:200]
+    errors: dict[str, list[str]] = {}
+    if not recipient:
+        errors["recipient"] = [_("Name the prosecutor's office or court the link is for.")]
+    if mode not in Share.Mode.values:
+        errors["mode"] = [_("Choose watching only or download.")]
+    if not 1 <= days <= SHARE_DAYS_MAX:
+        errors["days"] = [_("A link lasts from 1 to 30 days.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        share = Share(
+            item=item,
+            recipient=recipient,
+            mode=mode,
+            expires_at=timezone.now() + timedelta(days=days),
+            created_by=by,
+        )
+        raw = share.draw_secret()
+        share.save()
+        audit.record(
+            "evidence.shared",
+            actor=by,
+            obj=item,
+            detail={
+                "share": share.prefix,
+                "recipient": recipient,
+                "mode": mode,
+                "expires_at": share.expires_at.isoformat(),
+            },
+        )
+    return share, raw
+
+
+def revoke_share(*, by, share: Share) -> Share:
+    if share.revoked_at is not None:
+        return share
+    with transaction.atomic():
+        share.revoked_at, share.revoked_by = timezone.now(), by
+        share.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(
+            "evidence.share_revoked",
+            actor=by,
+            obj=share.item,
+            detail={"share": share.prefix, "recipient": share.recipient},
+        )
+    return share
+
+
+def _share_for(token: str) -> Share:
+    """The share of a link, whatever its state; a refusal that says why it opens nothing."""
+    share = None
+    if hashed_secrets.is_of_kind(token, Share.SECRET_PREFIX):
+        share = (
+            Share.objects.filter(digest=hashed_secrets.digest(token))
+            .select_related("item__original", "item__station")
+            .first()
+        )
+    if share is None:
+        raise ShareRefused(
+            _("This link is not valid: it may have been copied incompletely or changed.")
+        )
+    if share.revoked_at is not None:
+        raise ShareRefused(
+            _(
+                "The police station that sent this link has withdrawn it. "
+                "Ask them if you still need the recording."
+            )
+        )
+    if share.expires_at <= timezone.now():
+        raise ShareRefused(
+            _("This link has expired. Ask the police station that sent it for a new one.")
+        )
+    return share
+
+
+def _share_detail(share: Share, **detail) -> dict:
+    return {"share": share.prefix, "recipient": share.recipient, **detail}
+
+
+def open_share(*, token: str) -> Share:
+    """The recipient opened the link: a custody event each time."""
+    share = _share_for(token)
+    with transaction.atomic():
+        audit.record(
+            "evidence.share_opened", actor=None, obj=share.item, detail=_share_detail(share)
+        )
+    share.note_use()
+    return share
+
+
+def acknowledge_share(*, token: str, name: str) -> Share:
+    """The recipient confirms receipt under their name; the first confirmation is kept."""
+    share = _share_for(token)
+    name = normalize_text(name)[:200]
+    if not name:
+        raise ValidationError({"name": [_("Write your name and post to acknowledge receipt.")]})
+    if share.acknowledged_at is not None:
+        return share
+    with transaction.atomic():
+        share.acknowledged_at, share.acknowledged_by = timezone.now(), name
+        share.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit.record(
+            "evidence.share_acknowledged",
+            actor=None,
+            obj=share.item,
+            detail=_share_detail(share, name=name),
+        )
+    return share
+
+
+def shared_file(*, token: str, range_header: str) -> HttpResponse:
+    """The item's bytes through a link: played by ranges, or downloaded (audited)."""
+    share = _share_for(token)
+    if share.acknowledged_at is None:
+        raise ShareRefused(_("Acknowledge receipt of the recording first."))
+    if share.mode == Share.Mode.STREAM:
+        return stream_item(item=share.item, range_header=range_header)
+    path = store.original_path(_root(), share.item.original.sha256)
+    with transaction.atomic():
+        handle = open(path, "rb")
+        audit.record(
+            "evidence.share_downloaded",
+            actor=None,
+            obj=share.item,
+            detail=_share_detail(share, sha256=share.item.original.sha256),
+        )
+    return file_response(handle, share.item.original_name)

@@ -19,4 +19,10 @@ urlpatterns = [
         views.link_decide,
         name="link_decide",
     ),
+    path("evidence/items/<int:pk>/play/", views.item_play, name="item_play"),
+    path("evidence/items/<int:pk>/stream/", views.item_stream, name="item_stream"),
+    path("evidence/items/<int:pk>/share/", views.item_share, name="item_share"),
+    path("evidence/shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
+    path("evidence/shared/<str:token>/", views.shared, name="shared"),
+    path("evidence/shared/<str:token>/file/", views.shared_file, name="shared_file"),
 ]

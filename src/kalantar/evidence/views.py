@@ -11,13 +11,20 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
+from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import found_or_404
-from kalantar.evidence import forms, selectors, services, signing, tus
+from kalantar.evidence import forms, playback, selectors, services, signing, tus
 from kalantar.evidence.models import IncidentLink
 
 # --- The camera desk ---------------------------------------------------------------------------
@@ -90,11 +97,19 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_item(request, item, form)
 
 
-def _render_item(request, item, form, status: int = 200) -> HttpResponse:
+def _render_item(
+    request, item, form, status: int = 200, play_form=None, share_form=None, new_share_url=""
+) -> HttpResponse:
     context = {
         "item": item,
         "form": form,
         "chain": selectors.custody_chain(item),
+        "playable": playback.is_playable(item.original.content_type),
+        "playing": playback.granted(request.session, item.pk, timezone.now()),
+        "play_form": play_form or forms.PlaybackForm(),
+        "share_form": share_form or forms.ShareForm(),
+        "shares": selectors.shares_of(request.user, item),
+        "new_share_url": new_share_url,
         "facts": selectors.media_facts(item),
         "links": selectors.incident_links(item),
         "Link": IncidentLink.Status,
@@ -231,3 +246,102 @@ def link_decide(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     return redirect(link.item)
+
+
+# --- Playback with a stated purpose ------------------------------------------------------------
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+@require_POST
+def item_play(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_for(request.user, pk)
+    form = forms.PlaybackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.start_playback(
+                by=request.user, item=item, session=request.session, **form.cleaned_data
+            )
+            return redirect(item)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    item_form = forms.ItemForm(initial={"title": item.title, "category": item.category})
+    return _render_item(request, item, item_form, status=400, play_form=form)
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+@require_safe
+def item_stream(request: HttpRequest, pk: int) -> HttpResponse:
+    """The player's source: only for a session that stated its purpose for this item."""
+    item = selectors.item_for(request.user, pk)
+    if not playback.granted(request.session, item.pk, timezone.now()):
+        return HttpResponse(_("State the purpose of viewing first."), status=403)
+    return services.stream_item(item=item, range_header=request.headers.get("Range", ""))
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+def _item_form(item) -> forms.ItemForm:
+    return forms.ItemForm(initial={"title": item.title, "category": item.category})
+
+
+@login_required
+@permission_required("evidence.change_evidenceitem", raise_exception=True)
+@require_POST
+def item_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a link; its address is shown on this answer only (only its digest is kept)."""
+    item = selectors.item_for(request.user, pk)
+    form = forms.ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            _share, raw = services.share_item(by=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            url = request.build_absolute_uri(reverse("evidence:shared", args=[raw]))
+            return _render_item(request, item, _item_form(item), new_share_url=url)
+    return _render_item(request, item, _item_form(item), status=400, share_form=form)
+
+
+@login_required
+@permission_required("evidence.change_evidenceitem", raise_exception=True)
+@require_POST
+def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    share = found_or_404(selectors.share_for(request.user, pk))
+    services.revoke_share(by=request.user, share=share)
+    messages.success(request, _("The link was revoked; it opens nothing any more."))
+    return redirect(share.item)
+
+
+def _share_refused(request: HttpRequest, error: services.ShareRefused) -> HttpResponse:
+    return render(request, "evidence/share_refused.html", {"message": str(error)}, status=403)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    """The recipient's page, outside the staff login: receipt first, then the recording."""
+    form = forms.AcknowledgeForm(request.POST or None)
+    try:
+        if request.method == "POST" and form.is_valid():
+            services.acknowledge_share(token=token, **form.cleaned_data)
+            return redirect("evidence:shared", token=token)
+        share = services.open_share(token=token)
+    except services.ShareRefused as error:
+        return _share_refused(request, error)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        share = services.open_share(token=token)
+    context = {"share": share, "item": share.item, "form": form, "token": token}
+    return render(request, "evidence/shared.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_safe
+def shared_file(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        return services.shared_file(token=token, range_header=request.headers.get("Range", ""))
+    except services.ShareRefused as error:
+        return _share_refused(request, error)

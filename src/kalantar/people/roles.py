@@ -40,6 +40,7 @@ ROLES: tuple[Role, ...] = (
         (*_VIEW_ORG, *_VIEW_COMPLAINTS, "people.view_user"),
     ),
     Role("alarm_operator", _("Alarm operator"), _VIEW_ORG),
+    Role("patrol_officer", _("Patrol officer"), _VIEW_ORG),
     Role("dispatcher", _("Dispatcher"), _VIEW_ORG),
     Role(
         "inspector",
