@@ -18,4 +18,5 @@ ACTIONS = (
     AuditAction(
         "people.second_factor.recovery_code_use", "استفاده از کد بازیابی", "Recovery code used"
     ),
+    AuditAction("people.commendation.record", "ثبت تقدیر از مأمور", "Commendation recorded"),
 )

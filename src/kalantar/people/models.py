@@ -80,3 +80,51 @@ class ApiToken(HashedSecret):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class CommendationQuerySet(ScopedQuerySet):
+    scope_path = "officer__unit__path"
+
+
+class Commendation(models.Model):
+    """A recorded word of thanks for an officer: from the 197 line, a citizen or a chief.
+
+    Part of the officer's record; the app where the thanks arrived calls
+    `people.services.record_commendation`, which audits it.
+    """
+
+    class Source(models.TextChoices):
+        FEEDBACK_197 = "197", _("The 197 line")
+        CITIZEN = "citizen", _("A citizen")
+        COMMANDER = "commander", _("A commander")
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    note = models.TextField(_("note"), blank=True)
+    # The record it came from, as the source shows it (a 197 message number, a tracking code).
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    awarded_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = CommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["-awarded_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.officer}"

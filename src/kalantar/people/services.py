@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from kalantar.core.models import AuditEntry
 from kalantar.core.persian import normalize_text
 from kalantar.org.models import Unit
 from kalantar.people import selectors
-from kalantar.people.models import ApiToken, User
+from kalantar.people.models import ApiToken, Commendation, User
 from kalantar.people.roles import ROLE_CODES, get_role, sync_roles
 from kalantar.people.second_factor import RECOVERY_CODE_COUNT, is_totp_code, normalize_code
 from kalantar.people.selectors import has_authenticator
@@ -339,3 +339,33 @@ def _end_sessions(user) -> int:
             store(session_key=session.session_key).delete()
             ended += 1
     return ended
+
+
+def record_commendation(
+    *,
+    by: User | None,
+    officer: User,
+    source: str,
+    note: str = "",
+    reference: str = "",
+    awarded_on: date | None = None,
+) -> Commendation:
+    """Add a word of thanks to an officer's record, audited in the caller's transaction."""
+    if source not in Commendation.Source.values:
+        raise ValidationError(_("Unknown source of a commendation."))
+    with transaction.atomic():
+        commendation = Commendation.objects.create(
+            officer=officer,
+            source=source,
+            note=normalize_text(note),
+            reference=normalize_text(reference)[:40],
+            awarded_on=awarded_on or timezone.localdate(),
+            recorded_by=by,
+        )
+        audit.record(
+            "people.commendation.record",
+            actor=by,
+            obj=commendation,
+            detail={"officer": officer.username, "source": source, "reference": reference},
+        )
+    return commendation
