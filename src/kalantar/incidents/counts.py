@@ -154,6 +154,7 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
         np.datetime_as_string(deltas.day, unit="D").tolist(),
         deltas.n.tolist(),
     )
+    lowered = bool((deltas.n < 0).any())
     conflict = (
         f"ON CONFLICT ({owner}, category, day) DO UPDATE SET count = {table}.count + excluded.count"
     )
@@ -170,6 +171,12 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
                 f"INSERT INTO {table} ({owner}, category, day, count) "
                 f"SELECT {owner}, category, day, count FROM count_deltas {conflict}"
             )
+            if lowered:
+                cursor.execute(
+                    f"DELETE FROM {table} AS t USING count_deltas AS d WHERE d.count < 0 "
+                    f"AND t.{owner} = d.{owner} AND t.category = d.category AND t.day = d.day "
+                    "AND t.count <= 0"
+                )
             cursor.execute("DROP TABLE count_deltas")
         else:
             cursor.executemany(
@@ -177,8 +184,14 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
                 + conflict,
                 list(zip(*columns, strict=True)),
             )
-        if (deltas.n < 0).any():
-            cursor.execute(f"DELETE FROM {table} WHERE count <= 0")
+            if lowered:
+                # Only a key whose count went down can have reached zero: a scan of the
+                # whole table per change would grow with the history, not the change.
+                cursor.executemany(
+                    f"DELETE FROM {table} WHERE {owner} = %s AND category = %s AND day = %s "
+                    "AND count <= 0",
+                    [row[:3] for row in zip(*columns, strict=True) if row[3] < 0],
+                )
 
 
 def rebuild(*, station_ids: Iterable[int] | None = None) -> int:
