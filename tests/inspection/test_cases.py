@@ -151,6 +151,8 @@ def test_the_complainant_reads_the_steps_and_the_outcome_by_tracking_code(
         services.Step("measure", "x", measure="warning"),
         services.Step("next"),
     )
+    complaint.refresh_from_db()
+    assert complaint.status == "resolved" and complaint.assigned_to == inspector
     seen = selectors.public_inspection(complaint.tracking_code)
     assert len(seen.steps) == 6
     assert "وارد دانسته شد" in seen.outcome

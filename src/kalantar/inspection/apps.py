@@ -42,9 +42,26 @@ class InspectionConfig(AppConfig):
                 section="operations",
             )
         )
+        ext.add_home_card(ext.HomeCard("inspection", "inspection/_home_card.html", _card, 25))
         ext.add_attachment_kind(ext.AttachmentKind("inspection", _document_for))
         ext.add_periodic_job(ext.PeriodicJob("early_intervention", _early_intervention, 86400))
         ext.add_demo_loader(ext.DemoLoader("inspection", _load_demo, order=80))
+
+
+def _card(user) -> dict | None:
+    """Open and overdue cases for the inspection office; open reviews for it and the chiefs."""
+    from django.utils import timezone
+
+    from kalantar.inspection.selectors import cases_for, reviews_for
+
+    card = {}
+    if user.has_perm("inspection.view_case"):
+        cases = cases_for(user).open()
+        card["cases"] = cases.count()
+        card["overdue"] = cases.filter(step_due__lt=timezone.now()).count()
+    if user.has_perm("inspection.view_review"):
+        card["reviews"] = reviews_for(user, open_only=True).count()
+    return card if any(card.values()) else None
 
 
 def _document_for(user, pk: int):

@@ -61,6 +61,14 @@ def case_for(user, pk: int) -> Case | None:
     return cases_for(user).filter(pk=pk).first()
 
 
+def conduct_history(user, case: Case) -> QuerySet[Case]:
+    """The other cases about the same officer that the user may see: the officer's conduct
+    history, read by the inspection office only (the cases' own scoping)."""
+    if case.accused_officer_id is None:
+        return Case.objects.none()
+    return cases_for(user).filter(accused_officer=case.accused_officer_id).exclude(pk=case.pk)
+
+
 def document_for(user, pk: int) -> CaseDocument | None:
     """A case's document, for a user who may see the case (core.views.attachment)."""
     return CaseDocument.objects.filter(pk=pk, case__in=Case.objects.visible_to(user)).first()

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalantar.complaints import services as complaint_services
+from kalantar.complaints import workflow as complaint_flow
 from kalantar.complaints.models import Complaint
 from kalantar.core import audit, files
 from kalantar.core.persian import normalize_text
@@ -213,6 +215,7 @@ def take_step(*, by, case: Case, step: Step, now: datetime | None = None) -> Cas
             case.closed_at = now
         case.save()
         CaseEvent.objects.create(case=case, to_status=to_status, at=now, actor=by, note=step.note)
+        _follow_complaint(case, by=by, now=now)
         audit.record(
             "inspection.case_step",
             actor=by,
@@ -220,6 +223,25 @@ def take_step(*, by, case: Case, step: Step, now: datetime | None = None) -> Cas
             detail={"to": to_status, "finding": step.finding, "measure": step.measure},
         )
     return case
+
+
+def _follow_complaint(case: Case, *, by, now: datetime) -> None:
+    """Keep the source complaint's own status in step with its case, so the citizen's page
+    does not say "waiting for an officer" beside an inspection under way. Only an inspector
+    of the office that handles the complaint moves it (the complaints services check it)."""
+    complaint = _source_complaint(case)
+    if complaint is None or complaint.unit_id != case.office_id or by.unit_id != case.office_id:
+        return
+    if case.status == workflow.PRELIMINARY and complaint.status == complaint_flow.REGISTERED:
+        complaint_services.assign_complaints(by=by, complaints=[complaint], officer=by, now=now)
+    elif case.status == workflow.INVESTIGATION and complaint.status == complaint_flow.ASSIGNED:
+        complaint_services.change_status(
+            by=by, complaint=complaint, to_status=complaint_flow.INVESTIGATING, now=now
+        )
+    elif case.status == workflow.CLOSED and complaint.status == complaint_flow.INVESTIGATING:
+        complaint_services.change_status(
+            by=by, complaint=complaint, to_status=complaint_flow.RESOLVED, now=now
+        )
 
 
 def add_interview(

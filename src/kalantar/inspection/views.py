@@ -72,6 +72,7 @@ def _render_case(request, case, status: int = 200, **forms_given) -> HttpRespons
         "events": case.events.select_related("actor"),
         "interviews": case.interviews.all(),
         "documents": case.documents.all(),
+        "history": selectors.conduct_history(request.user, case).order_by("-opened_at"),
         "footage": case.footage.select_related("item", "item__recorded_by"),
         "step_form": forms_given.get("step_form") or forms.StepForm(),
         "interview_form": forms_given.get("interview_form") or forms.InterviewForm(),

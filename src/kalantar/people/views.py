@@ -195,4 +195,5 @@ def my_record(request: HttpRequest) -> HttpResponse:
 def officer_record(request: HttpRequest, pk: int) -> HttpResponse:
     record = found_or_404(selectors.officer_record(request.user, pk, today=timezone.localdate()))
     services.read_officer_record(by=request.user, officer=record.officer)
-    return render(request, "people/officer.html", {"record": record})
+    context = {"record": record, "today": timezone.localdate()}
+    return render(request, "people/officer.html", context)
