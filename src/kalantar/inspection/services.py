@@ -144,7 +144,7 @@ def open_case(  # noqa: PLR0913
 
 def _visible(by, case: Case) -> Case:
     """The case locked for a write, when `by` may see it; PermissionDenied otherwise."""
-    found = Case.objects.visible_to(by).select_for_update().filter(pk=case.pk).first()
+    found = Case.objects.visible_to(by).select_for_update(of=("self",)).filter(pk=case.pk).first()
     if found is None:
         raise PermissionDenied
     return found
@@ -326,7 +326,12 @@ def record_review_outcome(*, by, review: Review, outcome: str, note: str) -> Rev
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        review = Review.objects.visible_to(by).select_for_update().filter(pk=review.pk).first()
+        review = (
+            Review.objects.visible_to(by)
+            .select_for_update(of=("self",))
+            .filter(pk=review.pk)
+            .first()
+        )
         if review is None:
             raise PermissionDenied
         if review.closed_at is not None:
