@@ -20,6 +20,28 @@ class PeopleConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate)
         ext.add_periodic_job(ext.PeriodicJob("disable_dormant_accounts", _disable_dormant, 3600))
         ext.add_demo_loader(ext.DemoLoader("users", _load_demo, order=10))
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Officers"),
+                "people:officers",
+                "person-badge",
+                "people.view_user",
+                order=72,
+                section="organisation",
+            )
+        )
+        ext.add_nav_item(
+            ext.NavItem(
+                _("My service record"),
+                "people:my_record",
+                "person-vcard",
+                order=73,
+                section="organisation",
+            )
+        )
+        ext.add_home_card(
+            ext.HomeCard("overdue_training", "people/_training_card.html", _training_card, 20)
+        )
 
 
 def _disable_dormant() -> str | None:
@@ -36,3 +58,17 @@ def _load_demo(progress) -> None:
 
     progress(f"{add_demo_users()} demo users")
     progress(f"two-factor login for {enrol_demo_users()} privileged demo users")
+
+
+def _training_card(user) -> dict | None:
+    """The chief's overdue training: the officers of their units past a plan's due date."""
+    from django.utils import timezone
+
+    from kalantar.people.selectors import officers_for, overdue_training
+
+    if not user.has_perm("people.view_user") or user.unit is None or not user.unit.is_station:
+        return None
+    overdue = overdue_training(officers_for(user), today=timezone.localdate())
+    if not overdue:
+        return None
+    return {"count": len(overdue), "lines": overdue[:8]}

@@ -19,4 +19,9 @@ ACTIONS = (
         "people.second_factor.recovery_code_use", "استفاده از کد بازیابی", "Recovery code used"
     ),
     AuditAction("people.commendation.record", "ثبت تقدیر از مأمور", "Commendation recorded"),
+    AuditAction("people.officer.profile", "ثبت شمارهٔ کارگزینی و درجه", "Officer's rank recorded"),
+    AuditAction("people.officer.posting", "ثبت انتصاب مأمور", "Officer posted"),
+    AuditAction("people.officer.certificate", "ثبت گواهی آموزشی", "Training certificate recorded"),
+    AuditAction("people.training.plan", "ثبت برنامهٔ آموزش یگان", "Training plan line recorded"),
+    AuditAction("people.officer.record_view", "مشاهدهٔ پروندهٔ مأمور", "Officer's record read"),
 )

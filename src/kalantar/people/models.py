@@ -128,3 +128,165 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.officer}"
+
+
+# --- Officers' records: rank, postings, training ----------------------------------------------
+
+
+class OfficerProfileQuerySet(ScopedQuerySet):
+    scope_path = "officer__unit__path"
+
+
+class OfficerProfile(models.Model):
+    """What the force knows of an officer beyond the account: personnel number and rank."""
+
+    class Rank(models.TextChoices):
+        CONSCRIPT = "conscript", _("Conscript")
+        SERGEANT = "sergeant", _("Sergeant")
+        WARRANT = "warrant", _("Warrant officer")
+        LIEUTENANT_3 = "lt3", _("Third lieutenant")
+        LIEUTENANT_2 = "lt2", _("Second lieutenant")
+        LIEUTENANT_1 = "lt1", _("First lieutenant")
+        CAPTAIN = "captain", _("Captain")
+        MAJOR = "major", _("Major")
+        LT_COLONEL = "ltcolonel", _("Lieutenant colonel")
+        COLONEL = "colonel", _("Colonel")
+        GENERAL = "general", _("Brigadier general")
+
+    officer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="officer_profile",
+    )
+    personnel_number = models.CharField(_("personnel number"), max_length=20, unique=True)
+    rank = models.CharField(_("rank"), max_length=12, choices=Rank.choices)
+
+    objects = OfficerProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("officer's record")
+        verbose_name_plural = _("officers' records")
+        permissions = [
+            ("view_province_officers", _("Can read the records of the province's officers"))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.personnel_number} {self.officer}"
+
+
+class PostingQuerySet(ScopedQuerySet):
+    scope_path = "officer__unit__path"
+
+
+class Posting(models.Model):
+    """A period an officer served in a unit; the open one (no end) is the current posting."""
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="postings",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    duty = models.CharField(_("duty"), max_length=100, blank=True)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.officer} @ {self.unit}"
+
+
+class Course(models.Model):
+    """A training course; a certificate of it stays valid `valid_months` (0: for good)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    valid_months = models.PositiveSmallIntegerField(_("valid for (months)"), default=0)
+
+    class Meta:
+        verbose_name = _("training course")
+        verbose_name_plural = _("training courses")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    scope_path = "officer__unit__path"
+
+
+class Certificate(models.Model):
+    """An officer passed a course on a day; valid until `expires_on` (none: for good)."""
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    completed_on = models.DateField(_("completed"))
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-completed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.officer}"
+
+    def valid_on(self, day) -> bool:
+        return self.completed_on <= day and (self.expires_on is None or self.expires_on >= day)
+
+
+class TrainingRequirementQuerySet(ScopedQuerySet):
+    scope_path = "unit__path"
+
+
+class TrainingRequirement(models.Model):
+    """The unit's training plan, one line: officers of `role` here hold `course` by `due_on`."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=40)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("due"))
+
+    objects = TrainingRequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training plan line")
+        verbose_name_plural = _("training plan")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "role", "course"], name="people_requirement_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.course} ({role_label(self.role)})"
+
+    @property
+    def role_name(self) -> str:
+        return role_label(self.role)

@@ -45,7 +45,13 @@ ROLES: tuple[Role, ...] = (
     Role(
         "inspector",
         _("Inspector"),
-        (*_VIEW_ORG, *_LEAD_COMPLAINTS, "core.view_auditentry", "people.view_user"),
+        (
+            *_VIEW_ORG,
+            *_LEAD_COMPLAINTS,
+            "core.view_auditentry",
+            "people.view_user",
+            "people.view_province_officers",
+        ),
     ),
     Role("analyst", _("Analyst"), (*_VIEW_ORG, *_VIEW_COMPLAINTS)),
     Role("security_registrar", _("Security-institution registrar"), _VIEW_ORG),

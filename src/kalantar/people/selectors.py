@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kalantar.people.models import ApiToken, User
+from kalantar.core.scoping import scope_root
+from kalantar.people.models import (
+    ApiToken,
+    Certificate,
+    Commendation,
+    Posting,
+    TrainingRequirement,
+    User,
+)
 from kalantar.people.second_factor import requires_second_factor
 
 
@@ -59,4 +68,102 @@ def dormant_accounts(*, before: datetime) -> QuerySet[User]:
         .filter(Q(enabled_at__isnull=True) | Q(enabled_at__lt=before))
         .exclude(Exists(recent_token_use))
         .order_by("username")
+    )
+
+
+# --- Officers' records ------------------------------------------------------------------------
+
+
+def _province_root(user) -> str | None:
+    """The path of the user's province: inspectors read the records of its officers."""
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return None
+    parts = unit.path.strip("/").split("/")
+    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else unit.path
+
+
+def officers_for(user) -> QuerySet[User]:
+    """The officers whose records the user may read: a chief those of their units, an
+    inspector those of their province, superusers all; anyone else only their own."""
+    officers = User.objects.filter(officer_profile__isnull=False).select_related(
+        "officer_profile", "unit"
+    )
+    root = scope_root(user)
+    if root is None:
+        return officers.none()
+    if root == "":
+        return officers
+    if user.has_perm("people.view_province_officers"):
+        return officers.filter(unit__path__startswith=_province_root(user))
+    if user.has_perm("people.view_user"):
+        return officers.filter(unit__path__startswith=root)
+    return officers.filter(pk=user.pk)
+
+
+@dataclass(frozen=True)
+class OverdueTraining:
+    officer: User
+    requirement: TrainingRequirement
+
+    @property
+    def course(self):
+        return self.requirement.course
+
+    @property
+    def due_on(self) -> date:
+        return self.requirement.due_on
+
+
+def _holds(certificates: list[Certificate], course_id: int, day: date) -> bool:
+    return any(c.course_id == course_id and c.valid_on(day) for c in certificates)
+
+
+def overdue_training(officers: QuerySet[User], *, today: date) -> list[OverdueTraining]:
+    """Each (officer, plan line) whose due date passed without a valid certificate: the
+    plan of the officer's unit and of the units above it, for the officer's roles."""
+    officers = officers.prefetch_related(
+        "groups", Prefetch("certificates", queryset=Certificate.objects.all())
+    ).select_related("unit")
+    officers = [o for o in officers if o.unit is not None]
+    if not officers:
+        return []
+    paths = {o.unit.path for o in officers}
+    units = {code for path in paths for code in path.strip("/").split("/")}
+    plan = list(
+        TrainingRequirement.objects.filter(unit__code__in=units, due_on__lt=today).select_related(
+            "course", "unit"
+        )
+    )
+    overdue = []
+    for officer in officers:
+        roles = {g.name for g in officer.groups.all()}
+        certificates = list(officer.certificates.all())
+        for line in plan:
+            applies = officer.unit.path.startswith(line.unit.path) and line.role in roles
+            if applies and not _holds(certificates, line.course_id, today):
+                overdue.append(OverdueTraining(officer, line))
+    return sorted(overdue, key=lambda o: (o.due_on, o.officer.username))
+
+
+@dataclass(frozen=True)
+class OfficerRecord:
+    officer: User
+    postings: list[Posting]
+    certificates: list[Certificate]
+    commendations: list[Commendation]
+    overdue: list[OverdueTraining]
+
+
+def officer_record(user, pk: int, *, today: date) -> OfficerRecord | None:
+    """The record of officer `pk`, when the user may read it (officers_for)."""
+    officer = officers_for(user).filter(pk=pk).first()
+    if officer is None:
+        return None
+    return OfficerRecord(
+        officer=officer,
+        postings=list(officer.postings.select_related("unit")),
+        certificates=list(officer.certificates.select_related("course")),
+        commendations=list(officer.commendations.all()),
+        overdue=overdue_training(User.objects.filter(pk=officer.pk), today=today),
     )

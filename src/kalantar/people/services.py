@@ -21,10 +21,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
-from kalantar.core.persian import normalize_text
+from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.org.models import Unit
 from kalantar.people import selectors
-from kalantar.people.models import ApiToken, Commendation, User
+from kalantar.people.models import (
+    ApiToken,
+    Certificate,
+    Commendation,
+    Course,
+    OfficerProfile,
+    Posting,
+    TrainingRequirement,
+    User,
+)
 from kalantar.people.roles import ROLE_CODES, get_role, sync_roles
 from kalantar.people.second_factor import RECOVERY_CODE_COUNT, is_totp_code, normalize_code
 from kalantar.people.selectors import has_authenticator
@@ -369,3 +378,119 @@ def record_commendation(
             detail={"officer": officer.username, "source": source, "reference": reference},
         )
     return commendation
+
+
+# --- Officers' records ------------------------------------------------------------------------
+
+
+def set_officer_profile(
+    *, by: User | None, officer: User, personnel_number: str, rank: str
+) -> OfficerProfile:
+    """Give an officer a personnel number and rank (or change them); audited."""
+    number = to_latin_digits(normalize_text(personnel_number))
+    errors = []
+    if not number.isdigit():
+        errors.append(_("A personnel number is digits only."))
+    elif OfficerProfile.objects.filter(personnel_number=number).exclude(officer=officer).exists():
+        errors.append(_("Another officer has this personnel number."))
+    if rank not in OfficerProfile.Rank.values:
+        errors.append(_("Choose a rank from the list."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        profile, _created = OfficerProfile.objects.update_or_create(
+            officer=officer, defaults={"personnel_number": number, "rank": rank}
+        )
+        audit.record(
+            "people.officer.profile",
+            actor=by,
+            obj=profile,
+            detail={"officer": officer.username, "rank": rank},
+        )
+    return profile
+
+
+def add_posting(
+    *, by: User | None, officer: User, unit: Unit, started_on: date, duty: str = ""
+) -> Posting:
+    """Post an officer to a unit from a day: the open posting ends the day before."""
+    current = officer.postings.filter(ended_on__isnull=True).first()
+    if current is not None and started_on <= current.started_on:
+        raise ValidationError(_("A new posting starts after the current one."))
+    with transaction.atomic():
+        if current is not None:
+            current.ended_on = started_on - timedelta(days=1)
+            current.save(update_fields=["ended_on"])
+        posting = Posting.objects.create(
+            officer=officer, unit=unit, started_on=started_on, duty=normalize_text(duty)
+        )
+        if officer.unit_id != unit.pk:
+            officer.unit = unit
+            officer.save(update_fields=["unit"])
+        audit.record(
+            "people.officer.posting",
+            actor=by,
+            obj=posting,
+            detail={"officer": officer.username, "unit": unit.code},
+        )
+    return posting
+
+
+def record_certificate(
+    *, by: User | None, officer: User, course: Course, completed_on: date
+) -> Certificate:
+    """An officer passed a course; it expires after the course's validity, if it has one."""
+    if completed_on > timezone.localdate():
+        raise ValidationError(_("A course cannot be completed in the future."))
+    expires_on = None
+    if course.valid_months:
+        expires_on = add_months(completed_on, course.valid_months)
+    with transaction.atomic():
+        certificate = Certificate.objects.create(
+            officer=officer, course=course, completed_on=completed_on, expires_on=expires_on
+        )
+        audit.record(
+            "people.officer.certificate",
+            actor=by,
+            obj=certificate,
+            detail={"officer": officer.username, "course": course.code},
+        )
+    return certificate
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it has fewer days)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has 28 days
+
+
+def plan_training(
+    *, by: User | None, unit: Unit, role: str, course: Course, due_on: date
+) -> TrainingRequirement:
+    """Add a line to a unit's training plan: its officers of `role` hold `course` by then."""
+    if get_role(role) is None:
+        raise ValidationError(_("Unknown role “%(role)s”.") % {"role": role})
+    with transaction.atomic():
+        line, _created = TrainingRequirement.objects.update_or_create(
+            unit=unit, role=role, course=course, defaults={"due_on": due_on}
+        )
+        audit.record(
+            "people.training.plan",
+            actor=by,
+            obj=line,
+            detail={"unit": unit.code, "role": role, "course": course.code},
+        )
+    return line
+
+
+def read_officer_record(*, by: User, officer: User) -> None:
+    """Note who read an officer's record (the caller checked that they may)."""
+    if by.pk != officer.pk:
+        with transaction.atomic():
+            audit.record("people.officer.record_view", actor=by, obj=officer)

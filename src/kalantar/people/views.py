@@ -9,9 +9,12 @@ import django_otp
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from kalantar.core.persian import active_digits, format_number
+from kalantar.core.persian import active_digits, format_number, normalize_text, to_latin_digits
+from kalantar.core.scoping import found_or_404
 from kalantar.people import selectors, services
 from kalantar.people.forms import SecondFactorForm
 from kalantar.people.second_factor import group_secret
@@ -153,3 +157,43 @@ def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = services.regenerate_recovery_codes(by=user, user=user)
     request.session[_SHOW_ONCE] = {"codes": codes, "next": reverse("people:security")}
     return redirect("people:recovery_codes")
+
+
+# --- Officers' records ------------------------------------------------------------------------
+
+
+@login_required
+def officer_list(request: HttpRequest) -> HttpResponse:
+    """The officers whose records the user may read, with their overdue training."""
+    officers = selectors.officers_for(request.user).order_by("unit__path", "last_name")
+    q = normalize_text(request.GET.get("q", "")).strip()
+    if q:
+        number = to_latin_digits(q)
+        officers = officers.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(username__icontains=q)
+            | Q(officer_profile__personnel_number=number)
+        )
+    page = Paginator(officers, 50).get_page(request.GET.get("page"))
+    overdue = selectors.overdue_training(
+        officers.filter(pk__in=[o.pk for o in page]), today=timezone.localdate()
+    )
+    late = {o.officer.pk for o in overdue}
+    return render(request, "people/officers.html", {"page": page, "late": late, "q": q})
+
+
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    if not hasattr(request.user, "officer_profile"):
+        return render(request, "people/no_record.html")
+    return redirect("people:officer", pk=request.user.pk)
+
+
+@never_cache
+@login_required
+def officer_record(request: HttpRequest, pk: int) -> HttpResponse:
+    record = found_or_404(selectors.officer_record(request.user, pk, today=timezone.localdate()))
+    services.read_officer_record(by=request.user, officer=record.officer)
+    context = {"record": record, "today": timezone.localdate()}
+    return render(request, "people/officer.html", context)

@@ -38,6 +38,7 @@ from kalantar.core import views as core_views
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.site import site_url
+from kalantar.inspection.selectors import public_inspection
 from kalantar.org import places as org_places
 from kalantar.org.geo_cache import locate_unit
 from kalantar.portal import drafts, limits
@@ -252,7 +253,11 @@ def _status_page(
 ) -> HttpResponse:
     if rating_form is None and view.can_rate:
         rating_form = RatingForm(initial={"code": view.tracking_code, "secret": secret})
-    context = {"view": view, "rating_form": rating_form if view.can_rate else None}
+    context = {
+        "view": view,
+        "rating_form": rating_form if view.can_rate else None,
+        "inspection": public_inspection(view.tracking_code),
+    }
     return render(request, "portal/track.html", context)
 
 
