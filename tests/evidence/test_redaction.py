@@ -4,16 +4,18 @@ both custody chains telling it; scoped to the station; listed in the signed expo
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from kalantar.core.models import AuditEntry
-from kalantar.evidence import court_check, redacting, services, signing, store
+from kalantar.evidence import court_check, faces, redacting, services, signing, store
 from kalantar.evidence.models import ComplaintLink, Derivation, EvidenceItem, IncidentLink
 from kalantar.evidence.redaction import Box, Plan, Span
 from tests import factories
@@ -99,7 +101,7 @@ def test_a_copy_of_a_copy_and_the_links_it_inherits(item, people):
 def test_the_same_redaction_twice_is_refused_and_bad_plans_change_nothing(item, people):
     redacting.redact(by=people["chief"], item=item, plan=Plan(clip=Span(0, 2)))
     count = EvidenceItem.objects.count()
-    with pytest.raises(ValidationError, match="already made"):
+    with pytest.raises(ValidationError, match="پیش‌تر ساخته شده"):
         redacting.redact(by=people["chief"], item=item, plan=Plan(clip=Span(0, 2)))
     with pytest.raises(ValidationError) as error:
         redacting.redact(
@@ -175,3 +177,101 @@ def test_a_parent_hash_that_does_not_match_is_reported():
     assert court_check._derivation_problems(manifest) == [
         "item 2: its parent 1 has another SHA-256"
     ]
+
+
+# --- The editor and the case export through their pages ------------------------------------------
+
+
+def test_the_editor_makes_a_copy_from_persian_input(item, people, client):
+    client.force_login(people["chief"])
+    url = reverse("evidence:item_redact", args=[item.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "redact-form" in page.content.decode()
+    frame = client.get(reverse("evidence:item_frame", args=[item.pk]), {"t": "۱٫۵"})
+    assert frame.status_code == 200 and frame["Content-Type"] == "image/jpeg"
+    data = {
+        "clip": "۰:۰۱ تا ۰:۰۳٫۵",
+        "mute": "",
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "0",
+        "form-0-on": "on",
+        "form-0-start": "۰:۰۱",
+        "form-0-end": "۰:۰۳",
+        "form-0-x": "۶۰",
+        "form-0-y": "۴۰",
+        "form-0-width": "۴۰",
+        "form-0-height": "۴۰",
+        "form-1-start": "0:00",  # an unticked row: not blurred, whatever it says
+        "form-1-end": "zz",
+        "action": "make",
+    }
+    response = client.post(url, data)
+    copy = Derivation.objects.get(parent=item).item
+    assert response.status_code == 302 and response["Location"] == copy.get_absolute_url()
+    assert Plan.from_dict(copy.derivation.plan) == Plan(
+        clip=Span(1, 3.5), blur=(Box(1, 3, *clips.SQUARE),)
+    )
+    parent_page = client.get(item.get_absolute_url()).content.decode()
+    assert copy.get_absolute_url() in parent_page
+
+
+def test_the_editor_names_what_is_wrong_in_persian_and_keeps_nothing(item, people, client):
+    client.force_login(people["chief"])
+    data = {
+        "clip": "۰:۰۳-۰:۰۹",
+        "mute": "۰:۰۰-۰:۰۱",
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "action": "make",
+    }
+    response = client.post(reverse("evidence:item_redact", args=[item.pk]), data)
+    assert response.status_code == 400
+    assert "بخشِ نگه‌داشته باید درون فیلم باشد" in response.content.decode()
+    assert not Derivation.objects.exists()
+
+
+def test_suggestions_come_unticked_and_are_audited(item, people, client, monkeypatch):
+    # The detector is stood in for: the test is of what the editor does with its boxes.
+    monkeypatch.setattr(faces, "available", lambda: True)
+    monkeypatch.setattr(faces, "detect", lambda image: [(70, 50, 20, 20)])
+    client.force_login(people["chief"])
+    response = client.post(
+        reverse("evidence:item_redact", args=[item.pk]),
+        {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0", "action": "suggest"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="form-0-x" value="۶۷"' in page  # the hit, grown by its margin
+    assert 'name="form-0-on"' in page and 'name="form-0-on" checked' not in page
+    entry = AuditEntry.objects.get(action="evidence.faces_suggested", object_id=str(item.pk))
+    assert entry.detail["boxes"] == 1 and not Derivation.objects.exists()
+
+
+def test_the_incident_page_exports_its_items_and_copies_signed(item, people, client, tmp_path):
+    incident = IncidentFactory.create(station=item.station)
+    IncidentLink.objects.create(item=item, incident=incident, status=IncidentLink.Status.LINKED)
+    copy = redacting.redact(by=people["chief"], item=item, plan=PLAN)
+    client.force_login(people["chief"])
+    page = client.get(reverse("incidents:detail", args=[incident.number])).content.decode()
+    assert "case-export" in page and copy.get_absolute_url() in page
+    response = client.post(reverse("evidence:incident_export", args=[incident.number]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = tmp_path / "case.zip"
+    archive.write_bytes(b"".join(response.streaming_content))
+    folder = tmp_path / "case"
+    zipfile.ZipFile(archive).extractall(folder)
+    assert _checks(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [entry["id"] for entry in manifest["items"]] == [item.pk, copy.pk]
+    exported = AuditEntry.objects.filter(action="evidence.exported", actor=people["chief"])
+    assert {e.object_id for e in exported} == {str(item.pk), str(copy.pk)}
+    assert all(e.detail["case"] == incident.number for e in exported)
+
+
+def test_another_station_neither_sees_nor_exports_the_case(item, people, client):
+    incident = IncidentFactory.create(station=item.station)
+    IncidentLink.objects.create(item=item, incident=incident, status=IncidentLink.Status.LINKED)
+    client.force_login(people["other_chief"])
+    response = client.post(reverse("evidence:incident_export", args=[incident.number]))
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="evidence.exported").exists()
