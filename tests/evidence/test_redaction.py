@@ -101,8 +101,9 @@ def test_a_copy_of_a_copy_and_the_links_it_inherits(item, people):
 def test_the_same_redaction_twice_is_refused_and_bad_plans_change_nothing(item, people):
     redacting.redact(by=people["chief"], item=item, plan=Plan(clip=Span(0, 2)))
     count = EvidenceItem.objects.count()
-    with pytest.raises(ValidationError, match="پیش‌تر ساخته شده"):
+    with pytest.raises(ValidationError) as twice:
         redacting.redact(by=people["chief"], item=item, plan=Plan(clip=Span(0, 2)))
+    assert "پیش‌تر ساخته شده" in twice.value.messages[0]
     with pytest.raises(ValidationError) as error:
         redacting.redact(
             by=people["chief"],
