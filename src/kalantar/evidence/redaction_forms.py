@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core.persian import digits, normalize_text, to_latin_digits
 from kalantar.evidence.redaction import Box, Plan, format_time, parse_span, parse_spans, parse_time
@@ -55,8 +56,14 @@ class BoxForm(forms.Form):
 
     on = forms.BooleanField(label=_("Blur"), required=False)
     suggested = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    start = forms.CharField(label=_("from"), required=False, widget=_small(size=6))
-    end = forms.CharField(label=_("to"), required=False, widget=_small(size=6))
+    start = forms.CharField(
+        label=pgettext_lazy("a time of the recording", "from"),
+        required=False,
+        widget=_small(size=6),
+    )
+    end = forms.CharField(
+        label=pgettext_lazy("a time of the recording", "to"), required=False, widget=_small(size=6)
+    )
     x = forms.CharField(label="x", required=False, widget=_small(size=4))
     y = forms.CharField(label="y", required=False, widget=_small(size=4))
     width = forms.CharField(label=_("width"), required=False, widget=_small(size=4))
