@@ -8,6 +8,7 @@ import zipfile
 from datetime import timedelta
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
@@ -276,3 +277,34 @@ def test_another_station_neither_sees_nor_exports_the_case(item, people, client)
     response = client.post(reverse("evidence:incident_export", args=[incident.number]))
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="evidence.exported").exists()
+
+
+def test_without_a_face_detector_the_editor_says_so(item, people, client, monkeypatch):
+    monkeypatch.setattr(faces, "_classifier", lambda: None)
+    client.force_login(people["chief"])
+    response = client.post(
+        reverse("evidence:item_redact", args=[item.pk]),
+        {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0", "action": "suggest"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "پیشنهاد چهره در این سامانه در دسترس نیست" in page
+    assert "is-suggested" not in page
+
+
+@pytest.mark.skipif(not faces.available(), reason="this OpenCV build has no Haar cascade")
+def test_the_cascade_sees_no_face_in_a_plain_frame():
+    plain = [(float(t), np.full((240, 320, 3), 90, dtype=np.uint8)) for t in range(3)]
+    assert faces.suggest(plain, duration=3.0) == []
+
+
+def test_a_complaints_page_exports_the_footage_linked_to_it(item, people, client):
+    complaint = factories.file_complaint()
+    services.link_complaint(by=people["chief"], item=item, complaint=complaint)
+    client.force_login(people["chief"])
+    page = client.get(reverse("complaints:detail", args=[complaint.tracking_code]))
+    assert "case-export" in page.content.decode()
+    response = client.post(reverse("evidence:complaint_export", args=[complaint.tracking_code]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    entry = AuditEntry.objects.get(action="evidence.exported", object_id=str(item.pk))
+    assert entry.detail["case"] == complaint.tracking_code
