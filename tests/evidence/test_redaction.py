@@ -21,6 +21,7 @@ from kalantar.evidence.models import ComplaintLink, Derivation, EvidenceItem, In
 from kalantar.evidence.redaction import Box, Plan, Span
 from tests import factories
 from tests.evidence import clips
+from tests.evidence.conftest import PDF, write
 from tests.factories import IncidentFactory
 
 PLAN = Plan(clip=Span(1, 3.5), mute=(Span(1.5, 2.5),), blur=(Box(1, 3, *clips.SQUARE),))
@@ -308,3 +309,15 @@ def test_a_complaints_page_exports_the_footage_linked_to_it(item, people, client
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     entry = AuditEntry.objects.get(action="evidence.exported", object_id=str(item.pk))
     assert entry.detail["case"] == complaint.tracking_code
+
+
+def test_a_document_cannot_be_opened_for_redaction(people, client, cameras, tmp_path):
+    services.check_out_camera(by=people["desk"], serial="BWC-101", officer=people["officer"])
+    pdf, _new = services.ingest_file(
+        by=None, path=write(tmp_path, "report.pdf", PDF), device=cameras["BWC-101"]
+    )
+    client.force_login(people["chief"])
+    url = reverse("evidence:item_redact", args=[pdf.pk])
+    for response in (client.get(url), client.post(url, {"action": "suggest"})):
+        assert response.status_code == 302 and response["Location"] == pdf.get_absolute_url()
+    assert not AuditEntry.objects.filter(action="evidence.faces_suggested").exists()

@@ -58,6 +58,10 @@ def _render(request, item, form, boxes, *, status: int = 200, at: float = 0.0) -
 @require_http_methods(["GET", "POST"])
 def item_redact(request: HttpRequest, pk: int) -> HttpResponse:
     item = _redactable(request, pk)
+    facts = selectors.media_facts(item)
+    if facts is None or not facts.readable or not facts.duration_seconds:
+        messages.error(request, _("Only a readable video or audio recording can be redacted."))
+        return redirect(item)
     if request.method == "GET":
         services.view_item(by=request.user, item=item)
         blank = BoxFormSet(initial=[{} for _ in range(BLANK_ROWS)])
