@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kalantar.evidence import demo
-from kalantar.evidence.models import Camera, EvidenceItem, IncidentLink, MediaFacts
+from kalantar.evidence.models import Camera, Derivation, EvidenceItem, IncidentLink, MediaFacts
 from kalantar.incidents.models import Incident, PatrolUnit
 
 
@@ -22,7 +22,8 @@ def test_the_demo_shift_is_loaded_and_linked(org_tree, settings):
     assert Camera.objects.count() == 8
     items = EvidenceItem.objects.count()
     assert items >= 5
-    assert MediaFacts.objects.filter(readable=True, codec="mpeg4").count() == items
+    recordings = MediaFacts.objects.filter(readable=True, codec="mpeg4")
+    assert recordings.count() == EvidenceItem.objects.filter(derivation__isnull=True).count()
     # The clock offsets read at check-in put every clip back inside the shift.
     start = min(Incident.objects.values_list("received_at", flat=True))
     for item in EvidenceItem.objects.all():
@@ -37,3 +38,14 @@ def test_the_demo_shift_is_loaded_and_linked(org_tree, settings):
 
 def test_demo_serials_name_the_simulated_cameras():
     assert demo.serial("car-0") == "DEMO-CAR-1" and demo.serial("body-3") == "DEMO-BWC-4"
+
+
+def test_the_demo_has_a_redacted_clip(org_tree, make_user):
+    make_user("chief", "station_chief", "HM01K01")
+    for i in range(1, 5):
+        PatrolUnit.objects.create(station=org_tree["HM01K01"], call_sign=f"K01-{i}")
+    demo.load()
+    (derivation,) = Derivation.objects.all()
+    assert derivation.plan["clip"] and derivation.plan["blur"]
+    assert derivation.item.original.sha256 != derivation.parent.original.sha256
+    assert derivation.item.incident_links.filter(status=IncidentLink.Status.LINKED).exists()

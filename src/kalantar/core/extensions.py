@@ -149,3 +149,36 @@ def home_cards(user) -> list[tuple[str, dict]]:
 
 def demo_loaders() -> list[DemoLoader]:
     return sorted(_LOADERS.values(), key=lambda loader: loader.order)
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    """A part of another app's record page (an incident's, a complaint's) that an app
+    fills: the page names its record's kind and passes the record."""
+
+    name: str
+    kind: str  # the record's model label, e.g. "incidents.incident"
+    template: str  # rendered with `panel` (what `context` returned) and `record`
+    # Called with (user, record); returns the panel's context, or None to leave it out.
+    context: Callable[[object, object], dict | None]
+    order: int = 50
+
+
+_RECORD_PANELS: dict[str, RecordPanel] = {}
+
+
+def add_record_panel(panel: RecordPanel) -> None:
+    _RECORD_PANELS[panel.name] = panel
+
+
+def record_panels(user, record) -> list[tuple[str, dict]]:
+    """(template, context) of every panel the user sees on `record`'s page, in order."""
+    kind = record._meta.label_lower
+    shown = []
+    for panel in sorted(_RECORD_PANELS.values(), key=lambda panel: panel.order):
+        if panel.kind != kind:
+            continue
+        context = panel.context(user, record)
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown

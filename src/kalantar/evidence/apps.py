@@ -66,6 +66,10 @@ class EvidenceConfig(AppConfig):
         ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
         ext.add_periodic_job(ext.PeriodicJob("evidence_retention", _retention, 86400))
         ext.add_demo_loader(ext.DemoLoader("evidence", _load_demo, order=70))
+        for kind in ("incidents.incident", "complaints.complaint"):
+            ext.add_record_panel(
+                ext.RecordPanel(f"evidence:{kind}", kind, "evidence/_case_panel.html", _case_panel)
+            )
 
 
 FIXITY_EVERY_SECONDS = 3600
@@ -103,3 +107,9 @@ def _load_demo(progress) -> None:
     from kalantar.evidence.demo import load
 
     load(progress)
+
+
+def _case_panel(user, record) -> dict | None:
+    from kalantar.evidence.redaction_views import case_panel
+
+    return case_panel(user, record)

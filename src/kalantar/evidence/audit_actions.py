@@ -58,3 +58,13 @@ ACTIONS = (
     ),
     AuditAction("evidence.share_downloaded", "دریافت مدرک از پیوند", "Shared evidence downloaded"),
 )
+
+ACTIONS += (
+    AuditAction("evidence.redaction_made", "ساخت نسخهٔ پوشیده‌شده از مدرک", "Redacted copy made"),
+    AuditAction(
+        "evidence.derived",
+        "ساخته‌شده به‌صورت نسخهٔ پوشیده‌شده",
+        "Created as a redacted copy",
+    ),
+    AuditAction("evidence.faces_suggested", "پیشنهاد چهره‌ها برای پوشاندن", "Faces suggested"),
+)

@@ -8,7 +8,8 @@ the JSON document saved to a file, its `public_key` (base64 of the raw 32-byte E
 key), or a PEM file. The check passes when manifest.json is signed by that key
 (manifest.sig: the signature in base64, nothing else) and every file the manifest lists
 has exactly the size and SHA-256 it states; any other file in the folder is reported too.
-Exit status 0 means intact.
+A redacted copy lists its parent's SHA-256 and the redaction plan (`derived_from`); when
+the parent is exported too, its hash must be the one named. Exit status 0 means intact.
 
 This file imports nothing of Kalantar, so the receiving court can read and run it alone.
 """
@@ -82,6 +83,21 @@ def _file_problems(folder: Path, entry: dict) -> list[str]:
     return []
 
 
+def _derivation_problems(manifest: dict) -> list[str]:
+    """A redacted copy names its parent's hash; where the parent is in the export too, the
+    two must agree (the copy was made of that very recording)."""
+    hashes = {entry.get("id"): entry.get("sha256") for entry in manifest.get("items", [])}
+    found = []
+    for entry in manifest.get("items", []):
+        derived = entry.get("derived_from")
+        if not derived:
+            continue
+        parent = derived.get("parent_id")
+        if parent in hashes and hashes[parent] != derived.get("parent_sha256"):
+            found.append(f"item {entry.get('id')}: its parent {parent} has another SHA-256")
+    return found
+
+
 def problems(folder: Path, key: Ed25519PublicKey) -> list[str]:
     """Everything wrong with the export in `folder`; empty when it is intact."""
     found = _signature_problems(folder, key)
@@ -90,6 +106,7 @@ def problems(folder: Path, key: Ed25519PublicKey) -> list[str]:
     manifest = json.loads((folder / MANIFEST).read_bytes())
     if manifest.get("format") != FORMAT:
         return [f"unknown format {manifest.get('format')!r}"]
+    found += _derivation_problems(manifest)
     listed = {MANIFEST, SIGNATURE}
     for entry in manifest.get("files", []):
         found += _file_problems(folder, entry)

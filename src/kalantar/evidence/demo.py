@@ -14,8 +14,9 @@ import shapely
 from django.utils import timezone
 
 from kalantar.core.jalali import TEHRAN, tehran_today
-from kalantar.evidence import media, services, simulation
+from kalantar.evidence import media, redacting, services, simulation
 from kalantar.evidence.models import Assignment, Camera, EvidenceItem
+from kalantar.evidence.redaction import Box, Plan, Span
 from kalantar.incidents import services as incident_services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident, PatrolUnit
@@ -43,6 +44,8 @@ def load(progress: Callable[[str], None] = lambda msg: None) -> None:
     progress(f"{len(units) * 2} cameras, {len(incidents)} calls of a demo shift")
     linked = _recordings(shift)
     progress(f"{len(shift.recordings)} demo recordings, {linked} linked to their incidents")
+    if _redacted_copy(station) is not None:
+        progress("1 redacted copy (a clip with a blurred rectangle)")
 
 
 def _officers(count: int) -> list:
@@ -139,3 +142,20 @@ def _recordings(shift) -> int:
             )
             services.ingest_file(by=None, path=path, device=cameras[serial(recording.camera)])
     return EvidenceItem.objects.filter(incident_links__status="linked").distinct().count()
+
+
+def _redacted_copy(station: Unit) -> EvidenceItem | None:
+    """The station chief's redacted copy of a linked recording: the middle of it, with a
+    rectangle blurred over the place a passer-by's face would be."""
+    chief = User.objects.filter(username="chief").first()
+    item = (
+        EvidenceItem.objects.filter(
+            station=station, incident_links__status="linked", media__duration_seconds__gte=4
+        )
+        .order_by("pk")
+        .first()
+    )
+    if chief is None or item is None:
+        return None
+    plan = Plan(clip=Span(0.5, 3.5), blur=(Box(0.5, 3.0, 50, 30, 60, 60),))
+    return redacting.redact(by=chief, item=item, plan=plan)

@@ -559,3 +559,36 @@ class Share(HashedSecret):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.recipient})"
+
+
+class Derivation(models.Model):
+    """A redacted copy's descent: the item it was made from and the plan it was made by.
+    The copy is an item of its own (its own bytes and hash, in the same write-once store);
+    the parent is never changed by it."""
+
+    item = models.OneToOneField(
+        EvidenceItem,
+        verbose_name=_("redacted copy"),
+        on_delete=models.PROTECT,
+        related_name="derivation",
+    )
+    parent = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("made from"),
+        on_delete=models.PROTECT,
+        related_name="derivatives",
+    )
+    parent_sha256 = models.CharField(_("SHA-256 of the item it was made from"), max_length=64)
+    plan = models.JSONField(_("redaction plan"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("redacted copy")
+        verbose_name_plural = _("redacted copies")
+        ordering = ["made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ← {self.parent_id}"

@@ -8,12 +8,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kalantar.complaints.models import Complaint
 from kalantar.core import audit
 from kalantar.core.models import AuditEntry
-from kalantar.core.scoping import get_visible_or_404
+from kalantar.core.scoping import found_or_404, get_visible_or_404
 from kalantar.evidence.models import (
     Assignment,
     Camera,
+    ComplaintLink,
     EvidenceItem,
     IncidentLink,
     MediaFacts,
@@ -21,7 +23,7 @@ from kalantar.evidence.models import (
     Share,
     Upload,
 )
-from kalantar.incidents.models import PatrolUnit
+from kalantar.incidents.models import Incident, PatrolUnit
 
 
 def cameras_for(user) -> QuerySet[Camera]:
@@ -139,3 +141,31 @@ def shares_of(user, item: EvidenceItem) -> QuerySet[Share]:
 
 def share_for(user, pk: int) -> Share | None:
     return Share.objects.visible_to(user).select_related("item").filter(pk=pk).first()
+
+
+# --- Redacted copies and the case export ---------------------------------------------------------
+
+
+def derivatives_of(item: EvidenceItem) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(derivation__parent=item).select_related("original")
+
+
+def items_of_incident(user, incident) -> list[EvidenceItem]:
+    """The items the user may see that are linked to the incident (confirmed links)."""
+    linked = IncidentLink.objects.filter(incident=incident, status=IncidentLink.Status.LINKED)
+    return list(items_for(user).filter(pk__in=linked.values("item")).order_by("pk"))
+
+
+def items_of_complaint(user, complaint) -> list[EvidenceItem]:
+    linked = ComplaintLink.objects.filter(complaint=complaint)
+    return list(items_for(user).filter(pk__in=linked.values("item")).order_by("pk"))
+
+
+def case_items_of_incident(user, number: str):
+    incident = found_or_404(Incident.objects.visible_to(user).filter(number=number).first())
+    return incident, items_of_incident(user, incident)
+
+
+def case_items_of_complaint(user, code: str):
+    complaint = found_or_404(Complaint.objects.visible_to(user).filter(tracking_code=code).first())
+    return complaint, items_of_complaint(user, complaint)

@@ -46,6 +46,7 @@ from kalantar.evidence.models import (
     Camera,
     ComplaintLink,
     Deletion,
+    Derivation,
     EvidenceItem,
     FixityCheck,
     IncidentLink,
@@ -628,6 +629,21 @@ def _item_facts(item: EvidenceItem, path: str) -> dict:
         "sha256": item.original.sha256,
         "size": item.original.size,
         "file": path,
+        "derived_from": _derivation_facts(item),
+    }
+
+
+def _derivation_facts(item: EvidenceItem) -> dict | None:
+    """A redacted copy's parent (id and hash) and the plan it was made by; None for an
+    original recording. Signed with the rest of the manifest."""
+    derivation = Derivation.objects.filter(item=item).first()
+    if derivation is None:
+        return None
+    return {
+        "parent_id": derivation.parent_id,
+        "parent_sha256": derivation.parent_sha256,
+        "plan": derivation.plan,
+        "made_at": derivation.made_at.isoformat(),
     }
 
 
@@ -673,9 +689,10 @@ def _write_json(folder: Path, name: str, data) -> dict:
     return {"path": name, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
 
 
-def export_items(*, by, items: list[EvidenceItem], folder: Path) -> dict:
+def export_items(*, by, items: list[EvidenceItem], folder: Path, case: str = "") -> dict:
     """Write the items' originals, their custody chains and a signed manifest to `folder`
-    (new or empty). The export is itself a custody event, so the extract includes it."""
+    (new or empty). The export is itself a custody event, so the extract includes it;
+    `case` names the incident or complaint it was made for, if any."""
     if folder.exists() and any(folder.iterdir()):
         raise ValidationError(_("The export folder must be new or empty."))
     held = [item.pk for item in items if Quarantine.objects.open().filter(item=item).exists()]
@@ -691,7 +708,11 @@ def export_items(*, by, items: list[EvidenceItem], folder: Path) -> dict:
                 "evidence.exported",
                 actor=by,
                 obj=item,
-                detail={"sha256": item.original.sha256, "items": [i.pk for i in items]},
+                detail={
+                    "sha256": item.original.sha256,
+                    "items": [i.pk for i in items],
+                    **({"case": case} if case else {}),
+                },
             )
         files = [_export_file(item, folder) for item in items]
         custody = {str(item.pk): _chain_extract(item) for item in items}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kalantar.evidence import signing, views
+from kalantar.evidence import redaction_views, signing, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -25,4 +25,16 @@ urlpatterns = [
     path("evidence/shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
     path("evidence/shared/<str:token>/", views.shared, name="shared"),
     path("evidence/shared/<str:token>/file/", views.shared_file, name="shared_file"),
+    path("evidence/items/<int:pk>/redact/", redaction_views.item_redact, name="item_redact"),
+    path("evidence/items/<int:pk>/frame/", redaction_views.item_frame, name="item_frame"),
+    path(
+        "evidence/incidents/<str:number>/export/",
+        redaction_views.incident_export,
+        name="incident_export",
+    ),
+    path(
+        "evidence/complaints/<str:code>/export/",
+        redaction_views.complaint_export,
+        name="complaint_export",
+    ),
 ]

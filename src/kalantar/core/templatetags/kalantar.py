@@ -10,7 +10,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from kalantar.core import extensions
 from kalantar.core.jalali import (
     MONTHS_EN,
     MONTHS_FA,
@@ -99,3 +102,16 @@ def picker_names(kind: str) -> str:
     if kind == "months":
         return ",".join(MONTHS_FA if fa else MONTHS_EN)
     return ",".join(name[0] if fa else name[:2] for name in (WEEKDAYS_FA if fa else WEEKDAYS_EN))
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context, record) -> str:
+    """``{% record_panels incident %}``: the parts other apps add to this record's page
+    (core.extensions.add_record_panel)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    parts = [
+        render_to_string(name, {"panel": panel, "record": record}, request)
+        for name, panel in extensions.record_panels(user, record)
+    ]
+    return mark_safe("".join(parts))
