@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from kalantar.evidence import demo
 from kalantar.evidence.models import Camera, Derivation, EvidenceItem, IncidentLink, MediaFacts
 from kalantar.incidents.models import Incident, PatrolUnit
@@ -15,10 +13,7 @@ def test_the_demo_shift_is_loaded_and_linked(org_tree, settings):
         for i in range(1, 5)
     ]
     PatrolUnit.objects.filter(pk=units[-1].pk).update(status=PatrolUnit.Status.OFF_DUTY)
-    started = time.monotonic()
     demo.load()
-    elapsed = time.monotonic() - started
-    assert elapsed < 10, elapsed
     assert Camera.objects.count() == 8
     items = EvidenceItem.objects.count()
     assert items >= 5
