@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kalantar.core import audit, files, secrets
 from kalantar.core.persian import normalize_text
@@ -38,7 +38,7 @@ from kalantar.transformation.models import (
 from kalantar.transformation.periods import Period
 from kalantar.transformation.scope import may_assess
 
-TIER_MESSAGE = _lazy(
+TIER_MESSAGE = gettext_lazy(
     "A grade is one of: outstanding, good, adequate, requires improvement, inadequate."
 )
 
