@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery
 
 from kalantar.org.models import Unit
 from kalantar.transformation import indicators, survey
@@ -86,20 +86,36 @@ def _children(unit: Unit) -> list[Unit]:
     )
 
 
+# Stations stand under counties, counties under provinces: the lookup from a station to the
+# child of a unit of each kind, for grouping by it.
+_CHILD_OF_STATION = {
+    Unit.Kind.NATIONAL: "parent__parent_id",
+    Unit.Kind.PROVINCE: "parent_id",
+    Unit.Kind.COUNTY: "pk",
+}
+
+
 def enrolment_shares(year: ProgrammeYear, unit: Unit) -> tuple[Share, list[Share]]:
     """Stations and enrolled stations under `unit` and under each of its children: one
-    query, counting each child's share with a filtered count."""
+    query grouped by the child each station stands under."""
     children = _children(unit)
-    enrolled = Q(pk__in=Enrolment.objects.filter(year=year).values("station_id"))
-    counts = {"total": Count("pk"), "enrolled": Count("pk", filter=enrolled)}
-    for i, child in enumerate(children):
-        counts[f"t{i}"] = Count("pk", filter=Q(path__startswith=child.path))
-        counts[f"e{i}"] = Count("pk", filter=Q(path__startswith=child.path) & enrolled)
-    row = Unit.objects.filter(
+    key = _CHILD_OF_STATION.get(unit.kind)
+    stations = Unit.objects.filter(
         kind__in=Unit.STATION_KINDS, is_active=True, path__startswith=unit.path
-    ).aggregate(**counts)
-    whole = Share(unit, row["total"], row["enrolled"])
-    return whole, [Share(c, row[f"t{i}"], row[f"e{i}"]) for i, c in enumerate(children)]
+    ).annotate(enrolled=Exists(Enrolment.objects.filter(year=year, station=OuterRef("pk"))))
+    if key is None:  # a station: its own share
+        row = stations.aggregate(t=Count("pk"), e=Count("pk", filter=Q(enrolled=True)))
+        return Share(unit, row["t"], row["e"]), []
+    rows = {
+        r["key"]: (r["t"], r["e"])
+        for r in stations.values(key=F(key))
+        .order_by()
+        .annotate(t=Count("pk"), e=Count("pk", filter=Q(enrolled=True)))
+    }
+    total = sum(t for t, _e in rows.values())
+    enrolled = sum(e for _t, e in rows.values())
+    shares = [Share(c, *rows.get(c.pk, (0, 0))) for c in children]
+    return Share(unit, total, enrolled), shares
 
 
 def _latest_assessments(year: ProgrammeYear, path: str):
