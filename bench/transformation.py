@@ -338,11 +338,16 @@ def measure_indicators(args, stations, period) -> None:
     from kalantar.transformation import indicators, services
 
     t = time.perf_counter()
-    stored = services.compute_indicators(period)
+    for indicator in indicators.all_indicators():
+        indicator.per_station(period)
     grouped = time.perf_counter() - t
+    t = time.perf_counter()
+    stored = services.compute_indicators(period)
+    whole = time.perf_counter() - t
     print(
-        f"all stations' indicators, {period.key}: {grouped:8.2f} s "
-        f"({stored:,} figures stored, {len(indicators.all_indicators())} indicators)",
+        f"all stations' indicators, {period.key}: {grouped:8.2f} s computed "
+        f"({len(indicators.all_indicators())} grouped queries); {whole:.2f} s with "
+        f"{stored:,} figures and the commands' averages stored (compute_indicators)",
         flush=True,
     )
     sample = stations[: args.naive_stations] if args.naive_stations else stations
@@ -353,7 +358,11 @@ def measure_indicators(args, stations, period) -> None:
     naive = (time.perf_counter() - t) * len(stations) / len(sample)
     scaled = "" if len(sample) == len(stations) else f" (scaled from {len(sample):,} stations)"
     print(f"per-station way:                {naive:8.2f} s{scaled}")
-    print(f"  ratio {naive / grouped:6.1f}×  (goal ≥ 10×)", flush=True)
+    print(
+        f"  ratio {naive / grouped:6.1f}× computed, {naive / whole:6.1f}× with storing "
+        "(goal ≥ 10×)",
+        flush=True,
+    )
 
 
 def measure_progress_page(args, stations) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kalantar.core.jalali import TEHRAN
 from kalantar.transformation import indicators, periods, services
-from kalantar.transformation.models import IndicatorSnapshot, ProgrammeYear
+from kalantar.transformation.models import IndicatorRollup, IndicatorSnapshot, ProgrammeYear
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,18 @@ def test_registry_takes_new_indicators():
         assert indicators.get("test_extra") is extra
     finally:
         indicators._REGISTRY.pop("test_extra")
+
+
+def test_commands_averages_are_stored_with_the_snapshots(client, org_tree, province_user, file):
+    _complaints(file, org_tree)
+    services.compute_indicators(MONTH)
+    province = IndicatorRollup.objects.get(unit=org_tree["HM"], code="receipts_issued")
+    assert (province.average, province.stations) == (50.0, 1)  # HM01K02 had no complaints
+    nation = IndicatorRollup.objects.get(unit=org_tree["IR"], code="receipts_issued")
+    assert nation.average == 50.0
+    other = IndicatorRollup.objects.get(unit=org_tree["HM02"], code="receipts_issued")
+    assert (other.average, other.stations) == (None, 0)
+    ProgrammeYear.objects.create(year=1405, title="طرح")
+    client.force_login(province_user)
+    html = client.get(reverse("transformation:unit", args=["HM"])).content.decode()
+    assert "آبان ۱۴۰۵" in html and "۵۰٫۰٪" in html

@@ -210,6 +210,31 @@ class IndicatorSnapshot(models.Model):
         return f"{self.station_id} {self.code} {self.period_start}: {self.value}"
 
 
+class IndicatorRollup(models.Model):
+    """The average of one indicator over the stations under a command (county, province,
+    nation) for one month, stored with the stations' snapshots so the progress pages read
+    a few rows instead of averaging every station's figures on each visit."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("indicator"), max_length=40)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until (exclusive)"))
+    average = models.FloatField(_("average"), null=True, blank=True)
+    stations = models.PositiveIntegerField(_("stations with data"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator average")
+        verbose_name_plural = _("indicator averages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "code", "period_start", "period_end"], name="tr_rollup_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.code} {self.period_start}: {self.average}"
+
+
 class Tier(models.TextChoices):
     """PEEL's five grades, best first."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 
 from kalantar.org.models import Unit
 from kalantar.transformation import indicators, survey
@@ -15,6 +15,7 @@ from kalantar.transformation.models import (
     Enrolment,
     Finding,
     Grade,
+    IndicatorRollup,
     IndicatorSnapshot,
     ProgrammeYear,
     SelfAssessment,
@@ -118,21 +119,29 @@ def enrolment_shares(year: ProgrammeYear, unit: Unit) -> tuple[Share, list[Share
     return Share(unit, total, enrolled), shares
 
 
-def _latest_assessments(year: ProgrammeYear, path: str):
+def _under(unit: Unit, field: str) -> dict:
+    """The filter to the records of stations under `unit` (none for the nation: skipping
+    the join to the units saves most of the national page's time)."""
+    if unit.kind == Unit.Kind.NATIONAL:
+        return {}
+    return {f"{field}__path__startswith": unit.path}
+
+
+def _latest_assessments(year: ProgrammeYear, unit: Unit):
     latest = (
         Assessment.objects.filter(enrolment=OuterRef("enrolment"))
         .order_by("-started_at", "-pk")
         .values("pk")[:1]
     )
     return Assessment.objects.filter(
-        enrolment__year=year, enrolment__station__path__startswith=path
+        enrolment__year=year, **_under(unit, "enrolment__station")
     ).filter(pk=Subquery(latest))
 
 
 def grade_counts(year: ProgrammeYear, unit: Unit) -> list[tuple[str, object, int]]:
     """How many question grades of each tier the latest assessments gave, best tier first."""
     rows = dict(
-        Grade.objects.filter(assessment__in=_latest_assessments(year, unit.path))
+        Grade.objects.filter(assessment__in=_latest_assessments(year, unit))
         .values_list("tier")
         .annotate(n=Count("pk"))
         .values_list("tier", "n")
@@ -147,37 +156,29 @@ class Trend:
 
 
 def trends(unit: Unit, months: int = TREND_MONTHS) -> list[Trend]:
-    """Each indicator's average over the stations under `unit`, for the latest months
-    computed; a month where no station had data is "not enough data"."""
-    periods = list(
-        IndicatorSnapshot.objects.filter(station__path__startswith=unit.path)
-        .values_list("period_start", flat=True)
-        .distinct()
-        .order_by("-period_start")[:months]
+    """Each indicator's average over the stations under `unit` for the latest months
+    computed (stored with the snapshots); a month where no station had data is "not
+    enough data"."""
+    if unit.is_station:
+        return []
+    rows = IndicatorRollup.objects.filter(unit=unit)
+    periods = sorted(
+        rows.values_list("period_start", flat=True).distinct().order_by("-period_start")[:months]
     )
-    rows = (
-        IndicatorSnapshot.objects.filter(
-            station__path__startswith=unit.path, period_start__in=periods
-        )
-        .values("code", "period_start")
-        .order_by()
-        .annotate(avg=Avg("value"), n=Count("value"))
-    )
-    by_key = {(r["code"], r["period_start"]): r for r in rows}
+    by_key = {(r.code, r.period_start): r for r in rows.filter(period_start__in=periods)}
     out = []
     for indicator in indicators.all_indicators():
         points = []
-        for start in sorted(periods):
+        for start in periods:
             row = by_key.get((indicator.code, start))
-            avg = None if row is None or row["avg"] is None else round(row["avg"], 1)
-            points.append((start, avg, row["n"] if row else 0))
+            points.append((start, row.average if row else None, row.stations if row else 0))
         out.append(Trend(indicator, points))
     return out
 
 
 def open_findings(unit: Unit, limit: int | None = 20):
     qs = (
-        Finding.objects.filter(station__path__startswith=unit.path)
+        Finding.objects.filter(**_under(unit, "station"))
         .open()
         .select_related("station", "owner", "question")
         .order_by("due_on", "pk")
@@ -194,9 +195,7 @@ def progress(year: ProgrammeYear, unit: Unit) -> dict:
         "grades": grade_counts(year, unit),
         "trends": trends(unit),
         "findings": findings,
-        "findings_count": Finding.objects.filter(station__path__startswith=unit.path)
-        .open()
-        .count(),
+        "findings_count": Finding.objects.filter(**_under(unit, "station")).open().count(),
     }
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from kalantar.transformation.models import (
     Finding,
     FindingUpdate,
     Grade,
+    IndicatorRollup,
     IndicatorSnapshot,
     ProgrammeYear,
     Question,
@@ -272,7 +274,40 @@ def compute_indicators(period: Period, *, stations: list[int] | None = None) -> 
             old = old.filter(station_id__in=station_ids)
         old.delete()
         IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
+        _roll_up(period)
     return len(rows)
+
+
+# A station's county, province and nation, as lookups from its snapshot.
+_LEVELS = ("station__parent_id", "station__parent__parent_id", "station__parent__parent__parent_id")
+
+
+def _roll_up(period: Period) -> None:
+    """Each command's average of each indicator over its stations with data: one grouped
+    query per level of the command tree."""
+    snapshots = IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
+    rollups = []
+    for level in _LEVELS:
+        for row in (
+            snapshots.values("code", unit=F(level))
+            .order_by()
+            .annotate(average=Avg("value"), stations=Count("value"))
+        ):
+            if row["unit"] is None:
+                continue
+            average = None if row["average"] is None else round(row["average"], 1)
+            rollups.append(
+                IndicatorRollup(
+                    unit_id=row["unit"],
+                    code=row["code"],
+                    period_start=period.start,
+                    period_end=period.end,
+                    average=average,
+                    stations=row["stations"],
+                )
+            )
+    IndicatorRollup.objects.filter(period_start=period.start, period_end=period.end).delete()
+    IndicatorRollup.objects.bulk_create(rollups, batch_size=2000)
 
 
 # --- The inspectors' assessment ----------------------------------------------------------------
