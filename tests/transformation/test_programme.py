@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from kalantar.complaints.codes import format_tracking_code
 from kalantar.core.audit import AuditEntry
+from kalantar.core.persian import to_persian_digits
 from kalantar.org import services as org_services
 from kalantar.org.models import Unit
 from kalantar.portal import disclosure
@@ -65,8 +67,10 @@ def test_self_assessment_on_another_years_characteristic_is_refused(year, enroll
     assert not SelfAssessment.objects.exists()
 
 
-def test_self_assessment_through_the_page_in_persian(client, year, enrolled, chief1):
+def test_self_assessment_through_the_page_in_persian(client, year, enrolled, chief1, file):
     characteristic = first_characteristic(year)
+    complaint = file(channel="desk", lon=48.55, lat=34.85)
+    typed = to_persian_digits(format_tracking_code(complaint.tracking_code))
     client.force_login(chief1)
     url = reverse("transformation:self", args=["HM01K01"])
     response = client.post(
@@ -75,13 +79,29 @@ def test_self_assessment_through_the_page_in_persian(client, year, enrolled, chi
             "characteristic": characteristic.pk,
             "rating": "partly",
             "narrative": "دو دوره برگزار شد",
-            "links": "A1B2C3",
+            "links": typed,
         },
     )
     assert response.status_code == 302
     saved = SelfAssessment.objects.get()
-    assert (saved.rating, saved.links) == ("partly", ["A1B2C3"])
+    assert (saved.rating, saved.links) == ("partly", [complaint.tracking_code])
     assert AuditEntry.objects.filter(action="transformation.self_assessed").count() == 1
+
+
+def test_a_link_to_an_unknown_record_is_refused(client, year, enrolled, chief1, chief2, file):
+    other = file(channel="desk", lon=48.65, lat=34.85)  # a complaint of HM01K02
+    client.force_login(chief1)
+    response = client.post(
+        reverse("transformation:self", args=["HM01K01"]),
+        {
+            "characteristic": first_characteristic(year).pk,
+            "rating": "met",
+            "links": other.tracking_code,
+        },
+    )
+    assert response.status_code == 400
+    assert "هیچ شکایت یا رویدادی از این کلانتری" in response.content.decode()
+    assert not SelfAssessment.objects.exists()
 
 
 def test_a_station_cannot_self_assess_another(client, enrolled, chief2):

@@ -1,8 +1,8 @@
-"""The programme's demo: year 1405 with the draft framework, Hamedan's stations enrolled
-in two waves (the seeds' 28; the demo province has fewer stations and outposts in all
-only when its geography is smaller), the last three months' indicators, the chief's
-station self-assessed and graded by the province's inspector with findings, and an
-answered survey."""
+"""The programme's demo: year 1405 with the draft framework; Hamedan's 28 police stations
+enrolled in two waves (seed 004's "28 stations in Hamedan": the demo province has 28
+police stations and 20 outposts, so 28 of its 48 units); four months of indicators; the
+chief's station self-assessed and graded by the province's inspector with findings; and
+an answered survey."""
 
 from __future__ import annotations
 

@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kalantar.complaints.codes import normalize_tracking_code
+from kalantar.complaints.models import Complaint
 from kalantar.core import audit, files, secrets
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_error
+from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.transformation import indicators, survey
 from kalantar.transformation.draft import DRAFT
@@ -222,7 +225,7 @@ def self_assess(
             defaults={
                 "rating": rating,
                 "narrative": normalize_text(narrative, multiline=True),
-                "links": [normalize_text(link) for link in links or [] if normalize_text(link)],
+                "links": _record_links(by, enrolment.station, links or []),
                 "updated_by": by,
                 "updated_at": timezone.now(),
             },
@@ -236,6 +239,41 @@ def self_assess(
             detail={"rating": rating, "documents": len(documents)},
         )
     return record
+
+
+def _record_links(by, station: Unit, links: list[str]) -> list[str]:
+    """The records a self-assessment points to, each a complaint's tracking code or an
+    incident's number of the station that `by` may see; anything else is refused."""
+    found, unknown = [], []
+    for raw in (normalize_text(link) for link in links):
+        if not raw:
+            continue
+        record = _linked_record(by, station, raw)
+        (found if record else unknown).append(record or raw)
+    if unknown:
+        raise ValidationError(
+            {
+                "links": [
+                    _("No complaint or incident of this station has the number %(ref)s.")
+                    % {"ref": ", ".join(unknown)}
+                ]
+            }
+        )
+    return found
+
+
+def _linked_record(by, station: Unit, raw: str) -> str | None:
+    try:
+        code = normalize_tracking_code(raw)
+    except ValueError:
+        code = None
+    complaints = Complaint.objects.visible_to(by).filter(unit=station)
+    if code and complaints.filter(tracking_code=code).exists():
+        return code
+    number = raw.upper()
+    if Incident.objects.visible_to(by).filter(station=station, number=number).exists():
+        return number
+    return None
 
 
 # --- Indicators --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jdatetime
 from django import template
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -65,3 +66,11 @@ def record_figure(value, indicator: indicators.Indicator) -> str:
     if value is None:
         return _("not enough data")
     return figure(indicator.figure(value, 1), indicator.unit)
+
+
+@register.filter
+def record_url(ref: str) -> str:
+    """A linked record's page: a complaint by its tracking code, else an incident."""
+    if ref.isdigit():
+        return reverse("complaints:detail", args=[ref])
+    return reverse("incidents:detail", args=[ref])
