@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max
 
 from kalantar.org.models import Unit
 from kalantar.transformation import indicators, survey
@@ -90,33 +90,33 @@ def _children(unit: Unit) -> list[Unit]:
 # Stations stand under counties, counties under provinces: the lookup from a station to the
 # child of a unit of each kind, for grouping by it.
 _CHILD_OF_STATION = {
-    Unit.Kind.NATIONAL: "parent__parent_id",
-    Unit.Kind.PROVINCE: "parent_id",
+    Unit.Kind.NATIONAL: "parent__parent",
+    Unit.Kind.PROVINCE: "parent",
     Unit.Kind.COUNTY: "pk",
 }
 
 
+def _grouped(queryset, key: str) -> dict:
+    return dict(queryset.values_list(key).order_by().annotate(n=Count("pk")).values_list(key, "n"))
+
+
 def enrolment_shares(year: ProgrammeYear, unit: Unit) -> tuple[Share, list[Share]]:
-    """Stations and enrolled stations under `unit` and under each of its children: one
-    query grouped by the child each station stands under."""
+    """Stations and enrolled stations under `unit` and under each of its children: two
+    queries (stations, enrolments) grouped by the child each station stands under."""
     children = _children(unit)
-    key = _CHILD_OF_STATION.get(unit.kind)
     stations = Unit.objects.filter(
         kind__in=Unit.STATION_KINDS, is_active=True, path__startswith=unit.path
-    ).annotate(enrolled=Exists(Enrolment.objects.filter(year=year, station=OuterRef("pk"))))
+    )
+    enrolled = Enrolment.objects.filter(
+        year=year, station__is_active=True, station__path__startswith=unit.path
+    )
+    key = _CHILD_OF_STATION.get(unit.kind)
     if key is None:  # a station: its own share
-        row = stations.aggregate(t=Count("pk"), e=Count("pk", filter=Q(enrolled=True)))
-        return Share(unit, row["t"], row["e"]), []
-    rows = {
-        r["key"]: (r["t"], r["e"])
-        for r in stations.values(key=F(key))
-        .order_by()
-        .annotate(t=Count("pk"), e=Count("pk", filter=Q(enrolled=True)))
-    }
-    total = sum(t for t, _e in rows.values())
-    enrolled = sum(e for _t, e in rows.values())
-    shares = [Share(c, *rows.get(c.pk, (0, 0))) for c in children]
-    return Share(unit, total, enrolled), shares
+        return Share(unit, stations.count(), enrolled.count()), []
+    totals = _grouped(stations, key)
+    enrolled_by = _grouped(enrolled, f"station__{key}")
+    whole = Share(unit, sum(totals.values()), sum(enrolled_by.values()))
+    return whole, [Share(c, totals.get(c.pk, 0), enrolled_by.get(c.pk, 0)) for c in children]
 
 
 def _under(unit: Unit, field: str) -> dict:
@@ -128,20 +128,20 @@ def _under(unit: Unit, field: str) -> dict:
 
 
 def _latest_assessments(year: ProgrammeYear, unit: Unit):
-    latest = (
-        Assessment.objects.filter(enrolment=OuterRef("enrolment"))
-        .order_by("-started_at", "-pk")
-        .values("pk")[:1]
+    """The ids of each enrolled station's latest assessment (ids grow with time)."""
+    return (
+        Assessment.objects.filter(enrolment__year=year, **_under(unit, "enrolment__station"))
+        .values("enrolment")
+        .order_by()
+        .annotate(last=Max("pk"))
+        .values("last")
     )
-    return Assessment.objects.filter(
-        enrolment__year=year, **_under(unit, "enrolment__station")
-    ).filter(pk=Subquery(latest))
 
 
 def grade_counts(year: ProgrammeYear, unit: Unit) -> list[tuple[str, object, int]]:
     """How many question grades of each tier the latest assessments gave, best tier first."""
     rows = dict(
-        Grade.objects.filter(assessment__in=_latest_assessments(year, unit))
+        Grade.objects.filter(assessment_id__in=_latest_assessments(year, unit))
         .values_list("tier")
         .annotate(n=Count("pk"))
         .values_list("tier", "n")
