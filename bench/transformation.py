@@ -27,6 +27,7 @@ postgres://postgres@127.0.0.1:5432), dropped and created afresh.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import random
@@ -406,6 +407,7 @@ def measure_progress_page(args, stations) -> None:
     page = median_ms(client, "/transformation/")
     trivial = median_ms(client, "/healthz")
     login = median_ms(anonymous, "/login/")
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the shell's 404s
     shell = median_ms(client, "/transformation/units/NONE/", status=404)
     print(f"national progress page:       {page:8.1f} ms (median of {args.repeats})")
     print(f"trivial view /healthz:        {trivial:8.1f} ms")
