@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "kalantar.evidence",
     "kalantar.problems",
     "kalantar.inspection",
+    "kalantar.transformation",
     "kalantar.portal",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("kalantar.evidence.urls")),
     path("", include("kalantar.problems.urls")),
     path("", include("kalantar.inspection.urls")),
+    path("", include("kalantar.transformation.urls")),
     path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),
 ]

@@ -30,6 +30,7 @@ DEMO_USERS = (
     ("inspector", "inspector", "HMINS", "مهدی", "جعفری"),
     ("analyst", "analyst", "HM", "سارا", "نوری"),
     ("registrar", "security_registrar", "HM", "امیر", "قاسمی"),
+    ("programme", "programme_office", NATIONAL_CODE, "نرگس", "صادقی"),
 )
 
 # Published in the README: demo only, never in production (the command refuses there).

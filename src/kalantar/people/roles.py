@@ -55,6 +55,9 @@ ROLES: tuple[Role, ...] = (
     ),
     Role("analyst", _("Analyst"), (*_VIEW_ORG, *_VIEW_COMPLAINTS)),
     Role("security_registrar", _("Security-institution registrar"), _VIEW_ORG),
+    # The national office of the station transformation programme (طرح تحول): it keeps the
+    # framework and the enrolment; its apps grant the rest.
+    Role("programme_office", _("Transformation programme office"), _VIEW_ORG),
     Role(
         "sysadmin",
         _("System administrator"),
