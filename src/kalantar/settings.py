@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "kalantar.analytics",
     "kalantar.evidence",
     "kalantar.problems",
+    "kalantar.community",
     "kalantar.portal",
 ]
 

@@ -49,6 +49,10 @@ ROLES: tuple[Role, ...] = (
     ),
     Role("analyst", _("Analyst"), (*_VIEW_ORG, *_VIEW_COMPLAINTS)),
     Role("security_registrar", _("Security-institution registrar"), _VIEW_ORG),
+    # The station's officer who works with its neighbourhood-watch and police-helper groups.
+    Role("community_officer", _("Community liaison officer"), _VIEW_ORG),
+    # A neighbourhood-watch member or police helper: their own group's page and nothing more.
+    Role("volunteer", _("Volunteer"), ()),
     Role(
         "sysadmin",
         _("System administrator"),
