@@ -37,7 +37,7 @@ def volunteers_for(user, filters: VolunteerFilters = VolunteerFilters()) -> Quer
     qs = Volunteer.objects.visible_to(user).select_related("group", "station")
     qs = qs.annotate(
         approved_hours=Sum("hours__hours", filter=Q(hours__status=HoursEntry.Status.APPROVED))
-    )
+    ).order_by("full_name", "pk")
     if filters.q:
         q = normalize_for_search(filters.q)
         qs = qs.filter(
@@ -74,6 +74,7 @@ def groups_for(user) -> QuerySet[WatchGroup]:
         WatchGroup.objects.visible_to(user)
         .select_related("station", "neighbourhood", "contact_officer")
         .annotate(n_members=Count("members"))
+        .order_by("name", "pk")
     )
 
 
@@ -123,6 +124,7 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
         TrainingSession.objects.visible_to(user)
         .select_related("group", "station")
         .annotate(n_present=Count("attendance", filter=Q(attendance__present=True)))
+        .order_by("-held_on", "pk")
     )
 
 
