@@ -304,6 +304,8 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     recipients = models.PositiveIntegerField(default=0)
+    # The fan-out's cursor: deliveries exist for the recipients up to this subscriber.
+    fanned_to = models.PositiveBigIntegerField(default=0)
     # Delivery per channel: text messages to subscribers, the volunteers' own page.
     sms_sent = models.PositiveIntegerField(default=0)
     skipped_withdrawn = models.PositiveIntegerField(default=0)
@@ -334,7 +336,10 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=("status", "not_before"))]
+        indexes = [
+            models.Index(fields=("status", "not_before")),
+            models.Index(fields=("alert", "status")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.alert_id}/{self.subscriber_id}"

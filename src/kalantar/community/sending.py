@@ -2,7 +2,9 @@
 then drained in batches by a periodic job, so the composer's page never waits for it.
 
 The product has no task broker; the deliveries table is the queue (durable, restartable,
-counted per state), drained by `run_scheduler`'s job.
+counted per state), drained by `run_scheduler`'s job. One scheduler drains it; a crash
+between sending a batch and marking it sent sends that batch again (at least once, never
+lost).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import time
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,37 +33,52 @@ def _not_before(now: datetime, quiet_from, quiet_to) -> datetime:
     return rules.after_quiet_hours(local, quiet_from, quiet_to)
 
 
-@transaction.atomic
 def fan_out(alert: Alert) -> int:
-    """One delivery per subscriber who consents now, each held until their quiet hours end."""
-    now = timezone.now()
-    subscribers = services.recipients(
-        neighbourhood=alert.neighbourhood, topic=alert.topic, priority=alert.priority
-    ).values_list("pk", "quiet_from", "quiet_to")
-    made, chunk = 0, []
-    for pk, quiet_from, quiet_to in subscribers.iterator(chunk_size=FAN_OUT_CHUNK):
-        chunk.append(
-            Delivery(
-                alert=alert, subscriber_id=pk, not_before=_not_before(now, quiet_from, quiet_to)
-            )
+    """One delivery per subscriber who consents now, each held until their quiet hours end.
+
+    In chunks, each its own transaction, so the web's writes are never held up behind one
+    long insert; the alert's cursor makes a fan-out interrupted by a restart resume where
+    it stopped instead of queuing anyone twice."""
+    made = 0
+    while chunk := _fan_out_chunk(alert):
+        made += chunk
+    with transaction.atomic():
+        alert.recipients = Delivery.objects.filter(alert=alert).count()
+        alert.volunteer_page = Volunteer.objects.filter(
+            group__neighbourhood=alert.neighbourhood, user__isnull=False
+        ).count()
+        alert.status = Alert.Status.SENDING
+        alert.save(update_fields=["recipients", "volunteer_page", "status"])
+        audit.record(
+            "community.alert_fanned_out", obj=alert, detail={"recipients": alert.recipients}
         )
-        if len(chunk) == FAN_OUT_CHUNK:
-            made += len(Delivery.objects.bulk_create(chunk))
-            chunk = []
-    made += len(Delivery.objects.bulk_create(chunk))
-    alert.recipients = made
-    alert.volunteer_page = Volunteer.objects.filter(
-        group__neighbourhood=alert.neighbourhood, user__isnull=False
-    ).count()
-    alert.status = Alert.Status.SENDING
-    alert.save(update_fields=["recipients", "volunteer_page", "status"])
-    audit.record("community.alert_fanned_out", obj=alert, detail={"recipients": made})
     return made
 
 
-def _message(alert: Alert, token: str, base: str) -> str:
-    link = base + reverse("community:unsubscribe", args=[token])
-    return f"{alert.station.name}: {alert.text}\nلغو: {link}"
+@transaction.atomic
+def _fan_out_chunk(alert: Alert) -> int:
+    now = timezone.now()
+    rows = list(
+        services.recipients(
+            neighbourhood=alert.neighbourhood, topic=alert.topic, priority=alert.priority
+        )
+        .filter(pk__gt=alert.fanned_to)
+        .order_by("pk")
+        .values_list("pk", "quiet_from", "quiet_to")[:FAN_OUT_CHUNK]
+    )
+    if not rows:
+        return 0
+    Delivery.objects.bulk_create(
+        Delivery(alert=alert, subscriber_id=pk, not_before=_not_before(now, start, end))
+        for pk, start, end in rows
+    )
+    alert.fanned_to = rows[-1][0]
+    alert.save(update_fields=["fanned_to"])
+    return len(rows)
+
+
+def _message(alert: Alert, token: str, stop_url: str) -> str:
+    return f"{alert.station.name}: {alert.text}\nلغو: {stop_url.replace('TOKEN', token)}"
 
 
 def drain(*, limit: int = BATCH) -> int:
@@ -74,7 +91,7 @@ def drain(*, limit: int = BATCH) -> int:
     )
     if not due:
         return 0
-    base = site_url()
+    stop_url = site_url() + reverse("community:unsubscribe", args=["TOKEN"])
     sent, withdrawn = [], []
     for delivery in due:
         subscriber = delivery.subscriber
@@ -83,30 +100,29 @@ def drain(*, limit: int = BATCH) -> int:
             continue
         send_sms(
             subscriber.mobile,
-            _message(delivery.alert, services.unsubscribe_token(subscriber), base),
+            _message(delivery.alert, services.unsubscribe_token(subscriber), stop_url),
         )
         sent.append(delivery.pk)
     Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT, sent_at=timezone.now())
     Delivery.objects.filter(pk__in=withdrawn).update(status=Delivery.Status.WITHDRAWN)
-    _update_counts({d.alert_id for d in due})
+    _update_counts(due, sent, withdrawn)
     return len(due)
 
 
-def _update_counts(alert_ids: set[int]) -> None:
-    rows = (
-        Delivery.objects.filter(alert_id__in=alert_ids)
-        .values("alert_id")
-        .annotate(
-            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
-            withdrawn=Count("pk", filter=Q(status=Delivery.Status.WITHDRAWN)),
-            waiting=Count("pk", filter=Q(status=Delivery.Status.QUEUED)),
+def _update_counts(due: list[Delivery], sent: list[int], withdrawn: list[int]) -> None:
+    """Add this batch to each alert's counts; an alert with nothing left waiting is sent."""
+    sent_ids, withdrawn_ids = set(sent), set(withdrawn)
+    for alert_id in {d.alert_id for d in due}:
+        mine = [d.pk for d in due if d.alert_id == alert_id]
+        Alert.objects.filter(pk=alert_id).update(
+            sms_sent=F("sms_sent") + sum(pk in sent_ids for pk in mine),
+            skipped_withdrawn=F("skipped_withdrawn") + sum(pk in withdrawn_ids for pk in mine),
         )
-    )
-    for row in rows:
-        changes = {"sms_sent": row["sent"], "skipped_withdrawn": row["withdrawn"]}
-        if row["waiting"] == 0:
-            changes.update(status=Alert.Status.SENT, finished_at=timezone.now())
-        Alert.objects.filter(pk=row["alert_id"]).update(**changes)
+        waiting = Delivery.objects.filter(alert_id=alert_id, status=Delivery.Status.QUEUED)
+        if not waiting.exists():
+            Alert.objects.filter(pk=alert_id, status=Alert.Status.SENDING).update(
+                status=Alert.Status.SENT, finished_at=timezone.now()
+            )
 
 
 def run(budget_seconds: float = 4.0) -> str | None:

@@ -279,7 +279,7 @@ def subscribe(*, draft: SubscriptionDraft) -> Subscriber:
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
-    return signing.dumps(subscriber.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+    return signing.dumps(subscriber.pk, salt=UNSUBSCRIBE_SALT)
 
 
 def subscriber_from_token(token: str) -> Subscriber | None:
