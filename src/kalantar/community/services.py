@@ -196,8 +196,9 @@ def decide_hours(*, by, entry: HoursEntry, approve: bool, note: str = "") -> Non
     entry.status = HoursEntry.Status.APPROVED if approve else HoursEntry.Status.DECLINED
     entry.decided_by, entry.decided_at, entry.decision_note = by, timezone.now(), note
     entry.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    action = "community.hours_approved" if approve else "community.hours_declined"
-    audit.record(action, actor=by, obj=entry)
+    audit.record(
+        "community.hours_approved" if approve else "community.hours_declined", actor=by, obj=entry
+    )
 
 
 @transaction.atomic
