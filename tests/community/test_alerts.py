@@ -164,3 +164,12 @@ def test_stations_see_and_send_only_their_own(client, chief2, hood1, hood2, subs
     response = _compose(client, hood1)
     assert response.status_code == 400  # another station's neighbourhood is not a choice
     assert Alert.objects.count() == 1
+
+
+def test_the_composer_opened_for_an_area_shows_its_counts(client, chief1, hood1, subscribe):
+    subscribe(hood1)
+    client.force_login(chief1)
+    query = {"neighbourhood": hood1.pk, "topic": "burglary", "priority": 2}
+    html = client.get(reverse("community:alert_new"), query).content.decode()
+    assert "۱ مشترک" in html
+    assert f'<option value="{hood1.pk}" selected>' in html

@@ -72,8 +72,8 @@ class WatchGroup(models.Model):
 
 
 class CheckAnswer(models.TextChoices):
-    CLEARED = "cleared", _("Cleared")
-    NOT_CLEARED = "not_cleared", _("Not cleared")
+    CLEARED = "cleared", _("Cleared by the check")
+    NOT_CLEARED = "not_cleared", _("Not cleared by the check")
 
 
 class Volunteer(models.Model):

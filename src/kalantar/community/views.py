@@ -379,21 +379,21 @@ def _preview(request: HttpRequest, form) -> selectors.Preview | None:
 @require_http_methods(["GET", "POST"])
 def alert_new(request: HttpRequest) -> HttpResponse:
     hoods = selectors.neighbourhoods_for(request.user)
-    form = forms.AlertForm(request.POST or None, neighbourhoods=hoods)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _service(
-            request, form, lambda: services.compose_alert(by=request.user, **form.cleaned_data)
-        )
+    if request.method == "GET":
+        # The area, topic and priority may come in the address: the preview shows at once.
+        asked = forms.AlertForm(request.GET, neighbourhoods=hoods)
+        asked.is_valid()
+        form = forms.AlertForm(initial=request.GET.dict(), neighbourhoods=hoods)
+        context = {"form": form, "preview": _preview(request, asked)}
+        return render(request, "community/alert_new.html", context)
+    form = forms.AlertForm(request.POST, neighbourhoods=hoods)
+    if form.is_valid() and _service(
+        request, form, lambda: services.compose_alert(by=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("The alert is queued: messages go out in the background."))
         return redirect("community:alerts")
-    preview = _preview(request, form)
-    status = 400 if form.is_bound else 200
-    return render(
-        request, "community/alert_new.html", {"form": form, "preview": preview}, status=status
-    )
+    context = {"form": form, "preview": _preview(request, form)}
+    return render(request, "community/alert_new.html", context, status=400)
 
 
 @_perm("add_alert")
