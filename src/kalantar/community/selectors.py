@@ -156,15 +156,16 @@ def preview(*, neighbourhood: Neighbourhood, topic: str, priority: int, now) -> 
     """Who an alert would reach: counts only, never a number or a name."""
     subscribers = services.recipients(neighbourhood=neighbourhood, topic=topic, priority=priority)
     local = now.astimezone(TEHRAN).time()
-    quiet = subscribers.exclude(quiet_from__isnull=True).exclude(quiet_to__isnull=True)
-    quiet_now = quiet.filter(
-        (Q(quiet_from__lt=F("quiet_to")) & Q(quiet_from__lte=local, quiet_to__gt=local))
-        | (Q(quiet_from__gt=F("quiet_to")) & (Q(quiet_from__lte=local) | Q(quiet_to__gt=local)))
-    ).count()
+    # Quiet hours that end the same day, and those that run past midnight.
+    quiet_now = (Q(quiet_from__lt=F("quiet_to")) & Q(quiet_from__lte=local, quiet_to__gt=local)) | (
+        Q(quiet_from__gt=F("quiet_to")) & (Q(quiet_from__lte=local) | Q(quiet_to__gt=local))
+    )
+    # One pass over the neighbourhood's subscribers for both counts.
+    counts = subscribers.aggregate(total=Count("pk"), quiet=Count("pk", filter=quiet_now))
     volunteers = Volunteer.objects.filter(
         group__neighbourhood=neighbourhood, user__isnull=False
     ).count()
-    return Preview(subscribers.count(), quiet_now, volunteers)
+    return Preview(counts["total"], counts["quiet"], volunteers)
 
 
 # --- The volunteer's own page ---------------------------------------------------------------
