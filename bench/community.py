@@ -4,15 +4,18 @@ Builds a throw-away database (SQLite by default; --db postgres empties and uses 
 database of DATABASE_URL, by default the local kalantar_bench) with one station, one
 neighbourhood and --subscribers consenting subscribers, then measures in the same run:
 
-- the trivial view (/healthz) and the composer's page (GET /community/alerts/new/, which
-  counts the recipients for its preview) while nothing else runs: the baseline;
+- the trivial views (/healthz, and a staff page of the same layout and login that does no
+  work) and the composer's page (GET /community/alerts/new/ for an area, topic and
+  priority, which counts the recipients for its preview) while nothing else runs;
 - queuing the alert (POST of the composer): the page answers once the alert row is stored,
   never after the messages;
-- the same two pages again while the queue drains in another thread (fan-out of one
-  delivery per subscriber, then sending through the SMS backend in batches);
+- the same pages, and more composer POSTs, while another process drains the queue as the
+  scheduler would (fan-out of one delivery per subscriber, then sending through the SMS
+  backend in batches);
 - the queue's drain rate: messages handed to the SMS backend per second.
 
-Goal (issue 16): the composer answers within 2x the trivial view while the queue drains.
+Goal (issue 16): the composer answers within 2x the trivial staff page while the queue
+drains.
 
     python bench/community.py [--subscribers N] [--requests N] [--db sqlite|postgres]
 """
