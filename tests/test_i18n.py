@@ -61,8 +61,23 @@ STAFF_PAGES = [
     ("complaints:dashboard", []),
     ("evidence:desk", []),
     ("evidence:items", []),
+    ("community:volunteers", []),
+    ("community:volunteer_new", []),
+    ("community:groups", []),
+    ("community:hours", []),
+    ("community:sessions", []),
+    ("community:alerts", []),
+    ("community:alert_new", []),
+    ("community:reports", []),
 ]
-PUBLIC_PAGES = ["login", "portal:file", "portal:track", "portal:help"]
+PUBLIC_PAGES = [
+    "login",
+    "portal:file",
+    "portal:track",
+    "portal:help",
+    "community:subscribe",
+    "community:public_report",
+]
 
 
 @pytest.mark.parametrize(("name", "args"), STAFF_PAGES)

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "kalantar.problems",
     "kalantar.inspection",
     "kalantar.transformation",
+    "kalantar.community",
     "kalantar.portal",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("kalantar.problems.urls")),
     path("", include("kalantar.inspection.urls")),
     path("", include("kalantar.transformation.urls")),
+    path("", include("kalantar.community.urls")),
     path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),
 ]

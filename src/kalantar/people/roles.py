@@ -58,6 +58,10 @@ ROLES: tuple[Role, ...] = (
     # The national office of the station transformation programme (طرح تحول): it keeps the
     # framework and the enrolment; its apps grant the rest.
     Role("programme_office", _("Transformation programme office"), _VIEW_ORG),
+    # The station's officer who works with its neighbourhood-watch and police-helper groups.
+    Role("community_officer", _("Community liaison officer"), _VIEW_ORG),
+    # A neighbourhood-watch member or police helper: their own group's page and nothing more.
+    Role("volunteer", _("Volunteer"), ()),
     Role(
         "sysadmin",
         _("System administrator"),

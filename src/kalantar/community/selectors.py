@@ -1,0 +1,215 @@
+"""Reads of the community app, each scoped to what the user may see (core.scoping).
+
+Station staff see their units' records; a volunteer sees their own group only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from kalantar.community import services
+from kalantar.community.models import (
+    Alert,
+    HoursEntry,
+    Neighbourhood,
+    SafetyReport,
+    TrainingSession,
+    Volunteer,
+    WatchGroup,
+)
+from kalantar.core.jalali import TEHRAN
+from kalantar.core.persian import localized_name, normalize_for_search, to_latin_digits
+from kalantar.org.models import Unit
+
+
+@dataclass(frozen=True)
+class VolunteerFilters:
+    q: str | None = None
+    group: WatchGroup | None = None
+    programme: str | None = None
+    vetting: str | None = None
+
+
+def volunteers_for(user, filters: VolunteerFilters = VolunteerFilters()) -> QuerySet[Volunteer]:
+    qs = Volunteer.objects.visible_to(user).select_related("group", "station")
+    qs = qs.annotate(
+        approved_hours=Sum("hours__hours", filter=Q(hours__status=HoursEntry.Status.APPROVED))
+    ).order_by("full_name", "pk")
+    if filters.q:
+        q = normalize_for_search(filters.q)
+        qs = qs.filter(
+            Q(full_name__icontains=q) | Q(national_code=to_latin_digits(q)) | Q(skills__icontains=q)
+        )
+    if filters.group:
+        qs = qs.filter(group=filters.group)
+    if filters.programme:
+        qs = qs.filter(programme=filters.programme)
+    return _vetting(qs, filters.vetting)
+
+
+def _vetting(qs: QuerySet[Volunteer], state: str | None) -> QuerySet[Volunteer]:
+    if state == "none":
+        return qs.filter(check_requested_at__isnull=True)
+    if state == "requested":
+        return qs.filter(check_requested_at__isnull=False, check_answer="")
+    if state:
+        return qs.filter(check_answer=state)
+    return qs
+
+
+def volunteer_for(user, pk: int) -> Volunteer | None:
+    return (
+        Volunteer.objects.visible_to(user)
+        .select_related("group", "station", "user")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def groups_for(user) -> QuerySet[WatchGroup]:
+    return (
+        WatchGroup.objects.visible_to(user)
+        .select_related("station", "neighbourhood", "contact_officer")
+        .annotate(n_members=Count("members"))
+        .order_by("name", "pk")
+    )
+
+
+def group_for(user, pk: int) -> WatchGroup | None:
+    return groups_for(user).filter(pk=pk).first()
+
+
+def neighbourhoods_for(user) -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.visible_to(user).select_related("station")
+
+
+def areas_geojson(neighbourhoods) -> str:
+    """The neighbourhoods' drawn areas as one GeoJSON text, for a map's data attribute."""
+    features = [
+        {"type": "Feature", "properties": {"name": localized_name(h)}, "geometry": h.area}
+        for h in neighbourhoods
+        if h.area
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def stations_for(user) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(user).stations().order_by("name")
+
+
+def officers_for(user) -> QuerySet:
+    return (
+        get_user_model()
+        .objects.visible_to(user)
+        .filter(is_active=True, unit__kind__in=Unit.STATION_KINDS)
+        .exclude(groups__name="volunteer")
+        .order_by("username")
+    )
+
+
+def hours_for(user, status: str | None = None) -> QuerySet[HoursEntry]:
+    qs = HoursEntry.objects.visible_to(user).select_related("volunteer", "decided_by")
+    return qs.filter(status=status) if status else qs
+
+
+def hours_entry_for(user, pk: int) -> HoursEntry | None:
+    return HoursEntry.objects.visible_to(user).select_related("volunteer").filter(pk=pk).first()
+
+
+def sessions_for(user) -> QuerySet[TrainingSession]:
+    return (
+        TrainingSession.objects.visible_to(user)
+        .select_related("group", "station")
+        .annotate(n_present=Count("attendance", filter=Q(attendance__present=True)))
+        .order_by("-held_on", "pk")
+    )
+
+
+def session_for(user, pk: int) -> TrainingSession | None:
+    return sessions_for(user).filter(pk=pk).first()
+
+
+def alerts_for(user) -> QuerySet[Alert]:
+    return Alert.objects.visible_to(user).select_related("neighbourhood", "station", "created_by")
+
+
+def reports_for(user, status: str | None = None) -> QuerySet[SafetyReport]:
+    qs = SafetyReport.objects.visible_to(user).select_related("neighbourhood", "volunteer")
+    return qs.filter(status=status) if status else qs
+
+
+def report_for(user, pk: int) -> SafetyReport | None:
+    return reports_for(user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class Preview:
+    recipients: int
+    quiet_now: int
+    volunteers: int
+
+
+def preview(*, neighbourhood: Neighbourhood, topic: str, priority: int, now) -> Preview:
+    """Who an alert would reach: counts only, never a number or a name."""
+    subscribers = services.recipients(neighbourhood=neighbourhood, topic=topic, priority=priority)
+    local = now.astimezone(TEHRAN).time()
+    # Quiet hours that end the same day, and those that run past midnight.
+    quiet_now = (Q(quiet_from__lt=F("quiet_to")) & Q(quiet_from__lte=local, quiet_to__gt=local)) | (
+        Q(quiet_from__gt=F("quiet_to")) & (Q(quiet_from__lte=local) | Q(quiet_to__gt=local))
+    )
+    # One pass over the neighbourhood's subscribers for both counts.
+    counts = subscribers.aggregate(total=Count("pk"), quiet=Count("pk", filter=quiet_now))
+    volunteers = Volunteer.objects.filter(
+        group__neighbourhood=neighbourhood, user__isnull=False
+    ).count()
+    return Preview(counts["total"], counts["quiet"], volunteers)
+
+
+# --- The volunteer's own page ---------------------------------------------------------------
+
+
+def own_volunteer(user) -> Volunteer | None:
+    """The volunteer record of a logged-in volunteer, or None."""
+    return (
+        Volunteer.objects.select_related(
+            "group__neighbourhood", "group__contact_officer", "station"
+        )
+        .filter(user=user)
+        .first()
+    )
+
+
+@dataclass
+class GroupPage:
+    volunteer: Volunteer
+    members: list
+    sessions: list
+    hours: list
+    alerts: list
+    reports: list
+    assignments: list
+
+
+def group_page(volunteer: Volunteer) -> GroupPage:
+    group = volunteer.group
+    members = list(group.members.order_by("full_name")) if group else [volunteer]
+    sessions = (
+        list(TrainingSession.objects.filter(group=group).order_by("-held_on")[:10]) if group else []
+    )
+    alerts = (
+        list(Alert.objects.filter(neighbourhood=group.neighbourhood).order_by("-created_at")[:10])
+        if group
+        else []
+    )
+    return GroupPage(
+        volunteer=volunteer,
+        members=members,
+        sessions=sessions,
+        hours=list(volunteer.hours.order_by("-worked_on")[:20]),
+        alerts=alerts,
+        reports=list(volunteer.reports.order_by("-created_at")[:10]),
+        assignments=list(volunteer.assignments.order_by("-starts_on")[:10]),
+    )
