@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.complaints.models import Complaint
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet
@@ -170,7 +171,10 @@ class EvidenceItem(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, default=Category.UNCATEGORISED
+        pgettext_lazy("evidence", "category"),
+        max_length=16,
+        choices=Category.choices,
+        default=Category.UNCATEGORISED,
     )
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
