@@ -56,5 +56,6 @@ ACTIONS = (
         "تأیید دریافت مدرک",
         "Receipt of shared evidence acknowledged",
     ),
+    AuditAction("evidence.custody_printed", "چاپ زنجیرهٔ نگهداری مدرک", "Custody chain printed"),
     AuditAction("evidence.share_downloaded", "دریافت مدرک از پیوند", "Shared evidence downloaded"),
 )

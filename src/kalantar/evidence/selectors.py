@@ -73,7 +73,19 @@ def custody_chain(item: EvidenceItem) -> list[AuditEntry]:
     )
     for entry in entries:
         entry.action_label = audit.action_label(entry.action)
+        entry.purpose = _purpose(entry.detail)
     return entries
+
+
+_STATED = ("purpose", "reason", "why", "recipient", "name")
+
+
+def _purpose(detail: dict) -> str:
+    """What the person stated for the act (a viewing's purpose, a hold's reason, a share's
+    recipient...), for the printed chain."""
+    if not isinstance(detail, dict):
+        return ""
+    return next((str(detail[key]) for key in _STATED if detail.get(key)), "")
 
 
 def upload_for(user, upload_id: str) -> Upload:

@@ -31,11 +31,13 @@ from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.evidence import (
     court_check,
+    custody_pdf,
     kinds,
     linking,
     media,
     playback,
     retention,
+    selectors,
     signing,
     store,
     tus,
@@ -523,6 +525,20 @@ def change_item(*, by, item: EvidenceItem, title: str, category: str) -> Evidenc
             "evidence.item_changed", actor=by, obj=item, detail={"before": before, "after": after}
         )
     return item
+
+
+def custody_report(*, by, item: EvidenceItem) -> bytes:
+    """The item's custody chain as a Persian PDF for a court. Printing it is itself a
+    custody event, recorded first so the paper shows who printed it and when."""
+    with transaction.atomic():
+        audit.record("evidence.custody_printed", actor=by, obj=item, detail={})
+    context = {
+        "item": item,
+        "facts": MediaFacts.objects.filter(item=item).first(),
+        "chain": selectors.custody_chain(item),
+        "printed_at": timezone.now(),
+    }
+    return custody_pdf.render(context)
 
 
 # --- Fixity: the store read back against its hashes --------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
         views.link_decide,
         name="link_decide",
     ),
+    path("evidence/items/<int:pk>/custody.pdf", views.item_custody_pdf, name="item_custody_pdf"),
     path("evidence/items/<int:pk>/play/", views.item_play, name="item_play"),
     path("evidence/items/<int:pk>/stream/", views.item_stream, name="item_stream"),
     path("evidence/items/<int:pk>/share/", views.item_share, name="item_share"),

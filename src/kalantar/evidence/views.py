@@ -139,6 +139,18 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponse:
     return services.download_item(by=request.user, item=selectors.item_for(request.user, pk))
 
 
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+@require_safe
+def item_custody_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The custody chain as a PDF for a court; printing it is a custody event."""
+    item = selectors.item_for(request.user, pk)
+    pdf = services.custody_report(by=request.user, item=item)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="custody-{item.pk}.pdf"'
+    return response
+
+
 # --- Resumable uploads (tus 1.0) ---------------------------------------------------------------
 
 
