@@ -23,6 +23,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalantar.complaints.workflow import CLOSED
 from kalantar.core import audit
 from kalantar.core import secrets as hashed_secrets
 from kalantar.core.files import file_response, range_response
@@ -729,12 +730,62 @@ def export_items(*, by, items: list[EvidenceItem], folder: Path) -> dict:
 # --- Retention ---------------------------------------------------------------------------------
 
 
+def _incident_closings(item: EvidenceItem) -> list[datetime | None]:
+    """When each incident the item is linked to was closed (None: still open). The close
+    is read from the incident's audit entry; an older close without one, from its clearing."""
+    incidents = Incident.objects.filter(
+        pk__in=item.incident_links.filter(status=IncidentLink.Status.LINKED).values("incident")
+    )
+    closings: list[datetime | None] = []
+    for incident in incidents:
+        if incident.status != Incident.Status.CLOSED:
+            closings.append(None)
+            continue
+        closed = (
+            AuditEntry.objects.filter(
+                object_type="incidents.incident",
+                object_id=str(incident.pk),
+                action="incidents.close",
+            )
+            .order_by("-seq")
+            .values_list("at", flat=True)
+            .first()
+        )
+        closings.append(closed or incident.cleared_at or incident.received_at)
+    return closings
+
+
+def _complaint_closings(item: EvidenceItem) -> list[datetime | None]:
+    rows = item.complaint_links.values_list("complaint__status", "complaint__closed_at")
+    return [closed_at if status == CLOSED else None for status, closed_at in rows]
+
+
+def _periods(item: EvidenceItem, *, incidents: bool, complaints: bool) -> list[int | None]:
+    """The periods that apply: the item's own category's (no row: indefinite), and those
+    set for the incident and complaint categories when it is linked to such cases, which
+    can only lengthen it (the longest wins)."""
+    rows = dict(RetentionPeriod.objects.values_list("category", "days"))
+    periods = [rows.get(item.category)]
+    for linked, category in (
+        (incidents, EvidenceItem.Category.INCIDENT),
+        (complaints, EvidenceItem.Category.COMPLAINT),
+    ):
+        if linked and category in rows:
+            periods.append(rows[category])
+    return periods
+
+
 def retention_end(item: EvidenceItem):
-    """When the item's retention ends (None: kept), by its category's period and its holds."""
-    period = RetentionPeriod.objects.filter(category=item.category).first()
-    periods = [period.days] if period is not None else [None]
+    """When the item's retention ends (None: kept), by its category's period and its holds.
+    Linked to an open incident or complaint, it is kept until the case closes; the period
+    then counts from the closing, the longest applicable category's."""
+    incidents, complaints = _incident_closings(item), _complaint_closings(item)
+    start = retention.clock_start(item.uploaded_at, incidents + complaints)
+    if start is None:
+        return None
+    periods = _periods(item, incidents=bool(incidents), complaints=bool(complaints))
     holds = list(item.holds.values_list("placed_at", "lifted_at"))
-    return retention.expires_at(item.uploaded_at, periods, holds)
+    return retention.expires_at(start, periods, holds)
 
 
 def _pending_deletion(item: EvidenceItem) -> Deletion | None:
