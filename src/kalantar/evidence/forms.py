@@ -94,3 +94,12 @@ class ShareForm(_Styled):
 
 class AcknowledgeForm(_Styled):
     name = forms.CharField(label=_("Your name and post"), max_length=200)
+
+
+class ReasonForm(_Styled):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class HoldForm(_Styled):
+    item = LocalizedIntegerField(label=_("Evidence item number"), min_value=1)
+    reason = forms.CharField(label=_("Reason (e.g. the court's order)"), max_length=300)

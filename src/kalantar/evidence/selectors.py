@@ -14,8 +14,11 @@ from kalantar.core.scoping import get_visible_or_404
 from kalantar.evidence.models import (
     Assignment,
     Camera,
+    Deletion,
+    DeletionNotice,
     EvidenceItem,
     IncidentLink,
+    LegalHold,
     MediaFacts,
     Quarantine,
     Share,
@@ -151,3 +154,49 @@ def shares_of(user, item: EvidenceItem) -> QuerySet[Share]:
 
 def share_for(user, pk: int) -> Share | None:
     return Share.objects.visible_to(user).select_related("item").filter(pk=pk).first()
+
+
+# --- Retention: the chief's page -------------------------------------------------------------
+
+
+def pending_deletions(user) -> QuerySet[Deletion]:
+    """Items queued for deletion in the user's units, soonest first (undoable until due)."""
+    return (
+        Deletion.objects.visible_to(user)
+        .pending()
+        .select_related("item", "item__station", "approved_by")
+        .order_by("due_at")
+    )
+
+
+def deletion_for(user, pk: int) -> Deletion:
+    return get_visible_or_404(Deletion.objects.select_related("item", "item__station"), user, pk=pk)
+
+
+def open_holds(user) -> QuerySet[LegalHold]:
+    return (
+        LegalHold.objects.visible_to(user)
+        .open()
+        .select_related("item", "item__station", "placed_by")
+        .order_by("-placed_at")
+    )
+
+
+def hold_for(user, pk: int) -> LegalHold:
+    return get_visible_or_404(
+        LegalHold.objects.select_related("item", "item__station"), user, pk=pk
+    )
+
+
+def tombstones(user) -> QuerySet[Deletion]:
+    """What was deleted: hash, size, category, who approved and why."""
+    return (
+        Deletion.objects.visible_to(user)
+        .done()
+        .select_related("item", "item__station", "approved_by")
+        .order_by("-done_at")
+    )
+
+
+def latest_notice(user) -> DeletionNotice | None:
+    return DeletionNotice.objects.visible_to(user).select_related("station").first()

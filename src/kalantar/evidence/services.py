@@ -49,6 +49,7 @@ from kalantar.evidence.models import (
     Camera,
     ComplaintLink,
     Deletion,
+    DeletionNotice,
     EvidenceItem,
     FixityCheck,
     IncidentLink,
@@ -850,6 +851,8 @@ def undo_deletion(*, by, deletion: Deletion) -> Deletion:
 
 
 def place_hold(*, by, item: EvidenceItem, reason: str) -> LegalHold:
+    if by is not None:
+        _chief_of(by, item)
     reason = normalize_text(reason)[:300]
     if not reason:
         raise ValidationError({"reason": [_("Say why the item is held.")]})
@@ -863,12 +866,65 @@ def place_hold(*, by, item: EvidenceItem, reason: str) -> LegalHold:
     return hold
 
 
-def lift_hold(*, by, hold: LegalHold) -> LegalHold:
+def lift_hold(*, by, hold: LegalHold, reason: str) -> LegalHold:
+    if by is not None:
+        _chief_of(by, hold.item)
+    reason = normalize_text(reason)[:300]
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the hold is lifted.")]})
+    if hold.lifted_at is not None:
+        raise ValidationError(_("This hold was already lifted."))
     with transaction.atomic():
-        hold.lifted_by, hold.lifted_at = by, timezone.now()
-        hold.save(update_fields=["lifted_by", "lifted_at"])
-        audit.record("evidence.hold_lifted", actor=by, obj=hold.item, detail={})
+        hold.lifted_by, hold.lifted_at, hold.lift_reason = by, timezone.now(), reason
+        hold.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
+        audit.record("evidence.hold_lifted", actor=by, obj=hold.item, detail={"reason": reason})
     return hold
+
+
+SUMMARY_DAYS = 7  # the weekly summary looks this far ahead
+
+
+def _notice_entry(deletion: Deletion) -> dict:
+    return {
+        "deletion": deletion.pk,
+        "item": deletion.item_id,
+        "title": deletion.item.title,
+        "due": deletion.due_at.isoformat(),
+        "approved": deletion.approved_by_id is not None,
+    }
+
+
+def weekly_summary(*, now=None) -> int:
+    """Tell each station's chief what will be deleted in the coming week (a notice on their
+    home and retention pages). Returns how many stations were told."""
+    now = now or timezone.now()
+    until = now + timedelta(days=SUMMARY_DAYS)
+    coming = (
+        Deletion.objects.pending()
+        .filter(due_at__lte=until)
+        .select_related("item", "item__station")
+        .order_by("item__station_id", "due_at")
+    )
+    by_station: dict[Unit, list[Deletion]] = {}
+    for deletion in coming:
+        by_station.setdefault(deletion.item.station, []).append(deletion)
+    for station, deletions in by_station.items():
+        with transaction.atomic():
+            notice = DeletionNotice.objects.create(
+                station=station,
+                made_at=now,
+                until=until,
+                count=len(deletions),
+                size=sum(d.size for d in deletions),
+                unapproved=sum(d.approved_by_id is None for d in deletions),
+                entries=[_notice_entry(d) for d in deletions],
+            )
+            audit.record(
+                "evidence.deletion_summary_sent",
+                obj=notice,
+                detail={"station": station.code, "count": notice.count},
+            )
+    return len(by_station)
 
 
 def carry_out_due(*, now=None) -> int:
