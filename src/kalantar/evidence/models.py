@@ -84,6 +84,16 @@ class Assignment(models.Model):
         blank=True,
         related_name="+",
     )
+    # A body camera's officer on the crew of a patrol unit on duty at check-out: the camera
+    # rides with that unit, and its footage links to the unit's dispatches.
+    rides_with = models.ForeignKey(
+        "incidents.PatrolUnit",
+        verbose_name=_("rides with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     checked_out_at = models.DateTimeField(_("checked out"), default=timezone.now)
     checked_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

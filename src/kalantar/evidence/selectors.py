@@ -39,7 +39,7 @@ def open_assignments(user) -> QuerySet[Assignment]:
     return (
         Assignment.objects.visible_to(user)
         .open()
-        .select_related("camera", "officer", "patrol")
+        .select_related("camera", "officer", "patrol", "rides_with")
         .order_by("camera__serial")
     )
 

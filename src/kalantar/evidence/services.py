@@ -121,7 +121,11 @@ def check_out_camera(
         if camera.status == Camera.Status.OUT_OF_SERVICE:
             raise ValidationError(_("Camera “%(s)s” is out of service.") % {"s": camera.serial})
         assignment = Assignment.objects.create(
-            camera=camera, officer=officer, patrol=patrol, checked_out_by=by
+            camera=camera,
+            officer=officer,
+            patrol=patrol,
+            rides_with=_patrol_of(camera, officer),
+            checked_out_by=by,
         )
         camera.status = Camera.Status.CHECKED_OUT
         camera.save(update_fields=["status"])
@@ -129,9 +133,26 @@ def check_out_camera(
             "evidence.camera_checked_out",
             actor=by,
             obj=camera,
-            detail={"serial": camera.serial, "holder": _holder_name(assignment)},
+            detail={
+                "serial": camera.serial,
+                "holder": _holder_name(assignment),
+                "rides_with": str(assignment.rides_with or ""),
+            },
         )
     return assignment
+
+
+def _patrol_of(camera: Camera, officer) -> PatrolUnit | None:
+    """The on-duty patrol unit of the camera's station whose crew the officer is on: a body
+    camera rides with it. None when there is none, or more than one to choose from."""
+    if officer is None or camera.kind != Camera.Kind.BODY:
+        return None
+    units = list(
+        PatrolUnit.objects.filter(station=camera.station, crew=officer).exclude(
+            status=PatrolUnit.Status.OFF_DUTY
+        )[:2]
+    )
+    return units[0] if len(units) == 1 else None
 
 
 def check_in_camera(*, by, serial: str, device_clock: datetime | None = None) -> Assignment:
@@ -1028,6 +1049,18 @@ def read_media(*, by, item: EvidenceItem) -> MediaFacts:
     return row
 
 
+def _holding(assignment: Assignment) -> linking.Holding:
+    """A car's camera, or a body camera riding with a patrol unit, is held by the unit; a
+    body camera on its own, by its officer."""
+    unit = assignment.patrol_id or assignment.rides_with_id
+    return linking.Holding(
+        linking.PATROL if unit else linking.OFFICER,
+        unit or assignment.officer_id,
+        assignment.checked_out_at,
+        assignment.checked_in_at,
+    )
+
+
 def link_item(*, item: EvidenceItem) -> linking.Match | None:
     """Link the recording to the one incident it matches, or suggest the several."""
     if item.device is None or item.recorded_from is None:
@@ -1036,15 +1069,7 @@ def link_item(*, item: EvidenceItem) -> linking.Match | None:
     assignments = Assignment.objects.filter(camera=item.device, checked_out_at__lte=until).filter(
         Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=begin)
     )
-    holdings = [
-        linking.Holding(
-            linking.OFFICER if a.officer_id else linking.PATROL,
-            a.officer_id or a.patrol_id,
-            a.checked_out_at,
-            a.checked_in_at,
-        )
-        for a in assignments
-    ]
+    holdings = [_holding(a) for a in assignments]
     dispatches = Dispatch.objects.filter(
         incident__station=item.station, dispatched_at__lte=until
     ).filter(Q(cleared_at__isnull=True) | Q(cleared_at__gte=begin))
