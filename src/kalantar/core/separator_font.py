@@ -19,7 +19,7 @@ UNITS_PER_EM = 2048  # Vazirmatn's, so the metrics below match its digits (≈ 1
 ADVANCE = 533  # Vazirmatn's own advance for ٬
 # A tapered stroke from a round head (upper right) to a thin tail (lower left), above the
 # baseline: it sits at two fifths to four fifths of a digit's height.
-OUTLINE = [(300, 1080), (420, 1050), (395, 900), (175, 560), (125, 590), (285, 930)]
+OUTLINE = [(290, 1100), (445, 1070), (415, 900), (185, 540), (115, 580), (270, 935)]
 NAME = "Kalantar Separator"
 TARGET = Path(__file__).resolve().parent / "static" / "kalantar" / "separator.ttf"
 
