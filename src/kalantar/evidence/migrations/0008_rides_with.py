@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0007_retention_pages'),
-        ('incidents', '0008_patrol_crew'),
+        ("evidence", "0007_retention_pages"),
+        ("incidents", "0008_patrol_crew"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='rides_with',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incidents.patrolunit', verbose_name='rides with'),
+            model_name="assignment",
+            name="rides_with",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="incidents.patrolunit",
+                verbose_name="rides with",
+            ),
         ),
     ]

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0007_external_id_unique_where_given'),
+        ("incidents", "0007_external_id_unique_where_given"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='patrolunit',
-            name='crew',
-            field=models.ManyToManyField(blank=True, related_name='patrol_units', to=settings.AUTH_USER_MODEL, verbose_name='crew'),
+            model_name="patrolunit",
+            name="crew",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="patrol_units",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="crew",
+            ),
         ),
     ]
