@@ -118,3 +118,36 @@ def test_a_desk_officer_or_another_station_cannot_decide(client, tmp_path, camer
     assert client.post(url, {"decision": "confirm"}).status_code == 404
     link.refresh_from_db()
     assert link.status == IncidentLink.Status.SUGGESTED
+
+
+def test_a_body_camera_of_a_patrols_crew_rides_with_it_and_links_to_its_dispatch(
+    tmp_path, cameras, people, patrol
+):
+    patrol.crew.add(people["officer"])
+    first, _second = _shift(cameras, people, patrol)
+    assignment = Assignment.objects.get(camera=cameras["BWC-101"])
+    assert assignment.rides_with == patrol
+    details = AuditEntry.objects.filter(action="evidence.camera_checked_out").values_list(
+        "detail", flat=True
+    )
+    body_out = next(d for d in details if d["serial"] == "BWC-101")
+    assert body_out["rides_with"] == patrol.call_sign
+    body = _ingest(tmp_path, cameras, "BWC-101", "body.mp4")
+    # Without the ride both dispatches were candidates (see the test above); now only the
+    # unit's own incident, and it links.
+    assert [(x.incident, x.status) for x in body.incident_links.all()] == [
+        (first, IncidentLink.Status.LINKED)
+    ]
+
+
+def test_a_crew_of_an_off_duty_unit_or_of_two_units_rides_with_none(cameras, people, patrol):
+    patrol.crew.add(people["officer"])
+    PatrolUnit.objects.filter(pk=patrol.pk).update(status=PatrolUnit.Status.OFF_DUTY)
+    out = services.check_out_camera(by=people["desk"], serial="BWC-101", officer=people["officer"])
+    assert out.rides_with is None
+    services.check_in_camera(by=people["desk"], serial="BWC-101")
+    PatrolUnit.objects.filter(pk=patrol.pk).update(status=PatrolUnit.Status.AVAILABLE)
+    other = PatrolUnit.objects.create(station=patrol.station, call_sign="۱۱-د")
+    other.crew.add(people["officer"])
+    out = services.check_out_camera(by=people["desk"], serial="BWC-101", officer=people["officer"])
+    assert out.rides_with is None  # which of the two is not for the system to guess

@@ -22,7 +22,13 @@ from kalantar.core.jalali import (
     parse_jalali_datetime,
     to_tehran,
 )
-from kalantar.core.persian import active_digits, normalize_text, to_persian_digits
+from kalantar.core.persian import (
+    active_digits,
+    digits,
+    normalize_text,
+    to_latin_digits,
+    to_persian_digits,
+)
 
 __all__ = [
     "FilterForm",
@@ -30,6 +36,8 @@ __all__ = [
     "JalaliDateInput",
     "JalaliDateTimeField",
     "JalaliDateTimeInput",
+    "LocalizedIntegerField",
+    "LocalizedNumberInput",
     "NormalizedCharField",
     "apply_service_errors",
 ]
@@ -137,6 +145,35 @@ class JalaliDateTimeField(JalaliDateField):
         if isinstance(initial, datetime):
             initial = initial.replace(second=0, microsecond=0)
         return super().has_changed(initial, data)
+
+
+class LocalizedNumberInput(forms.TextInput):
+    """A whole number shown in the page's digits (۷ on a Persian page). Not a
+    `type=number` box: browsers show and accept only Latin digits there."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        return digits(value)
+
+
+class LocalizedIntegerField(forms.IntegerField):
+    """An integer typed in Persian, Arabic-Indic or Latin digits, shown in the page's."""
+
+    widget = LocalizedNumberInput
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(to_latin_digits(value) if isinstance(value, str) else value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # No min/max attributes: the browser would check them against Persian digits.
+        attrs = super().widget_attrs(widget)
+        for name in ("min", "max", "step"):
+            attrs.pop(name, None)
+        return attrs
 
 
 class NormalizedCharField(forms.CharField):

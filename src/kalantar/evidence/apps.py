@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +67,22 @@ class EvidenceConfig(AppConfig):
         )
         ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
         ext.add_periodic_job(ext.PeriodicJob("evidence_retention", _retention, 86400))
+        ext.add_periodic_job(
+            ext.PeriodicJob("evidence_deletion_summary", _weekly_summary, 7 * 86400)
+        )
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Retention and deletions"),
+                "evidence:retention",
+                "trash3",
+                "evidence.delete_evidenceitem",
+                order=33,
+                section="operations",
+            )
+        )
+        ext.add_home_card(
+            ext.HomeCard("evidence_deletions", "evidence/_home_card.html", _deletions_card, 30)
+        )
         ext.add_demo_loader(ext.DemoLoader("evidence", _load_demo, order=70))
         for kind in ("incidents.incident", "complaints.complaint"):
             ext.add_record_panel(
@@ -101,6 +119,31 @@ def _retention() -> str | None:
     if queued or done:
         return f"retention: {queued} items queued for deletion, {done} deleted"
     return None
+
+
+def _weekly_summary() -> str | None:
+    """Weekly: tell each station's chief what will be deleted in the coming week."""
+    from kalantar.evidence import services
+
+    told = services.weekly_summary()
+    return f"retention: {told} stations told of the coming week's deletions" if told else None
+
+
+NOTICE_SHOWN_DAYS = 8  # a weekly notice stays on the home page until the next one
+
+
+def _deletions_card(user) -> dict | None:
+    """The latest weekly notice of coming deletions, for the chief who approves them."""
+    from django.utils import timezone
+
+    from kalantar.evidence import selectors
+
+    if not user.has_perm("evidence.delete_evidenceitem"):
+        return None
+    notice = selectors.latest_notice(user)
+    if notice is None or notice.made_at < timezone.now() - timedelta(days=NOTICE_SHOWN_DAYS):
+        return None
+    return {"notice": notice}
 
 
 def _load_demo(progress) -> None:

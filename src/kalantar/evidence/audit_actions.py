@@ -56,6 +56,12 @@ ACTIONS = (
         "تأیید دریافت مدرک",
         "Receipt of shared evidence acknowledged",
     ),
+    AuditAction(
+        "evidence.deletion_summary_sent",
+        "اعلام هفتگی مدارکی که حذف خواهند شد",
+        "Weekly summary of coming deletions sent",
+    ),
+    AuditAction("evidence.custody_printed", "چاپ زنجیرهٔ نگهداری مدرک", "Custody chain printed"),
     AuditAction("evidence.share_downloaded", "دریافت مدرک از پیوند", "Shared evidence downloaded"),
 )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from kalantar.core.forms import LocalizedIntegerField
 from kalantar.core.jalali import TEHRAN
 from kalantar.evidence.desk import parse_clock
 from kalantar.evidence.models import EvidenceItem, Share
@@ -67,7 +69,9 @@ class CheckInForm(_Styled):
 
 class ItemForm(_Styled):
     title = forms.CharField(label=_("Title"), max_length=200)
-    category = forms.ChoiceField(label=_("Category"), choices=EvidenceItem.Category.choices)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("evidence", "Category"), choices=EvidenceItem.Category.choices
+    )
 
 
 class PlaybackForm(_Styled):
@@ -85,8 +89,17 @@ class ShareForm(_Styled):
         help_text=_("Each opening of the link is recorded in the custody chain."),
     )
     mode = forms.ChoiceField(label=_("Access"), choices=Share.Mode.choices)
-    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=30, initial=7)
+    days = LocalizedIntegerField(label=_("Valid for (days)"), min_value=1, max_value=30, initial=7)
 
 
 class AcknowledgeForm(_Styled):
     name = forms.CharField(label=_("Your name and post"), max_length=200)
+
+
+class ReasonForm(_Styled):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class HoldForm(_Styled):
+    item = LocalizedIntegerField(label=_("Evidence item number"), min_value=1)
+    reason = forms.CharField(label=_("Reason (e.g. the court's order)"), max_length=300)

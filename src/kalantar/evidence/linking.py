@@ -2,9 +2,10 @@
 recorded, and which units were out on which incidents.
 
 A dispatch is a candidate when the recording overlaps its dispatched → cleared interval
-and the camera was held, during that interval, by the dispatched unit (a car's camera) or
-by an officer (a body-worn camera: the system does not record which unit an officer rode
-with, so any of the station's dispatches at the time qualifies). One incident: a link;
+and the camera was held, during that interval, by the dispatched unit (a car's camera, or
+a body camera whose officer was on the unit's crew when it was checked out) or by an
+officer on their own (a body camera of nobody's crew: any of the station's dispatches at
+the time qualifies). One incident: a link;
 several: suggestions for the station chief; none: nothing.
 """
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.complaints.models import Complaint
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet
@@ -78,6 +79,16 @@ class Assignment(models.Model):
     patrol = models.ForeignKey(
         "incidents.PatrolUnit",
         verbose_name=_("patrol unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A body camera's officer on the crew of a patrol unit on duty at check-out: the camera
+    # rides with that unit, and its footage links to the unit's dispatches.
+    rides_with = models.ForeignKey(
+        "incidents.PatrolUnit",
+        verbose_name=_("rides with"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -170,7 +181,10 @@ class EvidenceItem(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, default=Category.UNCATEGORISED
+        pgettext_lazy("evidence", "category"),
+        max_length=16,
+        choices=Category.choices,
+        default=Category.UNCATEGORISED,
     )
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
@@ -358,6 +372,13 @@ class RetentionPeriod(models.Model):
         return f"{self.get_category_display()}: {self.days if self.days is not None else '∞'}"
 
 
+class LegalHoldQuerySet(ScopedQuerySet):
+    scope_path = "item__station__path"
+
+    def open(self) -> LegalHoldQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
 class LegalHold(models.Model):
     """While a hold is open, the item's retention clock stands still."""
 
@@ -376,6 +397,9 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lift_reason = models.CharField(_("why it was lifted"), max_length=300, blank=True)
+
+    objects = LegalHoldQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("legal hold")
@@ -384,6 +408,16 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.reason}"
+
+
+class DeletionQuerySet(ScopedQuerySet):
+    scope_path = "item__station__path"
+
+    def pending(self) -> DeletionQuerySet:
+        return self.filter(undone_at__isnull=True, done_at__isnull=True)
+
+    def done(self) -> DeletionQuerySet:
+        return self.filter(done_at__isnull=False)
 
 
 class Deletion(models.Model):
@@ -412,6 +446,8 @@ class Deletion(models.Model):
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
     done_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
+    objects = DeletionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("deletion")
         verbose_name_plural = _("deletions")
@@ -419,6 +455,37 @@ class Deletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.due_at}"
+
+
+class DeletionNoticeQuerySet(ScopedQuerySet):
+    scope_path = "station__path"
+
+
+class DeletionNotice(models.Model):
+    """The weekly word to a station's chief of what will be deleted in the coming week: a
+    row of the station's, shown on the chief's home page and retention page, as the
+    product's other alerts are (surges, fixity quarantines)."""
+
+    station = models.ForeignKey(
+        "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made"), default=timezone.now)
+    until = models.DateTimeField(_("deletions due until"))
+    count = models.PositiveIntegerField(_("items"))
+    size = models.BigIntegerField(_("size (bytes)"))
+    unapproved = models.PositiveIntegerField(_("awaiting the chief's approval"))
+    # What the notice named, as it stood: [{"deletion", "item", "title", "due", "approved"}].
+    entries = models.JSONField(_("items to be deleted"), default=list)
+
+    objects = DeletionNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("weekly deletion notice")
+        verbose_name_plural = _("weekly deletion notices")
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}: {self.count} until {self.until:%Y-%m-%d}"
 
 
 class MediaFacts(models.Model):

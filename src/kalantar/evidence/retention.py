@@ -24,3 +24,12 @@ def expires_at(
         timedelta(),
     )
     return start + timedelta(days=max(periods)) + held
+
+
+def clock_start(uploaded_at: datetime, case_closings: list[datetime | None]) -> datetime | None:
+    """When the retention clock starts: at upload, or for an item linked to cases when the
+    last of them closed; None while any is open (`case_closings` holds None for an open
+    case), since evidence in an open case is never deleted."""
+    if any(closed is None for closed in case_closings):
+        return None
+    return max([uploaded_at, *case_closings])

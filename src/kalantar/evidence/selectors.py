@@ -16,8 +16,11 @@ from kalantar.evidence.models import (
     Assignment,
     Camera,
     ComplaintLink,
+    Deletion,
+    DeletionNotice,
     EvidenceItem,
     IncidentLink,
+    LegalHold,
     MediaFacts,
     Quarantine,
     Share,
@@ -38,7 +41,7 @@ def open_assignments(user) -> QuerySet[Assignment]:
     return (
         Assignment.objects.visible_to(user)
         .open()
-        .select_related("camera", "officer", "patrol")
+        .select_related("camera", "officer", "patrol", "rides_with")
         .order_by("camera__serial")
     )
 
@@ -75,7 +78,19 @@ def custody_chain(item: EvidenceItem) -> list[AuditEntry]:
     )
     for entry in entries:
         entry.action_label = audit.action_label(entry.action)
+        entry.purpose = _purpose(entry.detail)
     return entries
+
+
+_STATED = ("purpose", "reason", "why", "recipient", "name")
+
+
+def _purpose(detail: dict) -> str:
+    """What the person stated for the act (a viewing's purpose, a hold's reason, a share's
+    recipient...), for the printed chain."""
+    if not isinstance(detail, dict):
+        return ""
+    return next((str(detail[key]) for key in _STATED if detail.get(key)), "")
 
 
 def upload_for(user, upload_id: str) -> Upload:
@@ -169,3 +184,47 @@ def case_items_of_incident(user, number: str):
 def case_items_of_complaint(user, code: str):
     complaint = found_or_404(Complaint.objects.visible_to(user).filter(tracking_code=code).first())
     return complaint, items_of_complaint(user, complaint)
+
+
+# --- Retention: the chief's page -------------------------------------------------------------
+def pending_deletions(user) -> QuerySet[Deletion]:
+    """Items queued for deletion in the user's units, soonest first (undoable until due)."""
+    return (
+        Deletion.objects.visible_to(user)
+        .pending()
+        .select_related("item", "item__station", "approved_by")
+        .order_by("due_at")
+    )
+
+
+def deletion_for(user, pk: int) -> Deletion:
+    return get_visible_or_404(Deletion.objects.select_related("item", "item__station"), user, pk=pk)
+
+
+def open_holds(user) -> QuerySet[LegalHold]:
+    return (
+        LegalHold.objects.visible_to(user)
+        .open()
+        .select_related("item", "item__station", "placed_by")
+        .order_by("-placed_at")
+    )
+
+
+def hold_for(user, pk: int) -> LegalHold:
+    return get_visible_or_404(
+        LegalHold.objects.select_related("item", "item__station"), user, pk=pk
+    )
+
+
+def tombstones(user) -> QuerySet[Deletion]:
+    """What was deleted: hash, size, category, who approved and why."""
+    return (
+        Deletion.objects.visible_to(user)
+        .done()
+        .select_related("item", "item__station", "approved_by")
+        .order_by("-done_at")
+    )
+
+
+def latest_notice(user) -> DeletionNotice | None:
+    return DeletionNotice.objects.visible_to(user).select_related("station").first()

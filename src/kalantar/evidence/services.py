@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalantar.complaints.workflow import CLOSED
 from kalantar.core import audit
 from kalantar.core import secrets as hashed_secrets
 from kalantar.core.files import file_response, range_response
@@ -31,11 +33,13 @@ from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.evidence import (
     court_check,
+    custody_pdf,
     kinds,
     linking,
     media,
     playback,
     retention,
+    selectors,
     signing,
     store,
     tus,
@@ -46,6 +50,7 @@ from kalantar.evidence.models import (
     Camera,
     ComplaintLink,
     Deletion,
+    DeletionNotice,
     Derivation,
     EvidenceItem,
     FixityCheck,
@@ -118,7 +123,11 @@ def check_out_camera(
         if camera.status == Camera.Status.OUT_OF_SERVICE:
             raise ValidationError(_("Camera “%(s)s” is out of service.") % {"s": camera.serial})
         assignment = Assignment.objects.create(
-            camera=camera, officer=officer, patrol=patrol, checked_out_by=by
+            camera=camera,
+            officer=officer,
+            patrol=patrol,
+            rides_with=_patrol_of(camera, officer),
+            checked_out_by=by,
         )
         camera.status = Camera.Status.CHECKED_OUT
         camera.save(update_fields=["status"])
@@ -126,9 +135,26 @@ def check_out_camera(
             "evidence.camera_checked_out",
             actor=by,
             obj=camera,
-            detail={"serial": camera.serial, "holder": _holder_name(assignment)},
+            detail={
+                "serial": camera.serial,
+                "holder": _holder_name(assignment),
+                "rides_with": str(assignment.rides_with or ""),
+            },
         )
     return assignment
+
+
+def _patrol_of(camera: Camera, officer) -> PatrolUnit | None:
+    """The on-duty patrol unit of the camera's station whose crew the officer is on: a body
+    camera rides with it. None when there is none, or more than one to choose from."""
+    if officer is None or camera.kind != Camera.Kind.BODY:
+        return None
+    units = list(
+        PatrolUnit.objects.filter(station=camera.station, crew=officer).exclude(
+            status=PatrolUnit.Status.OFF_DUTY
+        )[:2]
+    )
+    return units[0] if len(units) == 1 else None
 
 
 def check_in_camera(*, by, serial: str, device_clock: datetime | None = None) -> Assignment:
@@ -526,6 +552,20 @@ def change_item(*, by, item: EvidenceItem, title: str, category: str) -> Evidenc
     return item
 
 
+def custody_report(*, by, item: EvidenceItem) -> bytes:
+    """The item's custody chain as a Persian PDF for a court. Printing it is itself a
+    custody event, recorded first so the paper shows who printed it and when."""
+    with transaction.atomic():
+        audit.record("evidence.custody_printed", actor=by, obj=item, detail={})
+    context = {
+        "item": item,
+        "facts": MediaFacts.objects.filter(item=item).first(),
+        "chain": selectors.custody_chain(item),
+        "printed_at": timezone.now(),
+    }
+    return custody_pdf.render(context)
+
+
 # --- Fixity: the store read back against its hashes --------------------------------------------
 
 
@@ -600,12 +640,32 @@ def run_fixity(*, limit: int | None = None, progress=None) -> tuple[int, int]:
         F("fixity__checked_at").asc(nulls_first=True), "pk"
     )
     due = list(due[:limit] if limit is not None else due)
-    failed = 0
-    for done, original in enumerate(due, 1):
-        failed += not verify_original(original)
-        if progress is not None:
-            progress(done, len(due), original)
+    failed, done = 0, 0
+    while done < len(due):
+        batch = _fixity_batch(due, done, progress)
+        done, failed = done + batch[0], failed + batch[1]
     return len(due), failed
+
+
+FIXITY_BATCH_SECONDS = 0.5
+FIXITY_BATCH_BYTES = 16 << 20  # a larger original is verified in a transaction of its own
+
+
+def _fixity_batch(due: list[Original], start: int, progress) -> tuple[int, int]:
+    """Verify originals from `start` in one transaction for up to half a second: for small
+    files the commit, not the hashing, is the cost; the bounds keep the write lock short."""
+    began, checked, failed = time.monotonic(), 0, 0
+    with transaction.atomic():
+        for original in due[start:]:
+            if checked and original.size > FIXITY_BATCH_BYTES:
+                break
+            failed += not verify_original(original)
+            checked += 1
+            if progress is not None:
+                progress(start + checked, len(due), original)
+            if time.monotonic() - began >= FIXITY_BATCH_SECONDS:
+                break
+    return checked, failed
 
 
 # --- Verified export for the judiciary ---------------------------------------------------------
@@ -734,12 +794,62 @@ def export_items(*, by, items: list[EvidenceItem], folder: Path, case: str = "")
 # --- Retention ---------------------------------------------------------------------------------
 
 
+def _incident_closings(item: EvidenceItem) -> list[datetime | None]:
+    """When each incident the item is linked to was closed (None: still open). The close
+    is read from the incident's audit entry; an older close without one, from its clearing."""
+    incidents = Incident.objects.filter(
+        pk__in=item.incident_links.filter(status=IncidentLink.Status.LINKED).values("incident")
+    )
+    closings: list[datetime | None] = []
+    for incident in incidents:
+        if incident.status != Incident.Status.CLOSED:
+            closings.append(None)
+            continue
+        closed = (
+            AuditEntry.objects.filter(
+                object_type="incidents.incident",
+                object_id=str(incident.pk),
+                action="incidents.close",
+            )
+            .order_by("-seq")
+            .values_list("at", flat=True)
+            .first()
+        )
+        closings.append(closed or incident.cleared_at or incident.received_at)
+    return closings
+
+
+def _complaint_closings(item: EvidenceItem) -> list[datetime | None]:
+    rows = item.complaint_links.values_list("complaint__status", "complaint__closed_at")
+    return [closed_at if status == CLOSED else None for status, closed_at in rows]
+
+
+def _periods(item: EvidenceItem, *, incidents: bool, complaints: bool) -> list[int | None]:
+    """The periods that apply: the item's own category's (no row: indefinite), and those
+    set for the incident and complaint categories when it is linked to such cases, which
+    can only lengthen it (the longest wins)."""
+    rows = dict(RetentionPeriod.objects.values_list("category", "days"))
+    periods = [rows.get(item.category)]
+    for linked, category in (
+        (incidents, EvidenceItem.Category.INCIDENT),
+        (complaints, EvidenceItem.Category.COMPLAINT),
+    ):
+        if linked and category in rows:
+            periods.append(rows[category])
+    return periods
+
+
 def retention_end(item: EvidenceItem):
-    """When the item's retention ends (None: kept), by its category's period and its holds."""
-    period = RetentionPeriod.objects.filter(category=item.category).first()
-    periods = [period.days] if period is not None else [None]
+    """When the item's retention ends (None: kept), by its category's period and its holds.
+    Linked to an open incident or complaint, it is kept until the case closes; the period
+    then counts from the closing, the longest applicable category's."""
+    incidents, complaints = _incident_closings(item), _complaint_closings(item)
+    start = retention.clock_start(item.uploaded_at, incidents + complaints)
+    if start is None:
+        return None
+    periods = _periods(item, incidents=bool(incidents), complaints=bool(complaints))
     holds = list(item.holds.values_list("placed_at", "lifted_at"))
-    return retention.expires_at(item.uploaded_at, periods, holds)
+    return retention.expires_at(start, periods, holds)
 
 
 def _pending_deletion(item: EvidenceItem) -> Deletion | None:
@@ -804,6 +914,8 @@ def undo_deletion(*, by, deletion: Deletion) -> Deletion:
 
 
 def place_hold(*, by, item: EvidenceItem, reason: str) -> LegalHold:
+    if by is not None:
+        _chief_of(by, item)
     reason = normalize_text(reason)[:300]
     if not reason:
         raise ValidationError({"reason": [_("Say why the item is held.")]})
@@ -817,12 +929,65 @@ def place_hold(*, by, item: EvidenceItem, reason: str) -> LegalHold:
     return hold
 
 
-def lift_hold(*, by, hold: LegalHold) -> LegalHold:
+def lift_hold(*, by, hold: LegalHold, reason: str) -> LegalHold:
+    if by is not None:
+        _chief_of(by, hold.item)
+    reason = normalize_text(reason)[:300]
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the hold is lifted.")]})
+    if hold.lifted_at is not None:
+        raise ValidationError(_("This hold was already lifted."))
     with transaction.atomic():
-        hold.lifted_by, hold.lifted_at = by, timezone.now()
-        hold.save(update_fields=["lifted_by", "lifted_at"])
-        audit.record("evidence.hold_lifted", actor=by, obj=hold.item, detail={})
+        hold.lifted_by, hold.lifted_at, hold.lift_reason = by, timezone.now(), reason
+        hold.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
+        audit.record("evidence.hold_lifted", actor=by, obj=hold.item, detail={"reason": reason})
     return hold
+
+
+SUMMARY_DAYS = 7  # the weekly summary looks this far ahead
+
+
+def _notice_entry(deletion: Deletion) -> dict:
+    return {
+        "deletion": deletion.pk,
+        "item": deletion.item_id,
+        "title": deletion.item.title,
+        "due": deletion.due_at.isoformat(),
+        "approved": deletion.approved_by_id is not None,
+    }
+
+
+def weekly_summary(*, now=None) -> int:
+    """Tell each station's chief what will be deleted in the coming week (a notice on their
+    home and retention pages). Returns how many stations were told."""
+    now = now or timezone.now()
+    until = now + timedelta(days=SUMMARY_DAYS)
+    coming = (
+        Deletion.objects.pending()
+        .filter(due_at__lte=until)
+        .select_related("item", "item__station")
+        .order_by("item__station_id", "due_at")
+    )
+    by_station: dict[Unit, list[Deletion]] = {}
+    for deletion in coming:
+        by_station.setdefault(deletion.item.station, []).append(deletion)
+    for station, deletions in by_station.items():
+        with transaction.atomic():
+            notice = DeletionNotice.objects.create(
+                station=station,
+                made_at=now,
+                until=until,
+                count=len(deletions),
+                size=sum(d.size for d in deletions),
+                unapproved=sum(d.approved_by_id is None for d in deletions),
+                entries=[_notice_entry(d) for d in deletions],
+            )
+            audit.record(
+                "evidence.deletion_summary_sent",
+                obj=notice,
+                detail={"station": station.code, "count": notice.count},
+            )
+    return len(by_station)
 
 
 def carry_out_due(*, now=None) -> int:
@@ -926,6 +1091,18 @@ def read_media(*, by, item: EvidenceItem) -> MediaFacts:
     return row
 
 
+def _holding(assignment: Assignment) -> linking.Holding:
+    """A car's camera, or a body camera riding with a patrol unit, is held by the unit; a
+    body camera on its own, by its officer."""
+    unit = assignment.patrol_id or assignment.rides_with_id
+    return linking.Holding(
+        linking.PATROL if unit else linking.OFFICER,
+        unit or assignment.officer_id,
+        assignment.checked_out_at,
+        assignment.checked_in_at,
+    )
+
+
 def link_item(*, item: EvidenceItem) -> linking.Match | None:
     """Link the recording to the one incident it matches, or suggest the several."""
     if item.device is None or item.recorded_from is None:
@@ -934,15 +1111,7 @@ def link_item(*, item: EvidenceItem) -> linking.Match | None:
     assignments = Assignment.objects.filter(camera=item.device, checked_out_at__lte=until).filter(
         Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=begin)
     )
-    holdings = [
-        linking.Holding(
-            linking.OFFICER if a.officer_id else linking.PATROL,
-            a.officer_id or a.patrol_id,
-            a.checked_out_at,
-            a.checked_in_at,
-        )
-        for a in assignments
-    ]
+    holdings = [_holding(a) for a in assignments]
     dispatches = Dispatch.objects.filter(
         incident__station=item.station, dispatched_at__lte=until
     ).filter(Q(cleared_at__isnull=True) | Q(cleared_at__gte=begin))

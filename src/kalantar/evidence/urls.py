@@ -12,6 +12,10 @@ urlpatterns = [
     path("evidence/items/<int:pk>/download/", views.item_download, name="item_download"),
     path("evidence/uploads/", views.uploads, name="uploads"),
     path("evidence/uploads/<str:upload_id>", views.upload, name="upload"),
+    path("evidence/retention/", views.retention_page, name="retention"),
+    path("evidence/retention/holds/", views.hold_place, name="hold_place"),
+    path("evidence/retention/holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
+    path("evidence/retention/deletions/<int:pk>/", views.deletion_act, name="deletion_act"),
     path("evidence/alerts/", views.quarantines, name="quarantines"),
     path(signing.WELL_KNOWN_PATH.lstrip("/"), views.evidence_key, name="evidence_key"),
     path(
@@ -19,6 +23,7 @@ urlpatterns = [
         views.link_decide,
         name="link_decide",
     ),
+    path("evidence/items/<int:pk>/custody.pdf", views.item_custody_pdf, name="item_custody_pdf"),
     path("evidence/items/<int:pk>/play/", views.item_play, name="item_play"),
     path("evidence/items/<int:pk>/stream/", views.item_stream, name="item_stream"),
     path("evidence/items/<int:pk>/share/", views.item_share, name="item_share"),

@@ -139,6 +139,18 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponse:
     return services.download_item(by=request.user, item=selectors.item_for(request.user, pk))
 
 
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+@require_safe
+def item_custody_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The custody chain as a PDF for a court; printing it is a custody event."""
+    item = selectors.item_for(request.user, pk)
+    pdf = services.custody_report(by=request.user, item=item)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="custody-{item.pk}.pdf"'
+    return response
+
+
 # --- Resumable uploads (tus 1.0) ---------------------------------------------------------------
 
 
@@ -345,3 +357,83 @@ def shared_file(request: HttpRequest, token: str) -> HttpResponse:
         return services.shared_file(token=token, range_header=request.headers.get("Range", ""))
     except services.ShareRefused as error:
         return _share_refused(request, error)
+
+
+# --- Retention: queued deletions, legal holds, tombstones (the station chief) -----------------
+
+_CHIEF = "evidence.delete_evidenceitem"
+
+
+def _render_retention(request, hold_form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "pending": selectors.pending_deletions(request.user),
+        "holds": selectors.open_holds(request.user),
+        "tombstones": selectors.tombstones(request.user)[:100],
+        "notice": selectors.latest_notice(request.user),
+        "hold_form": hold_form or forms.HoldForm(),
+        "reason_form": forms.ReasonForm(),
+    }
+    return render(request, "evidence/retention.html", context, status=status)
+
+
+@login_required
+@permission_required(_CHIEF, raise_exception=True)
+def retention_page(request: HttpRequest) -> HttpResponse:
+    return _render_retention(request)
+
+
+def _messages_of(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@permission_required(_CHIEF, raise_exception=True)
+@require_POST
+def deletion_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a queued deletion (with why) or undo it while it is not yet carried out."""
+    deletion = selectors.deletion_for(request.user, pk)
+    try:
+        if request.POST.get("action") == "approve":
+            services.approve_deletion(
+                by=request.user, deletion=deletion, why=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The deletion was approved."))
+        else:
+            services.undo_deletion(by=request.user, deletion=deletion)
+            messages.success(request, _("The deletion was undone; the item is kept."))
+    except ValidationError as error:
+        _messages_of(request, error)
+    return redirect("evidence:retention")
+
+
+@login_required
+@permission_required(_CHIEF, raise_exception=True)
+@require_POST
+def hold_place(request: HttpRequest) -> HttpResponse:
+    form = forms.HoldForm(request.POST)
+    if form.is_valid():
+        item = selectors.items_for(request.user).filter(pk=form.cleaned_data["item"]).first()
+        if item is None:
+            form.add_error("item", _("No evidence item of your station has this number."))
+        else:
+            try:
+                services.place_hold(by=request.user, item=item, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The legal hold was placed."))
+                return redirect("evidence:retention")
+            except ValidationError as error:
+                apply_service_errors(form, error)
+    return _render_retention(request, hold_form=form, status=400)
+
+
+@login_required
+@permission_required(_CHIEF, raise_exception=True)
+@require_POST
+def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    hold = selectors.hold_for(request.user, pk)
+    try:
+        services.lift_hold(by=request.user, hold=hold, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The legal hold was lifted."))
+    except ValidationError as error:
+        _messages_of(request, error)
+    return redirect("evidence:retention")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from kalantar.core.admin_mixins import JalaliAdminMixin, ScopedAdminMixin
 from kalantar.incidents.models import Incident, PatrolUnit
@@ -28,5 +29,11 @@ class PatrolUnitAdmin(ScopedAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
     list_display = ("call_sign", "station", "kind", "status", "last_seen_at")
     list_filter = ("kind", "status")
     search_fields = ("call_sign", "station__code", "station__name")
+    filter_horizontal = ("crew",)
     list_select_related = ("station",)
     readonly_fields = ("status", "last_lon", "last_lat", "last_seen_at")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "crew":  # only officers of the admin's own units
+            kwargs["queryset"] = get_user_model().objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

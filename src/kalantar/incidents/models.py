@@ -136,6 +136,10 @@ class PatrolUnit(models.Model):
     last_lon = models.FloatField(_("last longitude"), null=True, blank=True)
     last_lat = models.FloatField(_("last latitude"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # The officers who ride with the unit on its shift: their body cameras go with it.
+    crew = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("crew"), blank=True, related_name="patrol_units"
+    )
 
     objects = PatrolUnitQuerySet.as_manager()
 
