@@ -144,6 +144,11 @@ def notices_for(user) -> QuerySet[RosterNotice]:
     return RosterNotice.objects.visible_to(user).select_related("guard", "institution", "station")
 
 
+def notices_of_institution(institution: Institution) -> QuerySet[RosterNotice]:
+    """What an institution's own key may read: its guards taken off rosters."""
+    return RosterNotice.objects.filter(institution=institution).select_related("guard", "station")
+
+
 def map_features(user, at=None) -> dict:
     """The sites and posts of the user's jurisdiction as GeoJSON, with who is on duty."""
     duty: dict[int, list[str]] = {}

@@ -3,29 +3,25 @@ the public licence check; thin by design."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from kalantar.core import audit
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.site import site_url
-from kalantar.security_firms import card, forms, selectors, services
+from kalantar.security_firms import card, forms, public, selectors, services
 from kalantar.security_firms.models import Guard, VettingCheck
 
 REGISTER = "security_firms.register_security"
 VIEW_GUARDS = "security_firms.view_guard"
 VIEW_SITES = "security_firms.view_contractsite"
-CHECK_GROUP = "security_firms.check"
 
 
 # --- The registrar's desk ----------------------------------------------------------------------
@@ -164,7 +160,12 @@ def licence_card(request: HttpRequest, pk: int) -> HttpResponse:
     url = f"{site_url(request)}{card.CHECK_PATH}?{card.claim_query(facts)}"
     with transaction.atomic():
         audit.record("security_firms.card_printed", actor=request.user, obj=guard)
-    context = {"guard": guard, "qr": card.qr_svg(url), "activities": _activity_labels(guard)}
+    context = {
+        "guard": guard,
+        "qr": card.qr_svg(url),
+        "check_url": url,
+        "activities": _activity_labels(guard),
+    }
     return render(request, "security_firms/card.html", context)
 
 
@@ -212,53 +213,20 @@ def on_duty_map(request: HttpRequest) -> JsonResponse:
 # --- The public check --------------------------------------------------------------------------
 
 
-def _check_answer(request: HttpRequest) -> tuple[selectors.PublicAnswer, str, bool]:
-    """The answer, how the question came (number or qr) and whether a QR was not genuine."""
-    if "s" in request.GET:
-        query = request.META.get("QUERY_STRING", "")
-        try:
-            facts = card.verify_claim(query)
-        except card.ClaimError:
-            return selectors.NOT_FOUND, "qr", True
-        answer = selectors.public_check(facts.licence_number)
-        if answer.status == "valid" and facts.expires < selectors.tehran_today():
-            answer = selectors.PublicAnswer(
-                "expired", answer.licence_number, answer.name, answer.institution, facts.expires
-            )
-        return answer, "qr", False
-    return selectors.public_check(request.GET.get("number", "")), "number", False
-
-
-def _limited(request: HttpRequest) -> bool:
-    return is_ratelimited(
-        request, group=CHECK_GROUP, key="ip", rate=settings.GUARD_CHECK_RATE, increment=True
-    )
-
-
-def _audit_check(answer: selectors.PublicAnswer, via: str, forged: bool) -> None:
-    with transaction.atomic():
-        audit.record(
-            "security_firms.public_check",
-            object_type="security_firms.guard",
-            object_id=answer.licence_number,
-            detail={"status": answer.status, "via": via, "forged": forged},
-        )
-
-
 @require_GET
 @never_cache
 def check(request: HttpRequest) -> HttpResponse:
-    asked = "s" in request.GET or request.GET.get("number", "").strip()
-    if not asked:
+    claim = request.META.get("QUERY_STRING", "") if "s" in request.GET else ""
+    number = request.GET.get("number", "").strip()
+    if not claim and not number:
         return render(request, "security_firms/check.html", {"form": forms.CheckLicenceForm()})
-    if _limited(request):
+    if public.over_limit(request):
         return render(request, "security_firms/check.html", {"limited": True}, status=429)
-    answer, via, forged = _check_answer(request)
-    _audit_check(answer, via, forged)
+    outcome = public.check(number=number, claim=claim)
     context = {
-        "form": forms.CheckLicenceForm(request.GET if via == "number" else None),
-        "answer": answer,
-        "forged": forged,
+        "form": forms.CheckLicenceForm(None if claim else request.GET),
+        "answer": outcome.answer,
+        "forged": outcome.forged,
     }
     return render(request, "security_firms/check.html", context)
 
@@ -277,9 +245,3 @@ def card_key(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(card.well_known_document(site_url(request)))
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def photo_url(answer: selectors.PublicAnswer) -> str:
-    if not answer.has_photo:
-        return ""
-    return reverse("security_firms:check_photo", args=[answer.licence_number])
