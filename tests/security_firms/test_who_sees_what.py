@@ -122,5 +122,5 @@ def test_a_roster_naming_a_suspended_guard_stores_nothing(client, guard, site):
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert response.status_code == 422
-    assert "not active" in str(response.json())
+    assert "معتبر نیست" in str(response.json())
     assert not post.shifts.exists()

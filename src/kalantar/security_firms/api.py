@@ -1,7 +1,6 @@
 """The register's API: scoped lists for staff (bearer token), the public licence check, and
 an institution's own endpoints, opened with its key, to submit rosters and read notices."""
 
-
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kalantar.core import audit, sequences
 from kalantar.core.jalali import tehran_today, to_jalali
-from kalantar.core.persian import normalize_text
+from kalantar.core.persian import active_digits, format_number, normalize_text
 from kalantar.core.sms import send_sms
 from kalantar.core.validators import is_valid_national_code, normalize_national_code
 from kalantar.org.geo_cache import locate_unit
@@ -150,6 +150,10 @@ def _checked_national_code(value: str, *, exclude: int | None = None) -> str:
     return code
 
 
+def num(n: int) -> str:
+    return format_number(n, digits=active_digits())
+
+
 def age_on(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -159,7 +163,7 @@ def _checked_birth_date(birth: date, today: date) -> date:
         raise ValidationError({"birth_date": _("The date of birth is in the future.")})
     if age_on(birth, today) < MIN_AGE:
         raise ValidationError(
-            {"birth_date": _("A guard must be at least %(n)s years old.") % {"n": MIN_AGE}}
+            {"birth_date": _("A guard must be at least %(n)s years old.") % {"n": num(MIN_AGE)}}
         )
     return birth
 
@@ -409,7 +413,7 @@ def take_off_rosters(guard: Guard, reason: str, *, by=None) -> int:
     phone = guard.institution.head_office_phone
     text = _("Guard %(name)s was taken off %(n)s shifts: %(reason)s") % {
         "name": guard.full_name,
-        "n": len(places),
+        "n": num(len(places)),
         "reason": reason,
     }
     transaction.on_commit(lambda: send_sms(phone, text))
