@@ -60,9 +60,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_stored(tmp_path, institution, 
     err = capsys.readouterr().err
     assert "سطر ۴: کد ملی «0084575949» درست نیست." in err
     assert "سطر ۵: نگهبان کمتر از ۱۸ سال دارد." in err
-    assert "سطر ۶: هیچ موسسه‌ای پروانهٔ «NO-SUCH» را ندارد." in err
+    assert "سطر ۶: هیچ مؤسسه‌ای پروانهٔ «NO-SUCH» را ندارد." in err
     assert "سطر ۷: کد ملی «0084575948» پیش‌تر در سطر ۲ آمده است." in err
-    assert "هیچ نگهبان یا موسسه‌ای ذخیره نشد: ۴ خطا." in err
+    assert "هیچ نگهبان یا مؤسسه‌ای ذخیره نشد: ۴ خطا." in err
     assert not Guard.objects.exists()
 
 

@@ -42,7 +42,7 @@ class ApplicationForm(_Styled):
 
 
 class CheckForm(_Styled):
-    item = forms.ChoiceField(label=_("Item"), choices=VettingCheck.Item.choices)
+    item = forms.ChoiceField(label=_("Checklist item"), choices=VettingCheck.Item.choices)
     result = forms.ChoiceField(label=_("Result"), choices=VettingCheck.Result.choices)
     note = NormalizedCharField(label=_("Note"), max_length=300, required=False)
 

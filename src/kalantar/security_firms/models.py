@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -280,6 +282,10 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return self.course
+
+    @property
+    def hours_shown(self) -> Decimal | int:
+        return int(self.hours) if self.hours == int(self.hours) else self.hours
 
 
 class SiteQuerySet(ScopedQuerySet):

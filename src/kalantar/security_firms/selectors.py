@@ -100,10 +100,8 @@ def dashboard(user) -> dict:
     guards = guards_for(user)
     by_status = dict(guards.values_list("status").annotate(n=Count("id")).order_by())
     decided = guards.exclude(status=Guard.Status.APPLICANT).exclude(licence_issued__isnull=True)
-    days = [
-        (g.licence_issued - timezone.localtime(g.applied_at).date()).days
-        for g in decided.only("licence_issued", "applied_at")[:5000]
-    ]
+    pairs = decided.order_by("-licence_issued").values_list("licence_issued", "applied_at")
+    days = [(issued - timezone.localtime(applied).date()).days for issued, applied in pairs[:5000]]
     within = sum(1 for d in days if d <= 30)
     return {
         "institutions": institutions_for(user).count(),

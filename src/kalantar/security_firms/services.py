@@ -539,6 +539,11 @@ def assign(*, by, shift: Shift, guard: Guard) -> RosterAssignment:
             raise ValidationError({"guard": refusal})
         if shift.assignments.on_roster().filter(guard=guard).exists():
             raise ValidationError({"guard": _("This guard is already on this shift.")})
+        busy = RosterAssignment.objects.on_roster().filter(
+            guard=guard, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at
+        )
+        if busy.exists():
+            raise ValidationError({"guard": _("This guard is on another shift at that time.")})
         if shift.assignments.on_roster().count() >= shift.guards_needed:
             raise ValidationError({"guard": _("The shift is fully staffed.")})
         day = timezone.localtime(shift.starts_at).date()
