@@ -318,6 +318,7 @@ def _guard_columns(values: list[dict], now_text: str) -> dict[str, list]:
         "first_name": [v["first_name"] for v in values],
         "last_name": [v["last_name"] for v in values],
         "name_search": [f"{v['first_name']} {v['last_name']}" for v in values],
+        "surname_search": [f"{v['last_name']} {v['first_name']}" for v in values],
         "photo_token": [""] * len(values),
         "photo": [""] * len(values),
         "birth_date": [_day(v["birth_date"]) for v in values],
@@ -335,8 +336,9 @@ def _guard_columns(values: list[dict], now_text: str) -> dict[str, list]:
 
 
 _UPDATED = (
-    "first_name", "last_name", "name_search", "birth_date", "mobile", "institution_id",
-    "activities", "licence_number", "licence_issued", "licence_expires", "status",
+    "first_name", "last_name", "name_search", "surname_search", "birth_date", "mobile",
+    "institution_id", "activities", "licence_number", "licence_issued", "licence_expires",
+    "status",
 )  # fmt: skip
 
 

@@ -132,6 +132,8 @@ class Guard(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     # normalize_text of "first last", for search by name.
     name_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
+    # normalize_text of "last first": a search by surname alone is a prefix of this one.
+    surname_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
     photo_token = models.CharField(max_length=32, editable=False, default="", blank=True)
     photo = models.FileField(
         _("photo"),

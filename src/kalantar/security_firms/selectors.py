@@ -42,7 +42,14 @@ def search_guards(user, text: str) -> QuerySet[Guard]:
     digits = to_latin_digits(text).replace("-", "").replace(" ", "")
     if digits.isdigit():
         return found.filter(national_code=digits)
-    return found.filter(name_search__contains=text) if text else found
+    if not text:
+        return found
+    # Prefixes as index ranges (on both databases), of "first last" and of "last first".
+    end = text + "\U0010ffff"
+    return found.filter(
+        Q(name_search__gte=text, name_search__lt=end)
+        | Q(surname_search__gte=text, surname_search__lt=end)
+    )
 
 
 def institutions_for(user) -> QuerySet[Institution]:

@@ -206,6 +206,7 @@ def apply(
             first_name=first,
             last_name=last,
             name_search=f"{first} {last}",
+            surname_search=f"{last} {first}",
             birth_date=birth_date,
             mobile=person.get("mobile") or "",
             institution=institution,
