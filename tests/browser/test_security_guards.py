@@ -103,7 +103,7 @@ def test_a_station_sees_who_is_on_duty_on_its_map(live_server, page, make_user, 
     page.wait_for_selector("#duty-map[data-ready]")
     assert page.get_attribute("#duty-map", "data-posts") == "1"
     assert "علی رضایی" in page.inner_text("#on-duty")
-    page.locator("#duty-map .leaflet-interactive").first.hover()
+    page.locator("#duty-map .duty-post").first.hover()
     assert "علی رضایی" in page.inner_text(".leaflet-tooltip")
     services.change_status(by=None, guard=guard, status="suspended", reason="بررسی شکایت")
     page.reload()

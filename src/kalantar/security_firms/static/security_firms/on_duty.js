@@ -13,7 +13,7 @@
       const border = L.geoJSON(outline, { style: { color: "#30424d", weight: 1.5, fillOpacity: 0.04 } }).addTo(map);
       const layer = L.geoJSON(data, {
         pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-          radius: 8, weight: 2, color: "#1d3b53",
+          radius: 8, weight: 2, color: "#1d3b53", className: "duty-post",
           fillColor: f.properties.on_duty.length ? "#2e7d32" : "#bdbdbd", fillOpacity: 0.9,
         }),
         onEachFeature: (f, l) => {
