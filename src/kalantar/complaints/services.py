@@ -20,7 +20,7 @@ from kalantar.complaints.codes import format_tracking_code, new_tracking_code
 from kalantar.complaints.drafts import ComplaintDraft, add_error
 from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
-from kalantar.complaints.signals import complaint_accepted
+from kalantar.complaints.signals import complaint_accepted, complaint_filed
 from kalantar.core import audit, files
 from kalantar.core.persian import normalize_for_search, normalize_text
 from kalantar.core.scoping import can_see_unit
@@ -99,6 +99,7 @@ def file_complaint(
             obj=complaint,
             detail={"channel": channel, "category": category.code, "unit": handling.code},
         )
+        complaint_filed.send(sender=Complaint, complaint=complaint, by=by)
         if clean.mobile:
             transaction.on_commit(lambda: _send_receipt_sms(complaint))
     return complaint

@@ -11,3 +11,8 @@ from django.dispatch import Signal
 # A station took the complaint into its work (assigned, or under investigation).
 # Arguments: `complaint`, `by` (the user who moved it).
 complaint_accepted = Signal()
+
+# A complaint was registered (any channel). Arguments: `complaint`, `by` (the user who
+# recorded it, or None for the public form and applications). Followers read the people
+# it names from the complaint itself.
+complaint_filed = Signal()
