@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "kalantar.alarms",
     "kalantar.analytics",
     "kalantar.evidence",
+    "kalantar.security_firms",
     "kalantar.problems",
     "kalantar.portal",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("kalantar.alarms.urls")),
     path("", include("kalantar.analytics.urls")),
     path("", include("kalantar.evidence.urls")),
+    path("", include("kalantar.security_firms.urls")),
     path("", include("kalantar.problems.urls")),
     path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),

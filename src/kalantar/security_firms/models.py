@@ -1,0 +1,444 @@
+"""Private security institutions (موسسات انتظام), their guards, contract sites and rosters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.core.models import HashedSecret, HashedSecretQuerySet, attachment_storage
+from kalantar.core.scoping import ScopedQuerySet
+from kalantar.core.validators import validate_national_code
+
+
+class Activity(models.TextChoices):
+    GUARDING = "guarding", _("Guarding")
+    ESCORT = "escort", _("Escort")
+    CASH_TRANSIT = "cash_transit", _("Cash in transit")
+    EVENT_SECURITY = "event_security", _("Event security")
+    ALARM_RESPONSE = "alarm_response", _("Alarm response")
+
+
+class LicenceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+def guard_photo_path(instance: Guard, filename: str) -> str:
+    # A random name: the photo's address never carries the national code.
+    return f"security_firms/photos/{timezone.now():%Y/%m}/{instance.photo_token}.jpg"
+
+
+class InstitutionQuerySet(ScopedQuerySet):
+    scope_path = "province__path"
+
+
+class Institution(models.Model):
+    """A licensed private security institution of a province."""
+
+    licence_number = models.CharField(_("licence number"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    # normalize_text of the name: Arabic letter forms and digits folded, for search.
+    name_search = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    province = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "province"},
+    )
+    head_office_address = models.CharField(_("head office address"), max_length=300, blank=True)
+    head_office_phone = models.CharField(_("head office phone"), max_length=20, blank=True)
+    head_office_lon = models.FloatField(_("head office longitude"), null=True, blank=True)
+    head_office_lat = models.FloatField(_("head office latitude"), null=True, blank=True)
+    licence_issued = models.DateField(_("licence issued"))
+    licence_expires = models.DateField(_("licence expires"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    activities = models.JSONField(_("activities"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security institution")
+        verbose_name_plural = _("security institutions")
+        ordering = ["name"]
+        permissions = [("register_security", _("Can keep the register of security guards"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ManagerQuerySet(ScopedQuerySet):
+    scope_path = "institution__province__path"
+
+
+class Manager(models.Model):
+    """One of an institution's managers (managing director, board member, technical head)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="managers",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    national_code = models.CharField(
+        _("national code"), max_length=10, validators=[validate_national_code], blank=True
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = ManagerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("institution manager")
+        verbose_name_plural = _("institution managers")
+        ordering = ["institution", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuardQuerySet(ScopedQuerySet):
+    scope_path = "institution__province__path"
+
+
+class Guard(models.Model):
+    """A security guard: an applicant until licensed, then on the register."""
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Application rejected")
+
+    national_code = models.CharField(
+        _("national code"), max_length=10, unique=True, validators=[validate_national_code]
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    # normalize_text of "first last", for search by name.
+    name_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
+    photo_token = models.CharField(max_length=32, editable=False, default="", blank=True)
+    photo = models.FileField(
+        _("photo"),
+        storage=attachment_storage,
+        upload_to=guard_photo_path,
+        max_length=200,
+        blank=True,
+    )
+    birth_date = models.DateField(_("date of birth"))
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="guards"
+    )
+    activities = models.JSONField(_("activities"), default=list, blank=True)
+    # Issued with the licence; blank while an applicant.
+    licence_number = models.CharField(
+        _("licence number"), max_length=20, unique=True, null=True, blank=True
+    )
+    licence_issued = models.DateField(_("licence issued"), null=True, blank=True)
+    licence_expires = models.DateField(_("licence expires"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLICANT
+    )
+    status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    # The first time the guard stood at a post: the training deadlines count from it.
+    first_deployed_on = models.DateField(_("first deployed"), null=True, blank=True)
+
+    objects = GuardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security guard")
+        verbose_name_plural = _("security guards")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["status", "licence_expires"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class VettingCheckQuerySet(ScopedQuerySet):
+    scope_path = "guard__institution__province__path"
+
+
+class VettingCheck(models.Model):
+    """One step of the selection standard's checklist, with who checked it and when."""
+
+    class Item(models.TextChoices):
+        IDENTITY = "identity", _("Identity")
+        RECORD_REQUEST = "record_request", _("Criminal-record check requested")
+        RECORD_ANSWER = "record_answer", _("Criminal-record check answered")
+        HEALTH = "health", _("Health")
+        TRAINING = "training", _("Training")
+        INTERVIEW = "interview", _("Interview")
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.CASCADE, related_name="checks"
+    )
+    item = models.CharField(_("item"), max_length=16, choices=Item.choices)
+    result = models.CharField(
+        _("result"), max_length=8, choices=Result.choices, default=Result.PENDING
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+
+    objects = VettingCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vetting check")
+        verbose_name_plural = _("vetting checks")
+        ordering = ["guard", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["guard", "item"], name="sf_one_check_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard_id}: {self.item}"
+
+
+class TrainingPolicy(models.Model):
+    """Training hours a guard owes, on the California pattern; one row per province, a row
+    without a province is the national default."""
+
+    province = models.OneToOneField(
+        "org.Unit",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hours_before_deployment = models.PositiveSmallIntegerField(
+        _("hours before first deployment"), default=8
+    )
+    hours_within_30_days = models.PositiveSmallIntegerField(_("hours within 30 days"), default=16)
+    hours_within_6_months = models.PositiveSmallIntegerField(_("hours within 6 months"), default=16)
+    yearly_refresher_hours = models.PositiveSmallIntegerField(
+        _("yearly refresher hours"), default=8
+    )
+
+    class Meta:
+        verbose_name = _("training policy")
+        verbose_name_plural = _("training policies")
+
+    def __str__(self) -> str:
+        return str(self.province or _("National default"))
+
+
+class TrainingRecordQuerySet(ScopedQuerySet):
+    scope_path = "guard__institution__province__path"
+
+
+class TrainingRecord(models.Model):
+    """A course a guard completed: one line of the training ledger."""
+
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.CASCADE, related_name="trainings"
+    )
+    course = models.CharField(_("course"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    provider = models.CharField(_("provider"), max_length=200)
+    completed_on = models.DateField(_("completed"))
+    certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = TrainingRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["guard", "completed_on"]
+
+    def __str__(self) -> str:
+        return self.course
+
+
+class SiteQuerySet(ScopedQuerySet):
+    scope_path = "station__path"
+
+
+class ContractSite(models.Model):
+    """A client's premises an institution guards under contract; its station is the one
+    whose jurisdiction holds the location."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="sites"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    client = models.CharField(_("client"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    station = models.ForeignKey(
+        "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract_starts = models.DateField(_("contract starts"), null=True, blank=True)
+    contract_ends = models.DateField(_("contract ends"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract site")
+        verbose_name_plural = _("contract sites")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostQuerySet(ScopedQuerySet):
+    scope_path = "site__station__path"
+
+
+class Post(models.Model):
+    """A place at a site where a guard stands (gate, lobby, car park)."""
+
+    site = models.ForeignKey(
+        ContractSite, verbose_name=_("site"), on_delete=models.CASCADE, related_name="posts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    activity = models.CharField(
+        _("activity"), max_length=16, choices=Activity.choices, default=Activity.GUARDING
+    )
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["site", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShiftQuerySet(ScopedQuerySet):
+    scope_path = "post__site__station__path"
+
+
+class Shift(models.Model):
+    """A stretch of time a post is to be staffed."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    guards_needed = models.PositiveSmallIntegerField(_("guards needed"), default=1)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="sf_shift_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RosterQuerySet(ScopedQuerySet):
+    scope_path = "shift__post__site__station__path"
+
+    def on_roster(self) -> RosterQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class RosterAssignment(models.Model):
+    """A guard put on a shift. Taken off (never deleted) when the guard may no longer stand."""
+
+    shift = models.ForeignKey(
+        Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    removed_at = models.DateTimeField(_("taken off"), null=True, blank=True)
+    removed_reason = models.CharField(_("reason taken off"), max_length=300, blank=True)
+
+    objects = RosterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster assignment")
+        verbose_name_plural = _("roster assignments")
+        ordering = ["shift", "guard"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "guard"],
+                condition=Q(removed_at__isnull=True),
+                name="sf_one_assignment_per_shift",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard_id} @ {self.shift_id}"
+
+
+class InstitutionKeyQuerySet(HashedSecretQuerySet):
+    def usable(self) -> InstitutionKeyQuerySet:
+        return self.filter(revoked_at__isnull=True, institution__status=LicenceStatus.ACTIVE)
+
+
+class InstitutionKey(HashedSecret):
+    """An institution's own API key: it submits its rosters (and guard reports) with it."""
+
+    SECRET_PREFIX = "sfk_"
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InstitutionKeyQuerySet.as_manager()
+
+    class Meta(HashedSecret.Meta):
+        verbose_name = _("institution API key")
+        verbose_name_plural = _("institution API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
