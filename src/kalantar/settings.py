@@ -399,6 +399,8 @@ if not EVIDENCE_SIGNING_KEY:
     EVIDENCE_SIGNING_KEY = _development_key("evidence_signing_key", 32)
 # Every original is read back and re-hashed at least this often.
 EVIDENCE_FIXITY_DAYS = env.int("EVIDENCE_FIXITY_DAYS", default=30)
+# HMAC key of guard-tour checkpoint codes; empty: derived from SECRET_KEY.
+GUARD_TOUR_KEY = env.str("GUARD_TOUR_KEY", default="")
 
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)

@@ -6,3 +6,8 @@ class SecurityFirmsConfig(AppConfig):
     name = "kalantar.security_firms"
     label = "security_firms"
     verbose_name = _("Security institutions")
+
+    def ready(self) -> None:
+        from kalantar.security_firms import field_setup
+
+        field_setup.register()

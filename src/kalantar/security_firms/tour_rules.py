@@ -33,7 +33,7 @@ class Verdict:
 
 
 def parse_start_times(text: str) -> list[time]:
-    """"22:00, 02:30" → [22:00, 02:30]; ValueError on anything else."""
+    """ "22:00, 02:30" → [22:00, 02:30]; ValueError on anything else."""
     times = []
     for part in text.replace("،", ",").split(","):
         part = part.strip()
