@@ -12,6 +12,7 @@ from kalantar.org.api import router as org_router
 from kalantar.people.auth import API_AUTH
 from kalantar.portal.api import router as portal_router
 from kalantar.problems.api import router as problems_router
+from kalantar.security_firms.api import router as security_firms_router
 
 api = NinjaAPI(
     title="Kalantar API",
@@ -26,6 +27,7 @@ api.add_router("/", complaints_router)
 api.add_router("/", analytics_router)
 api.add_router("/", alarms_router)
 api.add_router("/", problems_router)
+api.add_router("/", security_firms_router)
 api.add_router("/", portal_router)
 
 

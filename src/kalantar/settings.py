@@ -397,6 +397,15 @@ if not EVIDENCE_SIGNING_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("EVIDENCE_SIGNING_KEY must be set in production.")
     EVIDENCE_SIGNING_KEY = _development_key("evidence_signing_key", 32)
+# Ed25519 key that signs the QR of a security guard's licence card (any secret text: its
+# SHA-256 is the key's seed). The public half is published at
+# /.well-known/kalantar-guard-card-key; the public check allows GUARD_CHECK_RATE per address.
+GUARD_CARD_SIGNING_KEY = env.str("GUARD_CARD_SIGNING_KEY", default="")
+if not GUARD_CARD_SIGNING_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("GUARD_CARD_SIGNING_KEY must be set in production.")
+    GUARD_CARD_SIGNING_KEY = _development_key("guard_card_signing_key", 32)
+GUARD_CHECK_RATE = env.str("GUARD_CHECK_RATE", default="60/h")
 # Every original is read back and re-hashed at least this often.
 EVIDENCE_FIXITY_DAYS = env.int("EVIDENCE_FIXITY_DAYS", default=30)
 # HMAC key of guard-tour checkpoint codes; empty: derived from SECRET_KEY.

@@ -445,6 +445,39 @@ class InstitutionKey(HashedSecret):
         return f"{self.name} ({self.prefix}…)"
 
 
+class NoticeQuerySet(ScopedQuerySet):
+    scope_path = "station__path"
+
+
+class RosterNotice(models.Model):
+    """Word to the station and the institution that a guard was taken off a roster."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="+"
+    )
+    station = models.ForeignKey(
+        "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
+    )
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.CASCADE, related_name="notices"
+    )
+    assignment = models.ForeignKey(
+        RosterAssignment, verbose_name=_("roster assignment"), on_delete=models.CASCADE
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster notice")
+        verbose_name_plural = _("roster notices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.guard_id}: {self.reason}"
+
+
 # --- Guard tours, reports to the station and reviews on events -----------------------------
 
 

@@ -1,8 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from kalantar.security_firms import field_urls
+from kalantar.security_firms import field_urls, views
+from kalantar.security_firms.card import WELL_KNOWN_PATH
 
 app_name = "security_firms"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("guards/desk/", views.desk, name="desk"),
+    path("guards/", views.guards, name="guards"),
+    path("guards/apply/", views.apply, name="apply"),
+    path("guards/<int:pk>/", views.guard_detail, name="guard"),
+    path("guards/<int:pk>/act/", views.guard_act, name="guard_act"),
+    path("guards/<int:pk>/card/", views.licence_card, name="card"),
+    path("guards/<int:pk>/photo/", views.guard_photo, name="photo"),
+    path("guards/on-duty/", views.on_duty, name="on_duty"),
+    path("guards/on-duty/map.json", views.on_duty_map, name="on_duty_map"),
+    path("guards/check/", views.check, name="check"),
+    path("guards/check/photo/<str:number>/", views.check_photo, name="check_photo"),
+    path(WELL_KNOWN_PATH.lstrip("/"), views.card_key, name="card_key"),
+]
 urlpatterns += field_urls.urlpatterns

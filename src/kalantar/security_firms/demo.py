@@ -1,0 +1,2 @@
+def load(progress) -> None:
+    pass

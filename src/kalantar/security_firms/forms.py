@@ -1,0 +1,99 @@
+"""The register's forms: they parse what people type; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.security_firms.models import Activity, Guard, VettingCheck
+
+
+class _Styled(forms.Form):
+    """Bootstrap classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            widget.attrs["class"] = (
+                "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
+
+
+class ApplicationForm(_Styled):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)
+    national_code = NormalizedCharField(label=_("National code"), max_length=20)
+    first_name = NormalizedCharField(label=_("First name"), max_length=100)
+    last_name = NormalizedCharField(label=_("Last name"), max_length=100)
+    birth_date = JalaliDateField(label=_("Date of birth"))
+    mobile = NormalizedCharField(label=_("Mobile"), max_length=11, required=False)
+    activities = forms.MultipleChoiceField(
+        label=_("Activities"), choices=Activity.choices, widget=forms.CheckboxSelectMultiple
+    )
+    photo = forms.FileField(label=_("Photo (JPEG or PNG, up to 2 MB)"), required=False)
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["national_code"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+
+
+class CheckForm(_Styled):
+    item = forms.ChoiceField(label=_("Item"), choices=VettingCheck.Item.choices)
+    result = forms.ChoiceField(label=_("Result"), choices=VettingCheck.Result.choices)
+    note = NormalizedCharField(label=_("Note"), max_length=300, required=False)
+
+
+class TrainingForm(_Styled):
+    course = NormalizedCharField(label=_("Course"), max_length=200)
+    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
+    provider = NormalizedCharField(label=_("Provider"), max_length=200)
+    completed_on = JalaliDateField(label=_("Completed"))
+    certificate_number = NormalizedCharField(
+        label=_("Certificate number"), max_length=64, required=False
+    )
+
+
+class StatusForm(_Styled):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (Guard.Status.SUSPENDED, _("Suspend")),
+            (Guard.Status.REVOKED, _("Revoke")),
+            (Guard.Status.ACTIVE, _("Reinstate")),
+        ],
+    )
+    reason = NormalizedCharField(label=_("Reason"), max_length=300)
+
+
+class RejectForm(_Styled):
+    reason = NormalizedCharField(label=_("Reason"), max_length=300)
+
+
+class SearchForm(_Styled):
+    q = NormalizedCharField(label=_("National code or name"), max_length=100, required=False)
+
+
+class CheckLicenceForm(_Styled):
+    number = NormalizedCharField(label=_("Licence number"), max_length=40, required=False)
+
+
+class ShiftForm(_Styled):
+    post = forms.ModelChoiceField(label=_("Post"), queryset=None)
+    starts_at = JalaliDateTimeField(label=_("Starts"))
+    ends_at = JalaliDateTimeField(label=_("Ends"))
+
+    def __init__(self, *args, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts
+
+
+class AssignForm(_Styled):
+    guard = forms.ModelChoiceField(label=_("Guard"), queryset=None)
+
+    def __init__(self, *args, guards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guard"].queryset = guards

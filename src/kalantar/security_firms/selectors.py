@@ -1,0 +1,256 @@
+"""Reads of the security-firms register, each scoped to what the user may see; and the one
+public read, the licence check, which answers a fixed, small set of facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kalantar.core.jalali import tehran_today
+from kalantar.core.persian import normalize_text, to_latin_digits
+from kalantar.core.scoping import get_visible_or_404
+from kalantar.org.models import Unit
+from kalantar.security_firms import card, services
+from kalantar.security_firms.models import (
+    ContractSite,
+    Guard,
+    Institution,
+    Post,
+    RosterAssignment,
+    RosterNotice,
+    VettingCheck,
+)
+
+EXPIRY_WINDOWS = (30, 60, 90)
+
+
+def guards_for(user) -> QuerySet[Guard]:
+    return Guard.objects.visible_to(user).select_related("institution")
+
+
+def guard_for(user, pk: int) -> Guard:
+    return get_visible_or_404(Guard.objects.select_related("institution__province"), user, pk=pk)
+
+
+def search_guards(user, text: str) -> QuerySet[Guard]:
+    """By national code (10 digits, Persian or Latin) or by name, normalised."""
+    text = normalize_text(text).strip()
+    found = guards_for(user)
+    digits = to_latin_digits(text).replace("-", "").replace(" ", "")
+    if digits.isdigit():
+        return found.filter(national_code=digits)
+    return found.filter(name_search__contains=text) if text else found
+
+
+def institutions_for(user) -> QuerySet[Institution]:
+    return Institution.objects.visible_to(user).select_related("province")
+
+
+def institution_for(user, pk: int) -> Institution:
+    return get_visible_or_404(Institution.objects.select_related("province"), user, pk=pk)
+
+
+def applications(user) -> QuerySet[Guard]:
+    passed = Count("checks", filter=Q(checks__result=VettingCheck.Result.PASSED))
+    failed = Count("checks", filter=Q(checks__result=VettingCheck.Result.FAILED))
+    return (
+        guards_for(user)
+        .filter(status=Guard.Status.APPLICANT)
+        .annotate(passed=passed, failed=failed, total=Count("checks"))
+        .order_by("applied_at")
+    )
+
+
+def expiring(user, today: date | None = None) -> dict[int, list[Guard]]:
+    """Active licences expiring within 30, 60 and 90 days (each window apart)."""
+    today = today or tehran_today()
+    active = guards_for(user).filter(status=Guard.Status.ACTIVE, licence_expires__gte=today)
+    windows, start = {}, today
+    for days in EXPIRY_WINDOWS:
+        end = today + timedelta(days=days)
+        windows[days] = list(
+            active.filter(licence_expires__gte=start, licence_expires__lt=end).order_by(
+                "licence_expires"
+            )[:200]
+        )
+        start = end
+    return windows
+
+
+def overdue_training(user, today: date | None = None, limit: int = 200) -> list[tuple]:
+    """Active guards whose training is overdue, with the step that is late."""
+    today = today or tehran_today()
+    late = []
+    active = guards_for(user).filter(status=Guard.Status.ACTIVE).prefetch_related("trainings")
+    for guard in active.iterator(chunk_size=500):
+        standing = services.training_standing(guard, today)
+        if not standing.ok:
+            late.append((guard, standing.overdue[0]))
+            if len(late) >= limit:
+                break
+    return late
+
+
+def dashboard(user) -> dict:
+    """The province's figures: institutions, guards by status, applications decided and how
+    long they took, revocations, roster notices."""
+    guards = guards_for(user)
+    by_status = dict(guards.values_list("status").annotate(n=Count("id")).order_by())
+    decided = guards.exclude(status=Guard.Status.APPLICANT).exclude(licence_issued__isnull=True)
+    days = [
+        (g.licence_issued - timezone.localtime(g.applied_at).date()).days
+        for g in decided.only("licence_issued", "applied_at")[:5000]
+    ]
+    within = sum(1 for d in days if d <= 30)
+    return {
+        "institutions": institutions_for(user).count(),
+        "by_status": [(s, label, by_status.get(s, 0)) for s, label in Guard.Status.choices],
+        "decided": len(days),
+        "within_target": within,
+        "revoked": by_status.get(Guard.Status.REVOKED, 0),
+        "notices": RosterNotice.objects.filter(
+            institution__in=institutions_for(user).values("pk")
+        ).count(),
+    }
+
+
+# --- The station's view ------------------------------------------------------------------------
+
+
+def sites_for(user) -> QuerySet[ContractSite]:
+    return ContractSite.objects.visible_to(user).select_related("institution", "station")
+
+
+def posts_for(user) -> QuerySet[Post]:
+    return Post.objects.visible_to(user).select_related("site__institution")
+
+
+def on_duty(user, at=None) -> QuerySet[RosterAssignment]:
+    """Who stands at a post in the user's jurisdiction right now."""
+    at = at or timezone.now()
+    return (
+        RosterAssignment.objects.visible_to(user)
+        .on_roster()
+        .filter(shift__starts_at__lte=at, shift__ends_at__gt=at)
+        .select_related("guard__institution", "shift__post__site")
+        .order_by("shift__post__site__name", "shift__post__name")
+    )
+
+
+def notices_for(user) -> QuerySet[RosterNotice]:
+    return RosterNotice.objects.visible_to(user).select_related("guard", "institution", "station")
+
+
+def notices_of_institution(institution: Institution) -> QuerySet[RosterNotice]:
+    """What an institution's own key may read: its guards taken off rosters."""
+    return RosterNotice.objects.filter(institution=institution).select_related("guard", "station")
+
+
+def map_features(user, at=None) -> dict:
+    """The sites and posts of the user's jurisdiction as GeoJSON, with who is on duty."""
+    duty: dict[int, list[str]] = {}
+    for a in on_duty(user, at):
+        duty.setdefault(a.shift.post_id, []).append(a.guard.full_name)
+    features = []
+    for post in posts_for(user).filter(is_active=True):
+        site = post.site
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [post.lon or site.lon, post.lat or site.lat],
+                },
+                "properties": {
+                    "site": site.name,
+                    "post": post.name,
+                    "institution": site.institution.name,
+                    "on_duty": duty.get(post.pk, []),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def station_units(user) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(user).filter(kind__in=Unit.STATION_KINDS)
+
+
+# --- The public check --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """Everything the public check may say. `status` is one of valid, expired, suspended,
+    revoked, or not_found (for a number that is unknown and for one that is malformed)."""
+
+    status: str
+    licence_number: str = ""
+    name: str = ""
+    institution: str = ""
+    expires: date | None = None
+    has_photo: bool = False
+
+    def as_json(self, photo_url: str = "") -> dict:
+        return {
+            "status": self.status,
+            "licence_number": self.licence_number or None,
+            "name": self.name or None,
+            "institution": self.institution or None,
+            "expires": self.expires.isoformat() if self.expires else None,
+            "photo": photo_url or None,
+        }
+
+
+NOT_FOUND = PublicAnswer("not_found")
+_STATUS = {
+    Guard.Status.ACTIVE: "valid",
+    Guard.Status.EXPIRED: "expired",
+    Guard.Status.SUSPENDED: "suspended",
+    Guard.Status.REVOKED: "revoked",
+}
+
+
+def clean_licence_number(text: str) -> str | None:
+    number = to_latin_digits(normalize_text(text or "")).strip().upper().replace(" ", "")
+    return number if card.LICENCE.fullmatch(number) else None
+
+
+def public_guard(number: str) -> Guard | None:
+    return (
+        Guard.objects.select_related("institution")
+        .filter(licence_number=number, status__in=list(_STATUS))
+        .only(
+            "first_name",
+            "last_name",
+            "photo",
+            "status",
+            "licence_number",
+            "licence_expires",
+            "institution__name",
+        )
+        .first()
+    )
+
+
+def public_check(text: str, today: date | None = None) -> PublicAnswer:
+    """The register's answer for a licence number as typed."""
+    number = clean_licence_number(text)
+    guard = public_guard(number) if number else None
+    if guard is None:
+        return NOT_FOUND
+    today = today or tehran_today()
+    status = _STATUS[guard.status]
+    if status == "valid" and guard.licence_expires and guard.licence_expires < today:
+        status = "expired"
+    return PublicAnswer(
+        status=status,
+        licence_number=guard.licence_number,
+        name=guard.full_name,
+        institution=guard.institution.name,
+        expires=guard.licence_expires,
+        has_photo=bool(guard.photo),
+    )
