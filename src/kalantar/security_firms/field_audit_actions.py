@@ -18,9 +18,6 @@ ACTIONS = (
         "security_firms.review_decided", "تصمیم دربارهٔ بازبینی نگهبان", "Guard review decided"
     ),
     AuditAction(
-        "security_firms.guard_status_changed", "تغییر وضعیت پروانهٔ نگهبان", "Guard status changed"
-    ),
-    AuditAction(
         "security_firms.phone_issued", "صدور پیوند گوشی نگهبان", "Guard's phone link issued"
     ),
 )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,8 @@ from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.validators import is_valid_national_code
 from kalantar.incidents.signals import incident_opened
-from kalantar.security_firms.models import Guard, GuardReview, RosterAssignment
+from kalantar.security_firms import services
+from kalantar.security_firms.models import Guard, GuardReview
 
 if TYPE_CHECKING:
     from kalantar.complaints.models import Complaint
@@ -92,7 +92,8 @@ def _on_complaint(sender, *, complaint: Complaint, **kwargs) -> None:
 
 def decide(*, by: User, review: GuardReview, decision: str, reason: str) -> GuardReview:
     """The registrar's decision on a review, with its reason; a suspension or revocation
-    changes the guard's status and takes the guard off every roster not yet over."""
+    changes the licence through the register's service, which takes the guard off every
+    roster not yet over."""
     reason = normalize_text(reason).strip()
     errors: dict[str, list[str]] = {}
     if decision not in GuardReview.Decision.values:
@@ -114,7 +115,8 @@ def decide(*, by: User, review: GuardReview, decision: str, reason: str) -> Guar
         review.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
         status = STATUS_OF_DECISION.get(decision)
         if status is not None:
-            _set_status(review.guard, status, reason, now)
+            # The register's own service: the rosters and the notices follow the licence.
+            services.change_status(by=by, guard=review.guard, status=status, reason=reason)
         audit.record(
             "security_firms.review_decided",
             actor=by,
@@ -122,19 +124,6 @@ def decide(*, by: User, review: GuardReview, decision: str, reason: str) -> Guar
             detail={"guard": review.guard_id, "decision": decision},
         )
     return review
-
-
-def _set_status(guard: Guard, status: str, reason: str, now) -> None:
-    guard.status, guard.status_reason, guard.status_changed_at = status, reason, now
-    guard.save(update_fields=["status", "status_reason", "status_changed_at"])
-    taken_off = RosterAssignment.objects.filter(
-        Q(shift__ends_at__gt=now), guard=guard, removed_at__isnull=True
-    ).update(removed_at=now, removed_reason=reason[:300])
-    audit.record(
-        "security_firms.guard_status_changed",
-        obj=guard,
-        detail={"status": status, "rosters_taken_off": taken_off},
-    )
 
 
 def open_reviews(user):

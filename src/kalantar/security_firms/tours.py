@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kalantar.core import audit
+from kalantar.core.persian import digits
 from kalantar.incidents.geometry import haversine_km, valid_point
 from kalantar.security_firms import tour_codes, tour_rules
 from kalantar.security_firms.models import (
@@ -211,14 +212,15 @@ def scan_messages(scan: TourScan) -> list[str]:
     messages = []
     if scan.minutes_late:
         messages.append(
-            _("Late: %(minutes)s minutes after the expected time.") % {"minutes": scan.minutes_late}
+            _("Late: %(minutes)s minutes after the expected time.")
+            % {"minutes": digits(scan.minutes_late)}
         )
     if scan.out_of_order:
         messages.append(_("Out of order: a later checkpoint of the plan was scanned first."))
     if scan.too_far:
         messages.append(
             _("Too far: the phone was %(metres)s metres from the checkpoint.")
-            % {"metres": scan.distance_m}
+            % {"metres": digits(scan.distance_m)}
         )
     return messages
 

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from kalantar.core.persian import to_persian_digits
 from kalantar.security_firms import tour_codes, tours
 from kalantar.security_firms.models import (
     Checkpoint,
@@ -95,7 +96,10 @@ def plan(site):
     )
     for order in (1, 2, 3):
         checkpoint = Checkpoint.objects.create(
-            site=site, name=f"نقطه {order}", lon=site.lon + order * 0.001, lat=site.lat
+            site=site,
+            name=f"نقطه {to_persian_digits(order)}",
+            lon=site.lon + order * 0.001,
+            lat=site.lat,
         )
         TourStop.objects.create(
             plan=plan, checkpoint=checkpoint, order=order, minutes_after_start=(order - 1) * 10

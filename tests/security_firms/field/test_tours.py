@@ -56,7 +56,7 @@ def test_a_late_scan_says_by_how_many_minutes(guard, plan):
     first = stops(plan)[0]
     scan = _scan(guard, first, last_start() + timedelta(minutes=17))
     assert scan.minutes_late == 12
-    assert tours.scan_messages(scan) == ["Late: 12 minutes after the expected time."]
+    assert tours.scan_messages(scan) == ["با تأخیر: ۱۲ دقیقه پس از زمان مقرر."]
 
 
 def test_a_checkpoint_scanned_after_a_later_one_is_out_of_order(guard, plan):
@@ -70,7 +70,7 @@ def test_a_checkpoint_scanned_after_a_later_one_is_out_of_order(guard, plan):
 def test_a_scan_two_kilometres_from_the_checkpoint_is_flagged_too_far(guard, plan):
     scan = _scan(guard, stops(plan)[0], last_start(), east_m=2000)
     assert scan.too_far and 1950 <= scan.distance_m <= 2050
-    assert "Too far" in tours.scan_messages(scan)[0]
+    assert tours.scan_messages(scan)[0].startswith("دور از نقطه: گوشی ۲")
 
 
 def test_an_expired_code_is_refused_and_stores_nothing(guard, plan):
@@ -78,7 +78,7 @@ def test_an_expired_code_is_refused_and_stores_nothing(guard, plan):
     old = code_at(first.checkpoint, start - timedelta(minutes=40))
     with pytest.raises(ValidationError) as error:
         _scan(guard, first, start, code=old)
-    assert "expired" in str(error.value)
+    assert "منقضی" in str(error.value)
     assert _nothing_stored()
 
 
@@ -87,7 +87,7 @@ def test_a_code_signed_with_another_key_is_refused_and_stores_nothing(guard, pla
     forged = code_at(first.checkpoint, start, key=b"a-key-of-somebody-else")
     with pytest.raises(ValidationError) as error:
         _scan(guard, first, start, code=forged)
-    assert "wrong signature" in str(error.value)
+    assert "امضای نادرست" in str(error.value)
     assert _nothing_stored()
 
 
@@ -95,7 +95,7 @@ def test_a_scan_outside_any_round_is_refused(guard, plan):
     first = stops(plan)[0]
     with pytest.raises(ValidationError) as error:
         _scan(guard, first, last_start() + timedelta(hours=1))
-    assert "No tour" in str(error.value)
+    assert "هیچ نوبت گشتی" in str(error.value)
     assert _nothing_stored()
 
 
@@ -111,7 +111,7 @@ def test_a_guard_of_another_institution_cannot_scan_the_site(plan, other_institu
     stranger = make_guard(other_institution, OTHER_GUARD_CODE)
     with pytest.raises(ValidationError) as error:
         _scan(stranger, stops(plan)[0], last_start())
-    assert "another institution" in str(error.value)
+    assert "موسسهٔ دیگری" in str(error.value)
     assert _nothing_stored()
 
 
