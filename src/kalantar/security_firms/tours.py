@@ -55,7 +55,9 @@ def current_code(checkpoint: Checkpoint, now: datetime | None = None) -> str:
 
 def code_svg(url: str) -> str:
     """The QR of a scan address, as inline SVG markup for the checkpoint's screen."""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=6, svgclass="checkpoint-qr")
+    return segno.make(url, error="m", micro=False).svg_inline(
+        scale=6, svgclass="checkpoint-qr", omitsize=True
+    )
 
 
 def issue_phone(*, by, guard: Guard) -> str:
