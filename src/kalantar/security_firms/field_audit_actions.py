@@ -4,6 +4,8 @@ from kalantar.core.audit import AuditAction
 
 ACTIONS = (
     AuditAction("security_firms.tour_scanned", "ثبت بازدید نقطهٔ گشت", "Tour checkpoint scanned"),
+    AuditAction("security_firms.checkpoint_added", "افزودن نقطهٔ گشت", "Checkpoint added"),
+    AuditAction("security_firms.plan_added", "افزودن برنامهٔ گشت", "Tour plan added"),
     AuditAction("security_firms.tour_closed", "بستن نوبت گشت", "Tour round closed"),
     AuditAction(
         "security_firms.report_filed", "ثبت گزارش نگهبان برای کلانتری", "Guard's report filed"

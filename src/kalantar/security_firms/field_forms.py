@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
 from kalantar.security_firms import report_rules
-from kalantar.security_firms.models import GuardReview
+from kalantar.security_firms.models import Checkpoint, GuardReview
 
 
 class _Styled(forms.Form):
@@ -68,3 +68,44 @@ class AnswerForm(_Styled):
 class DecisionForm(_Styled):
     decision = forms.ChoiceField(label=_("Decision"), choices=GuardReview.Decision.choices)
     reason = NormalizedCharField(label=_("Reason"), max_length=500)
+
+
+class CheckpointForm(_Styled):
+    name = NormalizedCharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Checkpoint.Kind.choices)
+    nfc_tag = forms.CharField(label=_("NFC tag id"), max_length=64, required=False)
+    lon = forms.FloatField(label=_("Longitude"))
+    lat = forms.FloatField(label=_("Latitude"))
+
+
+class PlanForm(_Styled):
+    """A plan's name and times, and one "minutes after the start" box per checkpoint (left
+    empty: not in the plan)."""
+
+    name = NormalizedCharField(label=_("Name"), max_length=200)
+    start_times = forms.CharField(
+        label=_("Round start times"), max_length=200, help_text=_("For example 22:00, 02:00")
+    )
+    tolerance_minutes = forms.IntegerField(
+        label=_("Tolerance (minutes)"), min_value=0, max_value=120, initial=10
+    )
+
+    def __init__(self, *args, checkpoints, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checkpoints = list(checkpoints)
+        for checkpoint in self.checkpoints:
+            self.fields[f"minutes_{checkpoint.pk}"] = forms.IntegerField(
+                label=_("%(name)s: minutes after the start") % {"name": checkpoint.name},
+                min_value=0,
+                max_value=720,
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+            )
+
+    def stops(self) -> list[tuple[Checkpoint, int]]:
+        found = []
+        for checkpoint in self.checkpoints:
+            minutes = self.cleaned_data.get(f"minutes_{checkpoint.pk}")
+            if minutes is not None:
+                found.append((checkpoint, minutes))
+        return found

@@ -273,6 +273,7 @@ def institution_reports(request: HttpRequest) -> HttpResponse:
             return redirect("security_firms:institution_reports")
     context = {
         "institution": institution,
+        "guards": guards,
         "form": form,
         "reports": cooperation.reports_of_institution(institution),
         "sites": sites,
@@ -332,3 +333,94 @@ def guard_history(request: HttpRequest, pk: int) -> HttpResponse:
         "reports": guard.reports.filter(reported_at__gte=since).select_related("incident"),
     }
     return render(request, "security_firms/guard_history.html", context)
+
+
+# --- The institution sets up its sites' tours and its guards' phones ---------------------------
+
+
+def _own_site(request: HttpRequest, pk: int) -> ContractSite:
+    institution = _staff_institution(request.user)
+    if institution is None:
+        raise Http404
+    return get_object_or_404(ContractSite, pk=pk, institution=institution)
+
+
+def _setup_context(site, checkpoint_form=None, plan_form=None) -> dict:
+    checkpoints = site.checkpoints.filter(is_active=True)
+    return {
+        "site": site,
+        "checkpoint_form": checkpoint_form or field_forms.CheckpointForm(),
+        "plan_form": plan_form or field_forms.PlanForm(checkpoints=checkpoints),
+        "plans": site.tour_plans.prefetch_related("stops__checkpoint"),
+        "checkpoints": checkpoints,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The institution's page for a site's checkpoints and tour plans."""
+    site = _own_site(request, pk)
+    if request.method == "GET":
+        return render(request, "security_firms/site_setup.html", _setup_context(site))
+    if request.POST.get("action") == "plan":
+        form = field_forms.PlanForm(
+            request.POST, checkpoints=site.checkpoints.filter(is_active=True)
+        )
+        context = _setup_context(site, plan_form=form)
+        add = _add_plan
+    else:
+        form = field_forms.CheckpointForm(request.POST)
+        context = _setup_context(site, checkpoint_form=form)
+        add = _add_checkpoint
+    if form.is_valid():
+        try:
+            add(request, site, form)
+            return redirect("security_firms:site_setup", pk=site.pk)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    return render(request, "security_firms/site_setup.html", context, status=400)
+
+
+def _add_checkpoint(request, site, form) -> None:
+    data = form.cleaned_data
+    tours.add_checkpoint(
+        by=request.user,
+        site=site,
+        name=data["name"],
+        kind=data["kind"],
+        nfc_tag=data["nfc_tag"] or "",
+        point=(data["lon"], data["lat"]),
+    )
+    messages.success(request, _("The checkpoint was added."))
+
+
+def _add_plan(request, site, form) -> None:
+    data = form.cleaned_data
+    tours.add_plan(
+        by=request.user,
+        site=site,
+        name=data["name"],
+        start_times=data["start_times"],
+        tolerance_minutes=data["tolerance_minutes"],
+        stops=form.stops(),
+    )
+    messages.success(request, _("The tour plan was added."))
+
+
+@login_required
+@require_http_methods(["POST"])
+def issue_phone_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new phone link for one of the institution's guards, shown once."""
+    institution = _staff_institution(request.user)
+    if institution is None:
+        raise Http404
+    guard = get_object_or_404(Guard, pk=pk, institution=institution)
+    try:
+        raw = tours.issue_phone(by=request.user, guard=guard)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("security_firms:institution_reports")
+    link = f"{settings.SITE_URL}{reverse('security_firms:phone_link', args=[raw])}"
+    context = {"guard": guard, "link": link, "qr": tours.code_svg(link)}
+    return render(request, "security_firms/phone_issued.html", context)

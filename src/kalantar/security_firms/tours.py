@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kalantar.core import audit
-from kalantar.core.persian import digits
+from kalantar.core.persian import digits, normalize_text, to_latin_digits
 from kalantar.incidents.geometry import haversine_km, valid_point
 from kalantar.security_firms import tour_codes, tour_rules
 from kalantar.security_firms.models import (
@@ -310,3 +310,83 @@ def site_rounds(site: ContractSite, *, limit: int = 30) -> list[RoundReport]:
         .order_by("-starts_at")[:limit]
     )
     return [round_report(r) for r in rounds]
+
+
+# --- Setting up a site's checkpoints and plans (the institution's desk) ----------------------
+
+# A checkpoint further than this from its site's point is a typing mistake, not a checkpoint.
+CHECKPOINT_MAX_FROM_SITE_KM = 2.0
+
+
+def add_checkpoint(
+    *, by, site: ContractSite, name: str, kind: str, nfc_tag: str, point: tuple[float, float]
+) -> Checkpoint:
+    """A new checkpoint of a site; raises ValidationError (by field), storing nothing."""
+    name, nfc_tag = normalize_text(name).strip(), nfc_tag.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the checkpoint a name.")]
+    if kind not in Checkpoint.Kind.values:
+        errors["kind"] = [_("Choose the kind of checkpoint.")]
+    elif kind == Checkpoint.Kind.NFC and not nfc_tag:
+        errors["nfc_tag"] = [_("Give the id of the NFC tag.")]
+    elif nfc_tag and Checkpoint.objects.filter(nfc_tag=nfc_tag).exists():
+        errors["nfc_tag"] = [_("Another checkpoint has this NFC tag.")]
+    lon, lat = point
+    if not valid_point(lon, lat):
+        errors["location"] = [_("The checkpoint's location is not valid.")]
+    elif haversine_km(lon, lat, site.lon, site.lat) > CHECKPOINT_MAX_FROM_SITE_KM:
+        errors["location"] = [_("The checkpoint is more than 2 km from its site.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        checkpoint = Checkpoint.objects.create(
+            site=site,
+            name=name,
+            kind=kind,
+            nfc_tag=nfc_tag if kind == Checkpoint.Kind.NFC else "",
+            lon=float(lon),
+            lat=float(lat),
+        )
+        audit.record("security_firms.checkpoint_added", actor=by, obj=checkpoint)
+    return checkpoint
+
+
+def add_plan(
+    *,
+    by,
+    site: ContractSite,
+    name: str,
+    start_times: str,
+    tolerance_minutes: int,
+    stops: list[tuple[Checkpoint, int]],
+) -> TourPlan:
+    """A tour plan of a site: its checkpoints in the order of their minutes after the start."""
+    name = normalize_text(name).strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the plan a name.")]
+    try:
+        times = tour_rules.parse_start_times(to_latin_digits(start_times))
+    except ValueError:
+        errors["start_times"] = [_("Write the start times as 22:00, 02:00.")]
+    if not stops:
+        errors["stops"] = [_("Give at least one checkpoint a time.")]
+    elif any(c.site_id != site.pk for c, _minutes in stops):
+        errors["stops"] = [_("Every checkpoint of the plan must be of this site.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = TourPlan.objects.create(
+            site=site,
+            name=name,
+            start_times=", ".join(f"{t:%H:%M}" for t in times),
+            tolerance_minutes=tolerance_minutes,
+        )
+        ordered = sorted(stops, key=lambda stop: stop[1])
+        TourStop.objects.bulk_create(
+            TourStop(plan=plan, checkpoint=c, order=i, minutes_after_start=m)
+            for i, (c, m) in enumerate(ordered, start=1)
+        )
+        audit.record("security_firms.plan_added", actor=by, obj=plan, detail={"stops": len(stops)})
+    return plan
