@@ -3,9 +3,11 @@ station HM01K01 and one in HM01K02, and a second province with its own instituti
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kalantar.core.jalali import tehran_today
@@ -111,3 +113,11 @@ def shift_now(site):
     return services.add_shift(
         by=None, post=post, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=6)
     )
+
+
+@contextmanager
+def refused(text: str):
+    """The block is refused with a message containing `text` (as the user reads it)."""
+    with pytest.raises(ValidationError) as caught:
+        yield
+    assert text in " ".join(caught.value.messages)

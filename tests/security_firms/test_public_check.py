@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.core.cache import cache
 
 from kalantar.core.models import AuditEntry
@@ -99,8 +100,6 @@ def test_an_expired_card_says_expired(client, guard):
 
 def test_a_claim_verifies_offline_with_the_published_key(client, guard):
     doc = client.get(card.WELL_KNOWN_PATH).json()
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key
-
     key = load_pem_public_key(doc["public_key_pem"].encode())
     facts = card.CardFacts(guard.licence_number, guard.licence_expires, guard.status_changed_at)
     assert card.verify_claim(card.claim_query(facts), key).licence_number == guard.licence_number

@@ -122,5 +122,15 @@ def test_a_roster_naming_a_suspended_guard_stores_nothing(client, guard, site):
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert response.status_code == 422
-    assert "not active" in str(response.json())
+    assert "معتبر نیست" in str(response.json())
     assert not post.shifts.exists()
+
+
+def test_staff_search_by_national_code_and_by_surname(client, registrar, institution):
+    make_licensed(institution, CODES[1], first_name="علی", last_name="رضایی")
+    make_licensed(institution, CODES[2], first_name="مریم", last_name="احمدی")
+    client.force_login(registrar)
+    by_code = client.get("/guards/", {"q": "۰۰۸۴۵۷۵۹۴۸"}).content.decode()
+    assert "علی رضایی" in by_code and "مریم احمدی" not in by_code
+    by_surname = client.get("/guards/", {"q": "احمدي"}).content.decode()  # Arabic yeh
+    assert "مریم احمدی" in by_surname and "علی رضایی" not in by_surname

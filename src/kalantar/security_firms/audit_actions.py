@@ -5,15 +5,15 @@ from kalantar.core.audit import AuditAction
 ACTIONS = (
     AuditAction(
         "security_firms.institution_registered",
-        "ثبت موسسهٔ انتظام",
+        "ثبت مؤسسهٔ انتظام",
         "Security institution registered",
     ),
     AuditAction(
         "security_firms.institution_status_changed",
-        "تغییر وضعیت پروانهٔ موسسهٔ انتظام",
+        "تغییر وضعیت پروانهٔ مؤسسهٔ انتظام",
         "Security institution's licence status changed",
     ),
-    AuditAction("security_firms.key_issued", "صدور کلید رابط موسسه", "Institution API key issued"),
+    AuditAction("security_firms.key_issued", "صدور کلید رابط مؤسسه", "Institution API key issued"),
     AuditAction("security_firms.applied", "ثبت درخواست نگهبان", "Guard application registered"),
     AuditAction("security_firms.check_recorded", "ثبت بند گزینش", "Vetting check recorded"),
     AuditAction("security_firms.training_recorded", "ثبت دورهٔ آموزشی", "Training recorded"),
@@ -39,7 +39,7 @@ ACTIONS = (
     ),
     AuditAction("security_firms.imported", "درون‌برد پرونده نگهبانان", "Guards imported"),
     AuditAction(
-        "security_firms.institutions_imported", "درون‌برد موسسات انتظام", "Institutions imported"
+        "security_firms.institutions_imported", "درون‌برد مؤسسات انتظام", "Institutions imported"
     ),
-    AuditAction("security_firms.roster_submitted", "ارسال لوح نگهبانی موسسه", "Roster submitted"),
+    AuditAction("security_firms.roster_submitted", "ارسال لوح نگهبانی مؤسسه", "Roster submitted"),
 )

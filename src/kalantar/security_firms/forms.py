@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.core.persian import normalize_text
 from kalantar.security_firms.models import Activity, Guard, VettingCheck
 
 
@@ -21,6 +22,19 @@ class _Styled(forms.Form):
             widget.attrs["class"] = (
                 "form-select" if isinstance(widget, forms.Select) else "form-control"
             )
+
+
+class HoursField(forms.DecimalField):
+    """Hours typed in Persian or Latin digits (a number input refuses Persian digits)."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {"inputmode": "decimal", "dir": "ltr"}
+
+    def to_python(self, value):
+        text = normalize_text(str(value or "")).replace("٫", ".").replace("/", ".")
+        return super().to_python(text)
 
 
 class ApplicationForm(_Styled):
@@ -42,14 +56,14 @@ class ApplicationForm(_Styled):
 
 
 class CheckForm(_Styled):
-    item = forms.ChoiceField(label=_("Item"), choices=VettingCheck.Item.choices)
+    item = forms.ChoiceField(label=_("Checklist item"), choices=VettingCheck.Item.choices)
     result = forms.ChoiceField(label=_("Result"), choices=VettingCheck.Result.choices)
     note = NormalizedCharField(label=_("Note"), max_length=300, required=False)
 
 
 class TrainingForm(_Styled):
     course = NormalizedCharField(label=_("Course"), max_length=200)
-    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
+    hours = HoursField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
     provider = NormalizedCharField(label=_("Provider"), max_length=200)
     completed_on = JalaliDateField(label=_("Completed"))
     certificate_number = NormalizedCharField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -131,6 +133,8 @@ class Guard(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     # normalize_text of "first last", for search by name.
     name_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
+    # normalize_text of "last first": a search by surname alone is a prefix of this one.
+    surname_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
     photo_token = models.CharField(max_length=32, editable=False, default="", blank=True)
     photo = models.FileField(
         _("photo"),
@@ -281,6 +285,10 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return self.course
+
+    @property
+    def hours_shown(self) -> Decimal | int:
+        return int(self.hours) if self.hours == int(self.hours) else self.hours
 
 
 class SiteQuerySet(ScopedQuerySet):

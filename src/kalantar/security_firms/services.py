@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kalantar.core import audit, sequences
 from kalantar.core.jalali import tehran_today, to_jalali
-from kalantar.core.persian import normalize_text
+from kalantar.core.persian import active_digits, format_number, normalize_text
 from kalantar.core.sms import send_sms
 from kalantar.core.validators import is_valid_national_code, normalize_national_code
 from kalantar.org.geo_cache import locate_unit
@@ -150,6 +150,10 @@ def _checked_national_code(value: str, *, exclude: int | None = None) -> str:
     return code
 
 
+def num(n: int) -> str:
+    return format_number(n, digits=active_digits())
+
+
 def age_on(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -159,7 +163,7 @@ def _checked_birth_date(birth: date, today: date) -> date:
         raise ValidationError({"birth_date": _("The date of birth is in the future.")})
     if age_on(birth, today) < MIN_AGE:
         raise ValidationError(
-            {"birth_date": _("A guard must be at least %(n)s years old.") % {"n": MIN_AGE}}
+            {"birth_date": _("A guard must be at least %(n)s years old.") % {"n": num(MIN_AGE)}}
         )
     return birth
 
@@ -202,6 +206,7 @@ def apply(
             first_name=first,
             last_name=last,
             name_search=f"{first} {last}",
+            surname_search=f"{last} {first}",
             birth_date=birth_date,
             mobile=person.get("mobile") or "",
             institution=institution,
@@ -409,7 +414,7 @@ def take_off_rosters(guard: Guard, reason: str, *, by=None) -> int:
     phone = guard.institution.head_office_phone
     text = _("Guard %(name)s was taken off %(n)s shifts: %(reason)s") % {
         "name": guard.full_name,
-        "n": len(places),
+        "n": num(len(places)),
         "reason": reason,
     }
     transaction.on_commit(lambda: send_sms(phone, text))
@@ -535,6 +540,11 @@ def assign(*, by, shift: Shift, guard: Guard) -> RosterAssignment:
             raise ValidationError({"guard": refusal})
         if shift.assignments.on_roster().filter(guard=guard).exists():
             raise ValidationError({"guard": _("This guard is already on this shift.")})
+        busy = RosterAssignment.objects.on_roster().filter(
+            guard=guard, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at
+        )
+        if busy.exists():
+            raise ValidationError({"guard": _("This guard is on another shift at that time.")})
         if shift.assignments.on_roster().count() >= shift.guards_needed:
             raise ValidationError({"guard": _("The shift is fully staffed.")})
         day = timezone.localtime(shift.starts_at).date()

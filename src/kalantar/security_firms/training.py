@@ -34,6 +34,19 @@ class Step:
     def met(self) -> bool:
         return self.done >= self.hours
 
+    @property
+    def done_shown(self) -> Decimal | int:
+        return shown(self.done)
+
+    @property
+    def hours_shown(self) -> Decimal | int:
+        return shown(self.hours)
+
+
+def shown(hours: Decimal) -> Decimal | int:
+    """Whole hours without a trailing ".0"."""
+    return int(hours) if hours == int(hours) else hours
+
 
 @dataclass(frozen=True)
 class Standing:

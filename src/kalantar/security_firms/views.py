@@ -115,7 +115,9 @@ def _run(request: HttpRequest, action: str, guard: Guard, data: dict) -> str:
         return _("The course was added to the training ledger.")
     if action == "status":
         removed = services.change_status(by=by, guard=guard, **data)
-        return _("The status was changed; %(n)s roster places were emptied.") % {"n": removed}
+        return _("The status was changed; %(n)s roster places were emptied.") % {
+            "n": services.num(removed)
+        }
     if action == "reject":
         services.reject_application(by=by, guard=guard, **data)
         return _("The application was rejected.")

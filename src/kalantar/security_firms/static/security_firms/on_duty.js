@@ -6,9 +6,11 @@
   const d = el.dataset;
   const map = L.map(el, { attributionControl: false }).setView([34.8, 48.5], 11);
   const text = (s) => { const span = document.createElement("span"); span.textContent = s; return span.innerHTML; };
-  fetch(d.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); })
-    .then((data) => {
+  const json = (url) => fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); });
+  Promise.all([json(d.url), json(d.outlineUrl)])
+    .then(([data, outline]) => {
+      const border = L.geoJSON(outline, { style: { color: "#30424d", weight: 1.5, fillOpacity: 0.04 } }).addTo(map);
       const layer = L.geoJSON(data, {
         pointToLayer: (f, latlng) => L.circleMarker(latlng, {
           radius: 8, weight: 2, color: "#1d3b53",
@@ -20,7 +22,8 @@
           l.bindTooltip(`<strong>${text(p.site)}</strong> · ${text(p.post)}<br>${text(p.institution)}<br>${who}`);
         },
       }).addTo(map);
-      if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 15 });
+      const bounds = border.getBounds().isValid() ? border.getBounds() : layer.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 15, animate: false });
       el.dataset.ready = "1";
       el.dataset.posts = String(data.features.length);
     })
