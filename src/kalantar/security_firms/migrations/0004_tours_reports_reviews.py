@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ("complaints", "0010_drop_citizen_lookup_function"),
         ("incidents", "0007_external_id_unique_where_given"),
         ("org", "0001_initial"),
-        ("security_firms", "0002_notices"),
+        ("security_firms", "0003_surname_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
