@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from kalantar.core.jalali import TEHRAN, tehran_today
+from kalantar.core.persian import to_persian_digits
 from kalantar.incidents import services as incident_services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
@@ -170,7 +171,8 @@ def _report(guard: Guard, site: ContractSite) -> None:
             lon=site.lon,
             lat=site.lat,
             occurred_at=now - timedelta(hours=3),
-            narrative=f"نزاع جلوی در فروشگاه؛ نگهبان (کد ملی {guard.national_code}) طرف دعوا بود.",
+            narrative=f"نزاع جلوی در محل؛ نگهبان (کد ملی {to_persian_digits(guard.national_code)}) "
+            "طرف دعوا بود.",
         ),
     )
 
