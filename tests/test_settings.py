@@ -66,6 +66,7 @@ PRODUCTION = {
     "CACHE_URL": "redis://127.0.0.1:6379/13",
     "AUDIT_KEY": "a-long-random-audit-key-kept-outside-the-database",
     "EVIDENCE_SIGNING_KEY": "a-long-random-evidence-signing-key-kept-offline",
+    "GUARD_CARD_SIGNING_KEY": "a-long-random-guard-card-signing-key-kept-offline",
 }
 
 
@@ -100,6 +101,13 @@ def test_production_refuses_to_start_without_an_evidence_signing_key(tmp_path):
     result = _deploy_check(tmp_path, EVIDENCE_SIGNING_KEY=None)
     assert result.returncode != 0
     assert "EVIDENCE_SIGNING_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_guard_card_signing_key(tmp_path):
+    """Guards' cards are checked against a key that never comes from the var folder."""
+    result = _deploy_check(tmp_path, GUARD_CARD_SIGNING_KEY=None)
+    assert result.returncode != 0
+    assert "GUARD_CARD_SIGNING_KEY" in result.stderr
 
 
 def test_the_development_audit_key_is_readable_by_its_owner_only(tmp_path):

@@ -25,6 +25,7 @@ from kalantar.security_firms.models import (
 )
 
 EXPIRY_WINDOWS = (30, 60, 90)
+POST_SPACING = 0.0004  # degrees of longitude, about 35 m
 
 
 def guards_for(user) -> QuerySet[Guard]:
@@ -159,15 +160,17 @@ def map_features(user, at=None) -> dict:
     duty: dict[int, list[str]] = {}
     for a in on_duty(user, at):
         duty.setdefault(a.shift.post_id, []).append(a.guard.full_name)
-    features = []
-    for post in posts_for(user).filter(is_active=True):
+    features, seen = [], {}
+    for post in posts_for(user).filter(is_active=True).order_by("site", "pk"):
         site = post.site
+        # Posts without a point of their own are drawn side by side around their site's.
+        k = seen[site.pk] = seen.get(site.pk, -1) + 1
         features.append(
             {
                 "type": "Feature",
                 "geometry": {
                     "type": "Point",
-                    "coordinates": [post.lon or site.lon, post.lat or site.lat],
+                    "coordinates": [post.lon or site.lon + k * POST_SPACING, post.lat or site.lat],
                 },
                 "properties": {
                     "site": site.name,
