@@ -411,6 +411,8 @@ if not GUARD_CARD_SIGNING_KEY:
 GUARD_CHECK_RATE = env.str("GUARD_CHECK_RATE", default="60/h")
 # Every original is read back and re-hashed at least this often.
 EVIDENCE_FIXITY_DAYS = env.int("EVIDENCE_FIXITY_DAYS", default=30)
+# HMAC key of guard-tour checkpoint codes; empty: derived from SECRET_KEY.
+GUARD_TOUR_KEY = env.str("GUARD_TOUR_KEY", default="")
 
 # Tokens for integrations expire after this many days unless created with another span.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)

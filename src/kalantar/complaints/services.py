@@ -20,7 +20,11 @@ from kalantar.complaints.codes import format_tracking_code, new_tracking_code
 from kalantar.complaints.drafts import ComplaintDraft, add_error
 from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
-from kalantar.complaints.signals import complaint_accepted, conduct_complaint_filed
+from kalantar.complaints.signals import (
+    complaint_accepted,
+    complaint_filed,
+    conduct_complaint_filed,
+)
 from kalantar.core import audit, files
 from kalantar.core.persian import normalize_for_search, normalize_text
 from kalantar.core.scoping import can_see_unit
@@ -101,6 +105,7 @@ def file_complaint(
         )
         if handling.kind == Unit.Kind.INSPECTION:
             conduct_complaint_filed.send(sender=Complaint, complaint=complaint, by=by)
+        complaint_filed.send(sender=Complaint, complaint=complaint, by=by)
         if clean.mobile:
             transaction.on_commit(lambda: _send_receipt_sms(complaint))
     return complaint

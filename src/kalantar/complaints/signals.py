@@ -15,3 +15,7 @@ complaint_accepted = Signal()
 # A complaint about an officer's conduct was filed and routed to the province's inspection
 # office. Arguments: `complaint`, `by` (who filed it: a desk officer, or None online).
 conduct_complaint_filed = Signal()
+# A complaint was registered (any channel). Arguments: `complaint`, `by` (the user who
+# recorded it, or None for the public form and applications). Followers read the people
+# it names from the complaint itself.
+complaint_filed = Signal()

@@ -28,6 +28,7 @@ class IncidentReport:
 
     `priority` None means the category's default; `received_at` None means now. `alarm_ref`
     and `external_id` tie the incident to the alarm or the outside record it came from.
+    `named` lists the national codes of the people the report names.
     """
 
     source: str
@@ -40,6 +41,9 @@ class IncidentReport:
     received_at: datetime | None = None
     alarm_ref: str = ""
     external_id: str | None = None
+    # National codes of people the report names (a suspect, a witness); not stored on the
+    # incident: followers of `signals.incident_opened` match them against their registers.
+    named: tuple[str, ...] = ()
 
 
 def add_error(errors: Errors, field: str, message: str) -> None:

@@ -30,6 +30,7 @@ from kalantar.incidents.models import (
     PatrolUnit,
 )
 from kalantar.incidents.selectors import Recommendation, nearest_units
+from kalantar.incidents.signals import incident_opened
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -96,6 +97,7 @@ def open_incident(
             obj=incident,
             detail={"source": report.source, "category": report.category, "station": station.code},
         )
+        incident_opened.send(sender=Incident, incident=incident, by=by, named=report.named)
     return incident
 
 

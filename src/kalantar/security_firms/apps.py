@@ -54,6 +54,10 @@ class SecurityFirmsConfig(AppConfig):
         ext.add_periodic_job(ext.PeriodicJob("guard_licences", _licences, 3600))
         ext.add_demo_loader(ext.DemoLoader("security_firms", _load_demo, order=75))
 
+        from kalantar.security_firms import field_setup
+
+        field_setup.register()
+
 
 def _licences() -> str | None:
     """Hourly: licences past expiry lapse; guards whose training fell overdue leave rosters."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet, attachment_storage
 from kalantar.core.scoping import ScopedQuerySet
 from kalantar.core.validators import validate_national_code
+from kalantar.security_firms import report_rules
 
 
 class Activity(models.TextChoices):
@@ -483,3 +484,354 @@ class RosterNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guard_id}: {self.reason}"
+
+
+# --- Guard tours, reports to the station and reviews on events -----------------------------
+
+
+class InstitutionStaff(models.Model):
+    """A user of an institution's desk: sees that institution's guards' reports, nothing of
+    any station."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="security_institution_staff",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="staff"
+    )
+
+    class Meta:
+        verbose_name = _("institution desk user")
+        verbose_name_plural = _("institution desk users")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.institution})"
+
+
+class GuardPhoneQuerySet(HashedSecretQuerySet):
+    def usable(self) -> GuardPhoneQuerySet:
+        return self.filter(revoked_at__isnull=True, guard__status=Guard.Status.ACTIVE)
+
+
+class GuardPhone(HashedSecret):
+    """A guard's phone: its secret link opens the guard's phone page (tours and reports)."""
+
+    SECRET_PREFIX = "sfp_"
+
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.CASCADE, related_name="phones"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = GuardPhoneQuerySet.as_manager()
+
+    class Meta(HashedSecret.Meta):
+        verbose_name = _("guard's phone")
+        verbose_name_plural = _("guards' phones")
+
+    def __str__(self) -> str:
+        return f"{self.guard_id} ({self.prefix}…)"
+
+
+class CheckpointQuerySet(ScopedQuerySet):
+    scope_path = "site__station__path"
+
+
+class Checkpoint(models.Model):
+    """A point of a site a guard's tour must pass: a screen with a rotating QR, or an NFC tag."""
+
+    class Kind(models.TextChoices):
+        QR = "qr", _("Rotating QR screen")
+        NFC = "nfc", _("NFC tag")
+
+    site = models.ForeignKey(
+        ContractSite, verbose_name=_("site"), on_delete=models.CASCADE, related_name="checkpoints"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.QR)
+    nfc_tag = models.CharField(_("NFC tag id"), max_length=64, blank=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["site", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nfc_tag"], condition=~Q(nfc_tag=""), name="sf_checkpoint_nfc_tag_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TourPlanQuerySet(ScopedQuerySet):
+    scope_path = "site__station__path"
+
+
+class TourPlan(models.Model):
+    """The checkpoints of a site in the order a tour passes them, with their expected times."""
+
+    site = models.ForeignKey(
+        ContractSite, verbose_name=_("site"), on_delete=models.CASCADE, related_name="tour_plans"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # Local (Tehran) times at which a round starts each day, e.g. "22:00, 02:00".
+    start_times = models.CharField(_("round start times"), max_length=200)
+    tolerance_minutes = models.PositiveSmallIntegerField(_("tolerance (minutes)"), default=10)
+    max_distance_m = models.PositiveIntegerField(
+        _("largest distance from a checkpoint (m)"), default=200
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TourPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tour plan")
+        verbose_name_plural = _("tour plans")
+        ordering = ["site", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TourStop(models.Model):
+    """One checkpoint of a plan: its place in the order and when it is due in a round."""
+
+    plan = models.ForeignKey(
+        TourPlan, verbose_name=_("tour plan"), on_delete=models.CASCADE, related_name="stops"
+    )
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="stops"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    minutes_after_start = models.PositiveSmallIntegerField(_("due (minutes after the start)"))
+
+    class Meta:
+        verbose_name = _("tour stop")
+        verbose_name_plural = _("tour stops")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="sf_one_stop_per_order"),
+            models.UniqueConstraint(fields=["plan", "checkpoint"], name="sf_checkpoint_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.checkpoint}"
+
+
+class TourRoundQuerySet(ScopedQuerySet):
+    scope_path = "plan__site__station__path"
+
+
+class TourRound(models.Model):
+    """One run of a plan from one scheduled start; closed with its missed stops once over."""
+
+    plan = models.ForeignKey(
+        TourPlan, verbose_name=_("tour plan"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    guard = models.ForeignKey(
+        Guard,
+        verbose_name=_("guard"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tour_rounds",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The orders of the stops no scan reached, written when the round is closed.
+    missed_orders = models.JSONField(_("missed stops"), default=list, blank=True)
+
+    objects = TourRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tour round")
+        verbose_name_plural = _("tour rounds")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "starts_at"], name="sf_one_round_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class TourScan(models.Model):
+    """A guard's scan of a checkpoint in a round, with what it was flagged with."""
+
+    class Method(models.TextChoices):
+        QR = "qr", _("QR code")
+        NFC = "nfc", _("NFC tag")
+
+    round = models.ForeignKey(
+        TourRound, verbose_name=_("tour round"), on_delete=models.CASCADE, related_name="scans"
+    )
+    stop = models.ForeignKey(
+        TourStop, verbose_name=_("tour stop"), on_delete=models.PROTECT, related_name="scans"
+    )
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.PROTECT, related_name="tour_scans"
+    )
+    scanned_at = models.DateTimeField(_("scanned"))
+    method = models.CharField(_("method"), max_length=4, choices=Method.choices)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(
+        _("distance from the checkpoint (m)"), null=True, blank=True
+    )
+    minutes_late = models.PositiveIntegerField(_("minutes late"), default=0)
+    out_of_order = models.BooleanField(_("out of order"), default=False)
+    too_far = models.BooleanField(_("too far from the checkpoint"), default=False)
+
+    class Meta:
+        verbose_name = _("tour scan")
+        verbose_name_plural = _("tour scans")
+        ordering = ["scanned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "stop"], name="sf_one_scan_per_stop")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.stop_id}"
+
+
+class GuardReportQuerySet(ScopedQuerySet):
+    scope_path = "incident__station__path"
+
+
+class GuardReport(models.Model):
+    """What a guard reported to the station under the cooperation guideline; it became the
+    station's incident, with the guard as the reporter."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Guard's phone")
+        DESK = "desk", _("Institution's desk")
+
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.PROTECT, related_name="reports"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="reports"
+    )
+    site = models.ForeignKey(
+        ContractSite,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    kind = models.CharField(_("kind"), max_length=16)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    occurred_at = models.DateTimeField(_("occurred"))
+    reported_at = models.DateTimeField(_("reported"))
+    # Reported later than the guideline's time for its kind.
+    overdue = models.BooleanField(_("reported late"), default=False)
+    narrative = models.TextField(_("narrative"))
+    incident = models.OneToOneField(
+        "incidents.Incident",
+        verbose_name=_("incident"),
+        on_delete=models.PROTECT,
+        related_name="guard_report",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("station's answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = GuardReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guard's report")
+        verbose_name_plural = _("guards' reports")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.guard_id}: {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return report_rules.label(self.kind)
+
+
+class GuardReviewQuerySet(ScopedQuerySet):
+    scope_path = "province__path"
+
+    def open(self) -> GuardReviewQuerySet:
+        return self.filter(decided_at__isnull=True)
+
+
+class GuardReview(models.Model):
+    """A review of a guard's licence raised when a new incident or complaint names the guard;
+    the province's registrar decides, never the system."""
+
+    class Decision(models.TextChoices):
+        NO_CHANGE = "no_change", _("No change")
+        WARNING = "warning", _("Warning")
+        SUSPENSION = "suspension", _("Suspension")
+        REVOCATION = "revocation", _("Revocation")
+
+    guard = models.ForeignKey(
+        Guard, verbose_name=_("guard"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    province = models.ForeignKey(
+        "org.Unit", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        verbose_name=_("incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = GuardReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guard review")
+        verbose_name_plural = _("guard reviews")
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guard", "incident"],
+                condition=Q(incident__isnull=False),
+                name="sf_one_review_per_incident",
+            ),
+            models.UniqueConstraint(
+                fields=["guard", "complaint"],
+                condition=Q(complaint__isnull=False),
+                name="sf_one_review_per_complaint",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard_id}: {self.decision or '…'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kalantar.security_firms import views
+from kalantar.security_firms import field_urls, views
 from kalantar.security_firms.card import WELL_KNOWN_PATH
 
 app_name = "security_firms"
@@ -19,3 +19,4 @@ urlpatterns = [
     path("guards/check/photo/<str:number>/", views.check_photo, name="check_photo"),
     path(WELL_KNOWN_PATH.lstrip("/"), views.card_key, name="card_key"),
 ]
+urlpatterns += field_urls.urlpatterns
