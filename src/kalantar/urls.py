@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("kalantar.analytics.urls")),
     path("", include("kalantar.evidence.urls")),
     path("", include("kalantar.problems.urls")),
+    path("", include("kalantar.feedback.urls")),
     path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),
 ]

@@ -11,3 +11,6 @@ from django.dispatch import Signal
 # A station took the complaint into its work (assigned, or under investigation).
 # Arguments: `complaint`, `by` (the user who moved it).
 complaint_accepted = Signal()
+
+# A complaint was closed. Arguments: `complaint`, `by` (the user who closed it).
+complaint_closed = Signal()

@@ -48,6 +48,8 @@ ROLES: tuple[Role, ...] = (
         (*_VIEW_ORG, *_LEAD_COMPLAINTS, "core.view_auditentry", "people.view_user"),
     ),
     Role("analyst", _("Analyst"), (*_VIEW_ORG, *_VIEW_COMPLAINTS)),
+    # Takes the calls, forms and SMS of the 197 line; files complaints for callers.
+    Role("feedback_operator", _("197 line operator"), (*_VIEW_ORG, *_WORK_COMPLAINTS)),
     Role("security_registrar", _("Security-institution registrar"), _VIEW_ORG),
     Role(
         "sysadmin",
