@@ -2,8 +2,9 @@
 
 scikit-learn after the project's own normalisation (core.persian.normalize_text): character
 n-grams within words carry the colloquial, SMS and misspelt forms of the same word, word
-n-grams carry the phrases. Two logistic regressions, one per label. Pure: the model file's
-place is passed in; `default_model` (in services) trains one at first use when it is missing.
+n-grams carry the phrases. One feature set, two logistic regressions (one per label). Pure:
+the model file's place is passed in; `services.current_model` trains one at first use when
+none is stored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import joblib
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import FeatureUnion
 
 from kalantar.core.persian import normalize_for_search
 
@@ -63,39 +64,44 @@ def load_dataset(path: Path = DATASET) -> list[Example]:
         ]
 
 
-def _pipeline() -> Pipeline:
-    features = FeatureUnion(
+def _features() -> FeatureUnion:
+    return FeatureUnion(
         [
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
         ]
     )
-    return Pipeline(
-        [
-            ("features", features),
-            ("model", LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")),
-        ]
-    )
+
+
+def _head() -> LogisticRegression:
+    return LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
 
 
 class FeedbackClassifier:
-    def __init__(self, by_class: Pipeline, by_topic: Pipeline) -> None:
+    """One set of features, read once per message, and one head per label."""
+
+    def __init__(
+        self, features: FeatureUnion, by_class: LogisticRegression, by_topic: LogisticRegression
+    ) -> None:
+        self.features = features
         self.by_class = by_class
         self.by_topic = by_topic
 
     @classmethod
     def train(cls, examples: Sequence[Example]) -> FeedbackClassifier:
-        texts = [normalize_for_search(e.text) for e in examples]
-        by_class = _pipeline().fit(texts, [e.msg_class for e in examples])
-        by_topic = _pipeline().fit(texts, [e.topic for e in examples])
-        return cls(by_class, by_topic)
+        features = _features()
+        matrix = features.fit_transform([normalize_for_search(e.text) for e in examples])
+        by_class = _head().fit(matrix, [e.msg_class for e in examples])
+        by_topic = _head().fit(matrix, [e.topic for e in examples])
+        return cls(features, by_class, by_topic)
 
     def suggest_many(self, texts: Iterable[str]) -> list[Suggestion]:
         clean = [normalize_for_search(t) for t in texts]
         if not clean:
             return []
-        class_p = self.by_class.predict_proba(clean)
-        topic_p = self.by_topic.predict_proba(clean)
+        matrix = self.features.transform(clean)
+        class_p = self.by_class.predict_proba(matrix)
+        topic_p = self.by_topic.predict_proba(matrix)
         out = []
         for cp, tp in zip(class_p, topic_p, strict=True):
             ci, ti = cp.argmax(), tp.argmax()
@@ -115,10 +121,12 @@ class FeedbackClassifier:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        joblib.dump({"class": self.by_class, "topic": self.by_topic}, tmp)
+        joblib.dump(
+            {"features": self.features, "class": self.by_class, "topic": self.by_topic}, tmp
+        )
         tmp.replace(path)  # a reader never sees half a file
 
     @classmethod
     def load(cls, path: Path) -> FeedbackClassifier:
         data = joblib.load(path)
-        return cls(data["class"], data["topic"])
+        return cls(data["features"], data["class"], data["topic"])
