@@ -8,9 +8,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from kalantar.core.validators import national_code_check_digit
 from kalantar.feedback import classifier, services
 from kalantar.feedback.models import FeedbackMessage, SurveyAnswer, SurveyLink
 from kalantar.org.models import Unit
+from kalantar.people import services as people_services
+from kalantar.people.demo import DEMO_PASSWORD
 from kalantar.people.models import User
 
 # Roughly the line's mix: mostly thanks, then suggestions, criticism and complaints.
@@ -20,37 +23,66 @@ OUTCOMES = ["answered", "reconciled", "reconciled", "reconciled", "referred"]
 
 def load(progress) -> None:
     rng = random.Random(197)
-    stations = list(Unit.objects.filter(kind__in=Unit.STATION_KINDS, path__startswith="")[:8])
-    operator = User.objects.filter(groups__name="feedback_operator").first() or (
-        User.objects.filter(is_superuser=True).first()
-    )
-    if not stations or operator is None:
+    stations = list(Unit.objects.filter(kind__in=Unit.STATION_KINDS).order_by("code")[:8])
+    if not stations:
         return
+    operator = _operator()
+    officers = list(User.objects.filter(unit__in=stations, is_active=True))
     examples = classifier.load_dataset()
     now = timezone.now()
     for i in range(240):
-        _one(rng, examples, stations, operator, now - timedelta(days=rng.uniform(1, 365)), i)
+        at = now - timedelta(days=rng.uniform(1, 365))
+        _one(rng, examples, (stations, officers), operator, at, i)
     _answers(rng, stations, now)
     progress(f"feedback: {FeedbackMessage.objects.count()} messages of the 197 line")
 
 
-def _one(rng, examples, stations, operator, at, i) -> None:
+def _operator() -> User:
+    """The demo's 197 operator, at the province's line."""
+    found = User.objects.filter(username="line197").first()
+    if found is not None:
+        return found
+    return people_services.add_user(
+        by=None,
+        username="line197",
+        role="feedback_operator",
+        unit_code="HM",
+        password=DEMO_PASSWORD,
+        first_name="نرگس",
+        last_name="صالحی",
+        check_password=False,
+    )
+
+
+def _national_code(rng: random.Random) -> str:
+    first = f"{rng.randrange(1, 10**9):09d}"
+    return first + str(national_code_check_digit(first))
+
+
+def _one(rng, examples, people, operator, at, i) -> None:
+    stations, officers = people
     wanted = rng.choices(list(MIX), weights=list(MIX.values()))[0]
     example = rng.choice([e for e in examples if e.msg_class == wanted and e.topic != "conduct"])
     if i % 15 == 0:
         example = rng.choice([e for e in examples if e.topic == "conduct"])
+    unit = rng.choice(stations)
+    named = [o for o in officers if o.unit_id == unit.pk]
+    identified = example.msg_class == "complaint" or rng.random() < 0.6
+    conduct = example.topic == "conduct"
     intake = services.Intake(
         text=example.text,
         channel=rng.choice(list(FeedbackMessage.Channel.values)),
-        unit=rng.choice(stations),
-        caller_mobile=f"0912{rng.randrange(10**7):07d}" if rng.random() < 0.6 else "",
+        unit=unit,
+        officer=rng.choice(named) if named and (conduct or rng.random() < 0.3) else None,
+        caller_name=rng.choice(["رضا کرمی", "مینا رستمی", "حسن یگانه"]) if identified else "",
+        caller_national_code=_national_code(rng) if example.msg_class == "complaint" else "",
+        caller_mobile=f"0912{rng.randrange(10**7):07d}" if identified else "",
     )
     message = services.record_message(by=operator, intake=intake, now=at)
     if i % 10 == 0:
         return  # left for the desk to classify
-    msg_class = example.msg_class if example.msg_class != "complaint" else "criticism"
     message = services.confirm_message(
-        by=operator, message=message, msg_class=msg_class, topic=example.topic, now=at
+        by=operator, message=message, msg_class=example.msg_class, topic=example.topic, now=at
     )
     if message.caller_mobile and rng.random() < 0.85:
         services.record_callback(

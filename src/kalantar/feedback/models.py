@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 
@@ -45,7 +46,7 @@ class FeedbackMessage(models.Model):
         SMS = "sms", _("SMS")
 
     class Outcome(models.TextChoices):
-        ANSWERED = "answered", _("Answered")
+        ANSWERED = "answered", pgettext_lazy("197 outcome", "Answered")
         RECONCILED = "reconciled", _("Reconciled")
         REFERRED = "referred", _("Referred")
         INSPECTED = "inspected", _("Inspected")
