@@ -67,7 +67,7 @@ def test_an_answer_shows_on_the_report_card_without_the_case(client, link, chief
     year, quarter = selectors.current_quarter()
     start, end = selectors.quarter_bounds(year, quarter)
     card = selectors.report_card(chief1, start=start, end=end)
-    assert card["answers"] == 1 and card["kept_informed_rate"] == 1
+    assert card["answers"] == 1 and card["kept_informed_rate"] == 100
 
 
 def test_a_link_used_twice_gets_a_clear_message(client, link):
@@ -99,3 +99,15 @@ def test_free_text_in_a_score_is_refused(client, link):
 
 def test_an_unknown_link_is_not_found(client, org_tree):
     assert client.get(reverse("feedback:survey", args=["nope"])).status_code == 404
+
+
+def test_the_report_card_of_one_station(client, org_tree, province_user):
+    for unit in ("HM01K01", "HM01K02"):
+        link = services.send_survey(
+            source="feedback", source_id=org_tree[unit].pk, unit=org_tree[unit], mobile=""
+        )
+        _post(client, link.token, treatment="1" if unit == "HM01K02" else "5")
+    client.force_login(province_user)
+    page = client.get(reverse("feedback:report_card"), {"station": "HM01K02"}).content.decode()
+    assert "پاسخ‌های نظرسنجی: ۱" in page
+    assert "۱٫۰۰" in page and "۵٫۰۰" not in page  # the treatment score of HM01K02 alone

@@ -13,8 +13,13 @@ from kalantar.feedback.models import STAGES, FeedbackMessage, SurveyAnswer
 from kalantar.org.models import Unit
 
 
-def messages_for(user) -> QuerySet[FeedbackMessage]:
-    return FeedbackMessage.objects.visible_to(user).select_related("unit", "officer")
+def messages_for(user, unit: Unit | None = None) -> QuerySet[FeedbackMessage]:
+    rows = FeedbackMessage.objects.visible_to(user).select_related("unit", "officer")
+    return rows.filter(unit=unit) if unit is not None else rows
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
 
 
 def to_classify(user) -> QuerySet[FeedbackMessage]:
@@ -52,26 +57,29 @@ def current_quarter(today: date | None = None) -> tuple[int, int]:
     return j.year, (j.month - 1) // 3 + 1
 
 
-def report_card(user, *, start: date, end: date) -> dict:
-    """Satisfaction per stage, kept-informed and reconciliation rates, 197 volumes by class."""
+def report_card(user, *, start: date, end: date, unit: Unit | None = None) -> dict:
+    """Satisfaction per stage, kept-informed and reconciliation rates (per cent), 197
+    volumes by class."""
     answers = SurveyAnswer.objects.visible_to(user).filter(answered_on__range=(start, end))
+    if unit is not None:
+        answers = answers.filter(unit=unit)
     stage_avgs = answers.aggregate(n=Count("id"), **{f: Avg(f) for f, _label in STAGES})
     informed = answers.filter(kept_informed__gte=4).count()
-    messages = messages_for(user).filter(received_at__date__range=(start, end))
+    messages = messages_for(user, unit).filter(received_at__date__range=(start, end))
     closed = messages.exclude(outcome="")
     reconciled = closed.filter(outcome=FeedbackMessage.Outcome.RECONCILED).count()
     return {
         "answers": stage_avgs.pop("n"),
         "stages": [(label, stage_avgs[f]) for f, label in STAGES],
-        "kept_informed_rate": informed / answers.count() if answers.exists() else None,
-        "reconciliation_rate": reconciled / closed.count() if closed.exists() else None,
+        "kept_informed_rate": _percent(informed, answers.count()),
+        "reconciliation_rate": _percent(reconciled, closed.count()),
         "volumes": list(messages.values("msg_class").annotate(n=Count("id")).order_by("-n")),
     }
 
 
-def dashboard(user) -> dict:
+def dashboard(user, unit: Unit | None = None) -> dict:
     """Volumes by class and topic per month, call-back times and outcomes."""
-    rows = messages_for(user).exclude(confirmed_at=None)
+    rows = messages_for(user, unit).exclude(confirmed_at=None)
     by_month: dict[str, dict[str, int]] = {}
     for received, msg_class in rows.values_list("received_at", "msg_class"):
         j = jalali.to_jalali(received)

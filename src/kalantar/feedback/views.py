@@ -58,9 +58,10 @@ def desk(request: HttpRequest) -> HttpResponse:
         status = 400
     context = {
         "form": form,
-        "to_classify": selectors.to_classify(request.user)[:50],
-        "overdue": selectors.overdue_callbacks(request.user)[:50],
-        "recent": selectors.messages_for(request.user).exclude(confirmed_at=None)[:30],
+        "to_classify": selectors.to_classify(request.user)[:20],
+        "overdue": selectors.overdue_callbacks(request.user)[:20],
+        "overdue_count": selectors.overdue_callbacks(request.user).count(),
+        "recent": selectors.messages_for(request.user).exclude(confirmed_at=None)[:20],
     }
     return render(request, "feedback/desk.html", context, status=status)
 
@@ -137,10 +138,19 @@ def callback(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _station_filter(request: HttpRequest) -> tuple[Unit | None, object]:
+    """The station picked in the page's filter, among those the user may see."""
+    stations = selectors.stations_for(request.user)
+    code = request.GET.get("station", "")
+    return (stations.filter(code=code).first() if code else None), stations
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/dashboard.html", {"d": selectors.dashboard(request.user)})
+    unit, stations = _station_filter(request)
+    context = {"d": selectors.dashboard(request.user, unit), "unit": unit, "stations": stations}
+    return render(request, "feedback/dashboard.html", context)
 
 
 @login_required
@@ -154,8 +164,17 @@ def report_card(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year, quarter = selectors.current_quarter()
         start, end = selectors.quarter_bounds(year, quarter)
-    card = selectors.report_card(request.user, start=start, end=end)
-    context = {"card": card, "year": year, "quarter": quarter, "start": start, "end": end}
+    unit, stations = _station_filter(request)
+    card = selectors.report_card(request.user, start=start, end=end, unit=unit)
+    context = {
+        "card": card,
+        "year": year,
+        "quarter": quarter,
+        "start": start,
+        "end": end,
+        "unit": unit,
+        "stations": stations,
+    }
     return render(request, "feedback/report_card.html", context)
 
 
