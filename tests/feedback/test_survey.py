@@ -110,4 +110,4 @@ def test_the_report_card_of_one_station(client, org_tree, province_user):
     client.force_login(province_user)
     page = client.get(reverse("feedback:report_card"), {"station": "HM01K02"}).content.decode()
     assert "پاسخ‌های نظرسنجی: ۱" in page
-    assert "۱٫۰۰" in page and "۵٫۰۰" not in page  # the treatment score of HM01K02 alone
+    assert "نحوهٔ برخورد</td><td>۱٫۰۰" in page  # the treatment score of HM01K02 alone
