@@ -62,6 +62,16 @@ class FeedbackConfig(AppConfig):
                 section="operations",
             )
         )
+        ext.add_nav_item(
+            ext.NavItem(
+                _("Feeling of security"),
+                "feedback:neighbourhoods",
+                "shield-check",
+                "feedback.view_feedbackmessage",
+                order=43,
+                section="operations",
+            )
+        )
         ext.add_demo_loader(ext.DemoLoader("feedback", _load_demo, order=80))
 
 

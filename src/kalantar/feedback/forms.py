@@ -80,3 +80,35 @@ class SurveyForm(forms.Form):
         choices=SurveyAnswer.Safety.choices,
         widget=forms.RadioSelect,
     )
+
+
+class NeighbourhoodSurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("Run by"), queryset=None)
+    extra_questions = forms.CharField(
+        label=_("Further questions, one a line (answered on the same four-point scale)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class NeighbourhoodAnswerForm(forms.Form):
+    """Built from the survey's questions; the location arrives as text so that a wrong value
+    gets the service's message."""
+
+    lat = forms.CharField(label=_("Latitude"), required=False)
+    lon = forms.CharField(label=_("Longitude"), required=False)
+
+    def __init__(self, *args, questions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[question["key"]] = forms.ChoiceField(
+                label=question["text"],
+                choices=SurveyAnswer.Safety.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )

@@ -176,3 +176,43 @@ STAGES = (
     ("treatment", _("Treatment")),
     ("whole_experience", _("Whole experience")),
 )
+
+
+DEFAULT_QUESTIONS = [
+    {"key": "safety", "text": "در محلهٔ خود چقدر احساس امنیت می‌کنید؟"},
+    {"key": "after_dark", "text": "تنها راه رفتن در این محله پس از تاریکی چقدر امن است؟"},
+]
+
+
+class NeighbourhoodSurvey(models.Model):
+    """A survey of the feeling of security run by a station or the province: distributed by
+    link or QR, or filled in by volunteers at the door."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    # [{"key": ..., "text": ...}]: the standard items first, editable by the station.
+    questions = models.JSONField(_("questions"), default=list)
+    token = models.CharField(max_length=43, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("neighbourhood survey")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NeighbourhoodAnswer(models.Model):
+    """One resident's answer, located to an H3 cell; no address is stored."""
+
+    survey = models.ForeignKey(NeighbourhoodSurvey, on_delete=models.CASCADE, related_name="+")
+    cell = models.CharField(max_length=16, db_index=True)
+    answers = models.JSONField(default=dict)  # question key → the chosen safety level
+    answered_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.cell}"

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import h3
 import jdatetime
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from kalantar.core import jalali
-from kalantar.feedback.models import STAGES, FeedbackMessage, SurveyAnswer
+from kalantar.feedback import perception
+from kalantar.feedback.models import (
+    STAGES,
+    FeedbackMessage,
+    NeighbourhoodAnswer,
+    NeighbourhoodSurvey,
+    SurveyAnswer,
+)
+from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 
 
@@ -98,3 +107,30 @@ def dashboard(user, unit: Unit | None = None) -> dict:
         "open": rows.filter(closed_at=None).count(),
         "overdue": rows.filter(Q(called_back_at=None) & Q(callback_due__lt=timezone.now())).count(),
     }
+
+
+def neighbourhood_surveys(user) -> QuerySet[NeighbourhoodSurvey]:
+    return NeighbourhoodSurvey.objects.visible_to(user).select_related("unit").order_by("-pk")
+
+
+def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:
+    """Recorded incidents of the last year per neighbourhood cell, in the user's scope."""
+    since = timezone.now() - timedelta(days=days)
+    counts: dict[str, int] = {}
+    rows = Incident.objects.visible_to(user).filter(occurred_at__gte=since)
+    for cell, n in rows.values_list("h3_cell").annotate(n=Count("id")):
+        parent = h3.cell_to_parent(cell, perception.RESOLUTION)
+        counts[parent] = counts.get(parent, 0) + n
+    return counts
+
+
+def neighbourhood_results(user, survey: NeighbourhoodSurvey):
+    """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap."""
+    counts: dict[str, list[int]] = {}
+    for cell, answers in NeighbourhoodAnswer.objects.filter(survey=survey).values_list(
+        "cell", "answers"
+    ):
+        row = counts.setdefault(cell, [0, 0])
+        row[0] += 1
+        row[1] += answers.get("safety") in perception.UNSAFE
+    return perception.results({c: (n, u) for c, (n, u) in counts.items()}, incidents_per_cell(user))

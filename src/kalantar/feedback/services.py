@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,12 +25,16 @@ from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text, to_latin_digits
+from kalantar.core.scoping import can_see_unit
 from kalantar.core.sms import send_sms
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
-from kalantar.feedback import classifier
+from kalantar.feedback import classifier, perception
 from kalantar.feedback.models import (
+    DEFAULT_QUESTIONS,
     FeedbackMessage,
     MessageClass,
+    NeighbourhoodAnswer,
+    NeighbourhoodSurvey,
     SurveyAnswer,
     SurveyLink,
     Topic,
@@ -386,3 +391,55 @@ def survey_for_closed_complaint(*, complaint, by=None, **kwargs) -> None:
             unit=complaint.unit,
             mobile=complaint.mobile,
         )
+
+
+# --- The feeling of security ----------------------------------------------------------------------
+
+
+def create_neighbourhood_survey(
+    *, by: User, unit: Unit, title: str, extra_questions: str = ""
+) -> NeighbourhoodSurvey:
+    """A survey with the standard items and the station's own, one a line."""
+    title = normalize_text(title)[:200]
+    if not title:
+        raise ValidationError({"title": [_("Give the survey a title.")]})
+    if not can_see_unit(by, unit):
+        raise ValidationError({"unit": [_("Choose one of your units.")]})
+    lines = [normalize_text(line) for line in extra_questions.splitlines() if line.strip()]
+    questions = [*DEFAULT_QUESTIONS] + [
+        {"key": f"q{i}", "text": text[:300]} for i, text in enumerate(lines[:10], 1)
+    ]
+    with transaction.atomic():
+        survey = NeighbourhoodSurvey.objects.create(
+            unit=unit, title=title, questions=questions, token=secrets.token_urlsafe(12)
+        )
+        audit.record("feedback.neighbourhood_survey_created", actor=by, obj=survey)
+    return survey
+
+
+def answer_neighbourhood_survey(
+    *, survey: NeighbourhoodSurvey, lat, lon, values: dict[str, str], now=None
+) -> NeighbourhoodAnswer:
+    """Store the answer at its H3 cell; the point itself is not kept."""
+    errors: dict[str, list[str]] = {}
+    answers = {}
+    for question in survey.questions:
+        value = str(values.get(question["key"], ""))
+        if value not in SurveyAnswer.Safety.values:
+            _add(errors, question["key"], _("Choose one of the answers."))
+        answers[question["key"]] = value
+    try:
+        cell = h3.latlng_to_cell(float(lat), float(lon), perception.RESOLUTION)
+    except (TypeError, ValueError, h3.H3BaseException):
+        _add(errors, "location", _("Mark where you live on the map, or give its coordinates."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        answer = NeighbourhoodAnswer.objects.create(
+            survey=survey,
+            cell=cell,
+            answers=answers,
+            answered_on=timezone.localdate(now or timezone.now()),
+        )
+        audit.record("feedback.neighbourhood_answered", detail={"survey": survey.pk})
+    return answer

@@ -11,6 +11,9 @@ urlpatterns = [
     path("feedback/messages/<int:pk>/callback/", views.callback, name="callback"),
     path("feedback/dashboard/", views.dashboard, name="dashboard"),
     path("feedback/report-card/", views.report_card, name="report_card"),
+    path("feedback/neighbourhoods/", views.neighbourhoods, name="neighbourhoods"),
+    path("feedback/neighbourhoods/<int:pk>/", views.neighbourhood, name="neighbourhood"),
+    path("safety/<str:token>/", views.safety, name="safety"),
     path("197/", views.public_form, name="public"),
     path("survey/<str:token>/", views.survey, name="survey"),
 ]

@@ -8,14 +8,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from kalantar.core.forms import apply_service_errors
-from kalantar.core.scoping import get_visible_or_404
-from kalantar.feedback import forms, selectors, services
-from kalantar.feedback.models import FeedbackMessage, SurveyLink
+from kalantar.core.persian import to_latin_digits
+from kalantar.core.scoping import get_visible_or_404, scope_root
+from kalantar.feedback import forms, perception, selectors, services
+from kalantar.feedback.models import FeedbackMessage, NeighbourhoodSurvey, SurveyLink
 from kalantar.org.models import Unit
 
 OPERATE = "feedback.add_feedbackmessage"
@@ -238,3 +240,67 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             )
         return render(request, "feedback/survey_done.html", {})
     return render(request, "feedback/survey.html", {"form": form, "token": token})
+
+
+# --- The feeling of security ----------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def neighbourhoods(request: HttpRequest) -> HttpResponse:
+    root = scope_root(request.user)
+    units = Unit.objects.filter(path__startswith=root or "").order_by("path")
+    form = forms.NeighbourhoodSurveyForm(request.POST or None, units=units)
+    if request.method == "POST" and request.user.has_perm(OPERATE) and form.is_valid():
+        try:
+            survey = services.create_neighbourhood_survey(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("feedback:neighbourhood", pk=survey.pk)
+    context = {
+        "form": form,
+        "surveys": selectors.neighbourhood_surveys(request.user),
+        "can_operate": request.user.has_perm(OPERATE),
+    }
+    return render(request, "feedback/neighbourhoods.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def neighbourhood(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_visible_or_404(NeighbourhoodSurvey.objects, request.user, pk=pk)
+    cells, overall = selectors.neighbourhood_results(request.user, survey)
+    context = {
+        "survey": survey,
+        "cells": cells,
+        "overall": overall,
+        "min_count": perception.MIN_COUNT,
+        "link": request.build_absolute_uri(reverse("feedback:safety", args=[survey.token])),
+    }
+    return render(request, "feedback/neighbourhood.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def safety(request: HttpRequest, token: str) -> HttpResponse:
+    """A resident answers a neighbourhood survey (by link or QR, or a volunteer at the door)."""
+    survey = NeighbourhoodSurvey.objects.filter(token=token).first()
+    if survey is None:
+        refused = _("This survey link is not valid.")
+        return render(request, "feedback/survey_done.html", {"refused": refused}, status=404)
+    form = forms.NeighbourhoodAnswerForm(request.POST or None, questions=survey.questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_neighbourhood_survey(
+                survey=survey,
+                lat=to_latin_digits(form.cleaned_data["lat"]) or None,
+                lon=to_latin_digits(form.cleaned_data["lon"]) or None,
+                values=form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return render(request, "feedback/survey_done.html", {})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "feedback/safety.html", {"form": form, "survey": survey}, status=status)
