@@ -4,13 +4,16 @@ and survey answers for the stations' report cards."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import timedelta
 
+import h3
 from django.utils import timezone
 
 from kalantar.core.validators import national_code_check_digit
-from kalantar.feedback import classifier, services
+from kalantar.feedback import classifier, perception, services
 from kalantar.feedback.models import FeedbackMessage, SurveyAnswer, SurveyLink
+from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.people import services as people_services
 from kalantar.people.demo import DEMO_PASSWORD
@@ -34,6 +37,7 @@ def load(progress) -> None:
         at = now - timedelta(days=rng.uniform(1, 365))
         _one(rng, examples, (stations, officers), operator, at, i)
     _answers(rng, stations, now)
+    _neighbourhoods(rng, operator)
     progress(f"feedback: {FeedbackMessage.objects.count()} messages of the 197 line")
 
 
@@ -113,3 +117,32 @@ def _answers(rng, stations, now) -> None:
             whole_experience=rng.randint(3, 5) if good else rng.randint(1, 3),
             safety=rng.choice(safety),
         )
+
+
+def _neighbourhoods(rng, operator) -> None:
+    """A province survey in Hamedan's neighbourhoods with one clear perception gap: the
+    quietest surveyed cell feels the least safe. One cell has three answers (suppressed)."""
+    cells = Counter(
+        h3.cell_to_parent(cell, perception.RESOLUTION)
+        for cell in Incident.objects.values_list("h3_cell", flat=True)
+    )
+    chosen = [cell for cell, _n in cells.most_common(6)]
+    if len(chosen) < 3:
+        return
+    quiet = min(cells, key=cells.get)
+    survey = services.create_neighbourhood_survey(
+        by=operator,
+        unit=operator.unit,
+        title="احساس امنیت در محله‌های همدان، پاییز",
+        extra_questions="روشنایی کوچه‌ها در شب چقدر کافی است؟",
+    )
+    plan = [(cell, 25, 0.25) for cell in chosen] + [(quiet, 25, 0.85)]
+    plan.append((next(iter(set(cells) - {quiet, *chosen}), chosen[0]), 3, 0.5))
+    levels = list(perception.UNSAFE)
+    for cell, n, unsafe_share in plan:
+        lat, lon = h3.cell_to_latlng(cell)
+        for _ in range(n):
+            unsafe = rng.random() < unsafe_share
+            pick = rng.choice(levels) if unsafe else rng.choice(["very_safe", "fairly_safe"])
+            values = {q["key"]: pick for q in survey.questions}
+            services.answer_neighbourhood_survey(survey=survey, lat=lat, lon=lon, values=values)
