@@ -6,6 +6,7 @@ from django.urls import reverse
 from kalantar.complaints import services as complaint_services
 from kalantar.feedback import selectors, services
 from kalantar.feedback.models import SurveyAnswer, SurveyLink
+from kalantar.incidents import services as incident_services
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,17 @@ def test_the_report_card_of_one_station(client, org_tree, province_user):
     page = client.get(reverse("feedback:report_card"), {"station": "HM01K02"}).content.decode()
     assert "پاسخ‌های نظرسنجی: ۱" in page
     assert "نحوهٔ برخورد</td><td>۱٫۰۰" in page  # the treatment score of HM01K02 alone
+
+
+def test_an_incident_with_a_known_reporter_sends_one_link(
+    file, chief1, outbox, django_capture_on_commit_callbacks
+):
+    complaint = file()
+    incident = incident_services.incident_for_complaint(by=chief1, complaint=complaint)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_services.close_incident(by=chief1, incident=incident, outcome="حل شد")
+    link = SurveyLink.objects.get(source="complaint", source_id=complaint.pk)
+    assert [to for to, text in outbox if link.token in text] == [complaint.mobile]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.survey_for_closed_complaint(complaint=complaint)
+    assert SurveyLink.objects.count() == 1  # the complaint closing later sends no second one

@@ -21,11 +21,15 @@ class FeedbackConfig(AppConfig):
         from kalantar.core.audit import register_actions
         from kalantar.feedback import services
         from kalantar.feedback.audit_actions import ACTIONS
+        from kalantar.incidents.signals import incident_closed
         from kalantar.people.roles import grant
 
         register_actions(*ACTIONS)
         complaint_closed.connect(
             services.survey_for_closed_complaint, dispatch_uid="feedback.survey_on_close"
+        )
+        incident_closed.connect(
+            services.survey_for_closed_incident, dispatch_uid="feedback.survey_on_incident"
         )
         grant("feedback_operator", *_OPERATE)
         grant("inspector", *_OPERATE)

@@ -443,3 +443,11 @@ def answer_neighbourhood_survey(
         )
         audit.record("feedback.neighbourhood_answered", detail={"survey": survey.pk})
     return answer
+
+
+def survey_for_closed_incident(*, incident, by=None, **kwargs) -> None:
+    """Receiver of incidents' `incident_closed`: an incident whose reporter is known (it came
+    from a complaint with a mobile) sends the complaint's one link, whichever closes first."""
+    complaint = incident.complaint
+    if complaint is not None and complaint.mobile:
+        survey_for_closed_complaint(complaint=complaint, by=by)
