@@ -172,3 +172,11 @@ def test_the_public_form_takes_an_anonymous_message(client, org_tree):
     assert response.status_code == 200
     message = FeedbackMessage.objects.get()
     assert message.channel == "web" and message.caller_name == ""
+
+
+def test_the_public_form_is_rate_limited_like_the_portal(client, org_tree, settings):
+    settings.ONLINE_FILING_RATE = "2/h"
+    data = {"text": "پیشنهاد دارم گشت بیشتر شود", "unit": org_tree["HM01K01"].pk}
+    statuses = [client.post(reverse("feedback:public"), data).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert FeedbackMessage.objects.count() == 2

@@ -196,7 +196,9 @@ def public_form(request: HttpRequest) -> HttpResponse:
             rate=settings.ONLINE_FILING_RATE,
             increment=True,
         ):
-            return render(request, "feedback/public.html", {"form": form, "limited": True}, 429)
+            return render(
+                request, "feedback/public.html", {"form": form, "limited": True}, status=429
+            )
         if form.is_valid():
             try:
                 message = services.record_message(
