@@ -8,6 +8,7 @@ from kalantar.alarms.api import router as alarms_router
 from kalantar.analytics.api import router as analytics_router
 from kalantar.complaints.api import router as complaints_router
 from kalantar.core.api import refusal_detail
+from kalantar.feedback.api import router as feedback_router
 from kalantar.org.api import router as org_router
 from kalantar.people.auth import API_AUTH
 from kalantar.portal.api import router as portal_router
@@ -29,6 +30,7 @@ api.add_router("/", alarms_router)
 api.add_router("/", problems_router)
 api.add_router("/", security_firms_router)
 api.add_router("/", portal_router)
+api.add_router("/", feedback_router)
 
 
 @api.exception_handler(ValidationError)

@@ -125,9 +125,10 @@ INSTALLED_APPS = [
     "kalantar.evidence",
     "kalantar.security_firms",
     "kalantar.problems",
+    "kalantar.feedback",
+    "kalantar.community",
     "kalantar.inspection",
     "kalantar.transformation",
-    "kalantar.community",
     "kalantar.portal",
 ]
 
@@ -373,6 +374,8 @@ SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8
 # Limits for the public pages; in production CACHE_URL must be shared (Redis) so every
 # process counts the same requests.
 ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="5/h")
+# The 197 line: hours within which a caller who left a number is called back.
+FEEDBACK_CALLBACK_HOURS = env.int("FEEDBACK_CALLBACK_HOURS", default=48)
 STATUS_LOOKUP_RATE_PER_ADDRESS = env.str("STATUS_LOOKUP_RATE_PER_ADDRESS", default="30/h")
 # Per tracking code and address: a stranger's failures never lock the owner out.
 STATUS_LOOKUP_RATE_PER_CODE = env.str("STATUS_LOOKUP_RATE_PER_CODE", default="10/h")

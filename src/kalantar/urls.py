@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("kalantar.inspection.urls")),
     path("", include("kalantar.transformation.urls")),
     path("", include("kalantar.community.urls")),
+    path("", include("kalantar.feedback.urls")),
     path("", include("kalantar.portal.transparency_urls")),
     path("", include("kalantar.core.urls")),
 ]

@@ -22,6 +22,7 @@ from kalantar.complaints.identity import may_see_identity
 from kalantar.complaints.models import Attachment, Complaint, ComplaintEvent
 from kalantar.complaints.signals import (
     complaint_accepted,
+    complaint_closed,
     complaint_filed,
     conduct_complaint_filed,
 )
@@ -352,9 +353,12 @@ def _escalate(complaint: Complaint, *, level: int, now: datetime, note: str) -> 
 
 
 def _announce_acceptance(complaint: Complaint, *, to_status: str, by) -> None:
-    """Tell the apps that follow complaints that a station took this one into its work."""
+    """Tell the apps that follow complaints that a station took this one into its work, or
+    closed it."""
     if to_status in workflow.ACCEPTED:
         complaint_accepted.send(sender=Complaint, complaint=complaint, by=by)
+    elif to_status == workflow.CLOSED:
+        complaint_closed.send(sender=Complaint, complaint=complaint, by=by)
 
 
 def rate_complaint(*, complaint: Complaint, score: int, comment: str = "") -> Complaint:

@@ -19,3 +19,5 @@ conduct_complaint_filed = Signal()
 # recorded it, or None for the public form and applications). Followers read the people
 # it names from the complaint itself.
 complaint_filed = Signal()
+# A complaint was closed. Arguments: `complaint`, `by` (the user who closed it).
+complaint_closed = Signal()

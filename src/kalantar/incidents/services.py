@@ -30,7 +30,7 @@ from kalantar.incidents.models import (
     PatrolUnit,
 )
 from kalantar.incidents.selectors import Recommendation, nearest_units
-from kalantar.incidents.signals import incident_opened
+from kalantar.incidents.signals import incident_closed, incident_opened
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -276,6 +276,7 @@ def close_incident(
         incident.save(update_fields=["status", "outcome", "cleared_at"])
         projection.record_saved(before, incident)
         audit.record("incidents.close", actor=by, obj=incident, detail={"outcome": outcome})
+        incident_closed.send(sender=Incident, incident=incident, by=by)
     return incident
 
 

@@ -11,3 +11,5 @@ from django.dispatch import Signal
 # An incident was recorded (any source). Arguments: `incident`, `by` (the user, or None),
 # `named` (national codes of the people the report names, beyond those in its narrative).
 incident_opened = Signal()
+# An incident was closed. Arguments: `incident`, `by` (the user who closed it, or None).
+incident_closed = Signal()

@@ -54,6 +54,8 @@ ROLES: tuple[Role, ...] = (
         ),
     ),
     Role("analyst", _("Analyst"), (*_VIEW_ORG, *_VIEW_COMPLAINTS)),
+    # Takes the calls, forms and SMS of the 197 line; files complaints for callers.
+    Role("feedback_operator", _("197 line operator"), (*_VIEW_ORG, *_WORK_COMPLAINTS)),
     Role("security_registrar", _("Security-institution registrar"), _VIEW_ORG),
     # The national office of the station transformation programme (طرح تحول): it keeps the
     # framework and the enrolment; its apps grant the rest.

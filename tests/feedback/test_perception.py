@@ -1,0 +1,77 @@
+"""The feeling of security: intervals, suppression below the portal's minimum, the gap."""
+
+import h3
+import pytest
+from django.urls import reverse
+
+from kalantar.feedback import perception, selectors, services
+from kalantar.feedback.models import NeighbourhoodAnswer
+from kalantar.portal import disclosure
+from tests.factories import INSIDE_K01, INSIDE_K02
+
+
+def test_the_minimum_count_is_the_portals():
+    assert perception.MIN_COUNT == disclosure.THRESHOLD
+
+
+def test_wilson_interval_holds_the_share_and_narrows_with_answers():
+    low, high = perception.wilson(3, 10)
+    assert low < 0.3 < high
+    low2, high2 = perception.wilson(30, 100)
+    assert high2 - low2 < high - low
+    assert perception.wilson(0, 5)[0] == 0.0
+
+
+def test_a_gap_where_people_feel_unsafe_though_incidents_are_few():
+    counts = {"a": (20, 18), "b": (20, 2), "c": (20, 3), "d": (3, 3)}
+    incidents = {"a": 0, "b": 9, "c": 8}
+    cells, overall = perception.results(counts, incidents)
+    by_cell = {c.cell: c for c in cells}
+    assert by_cell["a"].gap == perception.FEELS_UNSAFE
+    assert by_cell["d"].suppressed and by_cell["d"].unsafe_share is None
+    assert overall == pytest.approx(23 / 60)
+
+
+@pytest.fixture
+def survey(operator, org_tree):
+    return services.create_neighbourhood_survey(
+        by=operator, unit=org_tree["HM01K01"], title="نظرسنجی محله", extra_questions="روشنایی کوچه"
+    )
+
+
+def _answer(survey, point, feel="very_unsafe"):
+    values = {q["key"]: feel for q in survey.questions}
+    return services.answer_neighbourhood_survey(
+        survey=survey, lat=point["lat"], lon=point["lon"], values=values
+    )
+
+
+@pytest.mark.django_db
+def test_an_answer_keeps_the_cell_not_the_point(survey):
+    answer = _answer(survey, INSIDE_K01)
+    assert answer.cell == h3.latlng_to_cell(INSIDE_K01["lat"], INSIDE_K01["lon"], 8)
+    fields = {f.name for f in NeighbourhoodAnswer._meta.fields}
+    assert not fields & {"lat", "lon", "address"}
+    assert len(survey.questions) == 3
+
+
+@pytest.mark.django_db
+def test_three_answers_are_suppressed_with_a_reason(survey, operator, client):
+    for _ in range(3):
+        _answer(survey, INSIDE_K02)
+    cells, _overall = selectors.neighbourhood_results(operator, survey)
+    assert cells[0].suppressed
+    client.force_login(operator)
+    page = client.get(reverse("feedback:neighbourhood", args=[survey.pk])).content.decode()
+    assert "کمتر از ۵ پاسخ" in page
+
+
+@pytest.mark.django_db
+def test_free_text_for_the_place_is_refused_in_persian(survey, client):
+    data = {q["key"]: "fairly_safe" for q in survey.questions}
+    response = client.post(
+        reverse("feedback:safety", args=[survey.token]), {**data, "lat": "خانه ما", "lon": ""}
+    )
+    assert response.status_code == 400
+    assert "نقشه" in response.content.decode()
+    assert not NeighbourhoodAnswer.objects.exists()
