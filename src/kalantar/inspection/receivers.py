@@ -1,4 +1,4 @@
-"""Inspection follows the complaints app: a conduct complaint opens a case."""
+"""Inspection follows the complaints app and the 197 line: a conduct report opens a case."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.dispatch import receiver
 
+from kalantar.complaints.selectors import inspection_office
 from kalantar.complaints.signals import conduct_complaint_filed
+from kalantar.feedback.signals import conduct_reported
 from kalantar.inspection import services
 from kalantar.inspection.models import Case
 from kalantar.people.models import User
@@ -51,4 +53,24 @@ def open_case_for_complaint(sender, complaint, by, **kwargs) -> None:
         accused_officer=_officer_named(complaint.accused_officer, office),
         accused_name=complaint.accused_officer,
         now=complaint.filed_at,
+    )
+
+
+@receiver(conduct_reported, dispatch_uid="inspection.open_case_for_197")
+def open_case_for_197(sender, message, by, **kwargs) -> None:
+    """A 197 complaint or criticism about conduct, confirmed by the operator, becomes a case
+    in the same transaction; the station concerned never sees the message or the case."""
+    officer = message.officer
+    services.open_case(
+        by=None,
+        source_kind=Case.Source.LINE_197,
+        source_reference=str(message),
+        station=message.unit if message.unit.is_station else None,
+        office=inspection_office(message.unit),
+        summary=message.text,
+        complainant_name=message.caller_name,
+        complainant_mobile=message.caller_mobile,
+        accused_officer=officer,
+        accused_name=officer.get_full_name() if officer is not None else "",
+        now=message.received_at,
     )
