@@ -47,6 +47,13 @@ bench: setup
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/alarm_ingest.py
 	$(BIN)/python bench/alarm_crash.py
+	$(BIN)/python bench/evidence.py
+	$(BIN)/python bench/evidence_linking.py
+	$(BIN)/python bench/guards.py
+	$(BIN)/python bench/guard_tours.py
+	$(BIN)/python bench/feedback.py
+	$(BIN)/python bench/community.py
+	$(BIN)/python bench/transformation.py
 
 # Refresh the .po files from the source (needs GNU gettext).
 messages: setup

@@ -33,6 +33,11 @@ DEMO_USERS = (
     ("programme", "programme_office", NATIONAL_CODE, "نرگس", "صادقی"),
 )
 
+# Accounts the domain apps' demo loaders add with their records (the 197 line's operator,
+# the community liaison officer and a volunteer, a security institution's desk): listed on
+# the log-in page with the rest once they exist.
+APP_DEMO_USERNAMES = ("line197", "liaison", "volunteer", "institution-desk")
+
 # Published in the README: demo only, never in production (the command refuses there).
 DEMO_TOTP_SECRET = "KALANTARDEMOKEY2FA234567KALANTAR"
 
@@ -63,6 +68,11 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         user = users.get(username)
         if user is not None:
             rows.append((username, str(role_label(role)), user.unit.name if user.unit else ""))
+    for username in APP_DEMO_USERNAMES:
+        user = users.get(username)
+        if user is not None:
+            roles = ", ".join(str(label) for label in user.role_labels())
+            rows.append((username, roles, user.unit.name if user.unit else ""))
     return rows
 
 
