@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kalantar.inspection import services
+from kalantar.inspection.drafts import CaseReport
 from kalantar.people import services as people_services
 from tests.browser.login import log_in
 
@@ -19,10 +20,12 @@ def test_the_inspector_finds_a_case_and_takes_it_to_investigation(
     for summary in ("رشوه‌خواهی در پذیرش", "برخورد تند با شاکی"):
         services.open_case(
             by=None,
-            source_kind="citizen",
-            station=officer.unit,
-            summary=summary,
-            accused_officer=officer,
+            report=CaseReport(
+                source_kind="citizen",
+                station=officer.unit,
+                summary=summary,
+                accused_officer=officer,
+            ),
         )
     log_in(page, live_server, "insp1")
     page.goto(f"{live_server.url}/inspection/")

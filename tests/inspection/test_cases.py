@@ -10,6 +10,7 @@ from django.urls import reverse
 from kalantar.complaints.models import Category
 from kalantar.core.models import AuditEntry
 from kalantar.inspection import selectors, services, workflow
+from kalantar.inspection.drafts import CaseReport
 from kalantar.inspection.models import Case, CaseEvent
 from tests import factories
 
@@ -19,11 +20,13 @@ pytestmark = pytest.mark.django_db
 def _case(inspector, accused, **extra):
     return services.open_case(
         by=inspector,
-        source_kind="inspector",
-        station=accused.unit,
-        summary="رفتار تند با مراجعه‌کننده",
-        accused_officer=accused,
-        **extra,
+        report=CaseReport(
+            source_kind="inspector",
+            station=accused.unit,
+            summary="رفتار تند با مراجعه‌کننده",
+            accused_officer=accused,
+            **extra,
+        ),
     )
 
 
@@ -119,10 +122,12 @@ def test_a_case_against_an_officer_of_another_province_is_refused(inspector, oth
     with pytest.raises(ValidationError) as error:
         services.open_case(
             by=inspector,
-            source_kind="inspector",
-            station=inspector.unit.parent.children.first(),
-            summary="x",
-            accused_officer=other_province["officer"],
+            report=CaseReport(
+                source_kind="inspector",
+                station=inspector.unit.parent.children.first(),
+                summary="x",
+                accused_officer=other_province["officer"],
+            ),
         )
     assert "استان دیگری" in str(error.value.message_dict["accused_officer"])
     assert not Case.objects.exists()
@@ -162,7 +167,10 @@ def test_the_complainant_reads_the_steps_and_the_outcome_by_tracking_code(
 def test_the_desk_filters_and_searches(accused, inspector):
     first = _case(inspector, accused)
     second = services.open_case(
-        by=inspector, source_kind="citizen", station=accused.unit, summary="رشوه‌خواهی در پذیرش"
+        by=inspector,
+        report=CaseReport(
+            source_kind="citizen", station=accused.unit, summary="رشوه‌خواهی در پذیرش"
+        ),
     )
     _walk(second, inspector, *TO_INVESTIGATION, FINDING)
     page = selectors.desk(inspector, selectors.DeskFilters(q="رشوه"))

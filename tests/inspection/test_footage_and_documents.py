@@ -10,6 +10,7 @@ from kalantar.complaints.models import Category
 from kalantar.core.uploads import UploadedFile
 from kalantar.evidence.models import ComplaintLink, EvidenceItem, Original
 from kalantar.inspection import services
+from kalantar.inspection.drafts import CaseReport
 from kalantar.inspection.models import Case, CaseFootage
 from tests import factories
 
@@ -51,10 +52,9 @@ def test_footage_of_the_station_links_and_the_inspector_may_play_it(
 def test_a_document_opens_for_the_inspector_only(accused, inspector, chief1, client):
     case = services.open_case(
         by=inspector,
-        source_kind="inspector",
-        station=accused.unit,
-        summary="x",
-        accused_officer=accused,
+        report=CaseReport(
+            source_kind="inspector", station=accused.unit, summary="x", accused_officer=accused
+        ),
     )
     document = services.attach_document(
         by=inspector, case=case, upload=UploadedFile("statement.pdf", "application/pdf", PDF)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kalantar.inspection import indicators, services
+from kalantar.inspection.drafts import CaseReport
 from kalantar.inspection.models import Review
 from kalantar.people import services as people_services
 from kalantar.people.models import Course
@@ -69,10 +70,12 @@ def _cases_against(inspector, officer, n):
     for _ in range(n):
         services.open_case(
             by=inspector,
-            source_kind="inspector",
-            station=officer.unit,
-            summary="رفتار تند",
-            accused_officer=officer,
+            report=CaseReport(
+                source_kind="inspector",
+                station=officer.unit,
+                summary="رفتار تند",
+                accused_officer=officer,
+            ),
         )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from kalantar.inspection import services
+from kalantar.inspection.drafts import CaseReport
 from kalantar.people import services as people_services
 from tests.test_i18n import _visible_latin
 
@@ -20,10 +21,12 @@ def case(inspector, accused):
     people_services.record_commendation(by=None, officer=accused, source="197", note="سپاس")
     return services.open_case(
         by=inspector,
-        source_kind="inspector",
-        station=accused.unit,
-        summary="رفتار تند",
-        accused_officer=accused,
+        report=CaseReport(
+            source_kind="inspector",
+            station=accused.unit,
+            summary="رفتار تند",
+            accused_officer=accused,
+        ),
     )
 
 

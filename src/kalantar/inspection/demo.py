@@ -13,6 +13,7 @@ from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.services import file_complaint
 from kalantar.inspection import indicators, services, workflow
+from kalantar.inspection.drafts import CaseReport
 from kalantar.inspection.models import Case, Review
 from kalantar.org.models import Unit
 from kalantar.people import services as people_services
@@ -193,11 +194,13 @@ def _walk(case: Case, by: User, to: str, finding: str = "", measure: str = "") -
 def _against(by: User, officer: User, summary: str, days_ago: int) -> Case:
     return services.open_case(
         by=by,
-        source_kind=Case.Source.INSPECTOR,
-        station=officer.unit,
-        summary=summary,
-        accused_officer=officer,
         now=timezone.now() - timedelta(days=days_ago),
+        report=CaseReport(
+            source_kind=Case.Source.INSPECTOR,
+            station=officer.unit,
+            summary=summary,
+            accused_officer=officer,
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from kalantar.complaints.selectors import inspection_office
 from kalantar.complaints.signals import conduct_complaint_filed
 from kalantar.feedback.signals import conduct_reported
 from kalantar.inspection import services
+from kalantar.inspection.drafts import CaseReport
 from kalantar.inspection.models import Case
 from kalantar.people.models import User
 
@@ -42,17 +43,19 @@ def open_case_for_complaint(sender, complaint, by, **kwargs) -> None:
     office = complaint.unit
     services.open_case(
         by=None,
-        source_kind=Case.Source.CONDUCT_COMPLAINT,
-        source_reference=complaint.tracking_code,
-        tracking_code=complaint.tracking_code,
-        station=_station_of(complaint, by),
         office=office,
-        summary=complaint.summary,
-        complainant_name="" if complaint.is_anonymous else complaint.complainant_name,
-        complainant_mobile=complaint.mobile,
-        accused_officer=_officer_named(complaint.accused_officer, office),
-        accused_name=complaint.accused_officer,
         now=complaint.filed_at,
+        report=CaseReport(
+            source_kind=Case.Source.CONDUCT_COMPLAINT,
+            source_reference=complaint.tracking_code,
+            tracking_code=complaint.tracking_code,
+            station=_station_of(complaint, by),
+            summary=complaint.summary,
+            complainant_name="" if complaint.is_anonymous else complaint.complainant_name,
+            complainant_mobile=complaint.mobile,
+            accused_officer=_officer_named(complaint.accused_officer, office),
+            accused_name=complaint.accused_officer,
+        ),
     )
 
 
@@ -63,14 +66,16 @@ def open_case_for_197(sender, message, by, **kwargs) -> None:
     officer = message.officer
     services.open_case(
         by=None,
-        source_kind=Case.Source.LINE_197,
-        source_reference=str(message),
-        station=message.unit if message.unit.is_station else None,
         office=inspection_office(message.unit),
-        summary=message.text,
-        complainant_name=message.caller_name,
-        complainant_mobile=message.caller_mobile,
-        accused_officer=officer,
-        accused_name=officer.get_full_name() if officer is not None else "",
         now=message.received_at,
+        report=CaseReport(
+            source_kind=Case.Source.LINE_197,
+            source_reference=str(message),
+            station=message.unit if message.unit.is_station else None,
+            summary=message.text,
+            complainant_name=message.caller_name,
+            complainant_mobile=message.caller_mobile,
+            accused_officer=officer,
+            accused_name=officer.get_full_name() if officer is not None else "",
+        ),
     )

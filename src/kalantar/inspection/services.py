@@ -22,6 +22,7 @@ from kalantar.core.validators import normalize_mobile
 from kalantar.evidence import services as evidence_services
 from kalantar.evidence.models import EvidenceItem
 from kalantar.inspection import workflow
+from kalantar.inspection.drafts import CaseReport
 from kalantar.inspection.models import (
     Case,
     CaseDocument,
@@ -80,49 +81,36 @@ def _mobile(value: str) -> str | None:
         return ""
 
 
-# Plain keyword arguments on purpose: other apps' receivers (the 197 line, guards' reports)
-# call this with what their records hold, without a value class of ours.
-def open_case(  # noqa: PLR0913
-    *,
-    by,
-    source_kind: str,
-    station: Unit | None,
-    summary: str,
-    source_reference: str = "",
-    complainant_name: str = "",
-    complainant_mobile: str = "",
-    accused_officer=None,
-    accused_name: str = "",
-    tracking_code: str = "",
-    office: Unit | None = None,
-    now: datetime | None = None,
+def open_case(
+    *, by, report: CaseReport, office: Unit | None = None, now: datetime | None = None
 ) -> Case:
     """Open a case for the inspection office of the station's province. Raises
     ValidationError (by field), storing nothing."""
     now = now or timezone.now()
-    summary = normalize_text(summary).strip()
+    summary = normalize_text(report.summary).strip()
+    station = report.station
     if office is None and station is not None:
         office = inspection_office(station)
     errors = _case_errors(
         by=by,
-        source_kind=source_kind,
+        source_kind=report.source_kind,
         station=station,
         office=office,
-        accused_officer=accused_officer,
+        accused_officer=report.accused_officer,
         summary=summary,
-        mobile=_mobile(complainant_mobile),
+        mobile=_mobile(report.complainant_mobile),
     )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         case = Case.objects.create(
-            source_kind=source_kind,
-            source_reference=normalize_text(source_reference)[:40],
-            tracking_code=tracking_code,
-            complainant_name=normalize_text(complainant_name)[:150],
-            complainant_mobile=_mobile(complainant_mobile) or "",
-            accused_officer=accused_officer,
-            accused_name=normalize_text(accused_name)[:150],
+            source_kind=report.source_kind,
+            source_reference=normalize_text(report.source_reference)[:40],
+            tracking_code=report.tracking_code,
+            complainant_name=normalize_text(report.complainant_name)[:150],
+            complainant_mobile=_mobile(report.complainant_mobile) or "",
+            accused_officer=report.accused_officer,
+            accused_name=normalize_text(report.accused_name)[:150],
             station=station,
             office=office,
             summary=summary[:300],
@@ -137,7 +125,7 @@ def open_case(  # noqa: PLR0913
             "inspection.case_opened",
             actor=case.opened_by,
             obj=case,
-            detail={"source": source_kind, "reference": case.source_reference},
+            detail={"source": report.source_kind, "reference": case.source_reference},
         )
     return case
 

@@ -16,6 +16,7 @@ from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.inspection import forms, indicators, selectors, services
+from kalantar.inspection.drafts import CaseReport
 from kalantar.org.models import Unit
 from kalantar.people.models import User
 
@@ -56,7 +57,9 @@ def open_case(request: HttpRequest) -> HttpResponse:
     form = _open_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.open_case(by=request.user, source_kind="inspector", **form.cleaned_data)
+            case = services.open_case(
+                by=request.user, report=CaseReport(source_kind="inspector", **form.cleaned_data)
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
