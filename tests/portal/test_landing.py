@@ -18,6 +18,10 @@ SERVICES = {
     "link-statistics": "transparency:index",
     "link-help": "portal:help",
     "link-staff-login": "login",
+    "link-197": "feedback:public",
+    "link-guard-check": "security_firms:check",
+    "link-alerts": "community:subscribe",
+    "link-safety-report": "community:public_report",
 }
 
 
