@@ -129,3 +129,14 @@ def test_an_expired_licence_reads_expired_even_before_the_nightly_job(client, gu
     guard.licence_expires = guard.licence_issued - timedelta(days=1)
     guard.save()
     assert _api(client, number=guard.licence_number)["status"] == "expired"
+
+
+def test_a_request_without_an_address_is_limited_not_failed(client, guard, settings):
+    """Behind a Unix socket without a proxy header Django has no REMOTE_ADDR: the check
+    still answers, and such requests share one count."""
+    settings.GUARD_CHECK_RATE = "2/h"
+    answers = [
+        client.get("/api/guards/check", {"number": guard.licence_number}, REMOTE_ADDR="")
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 429]

@@ -13,6 +13,16 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# Without an address (a Unix socket and no proxy header) django-ratelimit raises, which
+# turned a public check into a 500; such requests now share one count instead.
+UNKNOWN_ADDRESS = "0.0.0.0"
+
+
+def rate_limit_address(request: HttpRequest) -> str:
+    """The address django-ratelimit counts a request by (RATELIMIT_IP_META_KEY)."""
+    return client_ip(request) or UNKNOWN_ADDRESS
+
+
 class RequestContextMiddleware:
     """Makes the client's address available to services for their audit entries."""
 
