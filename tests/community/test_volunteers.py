@@ -130,7 +130,8 @@ def test_the_ledger_page_offers_no_deletion(client, chief1, group1, make_volunte
     )
     client.force_login(chief1)
     html = client.get(reverse("community:hours")).content.decode()
-    assert "هرگز پاک نمی‌شوند" in html and "حذف" not in html
+    page = html[html.index("<main") :]  # the menu may name other apps' deletion pages
+    assert "هرگز پاک نمی‌شوند" in page and "حذف" not in page
     response = client.post(
         reverse("community:hours_decide", args=[entry.pk]), {"decision": "delete"}
     )

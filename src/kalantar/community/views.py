@@ -127,64 +127,66 @@ def check_request(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("community:volunteer", pk)
 
 
-@_perm("change_volunteer")
-@require_POST
-def check_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def _volunteer_step(request, pk: int, form_class, service, done: str, slot: str) -> HttpResponse:
+    """One of the volunteer page's forms: run the service with the form's fields, or show the
+    page again with the form's errors in its place (`slot`)."""
     volunteer = _volunteer(request, pk)
-    form = forms.CheckAnswerForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid() and _service(
         request,
         form,
-        lambda: services.answer_check(by=request.user, volunteer=volunteer, **form.cleaned_data),
+        lambda: service(by=request.user, volunteer=volunteer, **form.cleaned_data),
     ):
-        messages.success(request, _("The answer of the background check is recorded."))
+        messages.success(request, done)
         return redirect("community:volunteer", pk)
-    return _detail(request, volunteer, answer_form=form)
+    return _detail(request, volunteer, **{slot: form})
+
+
+@_perm("change_volunteer")
+@require_POST
+def check_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _volunteer_step(
+        request,
+        pk,
+        forms.CheckAnswerForm,
+        services.answer_check,
+        _("The answer of the background check is recorded."),
+        "answer_form",
+    )
 
 
 @_perm("change_volunteer")
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
-    form = forms.AssignForm(request.POST)
-    if form.is_valid() and _service(
-        request,
-        form,
-        lambda: services.assign(by=request.user, volunteer=volunteer, **form.cleaned_data),
-    ):
-        messages.success(request, _("The duty is assigned."))
-        return redirect("community:volunteer", pk)
-    return _detail(request, volunteer, assign_form=form)
+    return _volunteer_step(
+        request, pk, forms.AssignForm, services.assign, _("The duty is assigned."), "assign_form"
+    )
 
 
 @_perm("add_hoursentry")
 @require_POST
 def hours_add(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
-    form = forms.HoursForm(request.POST)
-    if form.is_valid() and _service(
+    return _volunteer_step(
         request,
-        form,
-        lambda: services.log_hours(by=request.user, volunteer=volunteer, **form.cleaned_data),
-    ):
-        messages.success(request, _("The hours are recorded and wait for approval."))
-        return redirect("community:volunteer", pk)
-    return _detail(request, volunteer, hours_form=form)
+        pk,
+        forms.HoursForm,
+        services.log_hours,
+        _("The hours are recorded and wait for approval."),
+        "hours_form",
+    )
 
 
 @_perm("change_volunteer")
 @require_POST
 def recognise(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
-    form = forms.RecognitionForm(request.POST)
-    if form.is_valid() and _service(
+    return _volunteer_step(
         request,
-        form,
-        lambda: services.recognise(by=request.user, volunteer=volunteer, **form.cleaned_data),
-    ):
-        messages.success(request, _("The recognition is recorded."))
-        return redirect("community:volunteer", pk)
-    return _detail(request, volunteer, recognition_form=form)
+        pk,
+        forms.RecognitionForm,
+        services.recognise,
+        _("The recognition is recorded."),
+        "recognition_form",
+    )
 
 
 # --- Groups and neighbourhoods --------------------------------------------------------------
