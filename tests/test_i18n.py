@@ -8,7 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
@@ -216,3 +217,18 @@ def test_more_staff_pages_in_persian_show_no_english(client, make_user, name, ar
     assert response.status_code == 200
     # The audit log's own reads are listed with the username and the verifying command.
     assert _visible_latin(response.content.decode()) <= {"admin", "kalantar"}
+
+
+def test_a_word_two_apps_use_differently_reads_as_each_page_means_it():
+    """Catalogues share one namespace, and the first app's translation wins: a word that
+    means something else on another page carries a context there."""
+    with translation.override("fa"):
+        assert pgettext("end a dispatch", "Clear") == "پایان مأموریت"
+        assert gettext("Clear") == "پاک کردن"
+        assert pgettext("deletion", "Approve") == "تأیید حذف"
+        assert gettext("Approve") == "تأیید"  # the volunteers' hours ledger
+        assert pgettext("a referral", "Evidence") == "شواهد"
+        assert gettext("Evidence") == "مدارک تصویری"
+        assert pgettext("assessment", "Finding") == "یافته"
+        assert gettext("Finding") == "نتیجهٔ رسیدگی"
+        assert pgettext("framework", "area") == "محور"

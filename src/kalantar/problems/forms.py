@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core.forms import JalaliDateField, NormalizedCharField
 from kalantar.incidents.categories import CATEGORIES, label
@@ -102,7 +103,9 @@ class ReferralForm(StyledForm):
     )
     subject = NormalizedCharField(label=_("Subject"), max_length=200, required=False)
     evidence = NormalizedCharField(
-        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("a referral", "Evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     ask = NormalizedCharField(
         label=_("What is asked"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core.forms import JalaliDateField, NormalizedCharField
 from kalantar.transformation import indicators, survey
@@ -69,7 +70,9 @@ class FindingForm(forms.Form):
     question = forms.TypedChoiceField(label=_("Question"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
     text = NormalizedCharField(
-        label=_("Finding"), multiline=True, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("assessment", "Finding"),
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     due_on = JalaliDateField(label=_("Due"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet, StoredFile
 from kalantar.core.scoping import ScopedQuerySet
@@ -41,7 +42,7 @@ class Area(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("area")
+        verbose_name = pgettext_lazy("framework", "area")
         verbose_name_plural = _("areas")
         ordering = ["year", "order", "pk"]
 
@@ -306,7 +307,7 @@ class Finding(models.Model):
     station = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    text = models.TextField(_("finding"))
+    text = models.TextField(pgettext_lazy("assessment", "finding"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -320,7 +321,7 @@ class Finding(models.Model):
     objects = FindingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("finding")
+        verbose_name = pgettext_lazy("assessment", "finding")
         verbose_name_plural = _("findings")
         ordering = ["due_on", "pk"]
 
