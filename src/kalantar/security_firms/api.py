@@ -142,7 +142,7 @@ def list_institutions(request: HttpRequest):
 @router.get(
     "/guards/check",
     auth=None,
-    response={200: CheckOut, 429: CheckOut},
+    response={**responses(CheckOut, public=True), 429: CheckOut},
     summary="Public licence check (no login)",
     description=(
         "`number`: the licence number on the card; or `claim`: the query string of the "

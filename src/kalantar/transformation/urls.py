@@ -23,5 +23,5 @@ urlpatterns = [
     path("transformation/assessments/<int:pk>/grade/", views.assessment_grade, name="grade"),
     path("transformation/assessments/<int:pk>/finding/", views.assessment_finding, name="finding"),
     path("transformation/findings/<int:pk>/follow-up/", views.finding_follow_up, name="follow_up"),
-    path("survey/<str:token>/", views.survey_answer, name="survey"),
+    path("programme-survey/<str:token>/", views.survey_answer, name="survey"),
 ]
