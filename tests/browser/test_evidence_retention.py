@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from kalantar.evidence import services
-from kalantar.evidence.models import Camera, Deletion, EvidenceItem, LegalHold
+from kalantar.evidence.models import Camera, Deletion, EvidenceItem, LegalHold, RetentionPeriod
 from tests.browser.login import log_in
 from tests.evidence.conftest import MP4, write
 
@@ -22,6 +22,9 @@ def test_the_chief_undoes_a_deletion_and_holds_an_item(
     live_server, page, org_tree, tmp_path, settings, make_user
 ):
     settings.EVIDENCE_DIR = tmp_path / "evidence"
+    # A transactional test's database is emptied after each test, the migrations' default
+    # periods with it: this test states the period it relies on.
+    RetentionPeriod.objects.get_or_create(category=EvidenceItem.Category.NO_VALUE, days=90)
     k01 = org_tree["HM01K01"]
     services.register_camera(by=None, serial="BWC-101", kind=Camera.Kind.BODY, station=k01)
     chief = make_user("chief1", "station_chief", "HM01K01")
