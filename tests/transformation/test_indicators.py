@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from kalantar.core.jalali import TEHRAN
+from kalantar.feedback.models import FeedbackMessage, SurveyAnswer
 from kalantar.transformation import indicators, periods, services
 from kalantar.transformation.models import IndicatorRollup, IndicatorSnapshot, ProgrammeYear
 
@@ -119,3 +120,30 @@ def test_commands_averages_are_stored_with_the_snapshots(client, org_tree, provi
     client.force_login(province_user)
     html = client.get(reverse("transformation:unit", args=["HM"])).content.decode()
     assert "آبان ۱۴۰۵" in html and "۵۰٫۰٪" in html
+
+
+def test_the_197_line_and_the_surveys_give_their_figures(client, org_tree, chief1):
+    """Appreciation share leaves conduct reports out (they belong to inspection); the
+    survey's averages open the anonymous answers behind them."""
+    k01 = org_tree["HM01K01"]
+    for msg_class, conduct in (("appreciation", False), ("suggestion", False), ("complaint", True)):
+        FeedbackMessage.objects.create(
+            received_at=IN_MONTH, channel="phone", unit=k01, text="…", msg_class=msg_class,
+            is_conduct=conduct,
+        )  # fmt: skip
+    for whole in (4, 5):
+        SurveyAnswer.objects.create(
+            unit=k01, source="complaint", answered_on=IN_MONTH.date(), ease_of_contact=3,
+            actions_taken=3, kept_informed=2, treatment=4, whole_experience=whole,
+            safety="fairly_safe",
+        )  # fmt: skip
+    share = indicators.get("appreciation_share").per_station(MONTH)
+    assert share[k01.pk][1:] == (2, 50.0)
+    assert indicators.get("survey_whole_experience").per_station(MONTH)[k01.pk][2] == 4.5
+    assert indicators.get("survey_kept_informed").per_station(MONTH)[k01.pk][2] == 2.0
+    assert indicators.get("reconciliation_rate").per_station(MONTH) == {}  # none closed
+    services.compute_indicators(MONTH)
+    client.force_login(chief1)
+    url = reverse("transformation:figure", args=["survey_whole_experience", "HM01K01", "1405-08"])
+    html = client.get(url).content.decode()
+    assert html.count("پاسخ نظرسنجی") == 2

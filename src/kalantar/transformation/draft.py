@@ -78,7 +78,13 @@ DRAFT = (
                     (
                         "شاکیان به رسیدگی به شکایت خود نمرهٔ خوب می‌دهند.",
                         "Complainants rate the handling of their complaints well.",
-                        ["satisfaction"],
+                        ["satisfaction", "survey_whole_experience", "survey_kept_informed"],
+                    ),
+                    (
+                        "مردم در سامانهٔ ۱۹۷ بیش از گلایه، قدردانی می‌کنند و گلایه‌ها به سازش می‌رسند.",
+                        "On the 197 line people thank the station more than they complain, and "
+                        "grievances end in reconciliation.",
+                        ["appreciation_share", "reconciliation_rate"],
                     ),
                 ],
             ),

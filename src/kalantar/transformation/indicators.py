@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kalantar.alarms.models import Alarm
 from kalantar.complaints.models import Complaint
 from kalantar.evidence.models import IncidentLink
+from kalantar.feedback.models import FeedbackMessage, MessageClass, SurveyAnswer
 from kalantar.incidents.models import Dispatch, Incident
 from kalantar.transformation.periods import Period
 
@@ -161,6 +162,26 @@ def _attended(period: Period):
     return Incident.objects.filter(
         received_at__gte=period.start_at, received_at__lt=period.end_at, on_scene_at__isnull=False
     )
+
+
+def _messages_197(period: Period):
+    # Conduct reports go to inspection and are never the station's to see, nor counted here.
+    return FeedbackMessage.objects.filter(
+        received_at__gte=period.start_at, received_at__lt=period.end_at, is_conduct=False
+    ).exclude(msg_class="")
+
+
+def _grievances_closed(period: Period):
+    return FeedbackMessage.objects.filter(
+        closed_at__gte=period.start_at,
+        closed_at__lt=period.end_at,
+        is_conduct=False,
+        msg_class__in=(MessageClass.CRITICISM, MessageClass.COMPLAINT),
+    )
+
+
+def _survey_answers(period: Period):
+    return SurveyAnswer.objects.filter(answered_on__gte=period.start, answered_on__lt=period.end)
 
 
 def _dispatches(period: Period):
@@ -310,5 +331,57 @@ BUILT_IN = (
     ),
 )
 
-for _indicator in BUILT_IN:
+# From the 197 line and the satisfaction survey sent after every closed case.
+CITIZENS = (
+    Indicator(
+        "appreciation_share",
+        _("Appreciation among 197 messages"),
+        _(
+            "Of the 197 messages about the station received in the month and classed by the "
+            "operator, the share that were appreciation (conduct reports, which go to "
+            "inspection, are left out)."
+        ),
+        _messages_197,
+        "unit_id",
+        hit=Q(msg_class=MessageClass.APPRECIATION),
+    ),
+    Indicator(
+        "reconciliation_rate",
+        _("197 grievances reconciled"),
+        _(
+            "Of the criticisms and complaints on the 197 line about the station closed in the "
+            "month, the share closed by reconciliation with the caller."
+        ),
+        _grievances_closed,
+        "unit_id",
+        hit=Q(outcome=FeedbackMessage.Outcome.RECONCILED),
+    ),
+    Indicator(
+        "survey_whole_experience",
+        _("Satisfaction with the whole experience"),
+        _(
+            "The average answer, from 1 to 5, to the question on the whole experience in the "
+            "surveys answered in the month after the station's closed complaints, 197 cases "
+            "and incidents."
+        ),
+        _survey_answers,
+        "unit_id",
+        unit=SCORE,
+        mean=F("whole_experience"),
+    ),
+    Indicator(
+        "survey_kept_informed",
+        _("Citizens kept informed"),
+        _(
+            "The average answer, from 1 to 5, to the question on being kept informed in the "
+            "surveys answered in the month after the station's closed cases."
+        ),
+        _survey_answers,
+        "unit_id",
+        unit=SCORE,
+        mean=F("kept_informed"),
+    ),
+)
+
+for _indicator in (*BUILT_IN, *CITIZENS):
     register(_indicator)
