@@ -16,11 +16,12 @@ import math
 import statistics
 from dataclasses import dataclass
 
+from kalantar.core import disclosure
+
 Z_95 = 1.959964
 RESOLUTION = 8  # a neighbourhood
-# The portal's minimum count for publishing a figure (portal.disclosure.THRESHOLD); a test
-# keeps the two equal, as feedback sits below the portal and cannot import it.
-MIN_COUNT = 5
+# Cells with fewer answers are not shown (the product's one minimum, core.disclosure).
+MIN_COUNT = disclosure.MIN_COUNT
 UNSAFE = ("a_bit_unsafe", "very_unsafe")
 NO_GAP, FEELS_UNSAFE, FEELS_SAFE = "", "feels_unsafe", "feels_safe"
 

@@ -21,7 +21,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-THRESHOLD = 5
+from kalantar.core.disclosure import MIN_COUNT
+
+THRESHOLD = MIN_COUNT
 BASE = 5
 FEWER = "<5"
 WITHHELD = "withheld"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-# The portal's disclosure rule (portal.disclosure.THRESHOLD): fewer answers than this are
-# not shown, so that no one can be picked out. A higher app owns it; this layer cannot
-# import it, and a test keeps the two equal.
-MIN_RESPONSES = 5
+from kalantar.core.disclosure import MIN_COUNT
+
+# Fewer answers than this are not shown, so that no one can be picked out.
+MIN_RESPONSES = MIN_COUNT
 
 ROLES = (
     ("officer", _("Officer of the station")),
