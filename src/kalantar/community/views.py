@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from kalantar.community import forms, rules, selectors, services
 from kalantar.community.models import HoursEntry, Neighbourhood, SafetyReport
+from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import found_or_404
 
@@ -503,9 +503,7 @@ def _report_page(request: HttpRequest, *, volunteer=None) -> HttpResponse:
         request.POST or None, neighbourhoods=hoods, ask_mobile=volunteer is None
     )
     if request.method == "POST":
-        if volunteer is None and is_ratelimited(
-            request, group="community.report", key="ip", rate=PUBLIC_RATE, increment=True
-        ):
+        if volunteer is None and limits.count(request, group="community.report", rate=PUBLIC_RATE):
             return render(
                 request, "community/report_form.html", {"form": form, "limited": True}, status=429
             )
@@ -554,9 +552,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = forms.SubscribeForm(request.POST or None, neighbourhoods=hoods)
     context = {"form": form, "consent_text": rules.CONSENT_TEXTS[rules.CONSENT_VERSION]}
     if request.method == "POST":
-        if is_ratelimited(
-            request, group="community.subscribe", key="ip", rate=PUBLIC_RATE, increment=True
-        ):
+        if limits.count(request, group="community.subscribe", rate=PUBLIC_RATE):
             return render(
                 request, "community/subscribe.html", {**context, "limited": True}, status=429
             )

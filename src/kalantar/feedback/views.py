@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
+from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.scoping import get_visible_or_404, scope_root
@@ -189,13 +189,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
     stations = Unit.objects.filter(kind__in=Unit.STATION_KINDS).order_by("name")
     form = forms.IntakeForm(request.POST or None, stations=stations)
     if request.method == "POST":
-        if is_ratelimited(
-            request,
-            group="feedback.public",
-            key="ip",
-            rate=settings.ONLINE_FILING_RATE,
-            increment=True,
-        ):
+        if limits.count(request, group="feedback.public", rate=settings.ONLINE_FILING_RATE):
             return render(
                 request, "feedback/public.html", {"form": form, "limited": True}, status=429
             )

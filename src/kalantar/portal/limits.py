@@ -12,13 +12,11 @@ instead make the status page ask for a one-time code sent to the complaint's mob
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
-from django.http import HttpRequest
-from django_ratelimit.core import get_usage, is_ratelimited
 
-BY_ADDRESS = "ip"
+from kalantar.core.limits import BY_ADDRESS, Key, count, used_up
+
+__all__ = ["BY_ADDRESS", "Key", "count", "used_up"]
 
 FILING = "portal.filing"
 FORM_SUBMISSIONS = "portal.filing-form"
@@ -28,19 +26,6 @@ LOOKUP_FAILURES = "portal.lookup-failures"
 # Corrections and retries are normal, so the form itself may be sent this many times more
 # often than complaints may be filed; it still stops a script hammering the dry run.
 FORM_SUBMISSIONS_PER_FILING = 4
-
-Key = str | Callable[[str, HttpRequest], str]
-
-
-def count(request: HttpRequest, *, group: str, rate: str, key: Key = BY_ADDRESS) -> bool:
-    """Count this request; True when it goes over the limit."""
-    return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
-
-
-def used_up(request: HttpRequest, *, group: str, rate: str, key: Key = BY_ADDRESS) -> bool:
-    """Whether one more would go over the limit, without counting this request."""
-    usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
-    return usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"])
 
 
 def by_code(code: str) -> Key:

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
 
-from kalantar.core import audit
+from kalantar.core import audit, limits
 from kalantar.core.jalali import tehran_today
 from kalantar.security_firms import card, selectors
 
@@ -25,9 +24,7 @@ class Outcome:
 
 
 def over_limit(request: HttpRequest) -> bool:
-    return is_ratelimited(
-        request, group=CHECK_GROUP, key="ip", rate=settings.GUARD_CHECK_RATE, increment=True
-    )
+    return limits.count(request, group=CHECK_GROUP, rate=settings.GUARD_CHECK_RATE)
 
 
 def _from_claim(claim: str) -> Outcome:
