@@ -100,3 +100,18 @@ def test_institutions_import_idempotently(tmp_path, org_tree):
     with pytest.raises(SystemExit):
         call_command("import_institutions", bad, "--quiet")
     assert Institution.objects.count() == 2
+
+
+def test_a_second_import_updates_the_head_office(tmp_path, org_tree):
+    header = "licence_number,name,province,licence_issued,licence_expires,activities,"
+    header += "head_office_address,head_office_phone\n"
+    row = "HM-300,موسسه الوند,HM,1402/01/01,1406/01/01,guarding,{},{}\n"
+    call_command("import_institutions", _write(tmp_path, "a.csv", header + row.format(
+        "همدان، خیابان بوعلی", "08131234567")), "--quiet")  # fmt: skip
+    call_command("import_institutions", _write(tmp_path, "b.csv", header + row.format(
+        "همدان، میدان آرامگاه", "08137654321")), "--quiet")  # fmt: skip
+    moved = Institution.objects.get()
+    assert (moved.head_office_address, moved.head_office_phone) == (
+        "همدان، میدان آرامگاه",
+        "08137654321",
+    )

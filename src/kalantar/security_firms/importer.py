@@ -437,6 +437,9 @@ def import_institutions(path: str, *, by=None, progress: Progress | None = None)
     return _write_institutions(checked.values, by=by, progress=progress)
 
 
+OFFICE_FIELDS = ("head_office_address", "head_office_phone")
+
+
 def _write_institutions(values: list[dict], *, by, progress: Progress | None) -> ImportResult:
     started = timezone.now()
     fields = ("name", "province_id", "licence_issued", "licence_expires", "status", "activities")
@@ -449,7 +452,7 @@ def _write_institutions(values: list[dict], *, by, progress: Progress | None) ->
         }
         new, old = [], []
         for v in values:
-            extra = {k: v.get(k, "") for k in ("head_office_address", "head_office_phone")}
+            extra = {k: v.get(k, "") for k in OFFICE_FIELDS}
             row = stored.get(v["licence_number"]) or Institution(licence_number=v["licence_number"])
             for name in fields:
                 setattr(row, name, v[name])
@@ -458,7 +461,9 @@ def _write_institutions(values: list[dict], *, by, progress: Progress | None) ->
                 setattr(row, name, value)
             (old if row.pk else new).append(row)
         Institution.objects.bulk_create(new, batch_size=2000)
-        Institution.objects.bulk_update(old, [*fields, "name_search"], batch_size=2000)
+        Institution.objects.bulk_update(
+            old, [*fields, "name_search", *OFFICE_FIELDS], batch_size=2000
+        )
         if progress:
             progress(_("institutions written"), len(values), len(values))
         audit.record(
