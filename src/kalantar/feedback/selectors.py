@@ -72,15 +72,19 @@ def report_card(user, *, start: date, end: date, unit: Unit | None = None) -> di
     answers = SurveyAnswer.objects.visible_to(user).filter(answered_on__range=(start, end))
     if unit is not None:
         answers = answers.filter(unit=unit)
-    stage_avgs = answers.aggregate(n=Count("id"), **{f: Avg(f) for f, _label in STAGES})
-    informed = answers.filter(kept_informed__gte=4).count()
+    stage_avgs = answers.aggregate(
+        n=Count("id"),
+        informed=Count("id", filter=Q(kept_informed__gte=4)),
+        **{f: Avg(f) for f, _label in STAGES},
+    )
+    answered, informed = stage_avgs.pop("n"), stage_avgs.pop("informed")
     messages = messages_for(user, unit).filter(received_at__date__range=(start, end))
     closed = messages.exclude(outcome="")
     reconciled = closed.filter(outcome=FeedbackMessage.Outcome.RECONCILED).count()
     return {
-        "answers": stage_avgs.pop("n"),
+        "answers": answered,
         "stages": [(label, stage_avgs[f]) for f, label in STAGES],
-        "kept_informed_rate": _percent(informed, answers.count()),
+        "kept_informed_rate": _percent(informed, answered),
         "reconciliation_rate": _percent(reconciled, closed.count()),
         "volumes": list(messages.values("msg_class").annotate(n=Count("id")).order_by("-n")),
     }

@@ -26,6 +26,7 @@ from kalantar.complaints.models import Category
 from kalantar.core import audit
 from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
+from kalantar.core.site import site_url
 from kalantar.core.sms import send_sms
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.feedback import classifier, perception
@@ -321,7 +322,7 @@ def send_survey(*, source: str, source_id: int, unit: Unit, mobile: str, now=Non
     )
     if created:
         audit.record("feedback.survey_sent", obj=link, detail={"source": source})
-        url = settings.SITE_URL + reverse("feedback:survey", args=[link.token])
+        url = site_url() + reverse("feedback:survey", args=[link.token])
         text = _("Thank you for contacting the police. Two minutes of your view: %(url)s")
         transaction.on_commit(lambda: send_sms(mobile, text % {"url": url}))
     return link

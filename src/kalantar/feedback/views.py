@@ -16,6 +16,7 @@ from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.scoping import get_visible_or_404, scope_root
+from kalantar.core.site import site_url
 from kalantar.feedback import forms, perception, selectors, services
 from kalantar.feedback.models import FeedbackMessage, NeighbourhoodSurvey, SurveyLink
 from kalantar.org.models import Unit
@@ -273,7 +274,7 @@ def neighbourhood(request: HttpRequest, pk: int) -> HttpResponse:
         "cells": cells,
         "overall": overall,
         "min_count": perception.MIN_COUNT,
-        "link": request.build_absolute_uri(reverse("feedback:safety", args=[survey.token])),
+        "link": site_url(request) + reverse("feedback:safety", args=[survey.token]),
     }
     return render(request, "feedback/neighbourhood.html", context)
 
