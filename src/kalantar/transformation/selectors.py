@@ -181,6 +181,7 @@ def open_findings(unit: Unit, limit: int | None = 20):
         Finding.objects.filter(**_under(unit, "station"))
         .open()
         .select_related("station", "owner", "question")
+        .prefetch_related("updates")  # the findings table lists each one's follow-ups
         .order_by("due_on", "pk")
     )
     return qs[:limit] if limit else qs

@@ -110,7 +110,9 @@ def framework_copy(request: HttpRequest) -> HttpResponse:
 
 
 def _station_choices(user) -> list[tuple[int, str]]:
-    root = programme_root(user) or "/-"
+    root = programme_root(user)
+    if root is None:  # no scope; "" is the whole country
+        return []
     stations = Unit.objects.filter(kind__in=Unit.STATION_KINDS, path__startswith=root)
     return [(u.pk, u.name) for u in stations.order_by("path")]
 
