@@ -263,7 +263,8 @@ def export_case(*, by, items: list[EvidenceItem], case: str) -> Path:
         folder = work / "export"
         services.export_items(by=by, items=with_derivatives(items), folder=folder, case=case)
         archive = Path(tempfile.mkstemp(prefix="evidence-export-", suffix=".zip")[1])
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        # Stored, not deflated: recordings are compressed already.
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     zipped.write(path, path.relative_to(folder).as_posix())

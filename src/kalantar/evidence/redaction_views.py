@@ -174,7 +174,6 @@ def case_panel(user, record) -> dict | None:
     every = redacting.with_derivatives(items)
     return {
         "items": every,
-        "copies": sum(1 for item in every if hasattr(item, "derivation")),
         "export_url": url,
         "may_export": user.has_perm(CHANGE),
     }

@@ -607,10 +607,19 @@ def _quarantine(item: EvidenceItem, *, reason: str, found: tuple[str, int] | Non
 def verify_original(original: Original) -> bool:
     """Read the original back; True when its bytes are those it was kept as. A mismatch or a
     missing file quarantines every item made of it. Each item's chain records the check."""
+    return _record_fixity(original, _read_back(original))
+
+
+def _read_back(original: Original) -> tuple[str, int] | None:
+    """The stored file's (sha256, size), None when it is gone. Outside any transaction: a
+    long read must not hold the database's write lock or the audit chain's."""
     try:
-        found: tuple[str, int] | None = store.digest(store.original_path(_root(), original.sha256))
+        return store.digest(store.original_path(_root(), original.sha256))
     except FileNotFoundError:
-        found = None
+        return None
+
+
+def _record_fixity(original: Original, found: tuple[str, int] | None) -> bool:
     intact = found == (original.sha256, original.size)
     reason = Quarantine.Reason.MISSING if found is None else Quarantine.Reason.MISMATCH
     with transaction.atomic():
@@ -648,24 +657,23 @@ def run_fixity(*, limit: int | None = None, progress=None) -> tuple[int, int]:
 
 
 FIXITY_BATCH_SECONDS = 0.5
-FIXITY_BATCH_BYTES = 16 << 20  # a larger original is verified in a transaction of its own
 
 
 def _fixity_batch(due: list[Original], start: int, progress) -> tuple[int, int]:
-    """Verify originals from `start` in one transaction for up to half a second: for small
-    files the commit, not the hashing, is the cost; the bounds keep the write lock short."""
-    began, checked, failed = time.monotonic(), 0, 0
+    """Read back originals from `start` for up to half a second, then record them in one
+    transaction: for small files the commit, not the hashing, is the cost."""
+    began, read = time.monotonic(), []
+    for original in due[start:]:
+        read.append((original, _read_back(original)))
+        if time.monotonic() - began >= FIXITY_BATCH_SECONDS:
+            break
+    failed = 0
     with transaction.atomic():
-        for original in due[start:]:
-            if checked and original.size > FIXITY_BATCH_BYTES:
-                break
-            failed += not verify_original(original)
-            checked += 1
+        for checked, (original, found) in enumerate(read, start + 1):
+            failed += not _record_fixity(original, found)
             if progress is not None:
-                progress(start + checked, len(due), original)
-            if time.monotonic() - began >= FIXITY_BATCH_SECONDS:
-                break
-    return checked, failed
+                progress(checked, len(due), original)
+    return len(read), failed
 
 
 # --- Verified export for the judiciary ---------------------------------------------------------
