@@ -13,12 +13,14 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import joblib
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
 
 from kalantar.core.persian import normalize_for_search
 
@@ -64,17 +66,27 @@ def load_dataset(path: Path = DATASET) -> list[Example]:
         ]
 
 
+def _module(name: str) -> ModuleType:
+    # scikit-learn and joblib take about a second to import; every web worker and command
+    # would pay it at start-up (the app's signals load this module), so the first model
+    # trained or loaded pays it instead.
+    return import_module(name)
+
+
 def _features() -> FeatureUnion:
-    return FeatureUnion(
+    tfidf = _module("sklearn.feature_extraction.text").TfidfVectorizer
+    return _module("sklearn.pipeline").FeatureUnion(
         [
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+            ("chars", tfidf(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            ("words", tfidf(ngram_range=(1, 2), sublinear_tf=True)),
         ]
     )
 
 
 def _head() -> LogisticRegression:
-    return LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
+    return _module("sklearn.linear_model").LogisticRegression(
+        C=8.0, max_iter=2000, class_weight="balanced"
+    )
 
 
 class FeedbackClassifier:
@@ -121,12 +133,12 @@ class FeedbackClassifier:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        joblib.dump(
+        _module("joblib").dump(
             {"features": self.features, "class": self.by_class, "topic": self.by_topic}, tmp
         )
         tmp.replace(path)  # a reader never sees half a file
 
     @classmethod
     def load(cls, path: Path) -> FeedbackClassifier:
-        data = joblib.load(path)
+        data = _module("joblib").load(path)
         return cls(data["features"], data["class"], data["topic"])
