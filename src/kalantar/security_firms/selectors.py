@@ -92,9 +92,15 @@ def overdue_training(user, today: date | None = None, limit: int = 200) -> list[
     """Active guards whose training is overdue, with the step that is late."""
     today = today or tehran_today()
     late = []
-    active = guards_for(user).filter(status=Guard.Status.ACTIVE).prefetch_related("trainings")
+    active = (
+        guards_for(user)
+        .filter(status=Guard.Status.ACTIVE)
+        .select_related("institution")
+        .prefetch_related("trainings")
+    )
+    policies = services.training_policies()
     for guard in active.iterator(chunk_size=500):
-        standing = services.training_standing(guard, today)
+        standing = services.training_standing(guard, today, policies)
         if not standing.ok:
             late.append((guard, standing.overdue[0]))
             if len(late) >= limit:

@@ -241,25 +241,32 @@ def record_check(*, by, guard: Guard, item: str, result: str, note: str = "") ->
     return check
 
 
-def policy_for(guard: Guard) -> training.Policy:
-    row = (
-        TrainingPolicy.objects.filter(province_id=guard.institution.province_id).first()
-        or TrainingPolicy.objects.filter(province__isnull=True).first()
-    )
-    if row is None:
-        return training.Policy()
-    return training.Policy(
-        row.hours_before_deployment,
-        row.hours_within_30_days,
-        row.hours_within_6_months,
-        row.yearly_refresher_hours,
-    )
+def training_policies() -> dict[int | None, training.Policy]:
+    """Each province's training policy (None: the national default), read once."""
+    return {
+        row.province_id: training.Policy(
+            row.hours_before_deployment,
+            row.hours_within_30_days,
+            row.hours_within_6_months,
+            row.yearly_refresher_hours,
+        )
+        for row in TrainingPolicy.objects.all()
+    }
 
 
-def training_standing(guard: Guard, on: date | None = None) -> training.Standing:
+def policy_for(guard: Guard, policies: dict | None = None) -> training.Policy:
+    table = training_policies() if policies is None else policies
+    return table.get(guard.institution.province_id) or table.get(None) or training.Policy()
+
+
+def training_standing(
+    guard: Guard, on: date | None = None, policies: dict | None = None
+) -> training.Standing:
+    """Where the guard stands against the training deadlines; `policies` from
+    training_policies() when many guards are checked (and their trainings prefetched)."""
     on = on or tehran_today()
-    records = guard.trainings.values_list("completed_on", "hours")
-    return training.standing(policy_for(guard), records, guard.first_deployed_on, on)
+    records = [(t.completed_on, t.hours) for t in guard.trainings.all()]
+    return training.standing(policy_for(guard, policies), records, guard.first_deployed_on, on)
 
 
 def record_training(
@@ -438,12 +445,17 @@ def expire_licences(today: date | None = None) -> int:
 def sweep_overdue_training(today: date | None = None) -> int:
     """Guards on a roster whose training has fallen overdue are taken off it."""
     today = today or tehran_today()
-    rostered = Guard.objects.filter(
-        assignments__removed_at__isnull=True, assignments__shift__ends_at__gt=timezone.now()
-    ).distinct()
-    count = 0
+    rostered = (
+        Guard.objects.filter(
+            assignments__removed_at__isnull=True, assignments__shift__ends_at__gt=timezone.now()
+        )
+        .distinct()
+        .select_related("institution")
+        .prefetch_related("trainings")
+    )
+    count, policies = 0, training_policies()
     for guard in rostered:
-        if not training_standing(guard, today).ok:
+        if not training_standing(guard, today, policies).ok:
             with transaction.atomic():
                 count += take_off_rosters(guard, _("Training is overdue."))
     return count
