@@ -24,9 +24,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import segno
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+
+from kalantar.complaints import receipts
 
 MESSAGE_PREFIX = "kalantar-guard-card:v1"
 CHECK_PATH = "/guards/check/"
@@ -112,24 +113,15 @@ def verify_claim(query: str, public_key: Ed25519PublicKey | None = None) -> Card
 
 
 def public_key_text() -> str:
-    raw = (
-        signing_key()
-        .public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    )
-    return base64.b64encode(raw).decode()
+    return receipts.public_key_text(signing_key())
 
 
 def well_known_document(base_url: str) -> dict:
-    pem = (
-        signing_key()
-        .public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
+    key = signing_key()
     return {
         "algorithm": "Ed25519",
-        "public_key": public_key_text(),
-        "public_key_pem": pem.decode(),
+        "public_key": receipts.public_key_text(key),
+        "public_key_pem": receipts.public_key_pem(key),
         "message_format": f"{MESSAGE_PREFIX}|<licence>|<expiry YYYY-MM-DD>|<unix_seconds>",
         "url_format": f"{base_url.rstrip('/')}{CHECK_PATH}?l=<licence>&e=<expiry>&t=<unix_seconds>"
         "&s=<signature>",
