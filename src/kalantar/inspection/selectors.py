@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kalantar.core.persian import normalize_text, to_latin_digits
-from kalantar.core.scoping import can_see_unit
 from kalantar.inspection import workflow
 from kalantar.inspection.models import Case, CaseDocument, CaseEvent, Review
 
@@ -111,7 +110,3 @@ def reviews_for(user, *, open_only: bool = False) -> QuerySet[Review]:
 
 def review_for(user, pk: int) -> Review | None:
     return reviews_for(user).filter(pk=pk).first()
-
-
-def may_open_for(user, station) -> bool:
-    return can_see_unit(user, station)

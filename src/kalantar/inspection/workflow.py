@@ -78,10 +78,6 @@ CITIZEN_OUTCOME = {
 }
 
 
-def status_label(code: str) -> str:
-    return str(dict(STATUS_CHOICES).get(code, code))
-
-
 def due_after(status: str, start):
     """When a case entering `status` at `start` is due to leave it (None once closed)."""
     days = STEP_DAYS.get(status)

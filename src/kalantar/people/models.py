@@ -286,7 +286,3 @@ class TrainingRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.course} ({role_label(self.role)})"
-
-    @property
-    def role_name(self) -> str:
-        return role_label(self.role)

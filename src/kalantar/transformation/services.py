@@ -208,7 +208,7 @@ def self_assess(
     """The station's own rating of one characteristic, with its evidence."""
     if not can_see_unit(by, enrolment.station):
         raise ValidationError(_("This station is outside your units."))
-    if characteristic.question.area.year_id != enrolment.year_id:
+    if characteristic.year_id != enrolment.year_id:
         raise ValidationError(
             _("This characteristic belongs to another programme year than the station's enrolment.")
         )
