@@ -832,11 +832,17 @@ def _complaint_closings(item: EvidenceItem) -> list[datetime | None]:
     return [closed_at if status == CLOSED else None for status, closed_at in rows]
 
 
-def _periods(item: EvidenceItem, *, incidents: bool, complaints: bool) -> list[int | None]:
+def retention_days() -> dict[str, int]:
+    """The retention period of each category that has one, in days."""
+    return dict(RetentionPeriod.objects.values_list("category", "days"))
+
+
+def _periods(
+    item: EvidenceItem, rows: dict[str, int], *, incidents: bool, complaints: bool
+) -> list[int | None]:
     """The periods that apply: the item's own category's (no row: indefinite), and those
     set for the incident and complaint categories when it is linked to such cases, which
     can only lengthen it (the longest wins)."""
-    rows = dict(RetentionPeriod.objects.values_list("category", "days"))
     periods = [rows.get(item.category)]
     for linked, category in (
         (incidents, EvidenceItem.Category.INCIDENT),
@@ -847,7 +853,7 @@ def _periods(item: EvidenceItem, *, incidents: bool, complaints: bool) -> list[i
     return periods
 
 
-def retention_end(item: EvidenceItem):
+def retention_end(item: EvidenceItem, days: dict[str, int] | None = None):
     """When the item's retention ends (None: kept), by its category's period and its holds.
     Linked to an open incident or complaint, it is kept until the case closes; the period
     then counts from the closing, the longest applicable category's."""
@@ -855,7 +861,8 @@ def retention_end(item: EvidenceItem):
     start = retention.clock_start(item.uploaded_at, incidents + complaints)
     if start is None:
         return None
-    periods = _periods(item, incidents=bool(incidents), complaints=bool(complaints))
+    rows = retention_days() if days is None else days
+    periods = _periods(item, rows, incidents=bool(incidents), complaints=bool(complaints))
     holds = list(item.holds.values_list("placed_at", "lifted_at"))
     return retention.expires_at(start, periods, holds)
 
@@ -868,9 +875,9 @@ def queue_expired(*, now=None) -> int:
     """The nightly job: queue each item whose retention has ended (once: an undone deletion
     means a person decided to keep it). Returns how many were queued."""
     now = now or timezone.now()
-    queued = 0
+    queued, days = 0, retention_days()  # read once for the whole pass
     for item in EvidenceItem.objects.exclude(deletions__isnull=False).select_related("original"):
-        end = retention_end(item)
+        end = retention_end(item, days)
         if end is None or end > now:
             continue
         with transaction.atomic():
