@@ -392,6 +392,10 @@ ATTACHMENT_TYPES = env.list(
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Behind nginx: files whose reading needs a permission check (attachments, evidence) are
+# answered with X-Accel-Redirect to this internal location, which maps to the var
+# directory, and nginx sends the bytes (deploy/nginx/kalantar.conf). Empty: served here.
+PROTECTED_FILES_REDIRECT = env.str("PROTECTED_FILES_REDIRECT", default="")
 # Evidence (body-worn and car cameras): originals, write-once and named by their SHA-256,
 # and the partial files of resumable uploads, under this folder; the largest file accepted.
 EVIDENCE_DIR = Path(env.str("EVIDENCE_DIR", default=str(VAR_DIR / "evidence")))
