@@ -6,7 +6,6 @@ the same rows, the same files, an audit chain that verifies with the restored ke
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sqlite3
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -25,6 +23,7 @@ from django.db import connection
 from kalantar.complaints.models import Complaint
 from kalantar.core.models import AuditEntry
 from tests import factories
+from tests.conftest import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,21 +36,13 @@ KEY_FILES = {
 }
 
 
-def _database_url(name: str | None = None) -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name or db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{name or db['NAME']}"
-
-
-def _kalantar(*args: str, var: Path, database_url: str) -> subprocess.CompletedProcess:
+def _kalantar(*args: str, var: Path, db: str) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
         if k not in {*KEY_FILES.values(), "DJANGO_ALLOW_ASYNC_UNSAFE", "AUDIT_CHECKPOINT_DIR"}
     }
-    environment.update(PYTHONPATH=str(SRC), KALANTAR_VAR_DIR=str(var), DATABASE_URL=database_url)
+    environment.update(PYTHONPATH=str(SRC), KALANTAR_VAR_DIR=str(var), DATABASE_URL=db)
     return subprocess.run(
         [sys.executable, "-m", "kalantar", *args],
         capture_output=True,
@@ -62,13 +53,9 @@ def _kalantar(*args: str, var: Path, database_url: str) -> subprocess.CompletedP
 
 
 @pytest.fixture
-def site(tmp_path, settings, org_tree) -> Path:
+def site(tmp_path, settings, org_tree, migrated_categories) -> Path:
     """The site to back up: its var/ holds the keys this test writes with, its uploads and
     its audit checkpoints; three complaints filed, one with an attachment."""
-    # The data migration's categories, which an earlier transactional test flushed away.
-    importlib.import_module("kalantar.complaints.migrations.0003_categories").add_categories(
-        apps, None
-    )
     var = tmp_path / "site"
     var.mkdir()
     for name, setting in KEY_FILES.items():
@@ -91,14 +78,14 @@ def empty_site(tmp_path) -> Iterator[tuple[Path, str]]:
     """A new site's var/ and its empty database: on PostgreSQL one created for the test."""
     var = tmp_path / "restored"
     if connection.vendor == "sqlite":
-        yield var, _database_url(str(tmp_path / "restored.sqlite3"))
+        yield var, database_url(str(tmp_path / "restored.sqlite3"))
         return
     name = f"{connection.settings_dict['NAME']}_restore"
     admin = _admin_connection()
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield var, _database_url(name)
+        yield var, database_url(name)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
@@ -116,12 +103,12 @@ def _admin_connection() -> psycopg.Connection:
     )
 
 
-def _restored_complaints(database_url: str) -> list[str]:
+def _restored_complaints(url: str) -> list[str]:
     query = "SELECT summary FROM complaints_complaint ORDER BY summary"
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
             return [row[0] for row in db.execute(query)]
-    with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as db:
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
         return [row[0] for row in db.execute(query)]
 
 
@@ -129,7 +116,7 @@ def test_a_site_backed_up_and_restored_into_an_empty_one_proves_the_copy(
     site, empty_site, tmp_path
 ):
     folder = tmp_path / "backup"
-    made = _kalantar("backup", str(folder), var=site, database_url=_database_url())
+    made = _kalantar("backup", str(folder), var=site, db=database_url())
     assert made.returncode == 0, made.stderr
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["database"]["tables"]["complaints_complaint"] == 3
@@ -144,36 +131,36 @@ def test_a_site_backed_up_and_restored_into_an_empty_one_proves_the_copy(
     # Progress on the long steps, in Persian: the database's pages, then each file area.
     assert "پایگاه داده" in made.stdout and "media" in made.stdout
 
-    var, database_url = empty_site
-    restored = _kalantar("restore", str(folder), var=var, database_url=database_url)
+    var, restored_url = empty_site
+    restored = _kalantar("restore", str(folder), var=var, db=restored_url)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "دفتر ممیزی سالم است" in restored.stdout  # audit_verify, with the restored keys
     assert "بازیابی و وارسی شد" in restored.stdout
-    assert _restored_complaints(database_url) == sorted(
+    assert _restored_complaints(restored_url) == sorted(
         Complaint.objects.values_list("summary", flat=True)
     )
     assert (var / "media" / "attachments" / "photo.jpg").read_bytes() == b"\xff\xd8 a photo"
     assert (var / "audit_key").read_text() == settings.AUDIT_KEY
 
     # Once more into the same, now full, database: refused in Persian, nothing changed.
-    again = _kalantar("restore", str(folder), var=var, database_url=database_url)
+    again = _kalantar("restore", str(folder), var=var, db=restored_url)
     assert again.returncode != 0
     assert "پایگاه داده خالی نیست" in again.stderr
-    assert len(_restored_complaints(database_url)) == 3
+    assert len(_restored_complaints(restored_url)) == 3
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_written(site, empty_site, tmp_path):
     folder = tmp_path / "backup"
-    assert _kalantar("backup", str(folder), var=site, database_url=_database_url()).returncode == 0
+    assert _kalantar("backup", str(folder), var=site, db=database_url()).returncode == 0
     photo = folder / "files" / "media" / "attachments" / "photo.jpg"
     photo.write_bytes(b"another photo")
-    var, database_url = empty_site
-    refused = _kalantar("restore", str(folder), var=var, database_url=database_url)
+    var, restored_url = empty_site
+    refused = _kalantar("restore", str(folder), var=var, db=restored_url)
     assert refused.returncode != 0
     assert "آسیب دیده" in refused.stderr and "photo.jpg" in refused.stderr
     assert not (var / "media" / "attachments").exists()
-    if database_url.startswith("sqlite"):
-        path = database_url.removeprefix("sqlite:///")
+    if restored_url.startswith("sqlite"):
+        path = restored_url.removeprefix("sqlite:///")
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
 
@@ -182,8 +169,8 @@ def test_a_folder_without_a_manifest_is_not_a_backup(empty_site, tmp_path):
     folder = tmp_path / "interrupted"
     folder.mkdir()
     (folder / "database.sqlite3").write_bytes(b"")
-    var, database_url = empty_site
-    refused = _kalantar("restore", str(folder), var=var, database_url=database_url)
+    var, restored_url = empty_site
+    refused = _kalantar("restore", str(folder), var=var, db=restored_url)
     assert refused.returncode != 0
     assert "manifest.json" in refused.stderr
 
@@ -201,7 +188,7 @@ def test_a_backup_folder_that_is_not_empty_or_not_writable_is_refused(site, tmp_
         folder = tmp_path / "a-file" / "backup"
         expected = "نوشت"
     before = _outside(site, tmp_path)
-    refused = _kalantar("backup", str(folder), var=site, database_url=_database_url())
+    refused = _kalantar("backup", str(folder), var=site, db=database_url())
     assert refused.returncode != 0
     assert expected in refused.stderr and str(folder) in refused.stderr
     assert _outside(site, tmp_path) == before
@@ -223,7 +210,7 @@ def test_a_backup_failing_half_way_leaves_nothing(site, tmp_path):
     photo = site / "media" / "attachments" / "photo.jpg"
     photo.unlink()
     photo.symlink_to("/proc/self/mem")
-    result = _kalantar("backup", str(folder), var=site, database_url=_database_url())
+    result = _kalantar("backup", str(folder), var=site, db=database_url())
     assert result.returncode != 0
     assert "photo.jpg" in result.stderr or "Input/output" in result.stderr
     assert not folder.exists()

@@ -1,6 +1,7 @@
 """The online filing limit (5 an hour per address) holds across four real web workers on two
 addresses, counted in the machine's real Redis: a citizen whose requests each reach another
-worker still files five complaints, and the sixth is refused by every worker.
+worker still files five complaints, and the sixth is refused by every worker. Log-in
+throttling (django-axes, in the database every worker shares) holds across them too.
 
 The workers are uvicorn processes, as in production, two on 127.0.0.1 and two on 127.0.0.2
 (two hosts behind one load balancer); they share the test database, so the session a
@@ -9,7 +10,6 @@ prefix of this test's own, removed afterwards."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import socket
@@ -23,11 +23,10 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
 
 from kalantar.complaints.models import Complaint
+from tests.conftest import PASSWORD, database_url
 from tests.portal.conftest import RECEIPT_KEY, form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,23 +34,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SRC = Path(__file__).resolve().parents[2] / "src"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 HOSTS = ["127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.2"]
-
-
-@pytest.fixture
-def categories(db):
-    """The categories of the data migration, which an earlier transactional test may have
-    flushed away (update_or_create: running it again changes nothing)."""
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
-def _database_url() -> str:
-    """The test database, as the workers' DATABASE_URL."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def _free_port(host: str) -> int:
@@ -74,14 +56,15 @@ def _wait_until_serving(url: str, worker: subprocess.Popen, timeout: float = 90)
     raise RuntimeError(f"worker {url} did not answer within {timeout} s")
 
 
-@pytest.fixture
-def workers(transactional_db, tmp_path) -> Iterator[list[str]]:
+@pytest.fixture(scope="module")
+def workers(django_db_setup, tmp_path_factory) -> Iterator[list[str]]:
     """Four uvicorn processes sharing the test database and one Redis; their base URLs."""
+    tmp_path = tmp_path_factory.mktemp("workers")
     prefix = f"kalantar-test-{uuid.uuid4().hex}"
     environment = {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}},
         "PYTHONPATH": str(SRC),
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CACHE_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": prefix,
         "KALANTAR_VAR_DIR": str(tmp_path / "var"),
@@ -124,7 +107,7 @@ def _token(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
-class Citizen:
+class Browser:
     """One browser (one set of cookies, one source address) whose requests a load balancer
     spreads over the workers."""
 
@@ -172,9 +155,9 @@ class Citizen:
 
 
 def test_the_sixth_filing_in_the_hour_is_refused_whichever_worker_answers(
-    workers, org_tree, categories
+    workers, org_tree, migrated_categories
 ):
-    citizen = Citizen(workers)
+    citizen = Browser(workers)
     counted_by = set()
     for filing in range(5):
         sent = citizen.send_form()
@@ -192,3 +175,19 @@ def test_the_sixth_filing_in_the_hour_is_refused_whichever_worker_answers(
         assert refused.status_code == 429, url
         assert 'id="rate-limited"' in refused.text
     assert Complaint.objects.count() == 5
+
+
+def test_log_in_throttling_holds_whichever_worker_answers(workers, make_user):
+    make_user("chief", "station_chief", "HM01K01")
+    browser = Browser(workers)
+
+    def log_in(password: str, url: str | None = None) -> int:
+        page = browser.get(f"{url or browser._next()}/login/")
+        data = {"username": "chief", "password": password}
+        data["csrfmiddlewaretoken"] = _token(page.text)
+        return browser.post(f"{url or browser._next()}/login/", data=data).status_code
+
+    # Five wrong passwords, each sent to another worker: the fifth reaches the limit.
+    assert [log_in(f"guess-{n}") for n in range(5)] == [200, 200, 200, 200, 429]
+    # Now even the right password is refused, by every worker.
+    assert [log_in(PASSWORD, url) for url in workers] == [429] * 4
