@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from kalantar.core.persian import active_digits, format_number
+
 MANIFEST = "manifest.json"
 FORMAT = 1
 FILES = "files"
@@ -40,6 +42,11 @@ BLOCK = 1024 * 1024
 SQLITE_PAGES_PER_STEP = 1024
 
 Say = Callable[[str], None]
+
+
+def number(n: int) -> str:
+    """A count as the reader reads numbers (Persian digits unless the language is English)."""
+    return format_number(n, digits=active_digits())
 
 
 class BackupError(Exception):
@@ -185,14 +192,25 @@ def _backup_database(folder: Path, say: Say) -> dict:
         tables = _backup_postgresql(target, say)
     say(
         _("Database copied: %(tables)s tables, %(rows)s rows.")
-        % {"tables": len(tables), "rows": sum(tables.values())}
+        % {"tables": number(len(tables)), "rows": number(sum(tables.values()))}
     )
     return {"vendor": vendor, "file": target.name, "sha256": sha256(target), "tables": tables}
 
 
 def _sqlite_progress(say: Say) -> Callable[[int, int, int], None]:
+    """Report the pages copied at each tenth of the database (a line per step of a large
+    database would bury the rest of the output)."""
+    shown = -1
+
     def progress(status: int, remaining: int, total: int) -> None:
-        say(_("  %(done)s of %(total)s pages") % {"done": total - remaining, "total": total})
+        nonlocal shown
+        tenth = (total - remaining) * 10 // max(total, 1)
+        if tenth > shown:
+            shown = tenth
+            say(
+                _("  %(done)s of %(total)s pages")
+                % {"done": number(total - remaining), "total": number(total)}
+            )
 
     return progress
 
@@ -295,7 +313,7 @@ def _backup_files(folder: Path, say: Say) -> list[dict]:
         count = sum(1 for e in entries if e["area"] == area.name)
         say(
             _("Copied %(area)s: %(files)s files, %(bytes)s bytes.")
-            % {"area": area.name, "files": count, "bytes": copied}
+            % {"area": area.name, "files": number(count), "bytes": number(copied)}
         )
     return entries
 
@@ -355,7 +373,7 @@ def check_empty_site(manifest: dict) -> None:
                 "The database is not empty (it has %(n)s tables): a backup is restored only "
                 "into a new, empty database. Nothing was changed."
             )
-            % {"n": len(tables)}
+            % {"n": number(len(tables))}
         )
     for area in areas():
         if area.replaceable:
@@ -410,7 +428,9 @@ def _restore_files(folder: Path, manifest: dict, say: Say) -> None:
         entries = [e for e in manifest["files"] if e["area"] == name]
         for entry in entries:
             _copy(folder / FILES / name / entry["path"], root / entry["path"])
-        say(_("Restored %(area)s: %(files)s files.") % {"area": name, "files": len(entries)})
+        say(
+            _("Restored %(area)s: %(files)s files.") % {"area": name, "files": number(len(entries))}
+        )
 
 
 def verify(manifest: dict, say: Say) -> Restored:

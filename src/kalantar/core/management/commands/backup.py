@@ -31,8 +31,8 @@ class Command(BaseCommand):
                 _("Backup written to %(path)s: %(tables)s tables, %(files)s files.")
                 % {
                     "path": folder.absolute(),
-                    "tables": len(manifest["database"]["tables"]),
-                    "files": len(manifest["files"]),
+                    "tables": backup.number(len(manifest["database"]["tables"])),
+                    "files": backup.number(len(manifest["files"])),
                 }
             )
         )

@@ -34,6 +34,10 @@ class Command(BaseCommand):
                     "Restored and verified: %(tables)s tables and %(rows)s rows as the backup "
                     "counted them, %(files)s files as it hashed them, and an intact audit log."
                 )
-                % {"tables": restored.tables, "rows": restored.rows, "files": restored.files}
+                % {
+                    "tables": backup.number(restored.tables),
+                    "rows": backup.number(restored.rows),
+                    "files": backup.number(restored.files),
+                }
             )
         )
