@@ -210,6 +210,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Production refuses a per-process cache (system check kalantar.E001): the citizen
 # pages' rate limits must be counted once for every worker.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kalantar")}
+# Sites (or test runs) sharing one Redis keep their keys apart by a prefix of their own.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # With Redis down, cached pages are computed afresh and the rate limits fail closed
+    # for filing, open for reading (core.cache, core.limits).
+    CACHES["default"]["BACKEND"] = "kalantar.core.cache.TolerantRedisCache"
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
