@@ -27,3 +27,6 @@ class CoreConfig(AppConfig):
                 "audit_checkpoint", checkpoint_job, every_seconds=settings.AUDIT_CHECKPOINT_SECONDS
             )
         )
+        from kalantar.core.tasks import purge_finished
+
+        extensions.add_periodic_job(extensions.PeriodicJob("task_purge", purge_finished, 86400))

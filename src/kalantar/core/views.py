@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kalantar.core import extensions, services
+from kalantar.core import extensions, services, tasks
 
 
 @login_required
@@ -31,6 +31,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         request,
         "core/audit_log.html",
         {"page": result.page, "action": result.action, "actions": result.actions},
+    )
+
+
+@login_required
+@permission_required("core.view_task", raise_exception=True)
+def task_list(request: HttpRequest) -> HttpResponse:
+    result = tasks.task_page(
+        status=request.GET.get("status", ""), page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/task_list.html",
+        {"page": result.page, "status": result.status, "statuses": result.statuses},
     )
 
 

@@ -80,6 +80,7 @@ ROLES: tuple[Role, ...] = (
             "people.manage_tokens",
             "people.view_apitoken",
             "core.view_auditentry",
+            "core.view_task",
             *_LEAD_COMPLAINTS,
             "complaints.change_category",
             "complaints.add_category",
