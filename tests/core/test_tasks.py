@@ -38,6 +38,14 @@ def test_every_scheduler_computes_the_same_period():
     assert tasks.period_start(at + timedelta(seconds=5), 60) == tasks.period_start(at, 60)
 
 
+@pytest.fixture
+def tick_job(tmp_path, monkeypatch):
+    monkeypatch.setenv("TESTS_TICK_LOG", str(tmp_path / "ticks"))
+    job = task_handlers.register_tick()
+    yield job
+    extensions._JOBS.pop(job.name, None)
+
+
 # -- A task that raises ----------------------------------------------------------------
 
 
@@ -111,6 +119,18 @@ def test_a_key_queues_a_task_once(db):
     assert tasks.enqueue("tests.always_fails", key="export-7", what="x") is not None
     assert tasks.enqueue("tests.always_fails", key="export-7", what="x") is None
     assert Task.objects.count() == 1
+
+
+def test_runs_of_one_periodic_job_never_overlap(db, tick_job):
+    first, second = (tasks.enqueue(f"periodic.{tick_job.name}", key=f"tick@{n}") for n in range(2))
+    other = tasks.enqueue("tests.always_fails", what="x")
+    now = timezone.now()
+    assert tasks.claim("w1", now=now).pk == first.pk
+    # The next period's run waits while the first holds its lease; other work goes on.
+    assert tasks.claim("w2", now=now).pk == other.pk
+    assert tasks.claim("w2", now=now) is None
+    tasks.execute(Task.objects.get(pk=first.pk))
+    assert tasks.claim("w2", now=now).pk == second.pk
 
 
 # -- Real worker and scheduler processes -----------------------------------------------
@@ -202,14 +222,6 @@ def test_a_worker_killed_mid_task_leaves_it_to_another_which_applies_it_once(
     assert finished[0] != f"finished {running}"
     assert row.attempts == 2 and row.outcome == "applied" and row.error == ""
     assert Sequence.objects.filter(name="effect-1").count() == 1
-
-
-@pytest.fixture
-def tick_job(tmp_path, monkeypatch):
-    monkeypatch.setenv("TESTS_TICK_LOG", str(tmp_path / "ticks"))
-    job = task_handlers.register_tick()
-    yield job
-    extensions._JOBS.pop(job.name, None)
 
 
 def test_two_schedulers_queue_each_periodic_job_once_per_period(

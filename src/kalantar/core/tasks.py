@@ -24,6 +24,7 @@ import socket
 import threading
 import traceback
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -147,9 +148,11 @@ def claim(worker: str, *, now: datetime | None = None) -> Task | None:
     due = Q(status=Task.Status.QUEUED, run_after__lte=now) | Q(
         status=Task.Status.RUNNING, lease_until__lt=now
     )
+    passed_over: set[int] = set()
     while True:
         with transaction.atomic():
-            candidates = Task.objects.filter(due).order_by("run_after", "pk")
+            candidates = Task.objects.filter(due).exclude(pk__in=passed_over)
+            candidates = candidates.order_by("run_after", "pk")
             if connection.features.has_select_for_update_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
             found = candidates.first()
@@ -157,6 +160,9 @@ def claim(worker: str, *, now: datetime | None = None) -> Task | None:
                 return None
             if found.status == Task.Status.RUNNING and found.attempts >= found.max_attempts:
                 _finish(found, Task.Status.FAILED, now=now, error=WORKER_LOST)
+                continue
+            if found.name.startswith(PERIODIC_PREFIX) and _job_running(found, now):
+                passed_over.add(found.pk)  # a later period waits for the earlier one
                 continue
             token = uuid.uuid4().hex
             taken = Task.objects.filter(
@@ -172,6 +178,21 @@ def claim(worker: str, *, now: datetime | None = None) -> Task | None:
             if taken:
                 found.refresh_from_db()
                 return found
+
+
+def _job_running(task: Task, now: datetime) -> bool:
+    """Whether another run of `task`'s periodic job holds a live lease: runs of one job
+    never overlap (a drain still sending when its next period starts must not be doubled).
+    On PostgreSQL, claims of one job take turns on an advisory lock, so two workers cannot
+    both see the other's run as not started yet."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(task.name.encode())])
+    return (
+        Task.objects.filter(name=task.name, status=Task.Status.RUNNING, lease_until__gte=now)
+        .exclude(pk=task.pk)
+        .exists()
+    )
 
 
 def _finish(task: Task, status: str, *, now: datetime | None = None, **fields: Any) -> bool:
