@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from kalantar.core import (
             checks,  # noqa: F401  (registers the system checks)
             extensions,
+            sms,  # noqa: F401  (declares its background task)
         )
         from kalantar.core.audit import checkpoint_job, register_actions
         from kalantar.core.audit_actions import ACTIONS

@@ -35,6 +35,7 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from kalantar.core.extensions import PeriodicJob, periodic_jobs
@@ -272,6 +273,8 @@ class Worker:
     """Runs due tasks one after another until stopped (or, in a burst, until none is due)."""
 
     def __init__(self, name: str | None = None, *, poll_seconds: float = 0.5) -> None:
+        # Apps may declare tasks in a `tasks` module of their own.
+        autodiscover_modules("tasks")
         self.name = name or worker_name()
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
@@ -280,7 +283,7 @@ class Worker:
         """Returns how many tasks it ran."""
         ran = 0
         while not self.stopping.is_set():
-            close_old_connections()
+            self._fresh_connection()
             found = claim(self.name)
             if found is None:
                 if burst:
@@ -291,8 +294,15 @@ class Worker:
             ran += 1
             if report:
                 report(f"{found.name} #{found.pk}: {status}")
-        close_old_connections()
+        self._fresh_connection()
         return ran
+
+    @staticmethod
+    def _fresh_connection() -> None:
+        # Drop a connection the database closed (or one past its age) between tasks; never
+        # inside a transaction, where a test runs its worker.
+        if not connection.in_atomic_block:
+            close_old_connections()
 
 
 # -- The scheduler's side --------------------------------------------------------------
