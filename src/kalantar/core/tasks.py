@@ -32,7 +32,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -284,13 +290,21 @@ class Worker:
         ran = 0
         while not self.stopping.is_set():
             self._fresh_connection()
-            found = claim(self.name)
+            try:
+                found = claim(self.name)
+                status = execute(found) if found else None
+            except DatabaseError:
+                # The database away for a moment: the task (if any) keeps its lease until it
+                # runs out and is taken up again; this worker waits and looks again.
+                logger.exception("worker %s: database error", self.name)
+                connection.close()
+                self.stopping.wait(self.poll_seconds * 10)
+                continue
             if found is None:
                 if burst:
                     break
                 self.stopping.wait(self.poll_seconds)
                 continue
-            status = execute(found)
             ran += 1
             if report:
                 report(f"{found.name} #{found.pk}: {status}")
