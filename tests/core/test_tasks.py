@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from kalantar.core import extensions, tasks
 from kalantar.core.models import Sequence, Task
-from tests.conftest import PASSWORD  # noqa: F401  (the shared fixtures' password)
 from tests.core import task_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
