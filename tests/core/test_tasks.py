@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from kalantar.core import extensions, tasks
-from kalantar.core.models import Sequence, Task
+from kalantar.core.models import AuditEntry, Sequence, Task
 from tests.core import task_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,8 +91,37 @@ def test_a_failing_task_is_retried_with_backoff_then_failed_and_shown(
 
 
 def test_only_the_system_administrator_sees_the_tasks(db, make_user, client):
+    failed = tasks.enqueue("tests.always_fails", what="x")
+    Task.objects.filter(pk=failed.pk).update(status=Task.Status.FAILED)
     client.force_login(make_user("chief9", "station_chief", "HM01K01"))
     assert client.get("/tasks/").status_code == 403
+    assert client.post(f"/tasks/{failed.pk}/retry/").status_code == 403
+    assert Task.objects.get(pk=failed.pk).status == Task.Status.FAILED
+
+
+def test_the_administrator_queues_a_failed_task_again_once_its_cause_is_fixed(
+    db, make_user, client
+):
+    failed = task_handlers.always_fails.enqueue(what="SMS 1")
+    Task.objects.filter(pk=failed.pk).update(
+        status=Task.Status.FAILED, attempts=3, error="ValueError: the gateway refused SMS 1"
+    )
+    done = tasks.enqueue("tests.always_fails", what="y")
+    Task.objects.filter(pk=done.pk).update(status=Task.Status.SUCCEEDED)
+    admin = make_user("admin1", "sysadmin", "HM")
+    client.force_login(admin)
+    assert "دوباره در صف بگذار" in client.get("/tasks/?status=failed").content.decode()
+    page = client.post(f"/tasks/{failed.pk}/retry/", follow=True).content.decode()
+    assert "کار دوباره در صف قرار گرفت." in page
+    row = Task.objects.get(pk=failed.pk)
+    assert (row.status, row.attempts) == (Task.Status.QUEUED, 0)
+    entry = AuditEntry.objects.get(action="core.task.retried")
+    assert entry.actor_id == admin.pk and entry.object_id == str(failed.pk)
+    # A task that did not fail is left as it was, and the page says why.
+    page = client.post(f"/tasks/{done.pk}/retry/", follow=True).content.decode()
+    assert "تنها کار ناموفق را می‌توان دوباره در صف گذاشت." in page
+    assert Task.objects.get(pk=done.pk).status == Task.Status.SUCCEEDED
+    assert AuditEntry.objects.filter(action="core.task.retried").count() == 1
 
 
 def test_the_tasks_page_is_paginated(db, make_user, client):

@@ -230,6 +230,7 @@ class Task(models.Model):
         verbose_name = _("background task")
         verbose_name_plural = _("background tasks")
         ordering = ["-created_at", "-pk"]
+        permissions = [("retry_task", _("Can queue a failed background task again"))]
         indexes = [
             models.Index(fields=["status", "run_after"], name="core_task_due"),
             models.Index(fields=["status", "lease_until"], name="core_task_lease"),

@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from kalantar.core import audit
 from kalantar.core.extensions import PeriodicJob, periodic_jobs
 from kalantar.core.models import Task
 
@@ -373,6 +374,30 @@ def task_page(*, status: str = "", page_number: str | int | None = None) -> Task
     counts = {row["status"]: row["n"] for row in by_status}
     statuses = [(value, label, counts.get(value, 0)) for value, label in Task.Status.choices]
     return TaskPage(page=page, status=status, statuses=statuses)
+
+
+def retry_failed(*, by, pk: int) -> bool:
+    """Queue a failed task again with its attempts renewed (once its cause is fixed: the
+    gateway back, the data corrected); False when it is not (or no longer) failed. Audited
+    in the same transaction."""
+    with transaction.atomic():
+        found = Task.objects.select_for_update().filter(pk=pk, status=Task.Status.FAILED).first()
+        if found is None:
+            return False
+        Task.objects.filter(pk=pk).update(
+            status=Task.Status.QUEUED,
+            attempts=0,
+            run_after=timezone.now(),
+            lease_token="",
+            finished_at=None,
+        )
+        audit.record(
+            "core.task.retried",
+            actor=by,
+            obj=found,
+            detail={"task": found.name, "error": error_text(found.error).splitlines()[-1:]},
+        )
+    return True
 
 
 def error_text(error: str) -> str:

@@ -81,6 +81,7 @@ ROLES: tuple[Role, ...] = (
             "people.view_apitoken",
             "core.view_auditentry",
             "core.view_task",
+            "core.retry_task",
             *_LEAD_COMPLAINTS,
             "complaints.change_category",
             "complaints.add_category",
