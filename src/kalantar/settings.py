@@ -92,6 +92,14 @@ AUDIT_CHECKPOINT_DIR = Path(
     env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit_checkpoints"))
 )
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=300)
+# Background tasks (kalantar.core.tasks): a worker renews its lease every third of
+# TASK_LEASE_SECONDS; a task whose worker stopped renewing runs again after the lease ends.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=60)
+# A failed attempt waits BASE, 2×BASE, 4×BASE… seconds (at most MAX) before the next.
+TASK_RETRY_BASE_SECONDS = env.float("TASK_RETRY_BASE_SECONDS", default=10.0)
+TASK_RETRY_MAX_SECONDS = env.float("TASK_RETRY_MAX_SECONDS", default=3600.0)
+# Finished tasks stay on the administrator's page this many days.
+TASK_KEEP_DAYS = env.int("TASK_KEEP_DAYS", default=14)
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
