@@ -121,11 +121,19 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise HttpError(403, _("Your role does not allow this."))
 
 
-@router.get("/guards/", response=responses(list[GuardOut], 403), summary="Guards in your scope")
+@router.get(
+    "/guards/",
+    response=responses(list[GuardOut], 403),
+    summary="Guards in your scope",
+    description=(
+        "`q`: a national code, or the start of a name (surname first, or first name first). "
+        "Surname matches come first. `count` stops at 1000: narrow the search beyond it."
+    ),
+)
 @paginate(Page)
 def list_guards(request: HttpRequest, filters: Query[GuardQuery]):
     _require(request, "security_firms.view_guard")
-    return selectors.search_guards(request.auth, filters.q).order_by("pk")
+    return selectors.search_guards(request.auth, filters.q)
 
 
 @router.get(
