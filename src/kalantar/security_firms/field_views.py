@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.security_firms import (
@@ -43,6 +44,7 @@ from kalantar.security_firms.models import (
 
 PHONE_COOKIE = "kalantar_guard_phone"
 PHONE_COOKIE_DAYS = 365
+SCAN_GROUP = "security_firms.scan"
 
 # --- The guard's phone page --------------------------------------------------------------------
 
@@ -94,6 +96,17 @@ def phone(request: HttpRequest) -> HttpResponse:
     return render(request, "security_firms/phone.html", context)
 
 
+def _scanning_too_fast(request: HttpRequest, phone: GuardPhone) -> bool:
+    """Counted per phone, not per address (the guards of a site share one), and before the
+    code is checked, so replayed or forged codes count too."""
+    return limits.count(
+        request,
+        group=SCAN_GROUP,
+        rate=settings.GUARD_SCAN_RATE,
+        key=lambda _group, _request: f"phone:{phone.pk}",
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def scan(request: HttpRequest) -> HttpResponse:
@@ -105,6 +118,9 @@ def scan(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = field_forms.ScanForm(initial={"code": request.GET.get("c", "")})
         return render(request, "security_firms/scan.html", {"form": form, "guard": found.guard})
+    if _scanning_too_fast(request, found):
+        context = {"form": field_forms.ScanForm(request.POST), "guard": found.guard}
+        return render(request, "security_firms/scan.html", {**context, "limited": True}, status=429)
     form = field_forms.ScanForm(request.POST)
     if not form.is_valid():
         return render(
