@@ -5,9 +5,22 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import (
+    JalaliDateField,
+    JalaliDateTimeField,
+    LocalizedIntegerField,
+    NormalizedCharField,
+)
 from kalantar.core.persian import normalize_text
-from kalantar.security_firms.models import Activity, Guard, VettingCheck
+from kalantar.security_firms.models import (
+    Activity,
+    Assessment,
+    Finding,
+    Guard,
+    Indicator,
+    Sanction,
+    VettingCheck,
+)
 
 
 class _Styled(forms.Form):
@@ -111,3 +124,40 @@ class AssignForm(_Styled):
     def __init__(self, *args, guards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guard"].queryset = guards
+
+
+# --- Assessments and sanctions -----------------------------------------------------------------
+
+
+class AssessmentForm(_Styled):
+    year = LocalizedIntegerField(label=_("Year (solar Hijri)"))
+    self_assessment = NormalizedCharField(
+        label=_("The institution's self-assessment"), widget=forms.Textarea, required=False
+    )
+
+
+class FindingForm(_Styled):
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True)
+    )
+    kind = forms.ChoiceField(label=_("Finding"), choices=Finding.Kind.choices)
+    note = NormalizedCharField(label=_("What was found"), widget=forms.Textarea)
+
+
+class DecisionForm(_Styled):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in Assessment.Decision.choices if c[0] != Assessment.Decision.PENDING],
+    )
+    note = NormalizedCharField(
+        label=_("Conditions or reason"), widget=forms.Textarea, required=False
+    )
+
+
+class SanctionForm(_Styled):
+    kind = forms.ChoiceField(label=_("Sanction"), choices=Sanction.Kind.choices)
+    reason = NormalizedCharField(label=_("Reason"), max_length=500)
+
+
+class LiftForm(_Styled):
+    reason = NormalizedCharField(label=_("Reason for lifting"), max_length=500)

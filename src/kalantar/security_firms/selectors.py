@@ -15,12 +15,15 @@ from kalantar.core.scoping import get_visible_or_404
 from kalantar.org.models import Unit
 from kalantar.security_firms import card, services
 from kalantar.security_firms.models import (
+    Assessment,
     ContractSite,
+    Finding,
     Guard,
     Institution,
     Post,
     RosterAssignment,
     RosterNotice,
+    Sanction,
     VettingCheck,
 )
 
@@ -104,6 +107,32 @@ def institutions_for(user) -> QuerySet[Institution]:
 
 def institution_for(user, pk: int) -> Institution:
     return get_visible_or_404(Institution.objects.select_related("province"), user, pk=pk)
+
+
+def assessment_for(user, pk: int) -> Assessment:
+    return get_visible_or_404(
+        Assessment.objects.select_related("institution__province", "decided_by"), user, pk=pk
+    )
+
+
+def assessments_of(institution: Institution) -> QuerySet[Assessment]:
+    """With the number of findings of each kind (`must_fix`, `should_fix`, `good_practice`)."""
+    kinds = {kind: Count("findings", filter=Q(findings__kind=kind)) for kind in Finding.Kind.values}
+    return institution.assessments.annotate(**kinds).order_by("-year")
+
+
+def sanctions_of(institution: Institution) -> QuerySet[Sanction]:
+    return institution.sanctions.select_related("assessment", "imposed_by", "lifted_by")
+
+
+def due_for_assessment(user, year: int) -> QuerySet[Institution]:
+    """Active institutions not yet assessed for `year`."""
+    return (
+        institutions_for(user)
+        .filter(status="active")
+        .exclude(assessments__year=year)
+        .order_by("name")
+    )
 
 
 def applications(user) -> QuerySet[Guard]:
