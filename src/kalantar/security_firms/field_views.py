@@ -7,6 +7,7 @@ reports only; station staff see what their stations' scope holds.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -363,8 +364,11 @@ def _own_site(request: HttpRequest, pk: int) -> ContractSite:
 
 def _setup_context(site, checkpoint_form=None, plan_form=None) -> dict:
     checkpoints = site.checkpoints.filter(is_active=True)
+    points = [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in checkpoints]
     return {
         "site": site,
+        # For the map picker, in a data attribute (the template escapes it).
+        "checkpoint_points": json.dumps(points, ensure_ascii=False),
         "checkpoint_form": checkpoint_form or field_forms.CheckpointForm(),
         "plan_form": plan_form or field_forms.PlanForm(checkpoints=checkpoints),
         "plans": site.tour_plans.prefetch_related("stops__checkpoint"),
