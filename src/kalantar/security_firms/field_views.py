@@ -28,8 +28,10 @@ from kalantar.core.scoping import get_visible_or_404
 from kalantar.security_firms import (
     cooperation,
     field_forms,
+    forms,
     report_rules,
     reviews,
+    services,
     tour_codes,
     tours,
 )
@@ -41,6 +43,7 @@ from kalantar.security_firms.models import (
     GuardReport,
     GuardReview,
     InstitutionStaff,
+    Shift,
 )
 
 PHONE_COOKIE = "kalantar_guard_phone"
@@ -362,44 +365,77 @@ def _own_site(request: HttpRequest, pk: int) -> ContractSite:
     return get_object_or_404(ContractSite, pk=pk, institution=institution)
 
 
-def _setup_context(site, checkpoint_form=None, plan_form=None) -> dict:
+def _shift_form(site, data=None) -> forms.ShiftForm:
+    return forms.ShiftForm(
+        data,
+        prefix="shift",
+        posts=site.posts.filter(is_active=True),
+        guards=Guard.objects.filter(institution_id=site.institution_id, status=Guard.Status.ACTIVE),
+    )
+
+
+def _setup_context(site, **bound) -> dict:
     checkpoints = site.checkpoints.filter(is_active=True)
     points = [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in checkpoints]
+    coming = (
+        Shift.objects.filter(post__site=site, ends_at__gt=timezone.now())
+        .select_related("post")
+        .prefetch_related("assignments__guard")
+        .order_by("starts_at")[:50]
+    )
     return {
         "site": site,
         # For the map picker, in a data attribute (the template escapes it).
         "checkpoint_points": json.dumps(points, ensure_ascii=False),
-        "checkpoint_form": checkpoint_form or field_forms.CheckpointForm(),
-        "plan_form": plan_form or field_forms.PlanForm(checkpoints=checkpoints),
+        "checkpoint_form": bound.get("checkpoint") or field_forms.CheckpointForm(),
+        "plan_form": bound.get("plan") or field_forms.PlanForm(checkpoints=checkpoints),
+        "post_form": bound.get("post") or forms.PostForm(prefix="post"),
+        "shift_form": bound.get("shift") or _shift_form(site),
         "plans": site.tour_plans.prefetch_related("stops__checkpoint"),
         "checkpoints": checkpoints,
+        "shifts": coming,
     }
+
+
+def _setup_form(request, site, action: str):
+    if action == "plan":
+        checkpoints = site.checkpoints.filter(is_active=True)
+        return field_forms.PlanForm(request.POST, checkpoints=checkpoints), _add_plan
+    if action == "shift":
+        return _shift_form(site, request.POST), _add_shift
+    if action == "post":
+        return forms.PostForm(request.POST, prefix="post"), _add_post
+    return field_forms.CheckpointForm(request.POST), _add_checkpoint
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_setup(request: HttpRequest, pk: int) -> HttpResponse:
-    """The institution's page for a site's checkpoints and tour plans."""
+    """The institution's page for a site's checkpoints, tour plans, posts and shifts."""
     site = _own_site(request, pk)
     if request.method == "GET":
         return render(request, "security_firms/site_setup.html", _setup_context(site))
-    if request.POST.get("action") == "plan":
-        form = field_forms.PlanForm(
-            request.POST, checkpoints=site.checkpoints.filter(is_active=True)
-        )
-        context = _setup_context(site, plan_form=form)
-        add = _add_plan
-    else:
-        form = field_forms.CheckpointForm(request.POST)
-        context = _setup_context(site, checkpoint_form=form)
-        add = _add_checkpoint
+    action = request.POST.get("action", "checkpoint")
+    form, add = _setup_form(request, site, action)
     if form.is_valid():
         try:
             add(request, site, form)
             return redirect("security_firms:site_setup", pk=site.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
+    key = action if action in ("plan", "shift", "post") else "checkpoint"
+    context = _setup_context(site, **{key: form})
     return render(request, "security_firms/site_setup.html", context, status=400)
+
+
+def _add_post(request, site, form) -> None:
+    services.add_post(by=request.user, site=site, **form.cleaned_data)
+    messages.success(request, _("The post was added."))
+
+
+def _add_shift(request, site, form) -> None:
+    services.add_roster(by=request.user, **form.cleaned_data)
+    messages.success(request, _("The shift and its guards were recorded."))
 
 
 def _add_checkpoint(request, site, form) -> None:

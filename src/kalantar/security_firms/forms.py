@@ -109,13 +109,25 @@ class CheckLicenceForm(_Styled):
 
 
 class ShiftForm(_Styled):
+    # A guard refused by the roster's rules is named by the guards' boxes.
+    service_error_fields = {"guard": "guards"}
+
     post = forms.ModelChoiceField(label=_("Post"), queryset=None)
     starts_at = JalaliDateTimeField(label=_("Starts"))
     ends_at = JalaliDateTimeField(label=_("Ends"))
+    guards = forms.ModelMultipleChoiceField(
+        label=_("Guards on the shift"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args, posts, **kwargs):
+    def __init__(self, *args, posts, guards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = posts
+        self.fields["guards"].queryset = guards
+
+
+class PostForm(_Styled):
+    name = NormalizedCharField(label=_("Name"), max_length=200)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
 
 
 class AssignForm(_Styled):
