@@ -173,3 +173,28 @@ class SanctionForm(_Styled):
 
 class LiftForm(_Styled):
     reason = NormalizedCharField(label=_("Reason for lifting"), max_length=500)
+
+
+class BulkForm(forms.Form):
+    """Applications ticked on the registrar's desk and what to do with them."""
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("licence", _("Issue the licences")), ("reject", _("Reject the applications"))],
+    )
+    guards = forms.ModelMultipleChoiceField(
+        label=_("Applications"),
+        queryset=None,
+        error_messages={"required": _("Tick at least one application.")},
+    )
+    reason = NormalizedCharField(label=_("Reason for rejecting"), max_length=300, required=False)
+
+    def __init__(self, *args, guards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guards"].queryset = guards
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Give the reason for the decision."))
+        return data

@@ -7,6 +7,7 @@ app_name = "security_firms"
 
 urlpatterns = [
     path("guards/desk/", views.desk, name="desk"),
+    path("guards/desk/bulk/", views.desk_bulk, name="desk_bulk"),
     path("guards/", views.guards, name="guards"),
     path("guards/apply/", views.apply, name="apply"),
     path("guards/<int:pk>/", views.guard_detail, name="guard"),
