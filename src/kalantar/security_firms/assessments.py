@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kalantar.core import audit
 from kalantar.core.jalali import tehran_today, to_jalali
@@ -65,7 +66,7 @@ def record_finding(*, by, assessment: Assessment, indicator: Indicator, kind: st
     """One finding of the province on one indicator of the standard."""
     note = _text(note)
     if kind not in Finding.Kind.values:
-        raise ValidationError({"kind": _("Choose a finding from the list.")})
+        raise ValidationError({"kind": pgettext("assessment", "Choose a finding from the list.")})
     if not indicator.is_active:
         raise ValidationError({"indicator": _("This indicator is no longer in use.")})
     if not note:

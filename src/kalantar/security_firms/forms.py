@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core.forms import (
     JalaliDateField,
@@ -152,7 +153,9 @@ class FindingForm(_Styled):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True)
     )
-    kind = forms.ChoiceField(label=_("Finding"), choices=Finding.Kind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("assessment", "Finding"), choices=Finding.Kind.choices
+    )
     note = NormalizedCharField(label=_("What was found"), widget=forms.Textarea)
 
 

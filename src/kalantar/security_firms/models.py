@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet, attachment_storage
@@ -853,7 +853,7 @@ class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True)
     title = models.CharField(_("indicator"), max_length=300)
     title_en = models.CharField(_("indicator in English"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("indicator", "position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -876,7 +876,7 @@ class Assessment(models.Model):
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Not decided")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("assessment", "Approved")
         CONDITIONAL = "conditional", _("Approved on conditions")
         REFUSED = "refused", _("Not approved")
 
@@ -893,7 +893,7 @@ class Assessment(models.Model):
         _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
     )
     decision_note = models.TextField(_("decision note"), blank=True)
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    opened_at = models.DateTimeField(pgettext_lazy("assessment", "opened"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -927,7 +927,9 @@ class Finding(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("finding"), max_length=14, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("assessment", "finding"), max_length=14, choices=Kind.choices
+    )
     note = models.TextField(_("note"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -978,7 +980,7 @@ class Sanction(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_at = models.DateTimeField(pgettext_lazy("sanction", "lifted"), null=True, blank=True)
     lift_reason = models.CharField(_("reason for lifting"), max_length=500, blank=True)
 
     objects = SanctionQuerySet.as_manager()
