@@ -430,6 +430,8 @@ if not GUARD_CARD_SIGNING_KEY:
         raise ImproperlyConfigured("GUARD_CARD_SIGNING_KEY must be set in production.")
     GUARD_CARD_SIGNING_KEY = _development_key("guard_card_signing_key", 32)
 GUARD_CHECK_RATE = env.str("GUARD_CHECK_RATE", default="60/h")
+# Checkpoint scans per guard's phone (a round of 20 checkpoints every 30 minutes is 40/h).
+GUARD_SCAN_RATE = env.str("GUARD_SCAN_RATE", default="120/h")
 RATELIMIT_IP_META_KEY = "kalantar.core.middleware.rate_limit_address"
 # Every original is read back and re-hashed at least this often.
 EVIDENCE_FIXITY_DAYS = env.int("EVIDENCE_FIXITY_DAYS", default=30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kalantar.security_firms import services
+from kalantar.security_firms import assessments, services
 from tests.test_i18n import _visible_latin, _visible_persian
 
 from .conftest import CODES, make_applicant
@@ -16,7 +16,17 @@ pytestmark = pytest.mark.django_db
 def pages(registrar, guard, institution, shift_now):
     services.assign(by=None, shift=shift_now, guard=guard)
     make_applicant(institution, CODES[2])
+    assessment = assessments.open_assessment(
+        by=None, institution=institution, year=assessments.current_year()
+    )
+    assessments.impose_sanction(
+        by=None, institution=institution, kind="warning", reason="آموزش پایه"
+    )
     return [
+        "/guards/institutions/",
+        f"/guards/institutions/{institution.pk}/",
+        f"/guards/assessments/{assessment.pk}/",
+        "/guards/indicators/",
         "/guards/desk/",
         "/guards/",
         f"/guards/{guard.pk}/",

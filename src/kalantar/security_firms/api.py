@@ -121,11 +121,19 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise HttpError(403, _("Your role does not allow this."))
 
 
-@router.get("/guards/", response=responses(list[GuardOut], 403), summary="Guards in your scope")
+@router.get(
+    "/guards/",
+    response=responses(list[GuardOut], 403),
+    summary="Guards in your scope",
+    description=(
+        "`q`: a national code, or the start of a name (surname first, or first name first). "
+        "Surname matches come first. `count` stops at 1000: narrow the search beyond it."
+    ),
+)
 @paginate(Page)
 def list_guards(request: HttpRequest, filters: Query[GuardQuery]):
     _require(request, "security_firms.view_guard")
-    return selectors.search_guards(request.auth, filters.q).order_by("pk")
+    return selectors.search_guards(request.auth, filters.q)
 
 
 @router.get(
@@ -194,21 +202,22 @@ def submit_roster(request: HttpRequest, roster: RosterIn):
     post = Post.objects.filter(pk=roster.post, site__institution=key.institution).first()
     if post is None:
         raise HttpError(404, _("No such post at your sites."))
+    guards = []
+    for number in roster.guards:
+        guard = Guard.objects.filter(licence_number=number, institution=key.institution).first()
+        if guard is None:
+            raise ValidationError(
+                {"guards": _("No guard of yours holds licence %(n)s.") % {"n": number}}
+            )
+        guards.append(guard)
     with transaction.atomic():
-        shift = services.add_shift(
+        shift = services.add_roster(
             by=None,
             post=post,
             starts_at=roster.starts_at,
             ends_at=roster.ends_at,
-            needed=max(1, len(roster.guards)),
+            guards=guards,
         )
-        for number in roster.guards:
-            guard = Guard.objects.filter(licence_number=number, institution=key.institution).first()
-            if guard is None:
-                raise ValidationError(
-                    {"guards": _("No guard of yours holds licence %(n)s.") % {"n": number}}
-                )
-            services.assign(by=None, shift=shift, guard=guard)
         audit.record(
             "security_firms.roster_submitted",
             obj=key.institution,

@@ -42,4 +42,13 @@ ACTIONS = (
         "security_firms.institutions_imported", "درون‌برد مؤسسات انتظام", "Institutions imported"
     ),
     AuditAction("security_firms.roster_submitted", "ارسال لوح نگهبانی مؤسسه", "Roster submitted"),
+    AuditAction(
+        "security_firms.assessment_opened", "گشودن ارزیابی سالانهٔ مؤسسه", "Assessment opened"
+    ),
+    AuditAction("security_firms.finding_recorded", "ثبت یافتهٔ ارزیابی", "Assessment finding"),
+    AuditAction(
+        "security_firms.assessment_decided", "تصمیم دربارهٔ ارزیابی مؤسسه", "Assessment decided"
+    ),
+    AuditAction("security_firms.sanction_imposed", "اعمال تنبیه بر مؤسسه", "Sanction imposed"),
+    AuditAction("security_firms.sanction_lifted", "رفع تعلیق مؤسسه", "Suspension lifted"),
 )

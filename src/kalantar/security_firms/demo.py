@@ -17,8 +17,14 @@ from kalantar.core.jalali import tehran_today
 from kalantar.core.validators import national_code_check_digit
 from kalantar.org.models import Jurisdiction, Unit
 from kalantar.people.models import User
-from kalantar.security_firms import services
-from kalantar.security_firms.models import Guard, Institution, TrainingPolicy, VettingCheck
+from kalantar.security_firms import assessments, services
+from kalantar.security_firms.models import (
+    Guard,
+    Indicator,
+    Institution,
+    TrainingPolicy,
+    VettingCheck,
+)
 
 PROVINCE = "HM"
 PHOTOS = Path(__file__).parent / "demo_data"
@@ -74,6 +80,7 @@ def load(progress: Callable[[str], None] = lambda msg: None) -> None:
     sites = _sites(institutions, registrar)
     on_duty = _rosters(sites, guards, registrar)
     _revocation(guards, registrar)
+    _assessments(institutions, registrar)
     progress(
         f"{len(institutions)} security institutions, {Guard.objects.count()} guards, "
         f"{len(sites)} contract sites, {on_duty} guards on duty"
@@ -219,3 +226,37 @@ def _revocation(guards: list[Guard], by) -> None:
     rostered = [g for g in guards if g.assignments.filter(removed_at__isnull=True).exists()]
     if rostered:
         services.change_status(by=by, guard=rostered[0], status="revoked", reason="حکم قطعی دادگاه")
+
+
+def _assessments(institutions: list[Institution], by) -> None:
+    """Last year's assessments: one approved on conditions with a written warning, one
+    approved outright; this year's still open for one of them."""
+    year = assessments.current_year()
+    indicators = list(Indicator.objects.filter(is_active=True)[:3])
+    if len(institutions) < 2 or len(indicators) < 3:
+        return
+    first, second = institutions[:2]
+    weak = assessments.open_assessment(
+        by=by, institution=first, year=year - 1, self_assessment="همهٔ نگهبانان آموزش پایه دارند."
+    )
+    for indicator, kind, note in (
+        (indicators[0], "must_fix", "پروندهٔ گزینش دو نگهبان ناقص است."),
+        (indicators[1], "should_fix", "آموزش سالانهٔ سه نگهبان عقب افتاده است."),
+        (indicators[2], "good_practice", "لوح نگهبانی به‌روز و کامل است."),
+    ):
+        assessments.record_finding(
+            by=by, assessment=weak, indicator=indicator, kind=kind, note=note
+        )
+    assessments.decide(
+        by=by, assessment=weak, decision="conditional", note="رفع نقص گزینش تا سه ماه."
+    )
+    assessments.impose_sanction(
+        by=by,
+        institution=first,
+        kind="warning",
+        reason="نقص پروندهٔ گزینش نگهبانان",
+        assessment=weak,
+    )
+    good = assessments.open_assessment(by=by, institution=second, year=year - 1)
+    assessments.decide(by=by, assessment=good, decision="approved")
+    assessments.open_assessment(by=by, institution=second, year=year)

@@ -7,6 +7,7 @@ reports only; station staff see what their stations' scope holds.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,13 +22,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import get_visible_or_404
 from kalantar.security_firms import (
     cooperation,
     field_forms,
+    forms,
     report_rules,
     reviews,
+    services,
     tour_codes,
     tours,
 )
@@ -39,10 +43,12 @@ from kalantar.security_firms.models import (
     GuardReport,
     GuardReview,
     InstitutionStaff,
+    Shift,
 )
 
 PHONE_COOKIE = "kalantar_guard_phone"
 PHONE_COOKIE_DAYS = 365
+SCAN_GROUP = "security_firms.scan"
 
 # --- The guard's phone page --------------------------------------------------------------------
 
@@ -94,6 +100,17 @@ def phone(request: HttpRequest) -> HttpResponse:
     return render(request, "security_firms/phone.html", context)
 
 
+def _scanning_too_fast(request: HttpRequest, phone: GuardPhone) -> bool:
+    """Counted per phone, not per address (the guards of a site share one), and before the
+    code is checked, so replayed or forged codes count too."""
+    return limits.count(
+        request,
+        group=SCAN_GROUP,
+        rate=settings.GUARD_SCAN_RATE,
+        key=lambda _group, _request: f"phone:{phone.pk}",
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def scan(request: HttpRequest) -> HttpResponse:
@@ -105,6 +122,9 @@ def scan(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = field_forms.ScanForm(initial={"code": request.GET.get("c", "")})
         return render(request, "security_firms/scan.html", {"form": form, "guard": found.guard})
+    if _scanning_too_fast(request, found):
+        context = {"form": field_forms.ScanForm(request.POST), "guard": found.guard}
+        return render(request, "security_firms/scan.html", {**context, "limited": True}, status=429)
     form = field_forms.ScanForm(request.POST)
     if not form.is_valid():
         return render(
@@ -345,41 +365,77 @@ def _own_site(request: HttpRequest, pk: int) -> ContractSite:
     return get_object_or_404(ContractSite, pk=pk, institution=institution)
 
 
-def _setup_context(site, checkpoint_form=None, plan_form=None) -> dict:
+def _shift_form(site, data=None) -> forms.ShiftForm:
+    return forms.ShiftForm(
+        data,
+        prefix="shift",
+        posts=site.posts.filter(is_active=True),
+        guards=Guard.objects.filter(institution_id=site.institution_id, status=Guard.Status.ACTIVE),
+    )
+
+
+def _setup_context(site, **bound) -> dict:
     checkpoints = site.checkpoints.filter(is_active=True)
+    points = [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in checkpoints]
+    coming = (
+        Shift.objects.filter(post__site=site, ends_at__gt=timezone.now())
+        .select_related("post")
+        .prefetch_related("assignments__guard")
+        .order_by("starts_at")[:50]
+    )
     return {
         "site": site,
-        "checkpoint_form": checkpoint_form or field_forms.CheckpointForm(),
-        "plan_form": plan_form or field_forms.PlanForm(checkpoints=checkpoints),
+        # For the map picker, in a data attribute (the template escapes it).
+        "checkpoint_points": json.dumps(points, ensure_ascii=False),
+        "checkpoint_form": bound.get("checkpoint") or field_forms.CheckpointForm(),
+        "plan_form": bound.get("plan") or field_forms.PlanForm(checkpoints=checkpoints),
+        "post_form": bound.get("post") or forms.PostForm(prefix="post"),
+        "shift_form": bound.get("shift") or _shift_form(site),
         "plans": site.tour_plans.prefetch_related("stops__checkpoint"),
         "checkpoints": checkpoints,
+        "shifts": coming,
     }
+
+
+def _setup_form(request, site, action: str):
+    if action == "plan":
+        checkpoints = site.checkpoints.filter(is_active=True)
+        return field_forms.PlanForm(request.POST, checkpoints=checkpoints), _add_plan
+    if action == "shift":
+        return _shift_form(site, request.POST), _add_shift
+    if action == "post":
+        return forms.PostForm(request.POST, prefix="post"), _add_post
+    return field_forms.CheckpointForm(request.POST), _add_checkpoint
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_setup(request: HttpRequest, pk: int) -> HttpResponse:
-    """The institution's page for a site's checkpoints and tour plans."""
+    """The institution's page for a site's checkpoints, tour plans, posts and shifts."""
     site = _own_site(request, pk)
     if request.method == "GET":
         return render(request, "security_firms/site_setup.html", _setup_context(site))
-    if request.POST.get("action") == "plan":
-        form = field_forms.PlanForm(
-            request.POST, checkpoints=site.checkpoints.filter(is_active=True)
-        )
-        context = _setup_context(site, plan_form=form)
-        add = _add_plan
-    else:
-        form = field_forms.CheckpointForm(request.POST)
-        context = _setup_context(site, checkpoint_form=form)
-        add = _add_checkpoint
+    action = request.POST.get("action", "checkpoint")
+    form, add = _setup_form(request, site, action)
     if form.is_valid():
         try:
             add(request, site, form)
             return redirect("security_firms:site_setup", pk=site.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
+    key = action if action in ("plan", "shift", "post") else "checkpoint"
+    context = _setup_context(site, **{key: form})
     return render(request, "security_firms/site_setup.html", context, status=400)
+
+
+def _add_post(request, site, form) -> None:
+    services.add_post(by=request.user, site=site, **form.cleaned_data)
+    messages.success(request, _("The post was added."))
+
+
+def _add_shift(request, site, form) -> None:
+    services.add_roster(by=request.user, **form.cleaned_data)
+    messages.success(request, _("The shift and its guards were recorded."))
 
 
 def _add_checkpoint(request, site, form) -> None:

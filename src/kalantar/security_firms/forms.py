@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import (
+    JalaliDateField,
+    JalaliDateTimeField,
+    LocalizedIntegerField,
+    NormalizedCharField,
+)
 from kalantar.core.persian import normalize_text
-from kalantar.security_firms.models import Activity, Guard, VettingCheck
+from kalantar.security_firms.models import (
+    Activity,
+    Assessment,
+    Finding,
+    Guard,
+    Indicator,
+    Sanction,
+    VettingCheck,
+)
 
 
 class _Styled(forms.Form):
@@ -96,13 +110,25 @@ class CheckLicenceForm(_Styled):
 
 
 class ShiftForm(_Styled):
+    # A guard refused by the roster's rules is named by the guards' boxes.
+    service_error_fields = {"guard": "guards"}
+
     post = forms.ModelChoiceField(label=_("Post"), queryset=None)
     starts_at = JalaliDateTimeField(label=_("Starts"))
     ends_at = JalaliDateTimeField(label=_("Ends"))
+    guards = forms.ModelMultipleChoiceField(
+        label=_("Guards on the shift"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args, posts, **kwargs):
+    def __init__(self, *args, posts, guards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = posts
+        self.fields["guards"].queryset = guards
+
+
+class PostForm(_Styled):
+    name = NormalizedCharField(label=_("Name"), max_length=200)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
 
 
 class AssignForm(_Styled):
@@ -111,3 +137,67 @@ class AssignForm(_Styled):
     def __init__(self, *args, guards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guard"].queryset = guards
+
+
+# --- Assessments and sanctions -----------------------------------------------------------------
+
+
+class AssessmentForm(_Styled):
+    year = LocalizedIntegerField(label=_("Year (solar Hijri)"))
+    self_assessment = NormalizedCharField(
+        label=_("The institution's self-assessment"), widget=forms.Textarea, required=False
+    )
+
+
+class FindingForm(_Styled):
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True)
+    )
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("assessment", "Finding"), choices=Finding.Kind.choices
+    )
+    note = NormalizedCharField(label=_("What was found"), widget=forms.Textarea)
+
+
+class DecisionForm(_Styled):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in Assessment.Decision.choices if c[0] != Assessment.Decision.PENDING],
+    )
+    note = NormalizedCharField(
+        label=_("Conditions or reason"), widget=forms.Textarea, required=False
+    )
+
+
+class SanctionForm(_Styled):
+    kind = forms.ChoiceField(label=_("Sanction"), choices=Sanction.Kind.choices)
+    reason = NormalizedCharField(label=_("Reason"), max_length=500)
+
+
+class LiftForm(_Styled):
+    reason = NormalizedCharField(label=_("Reason for lifting"), max_length=500)
+
+
+class BulkForm(forms.Form):
+    """Applications ticked on the registrar's desk and what to do with them."""
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("licence", _("Issue the licences")), ("reject", _("Reject the applications"))],
+    )
+    guards = forms.ModelMultipleChoiceField(
+        label=_("Applications"),
+        queryset=None,
+        error_messages={"required": _("Tick at least one application.")},
+    )
+    reason = NormalizedCharField(label=_("Reason for rejecting"), max_length=300, required=False)
+
+    def __init__(self, *args, guards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guards"].queryset = guards
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Give the reason for the decision."))
+        return data

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet, attachment_storage
@@ -132,9 +133,9 @@ class Guard(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     # normalize_text of "first last", for search by name.
-    name_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
+    name_search = models.CharField(max_length=210, editable=False, default="")
     # normalize_text of "last first": a search by surname alone is a prefix of this one.
-    surname_search = models.CharField(max_length=210, db_index=True, editable=False, default="")
+    surname_search = models.CharField(max_length=210, editable=False, default="")
     photo_token = models.CharField(max_length=32, editable=False, default="", blank=True)
     photo = models.FileField(
         _("photo"),
@@ -170,7 +171,13 @@ class Guard(models.Model):
         verbose_name = _("security guard")
         verbose_name_plural = _("security guards")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["status", "licence_expires"])]
+        indexes = [
+            models.Index(fields=["status", "licence_expires"]),
+            # With the institution, so a search counts its matches in scope from the index
+            # alone, without reading each guard's row.
+            models.Index(fields=["name_search", "institution"], name="guard_name_search"),
+            models.Index(fields=["surname_search", "institution"], name="guard_surname_search"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -835,3 +842,157 @@ class GuardReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guard_id}: {self.decision or '…'}"
+
+
+# --- Assessments and sanctions -------------------------------------------------------------------
+
+
+class Indicator(models.Model):
+    """One indicator of the published standard institutions are assessed against each year."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    title = models.CharField(_("indicator"), max_length=300)
+    title_en = models.CharField(_("indicator in English"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("indicator", "position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("assessment indicator")
+        verbose_name_plural = _("assessment indicators")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        english = (get_language() or "").startswith("en") and self.title_en
+        return f"{self.code} · {self.title_en if english else self.title}"
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    scope_path = "institution__province__path"
+
+
+class Assessment(models.Model):
+    """An institution's assessment of one (Jalali) year: its self-assessment, the province's
+    findings against the indicators, the score they give and the registrar's decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Not decided")
+        APPROVED = "approved", pgettext_lazy("assessment", "Approved")
+        CONDITIONAL = "conditional", _("Approved on conditions")
+        REFUSED = "refused", _("Not approved")
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    opened_at = models.DateTimeField(pgettext_lazy("assessment", "opened"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("institution assessment")
+        verbose_name_plural = _("institution assessments")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="one_assessment_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.year}"
+
+
+class Finding(models.Model):
+    """What the province found on one indicator."""
+
+    class Kind(models.TextChoices):
+        MUST_FIX = "must_fix", _("Must fix")
+        SHOULD_FIX = "should_fix", _("Should fix")
+        GOOD_PRACTICE = "good_practice", _("Good practice")
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="findings"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(
+        pgettext_lazy("assessment", "finding"), max_length=14, choices=Kind.choices
+    )
+    note = models.TextField(_("note"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment finding")
+        verbose_name_plural = _("assessment findings")
+        ordering = ["indicator__position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.get_kind_display()}"
+
+
+class SanctionQuerySet(ScopedQuerySet):
+    scope_path = "institution__province__path"
+
+
+class Sanction(models.Model):
+    """A sanction on an institution; a suspension or revocation changes its licence."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("Written warning")
+        SUSPENSION = "suspension", _("Suspension of the licence")
+        REVOCATION = "revocation", _("Revocation of the licence")
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="sanctions",
+    )
+    kind = models.CharField(_("sanction"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("assessment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sanctions",
+    )
+    imposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imposed_at = models.DateTimeField(_("imposed"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(pgettext_lazy("sanction", "lifted"), null=True, blank=True)
+    lift_reason = models.CharField(_("reason for lifting"), max_length=500, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
+        ordering = ["-imposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.get_kind_display()}"
+
+    @property
+    def may_be_lifted(self) -> bool:
+        return self.kind == self.Kind.SUSPENSION and self.lifted_at is None

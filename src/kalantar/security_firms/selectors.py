@@ -15,12 +15,15 @@ from kalantar.core.scoping import get_visible_or_404
 from kalantar.org.models import Unit
 from kalantar.security_firms import card, services
 from kalantar.security_firms.models import (
+    Assessment,
     ContractSite,
+    Finding,
     Guard,
     Institution,
     Post,
     RosterAssignment,
     RosterNotice,
+    Sanction,
     VettingCheck,
 )
 
@@ -36,20 +39,65 @@ def guard_for(user, pk: int) -> Guard:
     return get_visible_or_404(Guard.objects.select_related("institution__province"), user, pk=pk)
 
 
-def search_guards(user, text: str) -> QuerySet[Guard]:
-    """By national code (10 digits, Persian or Latin) or by name, normalised."""
+SEARCH_COUNT_CAP = 1000
+
+
+class GuardSearch:
+    """The guards a search finds, as parts read one after the other, each in the order of
+    its own index: a page then costs its own rows and not every match (a common surname is
+    a tenth of the register), and the count stops at SEARCH_COUNT_CAP, as a page never
+    needs more. Sliced like a queryset; `count()` as the API's pagination asks for it."""
+
+    def __init__(self, *parts: QuerySet[Guard]) -> None:
+        self.parts = parts
+        self.capped = False
+
+    def all(self) -> GuardSearch:
+        return self
+
+    def count(self) -> int:
+        total = 0
+        for part in self.parts:
+            total += part.order_by()[: SEARCH_COUNT_CAP + 1 - total].count()
+            if total > SEARCH_COUNT_CAP:
+                self.capped = True
+                return SEARCH_COUNT_CAP
+        return total
+
+    def __getitem__(self, page: slice) -> list[Guard]:
+        skip, want = page.start or 0, page.stop - (page.start or 0)
+        found: list[Guard] = []
+        for part in self.parts:
+            if want <= 0:
+                break
+            rows = list(part[skip : skip + want])
+            if rows:
+                found += rows
+                want -= len(rows)
+                skip = 0
+            else:  # the whole part lies before the page: at most `skip` rows to count
+                skip -= part.order_by()[:skip].count()
+        return found
+
+
+def search_guards(user, text: str) -> GuardSearch:
+    """By national code (10 digits, Persian or Latin) or by name, normalised: guards whose
+    surname, or "surname first name", starts with the text first, then those whose first
+    name, or "first name surname", does."""
     text = normalize_text(text).strip()
     found = guards_for(user)
     digits = to_latin_digits(text).replace("-", "").replace(" ", "")
     if digits.isdigit():
-        return found.filter(national_code=digits)
+        return GuardSearch(found.filter(national_code=digits).order_by("pk"))
     if not text:
-        return found
-    # Prefixes as index ranges (on both databases), of "first last" and of "last first".
+        return GuardSearch(found.order_by("pk"))
+    # Prefixes as index ranges (on both databases), each part in its index's order.
     end = text + "\U0010ffff"
-    return found.filter(
-        Q(name_search__gte=text, name_search__lt=end)
-        | Q(surname_search__gte=text, surname_search__lt=end)
+    by_surname = Q(surname_search__gte=text, surname_search__lt=end)
+    by_name = Q(name_search__gte=text, name_search__lt=end)
+    return GuardSearch(
+        found.filter(by_surname).order_by("surname_search", "institution_id", "pk"),
+        found.filter(by_name).exclude(by_surname).order_by("name_search", "institution_id", "pk"),
     )
 
 
@@ -59,6 +107,32 @@ def institutions_for(user) -> QuerySet[Institution]:
 
 def institution_for(user, pk: int) -> Institution:
     return get_visible_or_404(Institution.objects.select_related("province"), user, pk=pk)
+
+
+def assessment_for(user, pk: int) -> Assessment:
+    return get_visible_or_404(
+        Assessment.objects.select_related("institution__province", "decided_by"), user, pk=pk
+    )
+
+
+def assessments_of(institution: Institution) -> QuerySet[Assessment]:
+    """With the number of findings of each kind (`must_fix`, `should_fix`, `good_practice`)."""
+    kinds = {kind: Count("findings", filter=Q(findings__kind=kind)) for kind in Finding.Kind.values}
+    return institution.assessments.annotate(**kinds).order_by("-year")
+
+
+def sanctions_of(institution: Institution) -> QuerySet[Sanction]:
+    return institution.sanctions.select_related("assessment", "imposed_by", "lifted_by")
+
+
+def due_for_assessment(user, year: int) -> QuerySet[Institution]:
+    """Active institutions not yet assessed for `year`."""
+    return (
+        institutions_for(user)
+        .filter(status="active")
+        .exclude(assessments__year=year)
+        .order_by("name")
+    )
 
 
 def applications(user) -> QuerySet[Guard]:

@@ -506,6 +506,21 @@ def add_shift(*, by, post: Post, starts_at: datetime, ends_at: datetime, needed:
     return shift
 
 
+def add_roster(
+    *, by, post: Post, starts_at: datetime, ends_at: datetime, guards: Iterable[Guard]
+) -> Shift:
+    """A shift with the guards who stand it, all or nothing: one guard refused refuses the
+    shift, with that guard's reason."""
+    guards = list(guards)
+    with transaction.atomic():
+        shift = add_shift(
+            by=by, post=post, starts_at=starts_at, ends_at=ends_at, needed=max(1, len(guards))
+        )
+        for guard in guards:
+            assign(by=by, shift=shift, guard=guard)
+    return shift
+
+
 def _licence_refusal(guard: Guard, day: date) -> str | None:
     if guard.status != Guard.Status.ACTIVE:
         return _("%(name)s's licence is not active (%(status)s).") % {

@@ -99,6 +99,10 @@ def test_the_institution_sets_up_its_site_from_its_desk(client, site, other_inst
         },
     )
     assert response.status_code == 302 and TourPlan.objects.get().stops.count() == 1
+    page = client.get(url).content.decode()
+    # The map picker: a static script, the site's point and the checkpoints so far.
+    assert 'id="checkpoint-map"' in page and "security_firms/checkpoint_picker.js" in page
+    assert f'data-lat="{site.lat}"' in page and "48.5501" in page
     client.force_login(desk_user("desk-amin", other_institution))
     assert client.get(url).status_code == 404
     client.force_login(chief1)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from kalantar.core.models import AuditEntry
@@ -229,3 +231,23 @@ def test_the_checkpoint_screen_shows_the_current_code(client, chief1, plan):
     page = client.get(f"/guards/checkpoints/{first.pk}/screen/").content.decode()
     assert tours.current_code(first) in page and "<svg" in page
     assert 'http-equiv="refresh"' in page
+
+
+def test_scans_are_rate_limited_per_phone_in_persian(client, guard, plan, settings):
+    cache.clear()
+    settings.GUARD_SCAN_RATE = "2/h"
+    first = stops(plan)[0]
+    _under_way(plan, 1)
+    client = _phone_client(client, guard)
+    forged = code_at(first.checkpoint, timezone.now(), key=b"another-key")
+    for _ in range(2):
+        assert client.post("/guards/scan/", {"code": forged}).status_code == 400
+    good = tours.current_code(first.checkpoint)
+    response = client.post("/guards/scan/", {"code": good})
+    assert response.status_code == 429
+    assert "تعداد اسکن‌های این گوشی بیش از حد است" in response.content.decode()
+    assert _nothing_stored()
+    # Another guard's phone at the same address is not held back.
+    colleague = make_guard(guard.institution, OTHER_GUARD_CODE)
+    other = _phone_client(Client(), colleague)
+    assert other.post("/guards/scan/", {"code": good}).status_code == 200
