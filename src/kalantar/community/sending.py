@@ -2,9 +2,10 @@
 then drained in batches by a periodic job, so the composer's page never waits for it.
 
 The product has no task broker; the deliveries table is the queue (durable, restartable,
-counted per state), drained by `run_scheduler`'s job. One scheduler drains it; a crash
-between sending a batch and marking it sent sends that batch again (at least once, never
-lost).
+counted per state), drained by `run_scheduler`'s job. Each drain claims its batch with a
+row lock that other drains skip (PostgreSQL; SQLite's write lock, taken at BEGIN, lets one
+drain at a time), so two schedulers never send the same message twice; a crash between
+sending a batch and committing it sends that batch again (at least once, never lost).
 """
 
 from __future__ import annotations
@@ -81,11 +82,16 @@ def _message(alert: Alert, token: str, stop_url: str) -> str:
     return f"{alert.station.name}: {alert.text}\nلغو: {stop_url.replace('TOKEN', token)}"
 
 
+@transaction.atomic
 def drain(*, limit: int = BATCH) -> int:
-    """Send up to `limit` due messages; consent is read again at the moment of sending."""
+    """Send up to `limit` due messages; consent is read again at the moment of sending.
+
+    The batch stays locked until it is marked sent: a second drain running at the same time
+    skips these rows and takes the next ones."""
     now = timezone.now()
     due = list(
-        Delivery.objects.filter(status=Delivery.Status.QUEUED, not_before__lte=now)
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=Delivery.Status.QUEUED, not_before__lte=now)
         .select_related("subscriber", "alert__station")
         .order_by("pk")[:limit]
     )
@@ -112,7 +118,8 @@ def drain(*, limit: int = BATCH) -> int:
 def _update_counts(due: list[Delivery], sent: list[int], withdrawn: list[int]) -> None:
     """Add this batch to each alert's counts; an alert with nothing left waiting is sent."""
     sent_ids, withdrawn_ids = set(sent), set(withdrawn)
-    for alert_id in {d.alert_id for d in due}:
+    # In the same order in every drain, so two drains never wait on each other's alerts.
+    for alert_id in sorted({d.alert_id for d in due}):
         mine = [d.pk for d in due if d.alert_id == alert_id]
         Alert.objects.filter(pk=alert_id).update(
             sms_sent=F("sms_sent") + sum(pk in sent_ids for pk in mine),
