@@ -10,8 +10,9 @@ from datetime import time as clock
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from kalantar.community import sending, services
+from kalantar.community import selectors, sending, services
 from kalantar.community.models import Alert, Delivery, Subscriber
 from kalantar.core import sms
 from kalantar.core.models import AuditEntry
@@ -217,3 +218,36 @@ def test_two_schedulers_draining_at_once_send_each_message_once(
     assert sum(handled) == 40
     alert.refresh_from_db()
     assert alert.sms_sent == 40 and alert.status == "sent"
+
+
+def test_the_kept_counts_follow_every_change_of_consent(chief1, hood1, subscribe):
+    def previewed(topic="burglary", priority=2):
+        return selectors.preview(
+            neighbourhood=hood1, topic=topic, priority=priority, now=timezone.now()
+        )
+
+    first = subscribe(hood1, topics=("burglary", "scam"))
+    subscribe(hood1, quiet=ALWAYS_QUIET)
+    subscribe(hood1, min_priority=3)
+    assert (previewed().recipients, previewed().quiet_now) == (2, 1)
+    assert previewed(priority=3).recipients == 3 and previewed("scam").recipients == 1
+    # The same number again with other choices: counted once, under the new choices.
+    services.subscribe(
+        draft=services.SubscriptionDraft(
+            neighbourhood=hood1,
+            mobile=first.mobile,
+            kind="resident",
+            topics=["scam"],
+            min_priority=1,
+        )
+    )
+    assert previewed().recipients == 1 and previewed("scam").recipients == 1
+    services.withdraw(subscriber=Subscriber.objects.get(pk=first.pk))
+    services.withdraw(subscriber=Subscriber.objects.get(pk=first.pk))  # twice: once counted
+    assert previewed("scam").recipients == 0
+    # The kept counts agree with counting the subscribers themselves.
+    for topic, priority in (("burglary", 1), ("burglary", 3), ("scam", 2)):
+        counted = services.recipients(neighbourhood=hood1, topic=topic, priority=priority).count()
+        assert previewed(topic, priority).recipients == counted
+    services.recount_subscribers()
+    assert (previewed().recipients, previewed(priority=3).recipients) == (1, 2)
