@@ -2,6 +2,7 @@
 
 import h3
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from kalantar.feedback import perception, selectors, services
@@ -75,3 +76,31 @@ def test_free_text_for_the_place_is_refused_in_persian(survey, client):
     assert response.status_code == 400
     assert "نقشه" in response.content.decode()
     assert not NeighbourhoodAnswer.objects.exists()
+
+
+def _post_answer(client, survey, point=INSIDE_K01):
+    values = {q["key"]: "fairly_safe" for q in survey.questions}
+    url = reverse("feedback:safety", args=[survey.token])
+    return client.post(url, {**values, "lat": str(point["lat"]), "lon": str(point["lon"])})
+
+
+@pytest.mark.django_db
+def test_the_public_survey_link_is_rate_limited_per_address(survey, client, settings):
+    cache.clear()
+    settings.NEIGHBOURHOOD_SURVEY_RATE = "2/h"
+    statuses = [_post_answer(client, survey).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = _post_answer(client, survey).content.decode()
+    assert "ثبت نشد" in refused
+    assert NeighbourhoodAnswer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_volunteer_at_the_door_has_a_larger_allowance(survey, client, settings, operator):
+    cache.clear()
+    settings.NEIGHBOURHOOD_SURVEY_RATE = "1/h"
+    settings.NEIGHBOURHOOD_SURVEY_DOOR_RATE = "3/h"
+    client.force_login(operator)
+    statuses = [_post_answer(client, survey).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert NeighbourhoodAnswer.objects.count() == 3
