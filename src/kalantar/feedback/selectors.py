@@ -129,12 +129,16 @@ def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:
 
 
 def neighbourhood_results(user, survey: NeighbourhoodSurvey):
-    """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap."""
-    counts: dict[str, list[int]] = {}
-    for cell, answers in NeighbourhoodAnswer.objects.filter(survey=survey).values_list(
-        "cell", "answers"
-    ):
-        row = counts.setdefault(cell, [0, 0])
-        row[0] += 1
-        row[1] += answers.get("safety") in perception.UNSAFE
-    return perception.results({c: (n, u) for c, (n, u) in counts.items()}, incidents_per_cell(user))
+    """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap.
+
+    Counted by the database, one row per cell: a province's survey has tens of thousands
+    of answers (bench/survey.py)."""
+    unsafe = Q(answers__safety__in=perception.UNSAFE)
+    rows = (
+        NeighbourhoodAnswer.objects.filter(survey=survey)
+        .values_list("cell")
+        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
+        .order_by()
+    )
+    counts = {cell: (n, u) for cell, n, u in rows}
+    return perception.results(counts, incidents_per_cell(user))
