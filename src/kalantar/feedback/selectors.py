@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import h3
 import jdatetime
 from django.db.models import Avg, Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kalantar.core import jalali
+from kalantar.core.extensions import ProblemLead
+from kalantar.core.persian import active_digits, digits, format_number
 from kalantar.feedback import perception
 from kalantar.feedback.models import (
     STAGES,
@@ -128,7 +134,7 @@ def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:
     return counts
 
 
-def neighbourhood_results(user, survey: NeighbourhoodSurvey):
+def neighbourhood_results(user, survey: NeighbourhoodSurvey, incidents: dict | None = None):
     """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap.
 
     Counted by the database, one row per cell: a province's survey has tens of thousands
@@ -141,4 +147,88 @@ def neighbourhood_results(user, survey: NeighbourhoodSurvey):
         .order_by()
     )
     counts = {cell: (n, u) for cell, n, u in rows}
-    return perception.results(counts, incidents_per_cell(user))
+    return perception.results(counts, incidents_per_cell(user) if incidents is None else incidents)
+
+
+def _share(value: float) -> str:
+    return format_number(value, digits=active_digits(), decimals=2)
+
+
+def cell_label(cell: perception.CellResult) -> str:
+    """What the map says of a cell: its figures, or why they are not shown."""
+    if cell.suppressed:
+        return _("Fewer than %(n)s answers: not shown.") % {"n": digits(perception.MIN_COUNT)}
+    text = _(
+        "%(answers)s answers; %(share)s feel unsafe (95%% interval %(low)s–%(high)s); "
+        "%(incidents)s incidents in 12 months."
+    ) % {
+        "answers": digits(cell.answers),
+        "share": _share(cell.unsafe_share),
+        "low": _share(cell.low),
+        "high": _share(cell.high),
+        "incidents": digits(cell.incidents),
+    }
+    return f"{text} {GAP_TEXTS[cell.gap]}" if cell.gap else text
+
+
+GAP_TEXTS = {
+    perception.FEELS_UNSAFE: _lazy("Feels unsafe, few incidents: visibility and communication"),
+    perception.FEELS_SAFE: _lazy("Feels safe, many incidents: warning"),
+}
+
+
+def gap_map(cells: list[perception.CellResult]) -> str:
+    """The cells as GeoJSON for the perception-gap map: a suppressed cell carries no figure."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": perception.cell_polygon(c.cell),
+            "properties": {
+                "gap": c.gap,
+                "suppressed": c.suppressed,
+                "share": None if c.suppressed else round(c.unsafe_share, 3),
+                "label": cell_label(c),
+            },
+        }
+        for c in cells
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+LEAD_SURVEYS = 5  # the latest surveys a user can see feed their problem list
+
+
+def perception_gap_leads(user) -> list[ProblemLead]:
+    """The perception gaps of the latest surveys the user may see, as leads for the
+    station's problem-solving list."""
+    surveys = list(neighbourhood_surveys(user)[:LEAD_SURVEYS])
+    if not surveys:
+        return []
+    incidents = incidents_per_cell(user)
+    leads = []
+    for survey in surveys:
+        cells, overall = neighbourhood_results(user, survey, incidents)
+        for cell in cells:
+            if cell.gap:
+                leads.append(_lead(survey, cell, overall))
+    return leads
+
+
+def _lead(survey: NeighbourhoodSurvey, cell: perception.CellResult, overall: float) -> ProblemLead:
+    title = {
+        perception.FEELS_UNSAFE: _("Residents feel unsafe where incidents are few"),
+        perception.FEELS_SAFE: _("Residents feel safe where incidents are many"),
+    }[cell.gap]
+    trigger = _(
+        "Perception gap in the survey “%(survey)s”: %(label)s The share of all shown "
+        "neighbourhoods is %(overall)s; the test is the 95%% Wilson interval against that "
+        "share and the neighbourhood's incidents against the median."
+    ) % {"survey": survey.title, "label": cell_label(cell), "overall": _share(overall)}
+    return ProblemLead(
+        source="perception_gap",
+        unit_id=survey.unit_id,
+        cell=cell.cell,
+        title=title,
+        trigger=trigger,
+        evidence_url=reverse("feedback:neighbourhood", args=[survey.pk]),
+    )

@@ -273,6 +273,7 @@ def neighbourhood(request: HttpRequest, pk: int) -> HttpResponse:
         "survey": survey,
         "cells": cells,
         "overall": overall,
+        "gap_map": selectors.gap_map(cells),
         "min_count": perception.MIN_COUNT,
         "link": site_url(request) + reverse("feedback:safety", args=[survey.token]),
     }
