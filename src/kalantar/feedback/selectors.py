@@ -78,21 +78,49 @@ def report_card(user, *, start: date, end: date, unit: Unit | None = None) -> di
     answers = SurveyAnswer.objects.visible_to(user).filter(answered_on__range=(start, end))
     if unit is not None:
         answers = answers.filter(unit=unit)
+    messages = messages_for(user, unit).filter(received_at__date__range=(start, end))
+    figures = _card_figures(answers, messages)
+    return {
+        "answers": figures["answers"],
+        "stages": [(label, figures["stages"][f]) for f, label in STAGES],
+        "kept_informed_rate": _percent(figures["informed"], figures["answers"]),
+        "reconciliation_rate": _percent(figures["reconciled"], figures["closed"]),
+        "volumes": [
+            {"msg_class": c, "n": n}
+            for c, n in sorted(figures["volumes"].items(), key=lambda kv: -kv[1])
+        ],
+    }
+
+
+def public_card_figures(unit: Unit, *, start: date, end: date) -> dict:
+    """The true figures of a unit's report card (its stations included), for the portal,
+    which publishes them under its disclosure rules: counts, never a record."""
+    answers = SurveyAnswer.objects.filter(
+        unit__path__startswith=unit.path, answered_on__range=(start, end)
+    )
+    # Conduct reports are the inspection's: a station must not learn of them from the portal.
+    messages = FeedbackMessage.objects.filter(
+        unit__path__startswith=unit.path, received_at__date__range=(start, end), is_conduct=False
+    )
+    return _card_figures(answers, messages)
+
+
+def _card_figures(answers: QuerySet[SurveyAnswer], messages: QuerySet[FeedbackMessage]) -> dict:
+    """Counts and means of a report card: answers, mean per stage, answers rating "kept
+    informed" 4 or 5, closed and reconciled messages, messages per class."""
     stage_avgs = answers.aggregate(
         n=Count("id"),
         informed=Count("id", filter=Q(kept_informed__gte=4)),
         **{f: Avg(f) for f, _label in STAGES},
     )
-    answered, informed = stage_avgs.pop("n"), stage_avgs.pop("informed")
-    messages = messages_for(user, unit).filter(received_at__date__range=(start, end))
     closed = messages.exclude(outcome="")
-    reconciled = closed.filter(outcome=FeedbackMessage.Outcome.RECONCILED).count()
     return {
-        "answers": answered,
-        "stages": [(label, stage_avgs[f]) for f, label in STAGES],
-        "kept_informed_rate": _percent(informed, answered),
-        "reconciliation_rate": _percent(reconciled, closed.count()),
-        "volumes": list(messages.values("msg_class").annotate(n=Count("id")).order_by("-n")),
+        "answers": stage_avgs.pop("n"),
+        "informed": stage_avgs.pop("informed"),
+        "stages": stage_avgs,
+        "closed": closed.count(),
+        "reconciled": closed.filter(outcome=FeedbackMessage.Outcome.RECONCILED).count(),
+        "volumes": dict(messages.values_list("msg_class").annotate(n=Count("id")).order_by()),
     }
 
 
