@@ -251,3 +251,20 @@ def test_the_kept_counts_follow_every_change_of_consent(chief1, hood1, subscribe
         assert previewed(topic, priority).recipients == counted
     services.recount_subscribers()
     assert (previewed().recipients, previewed(priority=3).recipients) == (1, 2)
+
+
+def test_a_batch_whose_drain_stopped_is_sent_once_its_claim_expires(
+    chief1, hood1, subscribe, outbox
+):
+    subscriber = subscribe(hood1)
+    alert = services.compose_alert(
+        by=chief1, neighbourhood=hood1, topic="burglary", priority=2, text=TEXT
+    )
+    sending.fan_out(alert)
+    assert len(sending._claim(10)) == 1  # a drain claims the message, then stops
+    assert sending.drain() == 0 and outbox == []  # claimed: no other drain takes it
+    Delivery.objects.update(claimed_at=timezone.now() - sending.CLAIM_EXPIRES * 2)
+    assert sending.drain() == 1
+    assert [to for to, _text in outbox] == [subscriber.mobile]
+    alert.refresh_from_db()
+    assert alert.status == "sent" and alert.sms_sent == 1

@@ -351,6 +351,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         WITHDRAWN = "withdrawn", _("Consent withdrawn")
 
@@ -358,6 +359,8 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     not_before = models.DateTimeField()
+    # When a drain claimed it for sending (status "sending").
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
