@@ -177,3 +177,11 @@ def test_a_project_opened_for_the_gap_takes_it_off_the_list(client, make_user, g
         complaint_codes=[],
     )
     assert gap not in client.get(reverse("problems:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_tallies_agree_with_counting_the_answers(survey, operator, gap):
+    kept = selectors.neighbourhood_results(operator, survey)
+    assert services.retally_neighbourhood_survey(survey) == 4
+    assert selectors.neighbourhood_results(operator, survey) == kept
+    assert sum(c.answers for c in kept[0]) == NeighbourhoodAnswer.objects.count() == 33

@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,7 @@ from kalantar.community.models import (
     Volunteer,
     WatchGroup,
 )
-from kalantar.core import audit
+from kalantar.core import audit, counters
 from kalantar.core.sms import send_sms_in_background
 from kalantar.core.validators import normalize_mobile, normalize_national_code
 
@@ -316,15 +315,7 @@ def _count(subscriber: Subscriber, delta: int) -> None:
         "quiet": rules.quiet_key(subscriber.quiet_from, subscriber.quiet_to),
     }
     for topic in subscriber.topic_list:
-        counts = SubscriberCount.objects.filter(topic=topic, **key)
-        if counts.update(count=F("count") + delta):
-            continue
-        try:
-            with transaction.atomic():
-                SubscriberCount.objects.create(topic=topic, count=delta, **key)
-        except IntegrityError:
-            # Another subscriber of the same kind was counted first: add to their row.
-            counts.update(count=F("count") + delta)
+        counters.add(SubscriberCount, {**key, "topic": topic}, count=delta)
 
 
 @transaction.atomic

@@ -20,8 +20,8 @@ from kalantar.feedback import perception
 from kalantar.feedback.models import (
     STAGES,
     FeedbackMessage,
-    NeighbourhoodAnswer,
     NeighbourhoodSurvey,
+    NeighbourhoodTally,
     SurveyAnswer,
 )
 from kalantar.incidents.models import Incident
@@ -165,16 +165,10 @@ def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:
 def neighbourhood_results(user, survey: NeighbourhoodSurvey, incidents: dict | None = None):
     """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap.
 
-    Counted by the database, one row per cell: a province's survey has tens of thousands
-    of answers (bench/survey.py)."""
-    unsafe = Q(answers__safety__in=perception.UNSAFE)
-    rows = (
-        NeighbourhoodAnswer.objects.filter(survey=survey)
-        .values_list("cell")
-        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
-        .order_by()
-    )
-    counts = {cell: (n, u) for cell, n, u in rows}
+    From the tallies kept with every answer, one row per cell: a province's survey has tens
+    of thousands of answers (bench/survey.py)."""
+    rows = NeighbourhoodTally.objects.filter(survey=survey, answers__gt=0)
+    counts = {cell: (n, u) for cell, n, u in rows.values_list("cell", "answers", "unsafe")}
     return perception.results(counts, incidents_per_cell(user) if incidents is None else incidents)
 
 

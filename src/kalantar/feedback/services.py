@@ -16,6 +16,7 @@ import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
-from kalantar.core import audit
+from kalantar.core import audit, counters
 from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.site import site_url
@@ -36,6 +37,7 @@ from kalantar.feedback.models import (
     MessageClass,
     NeighbourhoodAnswer,
     NeighbourhoodSurvey,
+    NeighbourhoodTally,
     SurveyAnswer,
     SurveyLink,
     Topic,
@@ -442,8 +444,29 @@ def answer_neighbourhood_survey(
             answers=answers,
             answered_on=timezone.localdate(now or timezone.now()),
         )
+        unsafe = int(answers.get("safety") in perception.UNSAFE)
+        counters.add(NeighbourhoodTally, {"survey": survey, "cell": cell}, answers=1, unsafe=unsafe)
         audit.record("feedback.neighbourhood_answered", detail={"survey": survey.pk})
     return answer
+
+
+@transaction.atomic
+def retally_neighbourhood_survey(survey: NeighbourhoodSurvey) -> int:
+    """Rebuild a survey's tallies from its answers, for answers loaded in bulk outside
+    `answer_neighbourhood_survey` (imports, benchmarks); returns the number of cells."""
+    NeighbourhoodTally.objects.filter(survey=survey).delete()
+    unsafe = Q(answers__safety__in=perception.UNSAFE)
+    rows = (
+        NeighbourhoodAnswer.objects.filter(survey=survey)
+        .values_list("cell")
+        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
+        .order_by()
+    )
+    tallies = [
+        NeighbourhoodTally(survey=survey, cell=cell, answers=n, unsafe=u) for cell, n, u in rows
+    ]
+    NeighbourhoodTally.objects.bulk_create(tallies)
+    return len(tallies)
 
 
 def survey_for_closed_incident(*, incident, by=None, **kwargs) -> None:
