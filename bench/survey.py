@@ -117,19 +117,9 @@ def _build(count: int):
 
 def grouped_results(user, survey):
     """The answers counted per cell by the database on every view."""
-    from django.db.models import Count, Q
-
     from kalantar.feedback import perception, selectors
-    from kalantar.feedback.models import NeighbourhoodAnswer
 
-    unsafe = Q(answers__safety__in=perception.UNSAFE)
-    rows = (
-        NeighbourhoodAnswer.objects.filter(survey=survey)
-        .values_list("cell")
-        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
-        .order_by()
-    )
-    counts = {cell: (n, u) for cell, n, u in rows}
+    counts = selectors.answers_per_cell(survey)
     return perception.results(counts, selectors.incidents_per_cell(user))
 
 

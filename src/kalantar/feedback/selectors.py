@@ -20,6 +20,7 @@ from kalantar.feedback import perception
 from kalantar.feedback.models import (
     STAGES,
     FeedbackMessage,
+    NeighbourhoodAnswer,
     NeighbourhoodSurvey,
     NeighbourhoodTally,
     SurveyAnswer,
@@ -160,6 +161,19 @@ def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:
         parent = h3.cell_to_parent(cell, perception.RESOLUTION)
         counts[parent] = counts.get(parent, 0) + n
     return counts
+
+
+def answers_per_cell(survey: NeighbourhoodSurvey) -> dict[str, tuple[int, int]]:
+    """{cell: (answers, feeling unsafe)} counted from the answers themselves (the tallies
+    are rebuilt from this)."""
+    unsafe = Q(answers__safety__in=perception.UNSAFE)
+    rows = (
+        NeighbourhoodAnswer.objects.filter(survey=survey)
+        .values_list("cell")
+        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
+        .order_by()
+    )
+    return {cell: (n, u) for cell, n, u in rows}
 
 
 def neighbourhood_results(user, survey: NeighbourhoodSurvey, incidents: dict | None = None):

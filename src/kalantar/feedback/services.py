@@ -16,7 +16,6 @@ import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from kalantar.core.scoping import can_see_unit
 from kalantar.core.site import site_url
 from kalantar.core.sms import send_sms
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
-from kalantar.feedback import classifier, perception
+from kalantar.feedback import classifier, perception, selectors
 from kalantar.feedback.models import (
     DEFAULT_QUESTIONS,
     FeedbackMessage,
@@ -455,15 +454,9 @@ def retally_neighbourhood_survey(survey: NeighbourhoodSurvey) -> int:
     """Rebuild a survey's tallies from its answers, for answers loaded in bulk outside
     `answer_neighbourhood_survey` (imports, benchmarks); returns the number of cells."""
     NeighbourhoodTally.objects.filter(survey=survey).delete()
-    unsafe = Q(answers__safety__in=perception.UNSAFE)
-    rows = (
-        NeighbourhoodAnswer.objects.filter(survey=survey)
-        .values_list("cell")
-        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
-        .order_by()
-    )
     tallies = [
-        NeighbourhoodTally(survey=survey, cell=cell, answers=n, unsafe=u) for cell, n, u in rows
+        NeighbourhoodTally(survey=survey, cell=cell, answers=n, unsafe=u)
+        for cell, (n, u) in selectors.answers_per_cell(survey).items()
     ]
     NeighbourhoodTally.objects.bulk_create(tallies)
     return len(tallies)
