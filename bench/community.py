@@ -114,6 +114,8 @@ def _build(count: int):
             Subscriber.objects.bulk_create(batch)
             batch = []
     Subscriber.objects.bulk_create(batch)
+    if hasattr(services, "recount_subscribers"):  # the counts the composer's preview reads
+        services.recount_subscribers()
     user = people_services.add_user(
         by=None,
         username="liaison",

@@ -78,6 +78,7 @@ PUBLIC_PAGES = [
     "portal:help",
     "community:subscribe",
     "community:public_report",
+    "transparency:report_card",
 ]
 
 

@@ -388,6 +388,10 @@ SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8
 # Limits for the public pages; in production CACHE_URL must be shared (Redis) so every
 # process counts the same requests.
 ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="5/h")
+# Answers to a neighbourhood safety survey: per address from the public link; per account
+# for a signed-in volunteer going door to door, who sends many from one phone.
+NEIGHBOURHOOD_SURVEY_RATE = env.str("NEIGHBOURHOOD_SURVEY_RATE", default="20/h")
+NEIGHBOURHOOD_SURVEY_DOOR_RATE = env.str("NEIGHBOURHOOD_SURVEY_DOOR_RATE", default="120/h")
 # The 197 line: hours within which a caller who left a number is called back.
 FEEDBACK_CALLBACK_HOURS = env.int("FEEDBACK_CALLBACK_HOURS", default=48)
 STATUS_LOOKUP_RATE_PER_ADDRESS = env.str("STATUS_LOOKUP_RATE_PER_ADDRESS", default="30/h")

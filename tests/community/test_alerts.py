@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import time
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import time as clock
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from kalantar.community import sending, services
+from kalantar.community import selectors, sending, services
 from kalantar.community.models import Alert, Delivery, Subscriber
+from kalantar.core import sms
 from kalantar.core.models import AuditEntry
 from tests.community.conftest import ALWAYS_QUIET
 
@@ -42,7 +48,7 @@ def test_a_resident_subscribes_with_consent_recorded(client, hood1):
     subscriber = Subscriber.objects.get()
     assert subscriber.mobile == "09351234567" and subscriber.topic_list == ["burglary", "scam"]
     assert subscriber.consented_at and subscriber.consent_version == "1"
-    assert subscriber.quiet_from == time(22) and subscriber.withdrawn_at is None
+    assert subscriber.quiet_from == clock(22) and subscriber.withdrawn_at is None
     # The audit keeps the act, never the number.
     entry = AuditEntry.objects.get(action="community.subscribed")
     assert "0935" not in str(entry.detail)
@@ -173,3 +179,92 @@ def test_the_composer_opened_for_an_area_shows_its_counts(client, chief1, hood1,
     html = client.get(reverse("community:alert_new"), query).content.decode()
     assert "۱ مشترک" in html
     assert f'<option value="{hood1.pk}" selected>' in html
+
+
+class SlowGateway(sms.LocmemSmsBackend):
+    """A gateway that takes a moment per message, as a real one does: two drains overlap."""
+
+    def send(self, to: str, text: str) -> None:
+        time.sleep(0.002)
+        super().send(to, text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_draining_at_once_send_each_message_once(
+    chief1, hood1, subscribe, outbox, settings
+):
+    settings.SMS_BACKEND = "tests.community.test_alerts.SlowGateway"
+    sms._backend.cache_clear()
+    subscribers = [subscribe(hood1) for _ in range(40)]
+    alert = services.compose_alert(
+        by=chief1, neighbourhood=hood1, topic="burglary", priority=2, text=TEXT
+    )
+    sending.fan_out(alert)
+    start = threading.Barrier(2)
+
+    def scheduler(_: int) -> int:
+        try:
+            start.wait()
+            handled = 0
+            while done := sending.drain(limit=5):
+                handled += done
+            return handled
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        handled = list(pool.map(scheduler, range(2)))
+    assert sorted(to for to, _text in outbox) == sorted(s.mobile for s in subscribers)
+    assert sum(handled) == 40
+    alert.refresh_from_db()
+    assert alert.sms_sent == 40 and alert.status == "sent"
+
+
+def test_the_kept_counts_follow_every_change_of_consent(chief1, hood1, subscribe):
+    def previewed(topic="burglary", priority=2):
+        return selectors.preview(
+            neighbourhood=hood1, topic=topic, priority=priority, now=timezone.now()
+        )
+
+    first = subscribe(hood1, topics=("burglary", "scam"))
+    subscribe(hood1, quiet=ALWAYS_QUIET)
+    subscribe(hood1, min_priority=3)
+    assert (previewed().recipients, previewed().quiet_now) == (2, 1)
+    assert previewed(priority=3).recipients == 3 and previewed("scam").recipients == 1
+    # The same number again with other choices: counted once, under the new choices.
+    services.subscribe(
+        draft=services.SubscriptionDraft(
+            neighbourhood=hood1,
+            mobile=first.mobile,
+            kind="resident",
+            topics=["scam"],
+            min_priority=1,
+        )
+    )
+    assert previewed().recipients == 1 and previewed("scam").recipients == 1
+    services.withdraw(subscriber=Subscriber.objects.get(pk=first.pk))
+    services.withdraw(subscriber=Subscriber.objects.get(pk=first.pk))  # twice: once counted
+    assert previewed("scam").recipients == 0
+    # The kept counts agree with counting the subscribers themselves.
+    for topic, priority in (("burglary", 1), ("burglary", 3), ("scam", 2)):
+        counted = services.recipients(neighbourhood=hood1, topic=topic, priority=priority).count()
+        assert previewed(topic, priority).recipients == counted
+    services.recount_subscribers()
+    assert (previewed().recipients, previewed(priority=3).recipients) == (1, 2)
+
+
+def test_a_batch_whose_drain_stopped_is_sent_once_its_claim_expires(
+    chief1, hood1, subscribe, outbox
+):
+    subscriber = subscribe(hood1)
+    alert = services.compose_alert(
+        by=chief1, neighbourhood=hood1, topic="burglary", priority=2, text=TEXT
+    )
+    sending.fan_out(alert)
+    assert len(sending._claim(10)) == 1  # a drain claims the message, then stops
+    assert sending.drain() == 0 and outbox == []  # claimed: no other drain takes it
+    Delivery.objects.update(claimed_at=timezone.now() - sending.CLAIM_EXPIRES * 2)
+    assert sending.drain() == 1
+    assert [to for to, _text in outbox] == [subscriber.mobile]
+    alert.refresh_from_db()
+    assert alert.status == "sent" and alert.sms_sent == 1

@@ -1,12 +1,18 @@
 """The feeling of security: intervals, suppression below the portal's minimum, the gap."""
 
+import json
+from datetime import date
+
 import h3
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from kalantar.feedback import perception, selectors, services
 from kalantar.feedback.models import NeighbourhoodAnswer
 from kalantar.portal import disclosure
+from kalantar.problems import services as problem_services
+from kalantar.problems.drafts import ProblemDraft
 from tests.factories import INSIDE_K01, INSIDE_K02
 
 
@@ -75,3 +81,107 @@ def test_free_text_for_the_place_is_refused_in_persian(survey, client):
     assert response.status_code == 400
     assert "نقشه" in response.content.decode()
     assert not NeighbourhoodAnswer.objects.exists()
+
+
+def _post_answer(client, survey, point=INSIDE_K01):
+    values = {q["key"]: "fairly_safe" for q in survey.questions}
+    url = reverse("feedback:safety", args=[survey.token])
+    return client.post(url, {**values, "lat": str(point["lat"]), "lon": str(point["lon"])})
+
+
+@pytest.mark.django_db
+def test_the_public_survey_link_is_rate_limited_per_address(survey, client, settings):
+    cache.clear()
+    settings.NEIGHBOURHOOD_SURVEY_RATE = "2/h"
+    statuses = [_post_answer(client, survey).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = _post_answer(client, survey).content.decode()
+    assert "ثبت نشد" in refused
+    assert NeighbourhoodAnswer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_volunteer_at_the_door_has_a_larger_allowance(survey, client, settings, operator):
+    cache.clear()
+    settings.NEIGHBOURHOOD_SURVEY_RATE = "1/h"
+    settings.NEIGHBOURHOOD_SURVEY_DOOR_RATE = "3/h"
+    client.force_login(operator)
+    statuses = [_post_answer(client, survey).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert NeighbourhoodAnswer.objects.count() == 3
+
+
+def _point(step: int) -> dict:
+    # Neighbourhood cells apart from each other, east of the first station's point.
+    return {"lat": INSIDE_K01["lat"], "lon": INSIDE_K01["lon"] + 0.03 * step}
+
+
+@pytest.fixture
+def gap(survey):
+    """One neighbourhood feels very unsafe, two feel safe, none has incidents; a fourth
+    has three answers only."""
+    for _ in range(10):
+        _answer(survey, _point(0), "very_unsafe")
+        _answer(survey, _point(1), "very_safe")
+        _answer(survey, _point(2), "very_safe")
+    for _ in range(3):
+        _answer(survey, _point(3), "very_unsafe")
+    return h3.latlng_to_cell(_point(0)["lat"], _point(0)["lon"], perception.RESOLUTION)
+
+
+@pytest.mark.django_db
+def test_the_map_data_marks_the_gap_and_hides_small_cells(survey, operator, client, gap):
+    client.force_login(operator)
+    page = client.get(reverse("feedback:neighbourhood", args=[survey.pk])).content.decode()
+    assert 'id="gap-map"' in page and "feedback/gap_map.js" in page and "<script>" not in page
+    cells, _overall = selectors.neighbourhood_results(operator, survey)
+    features = json.loads(selectors.gap_map(cells))["features"]
+    by_gap = {f["properties"]["gap"]: f for f in features if f["properties"]["gap"]}
+    assert list(by_gap) == [perception.FEELS_UNSAFE]
+    assert "۱۰ پاسخ" in by_gap[perception.FEELS_UNSAFE]["properties"]["label"]
+    hidden = [f["properties"] for f in features if f["properties"]["suppressed"]]
+    assert len(hidden) == 1 and hidden[0]["share"] is None
+    assert "۳" not in hidden[0]["label"]  # not even the count of the few answers
+
+
+@pytest.mark.django_db
+def test_the_gap_reaches_the_stations_problem_list_only(client, make_user, gap):
+    chief1 = make_user("chief1", "station_chief", "HM01K01")
+    chief2 = make_user("chief2", "station_chief", "HM01K02")
+    client.force_login(chief1)
+    page = client.get(reverse("problems:list")).content.decode()
+    assert "احساس ناامنی" in page and gap in page and "آزمون" in page
+    client.force_login(chief2)
+    assert gap not in client.get(reverse("problems:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_project_opened_for_the_gap_takes_it_off_the_list(client, make_user, gap):
+    chief1 = make_user("chief1", "station_chief", "HM01K01")
+    client.force_login(chief1)
+    lead = selectors.perception_gap_leads(chief1)[0]
+    form = client.get(reverse("problems:new"), {"cell": lead.cell, "title": lead.title})
+    assert lead.title in form.content.decode()
+    problem_services.open_problem_by_hand(
+        by=chief1,
+        unit=chief1.unit,
+        draft=ProblemDraft.from_fields(
+            {
+                "title": lead.title,
+                "area_cells": [lead.cell],
+                "period_start": date(2026, 1, 1),
+                "period_end": date(2026, 3, 1),
+                "trigger": lead.trigger,
+            }
+        ),
+        complaint_codes=[],
+    )
+    assert gap not in client.get(reverse("problems:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_tallies_agree_with_counting_the_answers(survey, operator, gap):
+    kept = selectors.neighbourhood_results(operator, survey)
+    assert services.retally_neighbourhood_survey(survey) == 4
+    assert selectors.neighbourhood_results(operator, survey) == kept
+    assert sum(c.answers for c in kept[0]) == NeighbourhoodAnswer.objects.count() == 33

@@ -21,6 +21,14 @@ _WORK = (
     "community.review_safetyreport",
 )
 _LEAD = (*_WORK, "community.add_watchgroup", "community.add_neighbourhood")
+# The admin screens: renaming areas and groups, reading consent records.
+_ADMIN = (
+    "community.change_neighbourhood",
+    "community.change_watchgroup",
+    "community.view_subscriber",
+    "community.view_assignment",
+    "community.view_recognition",
+)
 
 
 class CommunityConfig(AppConfig):
@@ -45,7 +53,7 @@ class CommunityConfig(AppConfig):
             ext.add_nav_item(ext.NavItem(label, url, icon, perm, order=order, section=section))
         grant("station_chief", *_LEAD)
         grant("community_officer", *_LEAD)
-        grant("sysadmin", *_LEAD)
+        grant("sysadmin", *_LEAD, *_ADMIN)
         grant("desk_officer", *_VIEW)
         grant("county_commander", *_VIEW)
         grant("province_commander", *_VIEW)

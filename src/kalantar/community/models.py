@@ -284,6 +284,31 @@ class Subscriber(models.Model):
         return [t for t in self.topics.split(",") if t]
 
 
+class SubscriberCount(models.Model):
+    """How many consenting subscribers a neighbourhood has per topic, lowest priority and
+    quiet hours, kept by every subscribe and withdraw: the composer's preview reads a few of
+    these rows instead of counting the subscribers while the alert queue drains."""
+
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=12, choices=Topic.choices)
+    min_priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+    # "22:00-07:00", or empty for none: one key, so the unique constraint holds on every
+    # database (NULLs would be distinct in it).
+    quiet = models.CharField(max_length=11, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("neighbourhood", "topic", "min_priority", "quiet"),
+                name="community_one_subscriber_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood_id}/{self.topic}: {self.count}"
+
+
 class Alert(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -326,6 +351,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         WITHDRAWN = "withdrawn", _("Consent withdrawn")
 
@@ -333,6 +359,8 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     not_before = models.DateTimeField()
+    # When a drain claimed it for sending (status "sending").
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

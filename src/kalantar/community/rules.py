@@ -94,6 +94,20 @@ def in_quiet_hours(moment: time, quiet_from: time | None, quiet_to: time | None)
     return moment >= quiet_from or moment < quiet_to
 
 
+def quiet_key(quiet_from: time | None, quiet_to: time | None) -> str:
+    """Quiet hours as one short text ("22:00-07:00"; empty for none), for the counts' key."""
+    if quiet_from is None or quiet_to is None:
+        return ""
+    return f"{quiet_from:%H:%M}-{quiet_to:%H:%M}"
+
+
+def quiet_from_key(key: str) -> tuple[time | None, time | None]:
+    if not key:
+        return None, None
+    start, end = key.split("-")
+    return time.fromisoformat(start), time.fromisoformat(end)
+
+
 def after_quiet_hours(local: datetime, quiet_from: time | None, quiet_to: time | None) -> datetime:
     """The first local moment at or after `local` outside the quiet hours."""
     if not in_quiet_hours(local.time(), quiet_from, quiet_to):

@@ -2,18 +2,19 @@
 then drained in batches by a periodic job, so the composer's page never waits for it.
 
 The deliveries table is the queue of messages (durable, restartable, counted per state),
-drained by a periodic job of the background queue, whose runs never overlap; a crash
-between sending a batch and marking it sent sends that batch again (at least once, never
-lost).
+drained by a periodic job of the background queue. Each drain claims its batch before
+sending it (see `_claim`), so two drains never send the same message twice; a crash
+between sending a batch and marking it sent sends that batch again once its claim expires
+(at least once, never lost).
 """
 
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from kalantar.core.site import site_url
 from kalantar.core.sms import send_sms
 
 BATCH = 2000
+CLAIM_EXPIRES = timedelta(minutes=10)
 FAN_OUT_CHUNK = 5000
 
 
@@ -82,13 +84,12 @@ def _message(alert: Alert, token: str, stop_url: str) -> str:
 
 
 def drain(*, limit: int = BATCH) -> int:
-    """Send up to `limit` due messages; consent is read again at the moment of sending."""
-    now = timezone.now()
-    due = list(
-        Delivery.objects.filter(status=Delivery.Status.QUEUED, not_before__lte=now)
-        .select_related("subscriber", "alert__station")
-        .order_by("pk")[:limit]
-    )
+    """Send up to `limit` due messages; consent is read again at the moment of sending.
+
+    The batch is claimed first, in a short transaction of its own, and sent after it: the
+    database is never held while messages go out (on SQLite that would keep the web's
+    writes waiting), and a second drain takes the next rows."""
+    due = _claim(limit)
     if not due:
         return 0
     stop_url = site_url() + reverse("community:unsubscribe", args=["TOKEN"])
@@ -103,22 +104,51 @@ def drain(*, limit: int = BATCH) -> int:
             _message(delivery.alert, services.unsubscribe_token(subscriber), stop_url),
         )
         sent.append(delivery.pk)
-    Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT, sent_at=timezone.now())
-    Delivery.objects.filter(pk__in=withdrawn).update(status=Delivery.Status.WITHDRAWN)
-    _update_counts(due, sent, withdrawn)
+    with transaction.atomic():
+        Delivery.objects.filter(pk__in=sent).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now()
+        )
+        Delivery.objects.filter(pk__in=withdrawn).update(status=Delivery.Status.WITHDRAWN)
+        _update_counts(due, sent, withdrawn)
     return len(due)
+
+
+@transaction.atomic
+def _claim(limit: int) -> list[Delivery]:
+    """Mark up to `limit` due messages as being sent by this drain. The rows are locked
+    while they are claimed (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write lock,
+    taken at BEGIN, lets one claim at a time), so no two drains claim the same message. A
+    claim older than CLAIM_EXPIRES (its drain stopped before marking the batch) is taken
+    again: a message is sent at least once, never lost."""
+    now = timezone.now()
+    due = Q(status=Delivery.Status.QUEUED, not_before__lte=now) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - CLAIM_EXPIRES
+    )
+    rows = list(
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(due)
+        .select_related("subscriber", "alert__station")
+        .order_by("pk")[:limit]
+    )
+    Delivery.objects.filter(pk__in=[d.pk for d in rows]).update(
+        status=Delivery.Status.SENDING, claimed_at=now
+    )
+    return rows
 
 
 def _update_counts(due: list[Delivery], sent: list[int], withdrawn: list[int]) -> None:
     """Add this batch to each alert's counts; an alert with nothing left waiting is sent."""
     sent_ids, withdrawn_ids = set(sent), set(withdrawn)
-    for alert_id in {d.alert_id for d in due}:
+    # In the same order in every drain, so two drains never wait on each other's alerts.
+    for alert_id in sorted({d.alert_id for d in due}):
         mine = [d.pk for d in due if d.alert_id == alert_id]
         Alert.objects.filter(pk=alert_id).update(
             sms_sent=F("sms_sent") + sum(pk in sent_ids for pk in mine),
             skipped_withdrawn=F("skipped_withdrawn") + sum(pk in withdrawn_ids for pk in mine),
         )
-        waiting = Delivery.objects.filter(alert_id=alert_id, status=Delivery.Status.QUEUED)
+        waiting = Delivery.objects.filter(
+            alert_id=alert_id, status__in=(Delivery.Status.QUEUED, Delivery.Status.SENDING)
+        )
         if not waiting.exists():
             Alert.objects.filter(pk=alert_id, status=Alert.Status.SENDING).update(
                 status=Alert.Status.SENT, finished_at=timezone.now()

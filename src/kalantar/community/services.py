@@ -23,11 +23,12 @@ from kalantar.community.models import (
     Recognition,
     SafetyReport,
     Subscriber,
+    SubscriberCount,
     TrainingSession,
     Volunteer,
     WatchGroup,
 )
-from kalantar.core import audit
+from kalantar.core import audit, counters
 from kalantar.core.sms import send_sms_in_background
 from kalantar.core.validators import normalize_mobile, normalize_national_code
 
@@ -267,6 +268,8 @@ def subscribe(*, draft: SubscriptionDraft) -> Subscriber:
         raise ValidationError({"topics": _("Choose at least one topic.")})
     mobile = normalize_mobile(draft.mobile)
     subscriber = Subscriber.objects.filter(neighbourhood=draft.neighbourhood, mobile=mobile).first()
+    if subscriber is not None and subscriber.withdrawn_at is None:
+        _count(subscriber, -1)  # the old choices stop counting; the new ones count below
     subscriber = subscriber or Subscriber(neighbourhood=draft.neighbourhood, mobile=mobile)
     subscriber.kind, subscriber.topics = draft.kind, f",{','.join(sorted(set(draft.topics)))},"
     subscriber.min_priority = draft.min_priority
@@ -274,6 +277,7 @@ def subscribe(*, draft: SubscriptionDraft) -> Subscriber:
     subscriber.consented_at, subscriber.consent_version = timezone.now(), rules.CONSENT_VERSION
     subscriber.withdrawn_at = None
     subscriber.save()
+    _count(subscriber, +1)
     # The number is the person: the audit keeps the act, not the number.
     audit.record("community.subscribed", obj=subscriber, detail={"version": rules.CONSENT_VERSION})
     return subscriber
@@ -298,8 +302,40 @@ def withdraw(*, subscriber: Subscriber) -> bool:
         return False
     subscriber.withdrawn_at = timezone.now()
     subscriber.save(update_fields=["withdrawn_at"])
+    _count(subscriber, -1)
     audit.record("community.consent_withdrawn", obj=subscriber)
     return True
+
+
+def _count(subscriber: Subscriber, delta: int) -> None:
+    """Add `delta` to the counts of each of the subscriber's topics (see SubscriberCount)."""
+    key = {
+        "neighbourhood_id": subscriber.neighbourhood_id,
+        "min_priority": subscriber.min_priority,
+        "quiet": rules.quiet_key(subscriber.quiet_from, subscriber.quiet_to),
+    }
+    for topic in subscriber.topic_list:
+        counters.add(SubscriberCount, {**key, "topic": topic}, count=delta)
+
+
+@transaction.atomic
+def recount_subscribers() -> int:
+    """Rebuild the subscriber counts from the subscribers, for rows written in bulk outside
+    `subscribe` (imports, benchmarks); returns the number of count rows."""
+    SubscriberCount.objects.all().delete()
+    tally: dict[tuple, int] = {}
+    consenting = Subscriber.objects.filter(withdrawn_at__isnull=True).values_list(
+        "neighbourhood_id", "topics", "min_priority", "quiet_from", "quiet_to"
+    )
+    for hood, topics, priority, start, end in consenting.iterator(chunk_size=10_000):
+        for topic in filter(None, topics.split(",")):
+            key = (hood, topic, priority, rules.quiet_key(start, end))
+            tally[key] = tally.get(key, 0) + 1
+    SubscriberCount.objects.bulk_create(
+        SubscriberCount(neighbourhood_id=h, topic=t, min_priority=p, quiet=q, count=n)
+        for (h, t, p, q), n in tally.items()
+    )
+    return len(tally)
 
 
 # --- Alerts ------------------------------------------------------------------------------------

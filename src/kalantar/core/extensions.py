@@ -182,3 +182,34 @@ def record_panels(user, record) -> list[tuple[str, dict]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+@dataclass(frozen=True)
+class ProblemLead:
+    """A place an app found that a station may want to take up as a problem-solving
+    project (an app beside the problems app cannot import it: it offers leads here)."""
+
+    source: str  # the lead's kind, e.g. "perception_gap"
+    unit_id: int  # the unit that found it (a station or the province)
+    cell: str  # the H3 cell of the place
+    title: str  # a proposed project title, in the active language
+    trigger: str  # what triggered it, in words, with the test used
+    evidence_url: str = ""  # the page that shows the figures
+
+
+@dataclass(frozen=True)
+class ProblemLeadSource:
+    name: str
+    # Called with the user; the leads in what the user may see.
+    leads: Callable[[object], list[ProblemLead]]
+
+
+_LEAD_SOURCES: dict[str, ProblemLeadSource] = {}
+
+
+def add_problem_lead_source(source: ProblemLeadSource) -> None:
+    _LEAD_SOURCES[source.name] = source
+
+
+def problem_leads(user) -> list[ProblemLead]:
+    return [lead for source in _LEAD_SOURCES.values() for lead in source.leads(user)]

@@ -77,6 +77,16 @@ class FeedbackConfig(AppConfig):
             )
         )
         ext.add_demo_loader(ext.DemoLoader("feedback", _load_demo, order=80))
+        ext.add_problem_lead_source(ext.ProblemLeadSource("perception_gap", _gap_leads))
+
+
+def _gap_leads(user) -> list:
+    """Perception gaps feed the problem-solving list of those who may see the surveys."""
+    from kalantar.feedback import selectors
+
+    if not user.has_perm("feedback.view_feedbackmessage"):
+        return []
+    return selectors.perception_gap_leads(user)
 
 
 def _load_demo(progress) -> None:

@@ -216,3 +216,22 @@ class NeighbourhoodAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.cell}"
+
+
+class NeighbourhoodTally(models.Model):
+    """Answers and those feeling unsafe per survey and cell, added to with every answer: a
+    province's results read a few hundred of these instead of tens of thousands of answers
+    (bench/survey.py)."""
+
+    survey = models.ForeignKey(NeighbourhoodSurvey, on_delete=models.CASCADE, related_name="+")
+    cell = models.CharField(max_length=16)
+    answers = models.IntegerField(default=0)
+    unsafe = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("survey", "cell"), name="feedback_one_tally_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.cell}: {self.unsafe}/{self.answers}"

@@ -16,6 +16,8 @@ import math
 import statistics
 from dataclasses import dataclass
 
+import h3
+
 from kalantar.core import disclosure
 
 Z_95 = 1.959964
@@ -70,3 +72,9 @@ def results(
             gap = FEELS_SAFE
         out.append(CellResult(cell, n, False, unsafe / n, low, high, crimes, gap))
     return out, overall
+
+
+def cell_polygon(cell: str) -> dict:
+    """The cell's outline as a GeoJSON polygon (lon, lat), for the map."""
+    ring = [[round(lng, 6), round(lat, 6)] for lat, lng in h3.cell_to_boundary(cell)]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import h3
 import jdatetime
 from django.db.models import Avg, Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kalantar.core import jalali
+from kalantar.core.extensions import ProblemLead
+from kalantar.core.persian import active_digits, digits, format_number
 from kalantar.feedback import perception
 from kalantar.feedback.models import (
     STAGES,
     FeedbackMessage,
     NeighbourhoodAnswer,
     NeighbourhoodSurvey,
+    NeighbourhoodTally,
     SurveyAnswer,
 )
 from kalantar.incidents.models import Incident
@@ -72,21 +79,49 @@ def report_card(user, *, start: date, end: date, unit: Unit | None = None) -> di
     answers = SurveyAnswer.objects.visible_to(user).filter(answered_on__range=(start, end))
     if unit is not None:
         answers = answers.filter(unit=unit)
+    messages = messages_for(user, unit).filter(received_at__date__range=(start, end))
+    figures = _card_figures(answers, messages)
+    return {
+        "answers": figures["answers"],
+        "stages": [(label, figures["stages"][f]) for f, label in STAGES],
+        "kept_informed_rate": _percent(figures["informed"], figures["answers"]),
+        "reconciliation_rate": _percent(figures["reconciled"], figures["closed"]),
+        "volumes": [
+            {"msg_class": c, "n": n}
+            for c, n in sorted(figures["volumes"].items(), key=lambda kv: -kv[1])
+        ],
+    }
+
+
+def public_card_figures(unit: Unit, *, start: date, end: date) -> dict:
+    """The true figures of a unit's report card (its stations included), for the portal,
+    which publishes them under its disclosure rules: counts, never a record."""
+    answers = SurveyAnswer.objects.filter(
+        unit__path__startswith=unit.path, answered_on__range=(start, end)
+    )
+    # Conduct reports are the inspection's: a station must not learn of them from the portal.
+    messages = FeedbackMessage.objects.filter(
+        unit__path__startswith=unit.path, received_at__date__range=(start, end), is_conduct=False
+    )
+    return _card_figures(answers, messages)
+
+
+def _card_figures(answers: QuerySet[SurveyAnswer], messages: QuerySet[FeedbackMessage]) -> dict:
+    """Counts and means of a report card: answers, mean per stage, answers rating "kept
+    informed" 4 or 5, closed and reconciled messages, messages per class."""
     stage_avgs = answers.aggregate(
         n=Count("id"),
         informed=Count("id", filter=Q(kept_informed__gte=4)),
         **{f: Avg(f) for f, _label in STAGES},
     )
-    answered, informed = stage_avgs.pop("n"), stage_avgs.pop("informed")
-    messages = messages_for(user, unit).filter(received_at__date__range=(start, end))
     closed = messages.exclude(outcome="")
-    reconciled = closed.filter(outcome=FeedbackMessage.Outcome.RECONCILED).count()
     return {
-        "answers": answered,
-        "stages": [(label, stage_avgs[f]) for f, label in STAGES],
-        "kept_informed_rate": _percent(informed, answered),
-        "reconciliation_rate": _percent(reconciled, closed.count()),
-        "volumes": list(messages.values("msg_class").annotate(n=Count("id")).order_by("-n")),
+        "answers": stage_avgs.pop("n"),
+        "informed": stage_avgs.pop("informed"),
+        "stages": stage_avgs,
+        "closed": closed.count(),
+        "reconciled": closed.filter(outcome=FeedbackMessage.Outcome.RECONCILED).count(),
+        "volumes": dict(messages.values_list("msg_class").annotate(n=Count("id")).order_by()),
     }
 
 
@@ -128,13 +163,108 @@ def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:
     return counts
 
 
-def neighbourhood_results(user, survey: NeighbourhoodSurvey):
-    """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap."""
-    counts: dict[str, list[int]] = {}
-    for cell, answers in NeighbourhoodAnswer.objects.filter(survey=survey).values_list(
-        "cell", "answers"
-    ):
-        row = counts.setdefault(cell, [0, 0])
-        row[0] += 1
-        row[1] += answers.get("safety") in perception.UNSAFE
-    return perception.results({c: (n, u) for c, (n, u) in counts.items()}, incidents_per_cell(user))
+def answers_per_cell(survey: NeighbourhoodSurvey) -> dict[str, tuple[int, int]]:
+    """{cell: (answers, feeling unsafe)} counted from the answers themselves (the tallies
+    are rebuilt from this)."""
+    unsafe = Q(answers__safety__in=perception.UNSAFE)
+    rows = (
+        NeighbourhoodAnswer.objects.filter(survey=survey)
+        .values_list("cell")
+        .annotate(n=Count("id"), unsafe=Count("id", filter=unsafe))
+        .order_by()
+    )
+    return {cell: (n, u) for cell, n, u in rows}
+
+
+def neighbourhood_results(user, survey: NeighbourhoodSurvey, incidents: dict | None = None):
+    """Per cell: answers, the share feeling unsafe with its interval, incidents, the gap.
+
+    From the tallies kept with every answer, one row per cell: a province's survey has tens
+    of thousands of answers (bench/survey.py)."""
+    rows = NeighbourhoodTally.objects.filter(survey=survey, answers__gt=0)
+    counts = {cell: (n, u) for cell, n, u in rows.values_list("cell", "answers", "unsafe")}
+    return perception.results(counts, incidents_per_cell(user) if incidents is None else incidents)
+
+
+def _share(value: float) -> str:
+    return format_number(value, digits=active_digits(), decimals=2)
+
+
+def cell_label(cell: perception.CellResult) -> str:
+    """What the map says of a cell: its figures, or why they are not shown."""
+    if cell.suppressed:
+        return _("Fewer than %(n)s answers: not shown.") % {"n": digits(perception.MIN_COUNT)}
+    text = _(
+        "%(answers)s answers; %(share)s feel unsafe (95%% interval %(low)s–%(high)s); "
+        "%(incidents)s incidents in 12 months."
+    ) % {
+        "answers": digits(cell.answers),
+        "share": _share(cell.unsafe_share),
+        "low": _share(cell.low),
+        "high": _share(cell.high),
+        "incidents": digits(cell.incidents),
+    }
+    return f"{text} {GAP_TEXTS[cell.gap]}" if cell.gap else text
+
+
+GAP_TEXTS = {
+    perception.FEELS_UNSAFE: _lazy("Feels unsafe, few incidents: visibility and communication"),
+    perception.FEELS_SAFE: _lazy("Feels safe, many incidents: warning"),
+}
+
+
+def gap_map(cells: list[perception.CellResult]) -> str:
+    """The cells as GeoJSON for the perception-gap map: a suppressed cell carries no figure."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": perception.cell_polygon(c.cell),
+            "properties": {
+                "gap": c.gap,
+                "suppressed": c.suppressed,
+                "share": None if c.suppressed else round(c.unsafe_share, 3),
+                "label": cell_label(c),
+            },
+        }
+        for c in cells
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+LEAD_SURVEYS = 5  # the latest surveys a user can see feed their problem list
+
+
+def perception_gap_leads(user) -> list[ProblemLead]:
+    """The perception gaps of the latest surveys the user may see, as leads for the
+    station's problem-solving list."""
+    surveys = list(neighbourhood_surveys(user)[:LEAD_SURVEYS])
+    if not surveys:
+        return []
+    incidents = incidents_per_cell(user)
+    leads = []
+    for survey in surveys:
+        cells, overall = neighbourhood_results(user, survey, incidents)
+        for cell in cells:
+            if cell.gap:
+                leads.append(_lead(survey, cell, overall))
+    return leads
+
+
+def _lead(survey: NeighbourhoodSurvey, cell: perception.CellResult, overall: float) -> ProblemLead:
+    title = {
+        perception.FEELS_UNSAFE: _("Residents feel unsafe where incidents are few"),
+        perception.FEELS_SAFE: _("Residents feel safe where incidents are many"),
+    }[cell.gap]
+    trigger = _(
+        "Perception gap in the survey “%(survey)s”: %(label)s The share of all shown "
+        "neighbourhoods is %(overall)s; the test is the 95%% Wilson interval against that "
+        "share and the neighbourhood's incidents against the median."
+    ) % {"survey": survey.title, "label": cell_label(cell), "overall": _share(overall)}
+    return ProblemLead(
+        source="perception_gap",
+        unit_id=survey.unit_id,
+        cell=cell.cell,
+        title=title,
+        trigger=trigger,
+        evidence_url=reverse("feedback:neighbourhood", args=[survey.pk]),
+    )

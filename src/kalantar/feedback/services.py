@@ -23,19 +23,20 @@ from django.utils.translation import gettext as _
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category
-from kalantar.core import audit
+from kalantar.core import audit, counters
 from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.site import site_url
 from kalantar.core.sms import queue_sms
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
-from kalantar.feedback import classifier, perception
+from kalantar.feedback import classifier, perception, selectors
 from kalantar.feedback.models import (
     DEFAULT_QUESTIONS,
     FeedbackMessage,
     MessageClass,
     NeighbourhoodAnswer,
     NeighbourhoodSurvey,
+    NeighbourhoodTally,
     SurveyAnswer,
     SurveyLink,
     Topic,
@@ -442,8 +443,23 @@ def answer_neighbourhood_survey(
             answers=answers,
             answered_on=timezone.localdate(now or timezone.now()),
         )
+        unsafe = int(answers.get("safety") in perception.UNSAFE)
+        counters.add(NeighbourhoodTally, {"survey": survey, "cell": cell}, answers=1, unsafe=unsafe)
         audit.record("feedback.neighbourhood_answered", detail={"survey": survey.pk})
     return answer
+
+
+@transaction.atomic
+def retally_neighbourhood_survey(survey: NeighbourhoodSurvey) -> int:
+    """Rebuild a survey's tallies from its answers, for answers loaded in bulk outside
+    `answer_neighbourhood_survey` (imports, benchmarks); returns the number of cells."""
+    NeighbourhoodTally.objects.filter(survey=survey).delete()
+    tallies = [
+        NeighbourhoodTally(survey=survey, cell=cell, answers=n, unsafe=u)
+        for cell, (n, u) in selectors.answers_per_cell(survey).items()
+    ]
+    NeighbourhoodTally.objects.bulk_create(tallies)
+    return len(tallies)
 
 
 def survey_for_closed_incident(*, incident, by=None, **kwargs) -> None:

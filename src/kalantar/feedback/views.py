@@ -273,10 +273,20 @@ def neighbourhood(request: HttpRequest, pk: int) -> HttpResponse:
         "survey": survey,
         "cells": cells,
         "overall": overall,
+        "gap_map": selectors.gap_map(cells),
         "min_count": perception.MIN_COUNT,
         "link": site_url(request) + reverse("feedback:safety", args=[survey.token]),
     }
     return render(request, "feedback/neighbourhood.html", context)
+
+
+def _survey_limited(request: HttpRequest) -> bool:
+    """Count this answer: a volunteer at the door by account, anyone else by address."""
+    if request.user.is_authenticated:
+        rate, key = settings.NEIGHBOURHOOD_SURVEY_DOOR_RATE, "user"
+    else:
+        rate, key = settings.NEIGHBOURHOOD_SURVEY_RATE, limits.BY_ADDRESS
+    return limits.count(request, group="feedback.neighbourhood", rate=rate, key=key)
 
 
 @require_http_methods(["GET", "POST"])
@@ -287,6 +297,9 @@ def safety(request: HttpRequest, token: str) -> HttpResponse:
         refused = _("This survey link is not valid.")
         return render(request, "feedback/survey_done.html", {"refused": refused}, status=404)
     form = forms.NeighbourhoodAnswerForm(request.POST or None, questions=survey.questions)
+    if request.method == "POST" and _survey_limited(request):
+        context = {"form": form, "survey": survey, "limited": True}
+        return render(request, "feedback/safety.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_neighbourhood_survey(

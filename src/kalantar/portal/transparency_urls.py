@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kalantar.portal import transparency
+from kalantar.portal import report_cards, transparency
 
 app_name = "transparency"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("transparency/stats.csv", transparency.stats_csv, name="csv"),
     path("transparency/stats.json", transparency.stats_json, name="json"),
     path("transparency/about/", transparency.columns, name="about"),
+    path("transparency/report-card/", report_cards.report_card, name="report_card"),
 ]

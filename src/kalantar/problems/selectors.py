@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from kalantar.analytics.models import SurgeAlert
 from kalantar.complaints.identity import may_see_identity, pseudonym
 from kalantar.complaints.models import Complaint
+from kalantar.core import extensions
+from kalantar.core.extensions import ProblemLead
 from kalantar.core.jalali import TEHRAN
 from kalantar.core.persian import normalize_text
 from kalantar.incidents.models import Incident
@@ -132,6 +134,22 @@ def owner_units(user) -> QuerySet[Unit]:
 def agency_units(user) -> QuerySet[Unit]:
     """The commands a user may register agencies for."""
     return Unit.objects.visible_to(user).commands()
+
+
+def leads(user) -> list[ProblemLead]:
+    """What other apps offer for scanning (a perception gap, ...), leaving out the places an
+    open project of the user's units already covers."""
+    offered = extensions.problem_leads(user)
+    if not offered:
+        return []
+    covered: set[str] = set()
+    for hotspot, cells in (
+        problems_for(user)
+        .exclude(stage=Problem.Stage.CLOSED)
+        .values_list("hotspot_cell", "area_cells")
+    ):
+        covered.update([hotspot, *(cells or [])])
+    return [lead for lead in offered if lead.cell not in covered]
 
 
 def closed_problems(user, limit: int = 20) -> list[Problem]:

@@ -50,6 +50,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "follow": follow,
             "closed": closed,
             "due_for_assessment": selectors.due_for_assessment(request.user),
+            "leads": selectors.leads(request.user),
         },
     )
 
@@ -86,6 +87,10 @@ def new(request: HttpRequest) -> HttpResponse:
     codes = [c for c in request.GET.get("complaints", "").replace(",", " ").split() if c]
     if cell:
         initial["area_cells"] = cell
+    # A lead offered on the list (a perception gap, ...) comes with its title and trigger.
+    for name in ("title", "trigger"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
     form = forms.ProblemForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         draft = ProblemDraft.from_fields(

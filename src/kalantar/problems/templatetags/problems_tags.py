@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 
 from kalantar.problems.models import Problem, Referral
@@ -24,3 +26,9 @@ def referral_badge(status: str) -> str:
 @register.filter
 def stage_badge(stage: str) -> str:
     return "bg-secondary" if stage == Problem.Stage.CLOSED else "bg-primary"
+
+
+@register.simple_tag
+def lead_query(lead) -> str:
+    """The new-project page's address query that opens a project for a lead's place."""
+    return urlencode({"cell": lead.cell, "title": lead.title[:200], "trigger": lead.trigger})
