@@ -149,6 +149,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session's middleware: the position of a user's last write is saved with
+    # the session. Does nothing without DATABASE_REPLICA_URLS.
+    "kalantar.core.replicas.ReplicaStickinessMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -213,6 +216,31 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.b
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# Streaming replicas of the PostgreSQL primary (comma-separated URLs): the read-only
+# selectors of reports, analytics, public statistics and Open311 read from one that has
+# replayed the user's last write (kalantar.core.replicas); none by default.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL replicas.")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if _key in DATABASES["default"]:
+            _replica[_key] = DATABASES["default"][_key]
+    _replica["OPTIONS"] = {
+        **{k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k == "pool"},
+        # A replica that does not answer must not hold up the page: the primary serves.
+        "connect_timeout": env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2),
+        **_replica.get("OPTIONS", {}),
+    }
+    # Tests never create a database on a replica: it mirrors the primary's.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["kalantar.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Production refuses a per-process cache (system check kalantar.E001): the citizen

@@ -19,6 +19,7 @@ from kalantar.analytics import surges
 from kalantar.analytics.gistar import Neighbours, h3_neighbours
 from kalantar.analytics.gistar import hotspots as gi_hotspots
 from kalantar.analytics.models import SurgeAlert
+from kalantar.core.replicas import reads_from_replica
 from kalantar.core.scoping import can_see_unit
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.org.models import Jurisdiction, Unit
@@ -39,6 +40,7 @@ def compstat(*, user, unit: Unit, day: date, trend_weeks: int = 52) -> cs.Table:
     return compstat_for(unit, day, trend_weeks=trend_weeks)
 
 
+@reads_from_replica()
 def compstat_for(unit: Unit, day: date, *, trend_weeks: int = 52) -> cs.Table:
     """CompStat from the daily counts (unscoped: callers check the user first)."""
     span = cs.needed_span(day, trend_weeks)
@@ -104,6 +106,7 @@ def page_resolution(unit: Unit, requested: int | None) -> int:
     return DEFAULT_RESOLUTION
 
 
+@reads_from_replica()
 def cell_counts(
     unit: Unit, start: date, end: date, categories: list[str] | None, resolution: int
 ) -> dict[str, int]:
@@ -136,6 +139,7 @@ def hotspots(
     return hotspots_for(unit, start, end, categories, resolution)
 
 
+@reads_from_replica()
 def hotspots_for(
     unit: Unit, start: date, end: date, categories: list[str] | None, resolution: int
 ) -> list[Cell]:

@@ -18,6 +18,7 @@ from kalantar.alarms.models import Alarm
 from kalantar.complaints import workflow
 from kalantar.complaints.models import Complaint
 from kalantar.core.jalali import TEHRAN
+from kalantar.core.replicas import reads_from_replica
 from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.portal.disclosure import enough, protect, publish
@@ -61,6 +62,7 @@ def _child_of(unit: Unit, path: str) -> str | None:
     return rest.split("/", 1)[0] if rest else None
 
 
+@reads_from_replica()
 def compute(unit: Unit, month: Month) -> dict:
     stations = {
         s.pk: s.path

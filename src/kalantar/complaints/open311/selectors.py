@@ -9,6 +9,7 @@ from kalantar.complaints import workflow
 from kalantar.complaints.models import Category, Complaint, ComplaintEvent, Open311Key
 from kalantar.complaints.open311.errors import Open311Error
 from kalantar.complaints.open311.parsing import MAX_REQUESTS, RequestFilter
+from kalantar.core.replicas import reads_from_replica
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
 
@@ -84,6 +85,7 @@ def public_requests(
     return rows
 
 
+@reads_from_replica()
 def request_list(province: Unit | None, wanted: RequestFilter) -> list[Complaint]:
     """The public requests a list call asks for, at most MAX_REQUESTS."""
     rows = public_requests(province)
@@ -101,6 +103,7 @@ def request_list(province: Unit | None, wanted: RequestFilter) -> list[Complaint
     return list(rows[:MAX_REQUESTS])
 
 
+@reads_from_replica()
 def one_request(request_id: str, *, province: Unit | None, key: Open311Key | None) -> Complaint:
     """One request its reader may see (with `key`, also one that key filed); 404 otherwise."""
     rows = public_requests(province, key=key)
