@@ -40,6 +40,8 @@ def test_plain_sia_dcs_is_stored_then_acked(rx):
     assert (event.code, event.zone, event.category) == ("BA", "501", codes.BURGLARY)
     sub = Subscriber.objects.get(accounts__number="1234")
     assert abs((sub.last_seen_at - now()).total_seconds()) < 5
+    # Stored with its province (the subscriber's station's): the events' partition key.
+    assert event.province_id == sub.station.province().pk
 
 
 def test_encrypted_sia_dcs_gets_encrypted_ack(rx):

@@ -82,3 +82,8 @@ def test_a_desk_officer_may_not_change_an_item(client, items, people):
         reverse("evidence:item_change", args=[mine.pk]), {"title": "x", "category": "incident"}
     )
     assert response.status_code == 403
+
+
+def test_items_carry_the_province_of_their_station(items, org_tree):
+    mine, theirs = items
+    assert {mine.province_id, theirs.province_id} == {org_tree["HM"].pk}

@@ -13,9 +13,11 @@ from django.db import connection
 from kalantar.incidents.importer import ImportRefused, import_text
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.incidents.services import verify_counts
+from kalantar.org import services as org_services
 from kalantar.org.models import Unit
 from kalantar.portal import rollup
 from kalantar.portal.models import ClosedIncidentCount
+from tests.conftest import feature, square
 
 HEADER = "occurred_at,category,lat,lon,source,external_id\n"
 GOOD = (
@@ -208,3 +210,26 @@ def test_a_file_with_persian_digits_imports_like_one_with_latin_digits(org_tree)
     assert import_text(persian).created == 2
     assert Incident.objects.get(external_id="12").day == date(2025, 3, 2)
     assert Incident.objects.get(external_id="B\n7").station.code == "HM01K02"
+
+
+def test_imported_incidents_carry_their_province_and_change_it_when_moved(org_tree):
+    nation = org_tree["IR"]
+    tehran = org_services.create_unit(
+        by=None, code="TH", name="استان تهران", kind=Unit.Kind.PROVINCE, parent=nation
+    )
+    org_services.create_unit(
+        by=None, code="TH01", name="شهرستان تهران", kind=Unit.Kind.COUNTY, parent=tehran
+    )
+    org_services.import_jurisdictions(
+        by=None,
+        data={
+            "type": "FeatureCollection",
+            "features": [feature("TH01K01", "کلانتری ۱ تهران", "TH01", square(51.3, 35.6))],
+        },
+    )
+    import_text(GOOD)
+    assert set(Incident.objects.values_list("province_id", flat=True)) == {org_tree["HM"].pk}
+
+    import_text(HEADER + "2025-03-05T08:00:00+03:30,assault,35.65,51.35,,A1\n")
+    moved = Incident.objects.get(external_id="A1")
+    assert (moved.station.code, moved.province_id) == ("TH01K01", tehran.pk)

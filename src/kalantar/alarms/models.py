@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from kalantar.alarms import codes
 from kalantar.core.scoping import ScopedQuerySet
+from kalantar.org.provinces import province_field
 
 
 class SubscriberQuerySet(ScopedQuerySet):
@@ -219,6 +220,7 @@ class AlarmEvent(models.Model):
         related_name="events",
         db_index=False,
     )
+    province = province_field()  # the subscriber's station's
     account = models.CharField(_("account"), max_length=16)
     token = models.CharField(_("protocol"), max_length=8)
     encrypted = models.BooleanField(_("encrypted"), default=False)

@@ -266,7 +266,7 @@ class Receiver:
             panel.subscriber_id, account, message.token, message.encrypted, message.seq,
             event.code, event.qualifier, event.zone[:16], event.partition[:8], c.category,
             c.priority, c.known, panel_time, received, store.dedup_key(message, account, now),
-            data[:300], processed,
+            data[:300], processed, panel.province_id,
         )  # fmt: skip
 
     def _pause(self, pause: bool) -> None:
@@ -406,7 +406,7 @@ class Receiver:
             raise
         replies = [(reply, send) for _row, reply, send in batch]
         self.loop.call_soon_threadsafe(self._deliver, replies, 0)
-        if not all(row[-1] for row in rows):
+        if not all(row[store.PROCESSED] for row in rows):
             self._unprocessed = True  # alarms to open: the loop above does it shortly
         back = self.lost.intersection(seen)
         if back:

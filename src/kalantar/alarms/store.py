@@ -20,6 +20,7 @@ from django.db.models import Count, Max
 from kalantar.alarms import sia
 from kalantar.alarms.models import Account, AlarmEvent, Subscriber
 from kalantar.alarms.services import panel_key, supervision_grace_seconds
+from kalantar.org.selectors import province_ids
 
 # Rewrite a panel's next_due and last_seen_at at most this often: the grace period is longer,
 # so a reporting panel is never swept, and a busy panel costs one UPDATE per 30 s, not one per
@@ -29,8 +30,9 @@ NEXT_DUE_WRITE_EVERY = 30
 EVENT_COLUMNS = (
     "subscriber_id", "account", "token", "encrypted", "seq", "code", "qualifier", "zone",
     "partition", "category", "priority", "known", "panel_time", "received_at", "dedup_key",
-    "data", "processed",
+    "data", "processed", "province_id",
 )  # fmt: skip
+PROCESSED = EVENT_COLUMNS.index("processed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,24 +41,31 @@ class Panel:
     key: bytes | None
     clock_offset_seconds: int
     supervision_seconds: int
+    province_id: int | None = None  # of the subscriber's station: the events' partition key
 
 
 def load_panels() -> dict[str, Panel]:
     """Account number (upper case) → what the receiver needs to accept its messages."""
     panels: dict[str, Panel] = {}
-    rows = Account.objects.values_list(
-        "number",
-        "subscriber_id",
-        "subscriber__key_encrypted",
-        "subscriber__clock_offset_minutes",
-        "subscriber__supervision_minutes",
+    rows = list(
+        Account.objects.values_list(
+            "number",
+            "subscriber_id",
+            "subscriber__key_encrypted",
+            "subscriber__clock_offset_minutes",
+            "subscriber__supervision_minutes",
+            "subscriber__station_id",
+        )
     )
-    for number, sub_id, key_enc, offset, minutes in rows:
+    provinces = province_ids(row[-1] for row in rows)
+    for number, sub_id, key_enc, offset, minutes, station_id in rows:
         try:
             key = panel_key(key_enc)
         except ValueError:
             key = None  # an unreadable key: encrypted frames from it are refused
-        panels[number.upper()] = Panel(sub_id, key, offset * 60, minutes * 60)
+        panels[number.upper()] = Panel(
+            sub_id, key, offset * 60, minutes * 60, provinces.get(station_id)
+        )
     return panels
 
 

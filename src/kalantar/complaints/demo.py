@@ -25,6 +25,7 @@ from kalantar.complaints.models import Category, Complaint, ComplaintEvent
 from kalantar.core import audit
 from kalantar.core.persian import normalize_for_search
 from kalantar.org.models import Jurisdiction, Unit
+from kalantar.org.selectors import province_ids
 from kalantar.people import services as people_services
 from kalantar.people.demo import DEMO_PASSWORD
 from kalantar.people.models import User
@@ -177,6 +178,7 @@ def build_history(
     weights = [8 if i < 4 else 3 if i < 10 else 1 for i in range(len(stations))]
     channels, channel_weights = zip(*CHANNEL_WEIGHTS, strict=True)
     history = History([], [])
+    provinces = province_ids(s.unit.pk for s in stations)
     for _i in range(n):
         station = rng.choices(stations, weights)[0]
         category = rng.choice(categories)
@@ -197,6 +199,7 @@ def build_history(
             channel=channel,
             category=category,
             unit=station.unit,
+            province_id=provinces[station.unit.pk],
             routed_unit=station.unit,
             is_anonymous=anonymous,
             complainant_name=name,

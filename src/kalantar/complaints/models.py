@@ -12,6 +12,7 @@ from kalantar.complaints.identity import PseudonymisedIterable, pseudonym_label,
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet, StoredFile
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 from kalantar.org.models import Unit
+from kalantar.org.provinces import province_field
 
 
 class Category(models.Model):
@@ -121,6 +122,7 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="complaints",
     )
+    province = province_field()  # the handling unit's
     routed_unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("station of the place"),

@@ -33,6 +33,7 @@ from kalantar.core.sms import queue_sms
 from kalantar.core.uploads import UploadedFile, attachment_errors
 from kalantar.core.validators import is_valid_national_code
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_of
 
 if TYPE_CHECKING:
     from kalantar.people.models import User
@@ -66,6 +67,7 @@ def file_complaint(
             channel=channel,
             category=category,
             unit=handling,
+            province_id=province_of(handling),
             routed_unit=checked.located,
             override_reason=clean.override_reason if draft.station is not None else "",
             is_anonymous=draft.is_anonymous,

@@ -16,6 +16,7 @@ from kalantar.complaints.models import Complaint
 from kalantar.core.models import HashedSecret, HashedSecretQuerySet
 from kalantar.core.scoping import ScopedQuerySet, scope_root
 from kalantar.org.models import Unit
+from kalantar.org.provinces import province_field
 
 
 class CameraQuerySet(ScopedQuerySet):
@@ -189,6 +190,7 @@ class EvidenceItem(models.Model):
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
     )
+    province = province_field()  # the station's
     original = models.ForeignKey(
         Original, verbose_name=_("original file"), on_delete=models.PROTECT, related_name="items"
     )

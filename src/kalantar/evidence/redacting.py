@@ -157,6 +157,7 @@ def _new_item(by, parent: EvidenceItem, original: Original, plan: Plan) -> Evide
         title=(_("%(title)s (redacted)") % {"title": parent.title})[:200],
         category=parent.category,
         station=parent.station,
+        province_id=parent.province_id,
         original=original,
         original_name=f"{stem}-redacted.mp4"[:200],
         device=parent.device,

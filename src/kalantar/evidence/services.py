@@ -65,6 +65,7 @@ from kalantar.evidence.models import (
 )
 from kalantar.incidents.models import Dispatch, Incident, PatrolUnit
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_of
 
 
 def _root() -> Path:
@@ -236,6 +237,7 @@ def _keep(*, arrival: Arrival, partial: Path, sha256: str, size: int, content_ty
         item = EvidenceItem.objects.create(
             title=normalize_text(arrival.name)[:200] or sha256[:12],
             station=arrival.station,
+            province_id=province_of(arrival.station),
             original=original,
             original_name=arrival.name[:200],
             device=arrival.device,

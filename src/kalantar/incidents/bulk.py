@@ -70,8 +70,9 @@ def insert(table: str, columns: Sequence[str], records: Iterable[Sequence]) -> N
 
 _PG_TYPES = {
     "source": "varchar(16)", "category": "varchar(40)", "priority": "smallint",
-    "station_id": "bigint", "lon": "double precision", "lat": "double precision",
-    "h3_cell": "varchar(16)", "occurred_at": "timestamptz", "day": "date",
+    "station_id": "bigint", "province_id": "bigint", "lon": "double precision",
+    "lat": "double precision", "h3_cell": "varchar(16)", "occurred_at": "timestamptz",
+    "day": "date",
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_ids
 
 DAYS = 730
 SEED = 1405
@@ -217,11 +218,16 @@ def _store(rows: list[tuple]) -> None:
     """Insert the rows in bulk, numbered, and add them to the counts in the same transaction."""
     numbers = reserve_numbers(len(rows))
     created = timezone.now()
+    station = COLUMNS.index("station_id")
+    provinces = province_ids(row[station] for row in rows)
     with transaction.atomic():
         bulk.insert(
             Incident._meta.db_table,
-            (*COLUMNS, "number", "created_at"),
-            ((*row, number, created) for row, number in zip(rows, numbers, strict=True)),
+            (*COLUMNS, "number", "created_at", "province_id"),
+            (
+                (*row, number, created, provinces[row[station]])
+                for row, number in zip(rows, numbers, strict=True)
+            ),
         )
         column = dict(zip(COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
         added = projection.Rows(

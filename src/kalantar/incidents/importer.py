@@ -31,6 +31,7 @@ from kalantar.incidents.models import Incident
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.geo_cache import get_index
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_ids
 
 REQUIRED = ("occurred_at", "category", "lat", "lon")
 OPTIONAL = ("source", "external_id")
@@ -461,6 +462,7 @@ def _insert(rows: Rows, chunk: np.ndarray, numbers: list[str], now: datetime) ->
     n = len(picked)
     category = [rows.category[i] for i in picked]
     occurred = bulk.instants(rows.micros[chunk])
+    stations = rows.station_id[chunk].tolist()
     bulk.insert_columns(
         Incident._meta.db_table,
         {
@@ -468,7 +470,8 @@ def _insert(rows: Rows, chunk: np.ndarray, numbers: list[str], now: datetime) ->
             "source": [rows.source[i] for i in picked],
             "category": category,
             "priority": list(map(categories.default_priority, category)),
-            "station_id": rows.station_id[chunk].tolist(),
+            "station_id": stations,
+            "province_id": _provinces(stations),
             "lon": rows.lon[chunk].tolist(),
             "lat": rows.lat[chunk].tolist(),
             "h3_cell": [rows.h3_cell[i] for i in picked],
@@ -490,16 +493,24 @@ def _micros(times: Sequence[datetime]) -> np.ndarray:
     return np.round(np.array([t.timestamp() for t in times], dtype=float) * 1e6).astype(np.int64)
 
 
+def _provinces(stations: list[int]) -> list[int | None]:
+    """The province of each row's station (a row moved to another station may change it)."""
+    found = province_ids(stations)
+    return [found[s] for s in stations]
+
+
 def _update(rows: Rows, chunk: np.ndarray, ids: np.ndarray) -> None:
     picked = chunk.tolist()
     category = [rows.category[i] for i in picked]
+    stations = rows.station_id[chunk].tolist()
     bulk.update_columns_by_id(
         Incident._meta.db_table,
         {
             "source": [rows.source[i] for i in picked],
             "category": category,
             "priority": list(map(categories.default_priority, category)),
-            "station_id": rows.station_id[chunk].tolist(),
+            "station_id": stations,
+            "province_id": _provinces(stations),
             "lon": rows.lon[chunk].tolist(),
             "lat": rows.lat[chunk].tolist(),
             "h3_cell": [rows.h3_cell[i] for i in picked],

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.scoping import ScopedQuerySet
 from kalantar.incidents.outcomes import outcome_label
+from kalantar.org.provinces import province_field
 
 
 class IncidentQuerySet(ScopedQuerySet):
@@ -45,6 +46,7 @@ class Incident(models.Model):
         related_name="incidents",
         db_index=False,
     )
+    province = province_field()  # the station's
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
     # Not indexed: hotspots group the rows of a station and period, found by (station, day).

@@ -33,6 +33,7 @@ from kalantar.incidents.selectors import Recommendation, nearest_units
 from kalantar.incidents.signals import incident_closed, incident_opened
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_of
 
 if TYPE_CHECKING:
     from kalantar.complaints.models import Complaint
@@ -79,6 +80,7 @@ def open_incident(
             category=report.category,
             priority=drafts.priority_of(report),
             station=station,
+            province_id=province_of(station),
             lon=float(lon),
             lat=float(lat),
             h3_cell=h3.latlng_to_cell(float(lat), float(lon), H3_RESOLUTION),

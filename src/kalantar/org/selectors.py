@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q
 from shapely.geometry import shape
 
@@ -121,3 +123,26 @@ def stored_geometries() -> dict[str, object]:
         code: shape(geom)
         for code, geom in Jurisdiction.objects.values_list("unit__code", "geometry")
     }
+
+
+def _prefixes(path: str) -> list[str]:
+    """'/IR/HM/HM01/' → ['/IR/', '/IR/HM/', '/IR/HM/HM01/']: the paths of a unit and
+    of every unit above it."""
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def province_of(unit: Unit) -> int | None:
+    """The id of the province `unit` stands under (or is); None above the provinces. The
+    column large tables carry so that they can be partitioned by province."""
+    province = unit.province()
+    return province.pk if province is not None else None
+
+
+def province_ids(unit_ids: Iterable[int]) -> dict[int, int | None]:
+    """`province_of` for many units at once, by id: two queries whatever their number."""
+    provinces = dict(Unit.objects.filter(kind=Unit.Kind.PROVINCE).values_list("path", "pk"))
+    found: dict[int, int | None] = {}
+    for pk, path in Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"):
+        found[pk] = next((provinces[p] for p in _prefixes(path) if p in provinces), None)
+    return found
