@@ -3,10 +3,16 @@ before it existed, by the migrations, so partitioning by province moves no data.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.apps import apps
 
 from kalantar.complaints.models import Complaint
-from kalantar.incidents.models import Incident
+from kalantar.core import audit
+from kalantar.core.models import AuditEntry
+from kalantar.incidents.importer import import_text
+from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
+from kalantar.incidents.services import verify_counts
 from kalantar.org.provinces import fill_provinces
 from kalantar.org.selectors import province_ids, province_of
 
@@ -37,3 +43,43 @@ def test_the_migration_fills_the_province_of_rows_stored_before_it(org_tree, fil
     province = org_tree["HM"].pk
     assert set(Complaint.objects.values_list("province_id", flat=True)) == {province}
     assert set(Incident.objects.values_list("province_id", flat=True)) == {province}
+
+
+def _count_provinces(org_tree) -> tuple[set, dict]:
+    stations = set(DailyCount.objects.values_list("province_id", flat=True))
+    commands = {
+        code: set(
+            UnitDailyCount.objects.filter(unit__code=code).values_list("province_id", flat=True)
+        )
+        for code in ("IR", "HM", "HM01")
+    }
+    return stations, commands
+
+
+def test_daily_counts_carry_the_province_and_keep_it_when_rebuilt(org_tree):
+    # Sixty days: more keys than PostgreSQL's per-row path takes, so the bulk path runs too.
+    first = date(2025, 3, 1)
+    rows = "".join(
+        f"{first + timedelta(days=n)}T09:00:00+03:30,fraud,34.85,48.55,,X{n}\n" for n in range(60)
+    )
+    import_text("occurred_at,category,lat,lon,source,external_id\n" + rows)
+    province = org_tree["HM"].pk
+    expected = ({province}, {"IR": {None}, "HM": {province}, "HM01": {province}})
+    assert _count_provinces(org_tree) == expected
+
+    DailyCount.objects.update(count=0)  # drift, which the check repairs by rebuilding
+    verify_counts(fix=True)
+    assert DailyCount.objects.filter(count=0).count() == 0
+    assert _count_provinces(org_tree) == expected
+
+
+def test_audit_entries_about_a_provinces_records_carry_it_and_the_chain_holds(org_tree, file):
+    complaint = file()
+    about_complaint = AuditEntry.objects.get(action="complaints.file")
+    assert about_complaint.province_id == org_tree["HM"].pk
+    # Entries about what belongs to no province (the organisation itself) stay central.
+    assert set(
+        AuditEntry.objects.filter(object_type="org.unit").values_list("province_id", flat=True)
+    ) == {None}
+    assert audit.verify_chain() == (AuditEntry.objects.count(), None)
+    assert complaint.province_id == about_complaint.province_id

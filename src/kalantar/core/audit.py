@@ -88,8 +88,12 @@ _MAC_COLUMNS = (
 )
 # The unkeyed digest of the first entries left out the actor's id.
 _LEGACY_COLUMNS = tuple(c for c in _MAC_COLUMNS if c != "actor_id")
-# Every stored column but the storage id, in the INSERT's order.
+# Every stored column but the storage id and the province, in the INSERT's order.
 _ROW_FIELDS = ("seq", *_MAC_COLUMNS, "prev_hash", "hash")
+# The province is where the entry is stored (the partition key of a national deployment),
+# not part of what it records: outside the MAC, so the chain reads the same wherever a
+# partition keeps it.
+_INSERT_FIELDS = (*_ROW_FIELDS, "province_id")
 
 
 def _canonical_json(values: list) -> str:
@@ -167,6 +171,9 @@ def record(
     entry = _NewEntry(
         at=at,
         actor_id=actor_id,
+        # An entry about a record that carries a province (incidents, complaints, evidence
+        # items, alarm events) carries it too; any other entry stays central (None).
+        province_id=getattr(obj, "province_id", None),
         fields=fields,
         detail_json=detail_json,
         middle=_digest_middle(at=_timestamp(at), actor_id=actor_id, **fields),
@@ -180,14 +187,15 @@ class _NewEntry:
 
     at: datetime
     actor_id: int | None
+    province_id: int | None
     fields: dict[str, Any]
     detail_json: str
     middle: str  # the MAC's input between seq and previous hash
 
 
 _INSERT_SQL = (
-    f"INSERT INTO core_auditentry ({', '.join(_ROW_FIELDS)})"
-    f" VALUES ({', '.join(['%s'] * len(_ROW_FIELDS))})"
+    f"INSERT INTO core_auditentry ({', '.join(_INSERT_FIELDS)})"
+    f" VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))})"
 )
 
 
@@ -219,8 +227,9 @@ def _append(entry: _NewEntry) -> int:
             "detail": entry.detail_json,
             "prev_hash": prev_hash,
             "hash": _wrap_mac(audit_checkpoints.audit_key(), seq, entry.middle, prev_hash),
+            "province_id": entry.province_id,
         }
-        cursor.execute(_INSERT_SQL, [row[c] for c in _ROW_FIELDS])
+        cursor.execute(_INSERT_SQL, [row[c] for c in _INSERT_FIELDS])
     return seq
 
 

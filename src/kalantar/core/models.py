@@ -59,6 +59,10 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # The province (its org unit's id) of the record the entry is about, when that record
+    # carries one: the partition key of a national deployment. A plain id, as core knows no
+    # domain; outside the MAC (kalantar.core.audit). Entries written before it stay central.
+    province_id = models.BigIntegerField(_("province"), null=True, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 

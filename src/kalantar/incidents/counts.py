@@ -16,6 +16,7 @@ from kalantar.core.jalali import TEHRAN
 from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.incidents.projection import Change, Drift, Projection, compare
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_ids
 
 Key = tuple[int, str, date]  # (station id, category, day)
 
@@ -148,11 +149,15 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
     if not len(deltas):
         return
     names = deltas.names
+    owners = deltas.owner.tolist()
+    # A new key's row takes its owner's province; an existing one keeps it (it never moves).
+    provinces = province_ids(owners)
     columns = (
-        deltas.owner.tolist(),
+        owners,
         [names[c] for c in deltas.category.tolist()],
         np.datetime_as_string(deltas.day, unit="D").tolist(),
         deltas.n.tolist(),
+        [provinces.get(o) for o in owners],
     )
     lowered = bool((deltas.n < 0).any())
     conflict = (
@@ -162,14 +167,14 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
         if connection.vendor == "postgresql" and len(deltas) > 50:
             cursor.execute(
                 f"CREATE TEMP TABLE count_deltas ({owner} bigint, category varchar(40), "
-                "day date, count integer) ON COMMIT DROP"
+                "day date, count integer, province_id bigint) ON COMMIT DROP"
             )
             with cursor.cursor.copy("COPY count_deltas FROM STDIN") as copy:
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)
             cursor.execute(
-                f"INSERT INTO {table} ({owner}, category, day, count) "
-                f"SELECT {owner}, category, day, count FROM count_deltas {conflict}"
+                f"INSERT INTO {table} ({owner}, category, day, count, province_id) "
+                f"SELECT {owner}, category, day, count, province_id FROM count_deltas {conflict}"
             )
             if lowered:
                 cursor.execute(
@@ -180,8 +185,8 @@ def _upsert(table: str, owner: str, deltas: Deltas) -> None:
             cursor.execute("DROP TABLE count_deltas")
         else:
             cursor.executemany(
-                f"INSERT INTO {table} ({owner}, category, day, count) VALUES (%s, %s, %s, %s) "
-                + conflict,
+                f"INSERT INTO {table} ({owner}, category, day, count, province_id) "
+                f"VALUES (%s, %s, %s, %s, %s) {conflict}",
                 list(zip(*columns, strict=True)),
             )
             if lowered:
@@ -213,9 +218,9 @@ def rebuild(*, station_ids: Iterable[int] | None = None) -> int:
         counts.delete()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (station_id, category, day, count) "
-                f"SELECT station_id, category, day, COUNT(*) FROM {source} {where}"
-                "GROUP BY station_id, category, day",
+                f"INSERT INTO {table} (station_id, province_id, category, day, count) "
+                f"SELECT station_id, province_id, category, day, COUNT(*) FROM {source} {where}"
+                "GROUP BY station_id, province_id, category, day",
                 params,
             )
             written = cursor.rowcount
@@ -233,19 +238,23 @@ def _rebuild_rollup(station_ids: list[int] | None) -> None:
     else:
         affected = {u for s in station_ids for u in above.get(s, ())}
         UnitDailyCount.objects.filter(unit_id__in=affected).delete()
-    pairs = [(s, u) for s, units in above.items() for u in units if u in affected]
+    provinces = province_ids(affected)
+    pairs = [(s, u, provinces.get(u)) for s, units in above.items() for u in units if u in affected]
     if not pairs:
         return
     table = UnitDailyCount._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE command_of (station_id bigint, unit_id bigint)")
+        cursor.execute(
+            "CREATE TEMP TABLE command_of (station_id bigint, unit_id bigint, province_id bigint)"
+        )
         try:
-            cursor.executemany("INSERT INTO command_of VALUES (%s, %s)", pairs)
+            cursor.executemany("INSERT INTO command_of VALUES (%s, %s, %s)", pairs)
             cursor.execute(
-                f"INSERT INTO {table} (unit_id, category, day, count) "
-                "SELECT m.unit_id, d.category, d.day, SUM(d.count) "
+                f"INSERT INTO {table} (unit_id, province_id, category, day, count) "
+                "SELECT m.unit_id, m.province_id, d.category, d.day, SUM(d.count) "
                 f"FROM {DailyCount._meta.db_table} d JOIN command_of m "
-                "ON m.station_id = d.station_id GROUP BY m.unit_id, d.category, d.day"
+                "ON m.station_id = d.station_id "
+                "GROUP BY m.unit_id, m.province_id, d.category, d.day"
             )
         finally:
             cursor.execute("DROP TABLE command_of")

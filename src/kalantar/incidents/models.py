@@ -207,6 +207,7 @@ class DailyCount(models.Model):
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
     )
+    province = province_field()  # the station's
     category = models.CharField(_("category"), max_length=40)
     day = models.DateField(_("day"))
     count = models.IntegerField(_("count"), default=0)
@@ -237,6 +238,7 @@ class UnitDailyCount(models.Model):
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
     )
+    province = province_field()  # the unit's; none for the nation's sums
     category = models.CharField(_("category"), max_length=40)
     day = models.DateField(_("day"))
     count = models.IntegerField(_("count"), default=0)

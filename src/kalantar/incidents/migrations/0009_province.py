@@ -1,4 +1,5 @@
-"""The province of incidents, filled for the rows already stored (org.provinces)."""
+"""The province of incidents and of their daily counts, filled for the rows already
+stored (org.provinces)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -14,7 +15,35 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="dailycount",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.unit",
+                verbose_name="province",
+            ),
+        ),
+        migrations.AddField(
             model_name="incident",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.unit",
+                verbose_name="province",
+            ),
+        ),
+        migrations.AddField(
+            model_name="unitdailycount",
             name="province",
             field=models.ForeignKey(
                 blank=True,
@@ -29,5 +58,11 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(
             fill_provinces("incidents", "incident", "station"), migrations.RunPython.noop
+        ),
+        migrations.RunPython(
+            fill_provinces("incidents", "dailycount", "station"), migrations.RunPython.noop
+        ),
+        migrations.RunPython(
+            fill_provinces("incidents", "unitdailycount", "unit"), migrations.RunPython.noop
         ),
     ]
