@@ -235,3 +235,17 @@ def test_uploaded_files_and_their_folders_are_readable_by_their_owner_only(setti
     assert _mode(root / name) == 0o600
     assert _mode(root / "complaints" / "2026" / "12") == 0o700
     assert _mode(root / "complaints") == 0o700
+
+
+def test_replicas_come_from_their_urls_and_need_postgresql(tmp_path):
+    assert _setting(tmp_path, "DATABASE_REPLICAS") == "[]"
+    primary = "postgres://kalantar@db1:5432/kalantar"
+    replicas = "postgres://kalantar@db2:5432/kalantar,postgres://kalantar@db3:5432/kalantar"
+    configured = {"DATABASE_URL": primary, "DATABASE_REPLICA_URLS": replicas}
+    assert _setting(tmp_path, "DATABASE_REPLICAS", **configured) == "['replica1', 'replica2']"
+    host = _setting(tmp_path, "DATABASES['replica2']['HOST']", **configured)
+    assert host == "db3"
+    refused = _kalantar(
+        "check", KALANTAR_VAR_DIR=str(tmp_path), DATABASE_REPLICA_URLS="sqlite:///x.sqlite3"
+    )
+    assert refused.returncode != 0 and "PostgreSQL" in refused.stderr
