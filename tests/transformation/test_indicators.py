@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from kalantar.core import periods
 from kalantar.core.jalali import TEHRAN
 from kalantar.feedback.models import FeedbackMessage, SurveyAnswer
-from kalantar.transformation import indicators, periods, services
+from kalantar.transformation import indicators, services
 from kalantar.transformation.models import IndicatorRollup, IndicatorSnapshot, ProgrammeYear
 
 pytestmark = pytest.mark.django_db

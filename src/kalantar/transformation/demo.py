@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from kalantar.core import periods
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
 from kalantar.people.models import User
-from kalantar.transformation import periods, services, survey
+from kalantar.transformation import services, survey
 from kalantar.transformation.models import Enrolment, SelfAssessment, Tier
 from kalantar.transformation.selectors import framework
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
+from kalantar.core.periods import Month
 from kalantar.org.models import Unit
+from kalantar.people.scoping import inspection_root
 from kalantar.transformation import indicators, survey
 from kalantar.transformation.models import (
     Area,
@@ -23,8 +25,7 @@ from kalantar.transformation.models import (
     SurveyResponse,
     Tier,
 )
-from kalantar.transformation.periods import Period
-from kalantar.transformation.scope import programme_root, sees
+from kalantar.transformation.scope import sees
 
 TREND_MONTHS = 6
 
@@ -45,7 +46,7 @@ def framework(year: ProgrammeYear) -> list[Area]:
 
 def visible_unit(user, code: str | None) -> Unit | None:
     """The unit a progress page is about: `code`, or the top of the user's view."""
-    root = programme_root(user)
+    root = inspection_root(user)
     if root is None:
         return None
     if code:
@@ -266,7 +267,7 @@ def survey_count(station: Unit, year: ProgrammeYear) -> int:
     return SurveyResponse.objects.filter(station=station, year=year).count()
 
 
-def figure_records(user, indicator: indicators.Indicator, period: Period, station: Unit):
+def figure_records(user, indicator: indicators.Indicator, period: Month, station: Unit):
     """The records behind one station's figure that the user may see."""
     if not sees(user, station):
         return None

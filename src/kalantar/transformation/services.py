@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.models import Complaint
 from kalantar.core import audit, files, secrets
+from kalantar.core.periods import Month
 from kalantar.core.persian import normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_error
@@ -40,7 +41,6 @@ from kalantar.transformation.models import (
     Tier,
     Wave,
 )
-from kalantar.transformation.periods import Period
 from kalantar.transformation.scope import may_assess
 
 TIER_MESSAGE = gettext_lazy(
@@ -279,7 +279,7 @@ def _linked_record(by, station: Unit, raw: str) -> str | None:
 # --- Indicators --------------------------------------------------------------------------------
 
 
-def compute_indicators(period: Period, *, stations: list[int] | None = None) -> int:
+def compute_indicators(period: Month, *, stations: list[int] | None = None) -> int:
     """Every station's figure of every indicator for `period`, stored as its snapshot: one
     grouped query per indicator. Stations with no records get a snapshot without a value
     ("not enough data"). Returns how many figures were stored."""
@@ -320,7 +320,7 @@ def compute_indicators(period: Period, *, stations: list[int] | None = None) -> 
 _LEVELS = ("station__parent_id", "station__parent__parent_id", "station__parent__parent__parent_id")
 
 
-def _roll_up(period: Period) -> None:
+def _roll_up(period: Month) -> None:
     """Each command's average of each indicator over its stations with data: one grouped
     query per level of the command tree."""
     snapshots = IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end)

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.core.forms import apply_service_errors
+from kalantar.core.periods import parse_month
 from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.org.models import Unit
 from kalantar.people.models import User
+from kalantar.people.scoping import inspection_root
 from kalantar.transformation import forms, indicators, selectors, services, survey
 from kalantar.transformation.models import Area, ProgrammeYear, Question, Tier
-from kalantar.transformation.periods import parse_month
-from kalantar.transformation.scope import may_assess, programme_root
+from kalantar.transformation.scope import may_assess
 
 # --- The framework -----------------------------------------------------------------------------
 
@@ -110,7 +111,7 @@ def framework_copy(request: HttpRequest) -> HttpResponse:
 
 
 def _station_choices(user) -> list[tuple[int, str]]:
-    root = programme_root(user)
+    root = inspection_root(user)
     if root is None:  # no scope; "" is the whole country
         return []
     stations = Unit.objects.filter(kind__in=Unit.STATION_KINDS, path__startswith=root)
