@@ -19,6 +19,7 @@ from kalantar.people.models import (
     TrainingRequirement,
     User,
 )
+from kalantar.people.scoping import inspection_root
 from kalantar.people.second_factor import requires_second_factor
 
 
@@ -74,15 +75,6 @@ def dormant_accounts(*, before: datetime) -> QuerySet[User]:
 # --- Officers' records ------------------------------------------------------------------------
 
 
-def _province_root(user) -> str | None:
-    """The path of the user's province: inspectors read the records of its officers."""
-    unit = getattr(user, "unit", None)
-    if unit is None:
-        return None
-    parts = unit.path.strip("/").split("/")
-    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else unit.path
-
-
 def officers_for(user) -> QuerySet[User]:
     """The officers whose records the user may read: a chief those of their units, an
     inspector those of their province, superusers all; anyone else only their own."""
@@ -95,7 +87,7 @@ def officers_for(user) -> QuerySet[User]:
     if root == "":
         return officers
     if user.has_perm("people.view_province_officers"):
-        return officers.filter(unit__path__startswith=_province_root(user))
+        return officers.filter(unit__path__startswith=inspection_root(user))
     if user.has_perm("people.view_user"):
         return officers.filter(unit__path__startswith=root)
     return officers.filter(pk=user.pk)
