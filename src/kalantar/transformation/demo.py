@@ -109,6 +109,7 @@ def _assess(year) -> None:
         owner=chief,
         due_on=tehran_today() + timedelta(days=60),
     )
+    services.complete_assessment(by=inspector, assessment=assessment)
     station = enrolment.station
     tokens = services.issue_survey_links(by=chief, station=station, year=year, count=10)
     for token, (role, values) in zip(tokens, _ANSWERS, strict=False):

@@ -129,9 +129,12 @@ def _under(unit: Unit, field: str) -> dict:
 
 
 def _latest_assessments(year: ProgrammeYear, unit: Unit):
-    """The ids of each enrolled station's latest assessment (ids grow with time)."""
+    """The ids of each enrolled station's latest completed assessment (ids grow with time):
+    grades still being given are the inspector's draft, not the station's grades."""
     return (
-        Assessment.objects.filter(enrolment__year=year, **_under(unit, "enrolment__station"))
+        Assessment.objects.filter(
+            enrolment__year=year, completed_at__isnull=False, **_under(unit, "enrolment__station")
+        )
         .values("enrolment")
         .order_by()
         .annotate(last=Max("pk"))
