@@ -26,6 +26,7 @@ from kalantar.core.periods import Month
 from kalantar.evidence.models import IncidentLink
 from kalantar.feedback.models import FeedbackMessage, MessageClass, SurveyAnswer
 from kalantar.incidents.models import Dispatch, Incident
+from kalantar.transformation.training import TRAINING_COMPLIANCE, TrainingCompliance
 
 PERCENT, MINUTES, HOURS, SCORE = "percent", "minutes", "hours", "score"
 
@@ -103,19 +104,23 @@ class Indicator:
         return qs
 
 
-_REGISTRY: dict[str, Indicator] = {}
+# The registry's entries: one-queryset indicators, and the few that are not (training is
+# counted per officer and plan line) with the same methods.
+Measure = Indicator | TrainingCompliance
+
+_REGISTRY: dict[str, Measure] = {}
 
 
-def register(indicator: Indicator) -> None:
+def register(indicator: Measure) -> None:
     """Add an indicator (idempotent by code); other apps call it from their ready()."""
     _REGISTRY[indicator.code] = indicator
 
 
-def get(code: str) -> Indicator | None:
+def get(code: str) -> Measure | None:
     return _REGISTRY.get(code)
 
 
-def all_indicators() -> list[Indicator]:
+def all_indicators() -> list[Measure]:
     return list(_REGISTRY.values())
 
 
@@ -383,5 +388,5 @@ CITIZENS = (
     ),
 )
 
-for _indicator in (*BUILT_IN, *CITIZENS):
+for _indicator in (*BUILT_IN, *CITIZENS, TRAINING_COMPLIANCE):
     register(_indicator)
