@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -195,7 +196,15 @@ def progress(request: HttpRequest, code: str | None = None) -> HttpResponse:
     unit = found_or_404(selectors.visible_unit(request.user, code))
     if unit.is_station:
         return redirect("transformation:station", code=unit.code)
-    context = {"year": year, "unit": unit, **selectors.progress(year, unit)}
+    # The figures are read only when the page is not in the cache already (the template
+    # keeps it, rendered, per language until progress_stamp changes).
+    context = {
+        "year": year,
+        "unit": unit,
+        "stamp": selectors.progress_stamp(),
+        "cache_seconds": selectors.PROGRESS_CACHE_SECONDS,
+        "p": SimpleLazyObject(lambda: selectors.progress(year, unit)),
+    }
     return render(request, "transformation/progress.html", context)
 
 
