@@ -10,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kalantar.core.audit import AuditEntry
-from kalantar.org import services as org_services
-from kalantar.org.models import Unit
 from kalantar.transformation import selectors, services
 from kalantar.transformation.models import Area, Characteristic, Finding, Grade, Question
 from tests.transformation.conftest import first_characteristic
@@ -209,24 +207,12 @@ def test_a_completed_assessment_is_locked_audited_and_published(
     assert 'id="assessment-state"' in station and "پایان یافت" in station
 
 
-def test_another_provinces_inspector_cannot_complete(client, year, enrolled, inspector, make_user):
+def test_another_provinces_inspector_cannot_complete(
+    client, year, enrolled, inspector, other_province
+):
     assessment = services.start_assessment(by=inspector, enrolment=enrolled["HM01K01"])
     _grade_all(inspector, assessment, year)
-    province = org_services.create_unit(
-        by=None,
-        code="KR",
-        name="استان کردستان",
-        kind=Unit.Kind.PROVINCE,
-        parent=Unit.objects.get(code="IR"),
-    )
-    org_services.create_unit(
-        by=None,
-        code="KRINS",
-        name="بازرسی استان کردستان",
-        kind=Unit.Kind.INSPECTION,
-        parent=province,
-    )
-    stranger = make_user("kr_insp", "inspector", "KRINS")
+    stranger = other_province["inspector"]
     client.force_login(stranger)
     assert client.post(reverse("transformation:complete", args=[assessment.pk])).status_code == 404
     with pytest.raises(ValidationError):
