@@ -8,7 +8,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard src/kalantar/locale/*/LC_MESSAGES/django.po src/kalantar/*/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: demo test setup lint bench messages clean
+.PHONY: demo test setup lint bench messages clean prod-local
 
 demo: setup
 	$(BIN)/kalantar migrate --noinput
@@ -17,6 +17,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The production topology on this machine (README, "Production topology").
+prod-local: setup
+	$(BIN)/python deploy/prod_local.py
 
 setup: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 
@@ -36,8 +40,8 @@ node_modules/.installed: package.json package-lock.json
 
 # Lint, formatting and the layer contract (pyproject.toml [tool.importlinter]).
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench deploy
+	$(BIN)/ruff format --check src tests bench deploy
 	cd src && ../$(BIN)/lint-imports ../pyproject.toml --no-cache
 
 bench: setup

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test import Client
@@ -70,6 +73,24 @@ def _audit_log_emptied_between_transactional_tests():
     yield
     for operations, original in originals.items():
         operations.sql_flush = original
+
+
+def database_url(name: str | None = None) -> str:
+    """The test database (or another of that server, by name) as a DATABASE_URL, for the
+    processes a test starts: web workers, backup and restore."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name or db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{name or db['NAME']}"
+
+
+@pytest.fixture
+def migrated_categories(db):
+    """The categories of the data migration, which an earlier transactional test may have
+    flushed away (update_or_create: running it again changes nothing)."""
+    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
+    migration.add_categories(apps, None)
 
 
 def append_only_bypass(connection) -> tuple[list[str], list[str]]:

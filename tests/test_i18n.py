@@ -232,3 +232,29 @@ def test_a_word_two_apps_use_differently_reads_as_each_page_means_it():
         assert pgettext("assessment", "Finding") == "یافته"
         assert gettext("Finding") == "نتیجهٔ رسیدگی"
         assert pgettext("framework", "area") == "محور"
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_every_catalogue_gives_a_shared_word_the_same_translation(language):
+    """Django merges the apps' catalogues and one translation of each (context, msgid)
+    wins, so an app whose catalogue says otherwise shows a word it never chose: a
+    complaint's status change read "از"/"تا" as dates, a problem's contact "موقعیت"."""
+    chosen: dict[tuple[str | None, str], dict[str, list[str]]] = {}
+    for path in sorted(SRC.glob(f"**/locale/{language}/LC_MESSAGES/django.po")):
+        app = str(path.relative_to(SRC).parents[2])
+        for entry in polib.pofile(str(path)):
+            if entry.msgstr and not entry.obsolete:
+                texts = chosen.setdefault((entry.msgctxt, entry.msgid), {})
+                texts.setdefault(entry.msgstr, []).append(app)
+    disagreements = {key: texts for key, texts in chosen.items() if len(texts) > 1}
+    assert not disagreements, "\n".join(f"{key}: {texts}" for key, texts in disagreements.items())
+
+
+def test_status_changes_and_contact_titles_carry_their_own_words():
+    with translation.override("fa"):
+        assert pgettext("status change", "from") == "از وضعیت"
+        assert gettext("from") == "از"  # a volunteer's duty, a programme period
+        assert pgettext("job title", "Position") == "سمت"
+        assert gettext("Position") == "موقعیت"  # a recording's GPS track
+        assert pgettext("source record", "Record") == "پرونده"
+        assert gettext("Record") == "ثبت"

@@ -126,8 +126,17 @@ def test_the_development_audit_key_is_readable_by_its_owner_only(tmp_path):
         # Without CACHE_URL every worker would keep its own rate-limit counts.
         ({"CACHE_URL": None}, "kalantar.E001"),
         ({"CACHE_URL": "filecache:///tmp/kalantar-cache"}, "kalantar.E001"),
+        ({"CACHE_URL": "locmemcache://kalantar"}, "kalantar.E001"),
     ],
-    ids=["debug", "any-host", "any-host-listed", "no-site-url", "no-cache", "file-cache"],
+    ids=[
+        "debug",
+        "any-host",
+        "any-host-listed",
+        "no-site-url",
+        "no-cache",
+        "file-cache",
+        "per-process-cache",
+    ],
 )
 def test_production_refuses_an_unsafe_configuration(tmp_path, changes, refusal):
     result = _deploy_check(tmp_path, **changes)

@@ -92,6 +92,14 @@ AUDIT_CHECKPOINT_DIR = Path(
     env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit_checkpoints"))
 )
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=300)
+# Background tasks (kalantar.core.tasks): a worker renews its lease every third of
+# TASK_LEASE_SECONDS; a task whose worker stopped renewing runs again after the lease ends.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=60)
+# A failed attempt waits BASE, 2×BASE, 4×BASE… seconds (at most MAX) before the next.
+TASK_RETRY_BASE_SECONDS = env.float("TASK_RETRY_BASE_SECONDS", default=10.0)
+TASK_RETRY_MAX_SECONDS = env.float("TASK_RETRY_MAX_SECONDS", default=3600.0)
+# Finished tasks stay on the administrator's page this many days.
+TASK_KEEP_DAYS = env.int("TASK_KEEP_DAYS", default=14)
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
@@ -210,6 +218,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Production refuses a per-process cache (system check kalantar.E001): the citizen
 # pages' rate limits must be counted once for every worker.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kalantar")}
+# Sites (or test runs) sharing one Redis keep their keys apart by a prefix of their own.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # With Redis down, cached pages are computed afresh and the rate limits fail closed
+    # for filing, open for reading (core.cache, core.limits).
+    CACHES["default"]["BACKEND"] = "kalantar.core.cache.TolerantRedisCache"
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
@@ -392,6 +406,10 @@ ATTACHMENT_TYPES = env.list(
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Behind nginx: files whose reading needs a permission check (attachments, evidence) are
+# answered with X-Accel-Redirect to this internal location, which maps to the var
+# directory, and nginx sends the bytes (deploy/nginx/kalantar.conf). Empty: served here.
+PROTECTED_FILES_REDIRECT = env.str("PROTECTED_FILES_REDIRECT", default="")
 # Evidence (body-worn and car cameras): originals, write-once and named by their SHA-256,
 # and the partial files of resumable uploads, under this folder; the largest file accepted.
 EVIDENCE_DIR = Path(env.str("EVIDENCE_DIR", default=str(VAR_DIR / "evidence")))

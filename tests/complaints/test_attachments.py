@@ -153,3 +153,27 @@ def test_the_admin_lists_the_attachments_with_a_link_that_opens_them(client, wit
     client.force_login(admin)
     page = client.get(reverse("admin:complaints_complaint_change", args=[with_photo.pk]))
     assert with_photo.attachments.get().get_absolute_url() in page.content.decode()
+
+
+def test_behind_nginx_the_worker_checks_and_audits_then_hands_the_bytes_to_nginx(
+    client, with_photo, make_user, settings
+):
+    settings.PROTECTED_FILES_REDIRECT = "/_protected/"
+    settings.VAR_DIR = settings.MEDIA_ROOT.parent
+    attachment = with_photo.attachments.get()
+    outsider = make_user("other", "desk_officer", "HM01K02")
+    client.force_login(outsider)
+    refused = client.get(attachment.get_absolute_url())
+    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+    client.force_login(make_user("desk", "desk_officer", "HM01K01"))
+    response = client.get(attachment.get_absolute_url())
+    assert response.status_code == 200 and response.content == b""
+    internal = response["X-Accel-Redirect"]
+    assert internal.startswith("/_protected/media/")
+    on_disk = settings.VAR_DIR / internal.removeprefix("/_protected/")
+    assert on_disk.read_bytes() == png()  # the path nginx will send
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert AuditEntry.objects.filter(action="files.open").count() == 1

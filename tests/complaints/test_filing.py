@@ -13,6 +13,7 @@ from kalantar.core import sms
 from kalantar.core.models import AuditEntry
 from kalantar.core.sms import LocmemSmsBackend
 from kalantar.org.models import Unit
+from tests.background import run_background_tasks
 
 from .conftest import INSIDE_HM02, INSIDE_K02
 
@@ -49,6 +50,7 @@ def test_the_citizen_gets_an_sms_with_the_code(file, settings, django_capture_on
     LocmemSmsBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         complaint = file()
+    assert run_background_tasks() == 1
     assert LocmemSmsBackend.outbox[-1][0] == "09121234567"
     assert complaint.tracking_code[:3] in LocmemSmsBackend.outbox[-1][1]
     sms._backend.cache_clear()

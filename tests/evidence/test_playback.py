@@ -95,3 +95,23 @@ def test_grants_expire_and_name_one_item():
     assert not playback.granted(session, 8, now)
     playback.grant(session, 8, now + timedelta(hours=2))  # the lapsed grant is dropped
     assert set(session[playback.SESSION_KEY]) == {"8"}
+
+
+def test_behind_nginx_the_stream_is_handed_to_nginx_which_serves_the_ranges(
+    client, item, people, settings
+):
+    settings.PROTECTED_FILES_REDIRECT = "/_protected/"
+    settings.VAR_DIR = settings.EVIDENCE_DIR.parent
+    client.force_login(people["chief"])
+    url = reverse("evidence:item_stream", args=[item.pk])
+    assert client.get(url, HTTP_RANGE="bytes=0-9").status_code == 403  # no purpose yet
+    _play(client, item)
+    response = client.get(url, HTTP_RANGE="bytes=100-199")
+    assert response.status_code == 200 and response.content == b""
+    internal = response["X-Accel-Redirect"].removeprefix("/_protected/")
+    assert (settings.VAR_DIR / internal).read_bytes() == MP4
+    assert response["Content-Type"] == "video/mp4"
+
+    settings.VAR_DIR = settings.EVIDENCE_DIR.parent / "elsewhere"  # store outside var/
+    part = client.get(url, HTTP_RANGE="bytes=100-199")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == MP4[100:200]

@@ -13,6 +13,7 @@ from kalantar.feedback.models import FeedbackMessage
 from kalantar.feedback.signals import conduct_reported
 from kalantar.people import services as people_services
 from kalantar.people.models import Commendation
+from tests.background import run_background_tasks
 from tests.factories import INSIDE_K02, VALID_NATIONAL_CODE
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,7 @@ def test_a_complaint_becomes_a_station_complaint_with_a_tracking_code_by_sms(
         message = services.confirm_message(
             by=operator, message=message, msg_class="complaint", topic="station"
         )
+    run_background_tasks()
     complaint = message.complaint
     assert complaint.unit.code == "HM01K01" and complaint.channel == "line197"
     assert message.outcome == "referred"

@@ -7,6 +7,7 @@ from kalantar.complaints import services as complaint_services
 from kalantar.feedback import selectors, services
 from kalantar.feedback.models import SurveyAnswer, SurveyLink
 from kalantar.incidents import services as incident_services
+from tests.background import run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def test_a_closed_complaint_sends_a_survey_link_by_sms(
             complaint = complaint_services.change_status(
                 by=chief1, complaint=complaint, to_status=status
             )
+    run_background_tasks()
     link = SurveyLink.objects.get(source="complaint", source_id=complaint.pk)
     assert any(link.token in text for _to, text in outbox)
 
@@ -55,6 +57,7 @@ def test_a_closed_197_case_sends_a_link(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.close_message(by=operator, message=message, outcome="answered")
+    run_background_tasks()
     assert SurveyLink.objects.filter(source="feedback", source_id=message.pk).exists()
     assert outbox and outbox[0][0] == "09121234567"
 
@@ -121,8 +124,11 @@ def test_an_incident_with_a_known_reporter_sends_one_link(
     incident = incident_services.incident_for_complaint(by=chief1, complaint=complaint)
     with django_capture_on_commit_callbacks(execute=True):
         incident_services.close_incident(by=chief1, incident=incident, outcome="حل شد")
+    run_background_tasks()
     link = SurveyLink.objects.get(source="complaint", source_id=complaint.pk)
     assert [to for to, text in outbox if link.token in text] == [complaint.mobile]
     with django_capture_on_commit_callbacks(execute=True):
         services.survey_for_closed_complaint(complaint=complaint)
+    run_background_tasks()
     assert SurveyLink.objects.count() == 1  # the complaint closing later sends no second one
+    assert [to for to, text in outbox if link.token in text] == [complaint.mobile]

@@ -290,7 +290,7 @@ class AlarmLog(models.Model):
     )
 
     class Action(models.TextChoices):
-        OPENED = "opened", _("Opened")
+        OPENED = "opened", pgettext_lazy("alarm action", "Opened")
         EVENT = "event", _("Another event")
         RESTORE = "restore", _("Restore")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")

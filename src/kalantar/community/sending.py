@@ -1,8 +1,8 @@
 """The alert queue: a queued alert is fanned out into one delivery per consenting subscriber,
 then drained in batches by a periodic job, so the composer's page never waits for it.
 
-The product has no task broker; the deliveries table is the queue (durable, restartable,
-counted per state), drained by `run_scheduler`'s job. One scheduler drains it; a crash
+The deliveries table is the queue of messages (durable, restartable, counted per state),
+drained by a periodic job of the background queue, whose runs never overlap; a crash
 between sending a batch and marking it sent sends that batch again (at least once, never
 lost).
 """

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.complaints import workflow
 from kalantar.complaints.codes import new_open311_id
@@ -291,10 +292,16 @@ class ComplaintEvent(models.Model):
         related_name="+",
     )
     from_status = models.CharField(
-        _("from"), max_length=20, blank=True, choices=workflow.STATUS_CHOICES
+        pgettext_lazy("status change", "from"),
+        max_length=20,
+        blank=True,
+        choices=workflow.STATUS_CHOICES,
     )
     to_status = models.CharField(
-        _("to"), max_length=20, blank=True, choices=workflow.STATUS_CHOICES
+        pgettext_lazy("status change", "to"),
+        max_length=20,
+        blank=True,
+        choices=workflow.STATUS_CHOICES,
     )
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("shown to the citizen"), default=False)

@@ -29,7 +29,7 @@ from kalantar.complaints.signals import (
 from kalantar.core import audit, files
 from kalantar.core.persian import normalize_for_search, normalize_text
 from kalantar.core.scoping import can_see_unit
-from kalantar.core.sms import send_sms
+from kalantar.core.sms import queue_sms
 from kalantar.core.uploads import UploadedFile, attachment_errors
 from kalantar.core.validators import is_valid_national_code
 from kalantar.org.models import Unit
@@ -108,7 +108,7 @@ def file_complaint(
             conduct_complaint_filed.send(sender=Complaint, complaint=complaint, by=by)
         complaint_filed.send(sender=Complaint, complaint=complaint, by=by)
         if clean.mobile:
-            transaction.on_commit(lambda: _send_receipt_sms(complaint))
+            _send_receipt_sms(complaint)
     return complaint
 
 
@@ -168,7 +168,7 @@ def _store_attachment(complaint: Complaint, upload: UploadedFile, by) -> Attachm
 
 
 def _send_receipt_sms(complaint: Complaint) -> None:
-    send_sms(
+    queue_sms(
         complaint.mobile,
         _("Your complaint was registered. Tracking code: %(code)s")
         % {"code": format_tracking_code(complaint.tracking_code)},

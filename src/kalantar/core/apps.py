@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from kalantar.core import (
             checks,  # noqa: F401  (registers the system checks)
             extensions,
+            sms,  # noqa: F401  (declares its background task)
         )
         from kalantar.core.audit import checkpoint_job, register_actions
         from kalantar.core.audit_actions import ACTIONS
@@ -27,3 +28,6 @@ class CoreConfig(AppConfig):
                 "audit_checkpoint", checkpoint_job, every_seconds=settings.AUDIT_CHECKPOINT_SECONDS
             )
         )
+        from kalantar.core.tasks import purge_finished
+
+        extensions.add_periodic_job(extensions.PeriodicJob("task_purge", purge_finished, 86400))

@@ -9,4 +9,5 @@ ACTIONS = (
     AuditAction("admin.change", "ویرایش در مدیریت سامانه", "Changed in the admin"),
     AuditAction("admin.delete", "حذف در مدیریت سامانه", "Deleted in the admin"),
     AuditAction("files.open", "گشودن پیوست", "Attachment opened"),
+    AuditAction("core.task.retried", "صف‌گذاری دوبارهٔ کار ناموفق", "Failed task queued again"),
 )

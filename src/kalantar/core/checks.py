@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 # A rate limit kept anywhere else is counted once per process, or not at all (dummy).
 SHARED_CACHE_BACKENDS = {
     "django.core.cache.backends.redis.RedisCache": "redis",
+    "kalantar.core.cache.TolerantRedisCache": "redis",
     "django.core.cache.backends.memcached.PyMemcacheCache": "pymemcache",
     "django.core.cache.backends.memcached.PyLibMCCache": "pylibmc",
     "django.core.cache.backends.db.DatabaseCache": None,

@@ -10,11 +10,15 @@ decided that the reader may see the record the file belongs to.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 
 from kalantar.core import audit, filetypes
 from kalantar.core.byte_ranges import UnsatisfiableRange, parse_range
@@ -62,16 +66,42 @@ def file_response(handle, name: str) -> FileResponse:
     a CSP that lets the file run and load nothing."""
     content_type = filetypes.served_type(handle.read(8192), accepted_types())
     handle.seek(0)
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=not filetypes.is_inline(content_type),
-        filename=filetypes.safe_filename(name, content_type),
-    )
+    as_attachment = not filetypes.is_inline(content_type)
+    filename = filetypes.safe_filename(name, content_type)
+    response = _handed_to_proxy(handle, content_type)
+    if response is None:
+        response = FileResponse(
+            handle, content_type=content_type, as_attachment=as_attachment, filename=filename
+        )
+    else:
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return _protected(response)
+
+
+def _protected(response: HttpResponse) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = filetypes.FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     add_never_cache_headers(response)
+    return response
+
+
+def _handed_to_proxy(handle, content_type: str) -> HttpResponse | None:
+    """Behind nginx (PROTECTED_FILES_REDIRECT set), the web worker answers with the file's
+    internal address and nginx sends the bytes, ranges included; the permission check and
+    the audit have already happened. Files outside the var directory are served here."""
+    prefix = settings.PROTECTED_FILES_REDIRECT
+    if not prefix:
+        return None
+    local = getattr(handle, "path", None) or getattr(handle, "name", None)
+    if not isinstance(local, str | Path):
+        return None
+    path, root = Path(local).resolve(), Path(settings.VAR_DIR).resolve()
+    if not path.is_relative_to(root):
+        return None
+    handle.close()
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(str(path.relative_to(root)))
     return response
 
 
@@ -98,6 +128,9 @@ def range_response(handle, *, size: int, range_header: str, content_type: str) -
     """Media played in the page: the whole file, or the one byte range a player asks for
     (206), so seeking does not download what lies before. `content_type` is the one read
     from the file's bytes when it was stored; the same headers as `file_response`."""
+    proxied = _handed_to_proxy(handle, content_type)
+    if proxied is not None:
+        return _protected(proxied)
     if range_header:
         try:
             start, end = parse_range(range_header, size)
@@ -115,8 +148,4 @@ def range_response(handle, *, size: int, range_header: str, content_type: str) -
         response = StreamingHttpResponse(_part(handle, 0, size), content_type=content_type)
     response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = filetypes.FILE_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    add_never_cache_headers(response)
-    return response
+    return _protected(response)

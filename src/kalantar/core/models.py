@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalantar.core import secrets as hashed_secrets
 
@@ -189,3 +190,52 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.period}: {self.last}"
+
+
+class Task(models.Model):
+    """One piece of background work (`kalantar.core.tasks`): queued in the caller's
+    transaction, claimed by a worker under a lease it renews while it runs, retried with
+    backoff, kept with its error when it failed for good.
+
+    `key` makes enqueueing idempotent: a periodic job's run for one period is the row keyed
+    by the job and the period's start, so however many schedulers run, one row exists.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("task status", "Queued")
+        RUNNING = "running", pgettext_lazy("task status", "Running")
+        SUCCEEDED = "succeeded", pgettext_lazy("task status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("task status", "Failed")
+
+    name = models.CharField(_("task"), max_length=100)
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("most attempts"), default=5)
+    run_after = models.DateTimeField(_("not before"), default=timezone.now)
+    # A new token per claim: a worker whose lease was taken over writes nothing any more.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(_("lease ends"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("retry_task", _("Can queue a failed background task again"))]
+        indexes = [
+            models.Index(fields=["status", "run_after"], name="core_task_due"),
+            models.Index(fields=["status", "lease_until"], name="core_task_lease"),
+            models.Index(fields=["-created_at", "-id"], name="core_task_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.status})"

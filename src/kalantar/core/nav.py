@@ -35,6 +35,14 @@ SHELL_ITEMS: tuple[NavItem, ...] = (
         order=80,
         section="system",
     ),
+    NavItem(
+        _("Background tasks"),
+        "core:task_list",
+        "hourglass-split",
+        "core.view_task",
+        order=85,
+        section="system",
+    ),
     NavItem(_("API"), "api:openapi-view", "braces", order=90, section="system"),
     NavItem(
         _("Administration"), "admin:index", "gear", staff_only=True, order=100, section="system"

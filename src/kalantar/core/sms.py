@@ -1,7 +1,9 @@
 """Text messages to citizens through a pluggable sender (settings.SMS_BACKEND).
 
 The demo prints messages on the console; a deployment points SMS_BACKEND at a class
-with the same `send(to, text)` method that talks to its SMS gateway.
+with the same `send(to, text)` method that talks to its SMS gateway. Services queue their
+messages (`queue_sms`) for a background worker; a task that is itself background work
+(the alert drain) sends at once (`send_sms`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from kalantar.core.tasks import task
 
 logger = logging.getLogger("kalantar.sms")
 
@@ -35,6 +39,20 @@ def _backend():
     return import_string(settings.SMS_BACKEND)()
 
 
+@task("core.sms", max_attempts=5)
+def deliver_sms(*, to: str, text: str) -> None:
+    """The background task: raises when the gateway refuses, so the queue tries again."""
+    _backend().send(to, text)
+
+
+def queue_sms(to: str, text: str) -> None:
+    """Queue a message in the caller's transaction: a worker sends it once the caller's
+    writes commit (never for a rolled-back change), retried with backoff while the gateway
+    refuses it."""
+    if to:
+        deliver_sms.enqueue(to=to, text=text)
+
+
 def send_sms(to: str, text: str) -> None:
     """Send, never raise: a failed SMS must not undo a registered complaint."""
     if not to:
@@ -45,9 +63,10 @@ def send_sms(to: str, text: str) -> None:
         logger.exception("SMS to %s failed", to)
 
 
-# The project has no task queue yet; one worker thread is the smallest thing that keeps the
-# gateway's latency out of an answer whose timing must tell nothing (the one-time codes of
-# the status page). Messages are sent in order; a failure is logged, as for send_sms.
+# One worker thread keeps the gateway's latency out of an answer whose timing must tell
+# nothing (the one-time codes of the status page); the background queue would store the
+# code in its table, which a one-time code must not outlive. Messages are sent in order; a
+# failure is logged, as for send_sms.
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kalantar-sms")
 
 

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from kalantar.core import extensions, services
+from kalantar.core import extensions, services, tasks
 
 
 @login_required
@@ -32,6 +36,30 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "core/audit_log.html",
         {"page": result.page, "action": result.action, "actions": result.actions},
     )
+
+
+@login_required
+@permission_required("core.view_task", raise_exception=True)
+def task_list(request: HttpRequest) -> HttpResponse:
+    result = tasks.task_page(
+        status=request.GET.get("status", ""), page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/task_list.html",
+        {"page": result.page, "status": result.status, "statuses": result.statuses},
+    )
+
+
+@login_required
+@permission_required("core.retry_task", raise_exception=True)
+@require_POST
+def task_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    if tasks.retry_failed(by=request.user, pk=pk):
+        messages.success(request, _("The task is queued again."))
+    else:
+        messages.error(request, _("Only a failed task can be queued again."))
+    return redirect(f"{reverse('core:task_list')}?status=failed")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -39,8 +39,9 @@ def _moment(request: HttpRequest) -> float:
         return 0.0
 
 
-def _render(request, item, form, boxes, *, status: int = 200, at: float = 0.0) -> HttpResponse:
-    facts = selectors.media_facts(item)
+def _render(
+    request, item, facts, form, boxes, *, status: int = 200, at: float = 0.0
+) -> HttpResponse:
     context = {
         "item": item,
         "form": form,
@@ -65,23 +66,23 @@ def item_redact(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         services.view_item(by=request.user, item=item)
         blank = BoxFormSet(initial=[{} for _ in range(BLANK_ROWS)])
-        return _render(request, item, RedactionForm(), blank, at=_moment(request))
+        return _render(request, item, facts, RedactionForm(), blank, at=_moment(request))
     form, boxes = RedactionForm(request.POST), BoxFormSet(request.POST)
     if request.POST.get("action") == "suggest":
-        return _suggest(request, item, form, boxes)
+        return _suggest(request, item, facts, form, boxes)
     if not (form.is_valid() and boxes.is_valid()):
-        return _render(request, item, form, boxes, status=400)
+        return _render(request, item, facts, form, boxes, status=400)
     try:
         copy = redacting.redact(by=request.user, item=item, plan=plan_from(form, boxes))
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
-        return _render(request, item, form, boxes, status=400)
+        return _render(request, item, facts, form, boxes, status=400)
     messages.success(request, _("The redacted copy was made; the recording stays as it was."))
     return redirect(copy)
 
 
-def _suggest(request, item, form, boxes) -> HttpResponse:
+def _suggest(request, item, facts, form, boxes) -> HttpResponse:
     """Run the detector; the rows the person ticked stay, suggestions come unticked."""
     kept = []
     if boxes.is_valid():
@@ -104,7 +105,7 @@ def _suggest(request, item, form, boxes) -> HttpResponse:
         messages.info(request, _("No faces were found; draw the rectangles to blur."))
     form = RedactionForm(initial={k: request.POST.get(k, "") for k in ("clip", "mute")})
     at = min((box.start for box in found), default=0.0)
-    return _render(request, item, form, BoxFormSet(initial=rows), at=at)
+    return _render(request, item, facts, form, BoxFormSet(initial=rows), at=at)
 
 
 @login_required

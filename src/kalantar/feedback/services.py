@@ -27,7 +27,7 @@ from kalantar.core import audit
 from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.site import site_url
-from kalantar.core.sms import send_sms
+from kalantar.core.sms import queue_sms
 from kalantar.core.validators import is_valid_national_code, normalize_mobile
 from kalantar.feedback import classifier, perception
 from kalantar.feedback.models import (
@@ -324,7 +324,7 @@ def send_survey(*, source: str, source_id: int, unit: Unit, mobile: str, now=Non
         audit.record("feedback.survey_sent", obj=link, detail={"source": source})
         url = site_url() + reverse("feedback:survey", args=[link.token])
         text = _("Thank you for contacting the police. Two minutes of your view: %(url)s")
-        transaction.on_commit(lambda: send_sms(mobile, text % {"url": url}))
+        queue_sms(mobile, text % {"url": url})
     return link
 
 

@@ -80,6 +80,8 @@ ROLES: tuple[Role, ...] = (
             "people.manage_tokens",
             "people.view_apitoken",
             "core.view_auditentry",
+            "core.view_task",
+            "core.retry_task",
             *_LEAD_COMPLAINTS,
             "complaints.change_category",
             "complaints.add_category",

@@ -126,7 +126,9 @@ class AgencyForm(StyledForm):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     address = NormalizedCharField(label=_("Address"), max_length=300, required=False)
     contact_name = NormalizedCharField(label=_("Contact person"), max_length=150, required=False)
-    contact_title = NormalizedCharField(label=_("Position"), max_length=150, required=False)
+    contact_title = NormalizedCharField(
+        label=pgettext_lazy("job title", "Position"), max_length=150, required=False
+    )
     contact_email = forms.EmailField(label=_("Contact's e-mail"), required=False)
     contact_phone = forms.CharField(label=_("Contact's phone"), max_length=30, required=False)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from kalantar.core import audit, sequences
 from kalantar.core.jalali import tehran_today, to_jalali
 from kalantar.core.persian import active_digits, format_number, normalize_text
-from kalantar.core.sms import send_sms
+from kalantar.core.sms import queue_sms
 from kalantar.core.validators import is_valid_national_code, normalize_national_code
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
@@ -424,7 +424,7 @@ def take_off_rosters(guard: Guard, reason: str, *, by=None) -> int:
         "n": num(len(places)),
         "reason": reason,
     }
-    transaction.on_commit(lambda: send_sms(phone, text))
+    queue_sms(phone, text)
     return len(places)
 
 

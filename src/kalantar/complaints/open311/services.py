@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_ratelimit.core import get_usage
 
 from kalantar.complaints import services
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Complaint, Open311Key
 from kalantar.complaints.open311 import keys, parsing, selectors
 from kalantar.complaints.open311.errors import Open311Error, RateLimited, refused
-from kalantar.core import audit
+from kalantar.core import audit, limits
 from kalantar.org.models import Unit
 
 FILING_LIMIT_GROUP = "open311.filing"
@@ -28,15 +27,14 @@ def _count_filing(key: Open311Key) -> None:
     Every report with a valid key counts, refused ones included: a flood of bad reports
     costs the service as much as a flood of good ones.
     """
-    usage = get_usage(
+    wait = limits.seconds_left(
         None,  # the key alone decides; the limiter reads no request for it
         group=FILING_LIMIT_GROUP,
         key=lambda group, request: key.digest,
         rate=settings.OPEN311_FILING_RATE,
-        increment=True,
     )
-    if usage is not None and usage["should_limit"]:
-        raise RateLimited(max(1, int(usage["time_left"])))
+    if wait is not None:
+        raise RateLimited(wait)
 
 
 def file_report(*, params: parsing.Params, province: Unit | None) -> Complaint:

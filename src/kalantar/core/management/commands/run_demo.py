@@ -36,8 +36,10 @@ class Command(BaseCommand):
                     "off",
                 ],
             ),
-            # Every app's periodic jobs (overdue escalation, …) run while the demo runs.
+            # Every app's periodic jobs (overdue escalation, …) are queued while the demo
+            # runs, and a worker runs them and the other background tasks.
             ("scheduler", [sys.executable, "-m", "kalantar", "run_scheduler"]),
+            ("worker", [sys.executable, "-m", "kalantar", "run_worker"]),
             *((p.name, p.argv(host, port)) for p in demo_processes()),
         ]
 

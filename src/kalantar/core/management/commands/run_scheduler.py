@@ -4,14 +4,17 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from kalantar.core.extensions import periodic_jobs
+from kalantar.core.tasks import Scheduler
 
 
 class Command(BaseCommand):
-    help = "Run every app's periodic jobs at their intervals until stopped (--once: once each)."
+    help = (
+        "Queue every app's periodic jobs once per period until stopped (--once: one pass); "
+        "`kalantar run_worker` runs them. Any number of schedulers may run."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Run each job once and exit.")
+        parser.add_argument("--once", action="store_true", help="Queue the due jobs and exit.")
 
     def handle(self, *args, once, **options):
         stopping = False
@@ -22,22 +25,16 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        jobs = periodic_jobs()
-        due = {job.name: 0.0 for job in jobs}
+        scheduler = Scheduler()
         while not stopping:
-            now = time.monotonic()
-            for job in jobs:
-                if stopping or now < due[job.name]:
-                    continue
-                due[job.name] = now + job.every_seconds
-                close_old_connections()
-                try:
-                    line = job.run()
-                except Exception as exc:  # one failing job must not stop the others
-                    self.stderr.write(f"{job.name}: {exc!r}")
-                    continue
-                if line:
-                    self.stdout.write(f"{job.name}: {line}")
+            close_old_connections()
+            try:
+                queued = scheduler.tick()
+            except Exception as exc:  # the database away for a moment: try at the next pass
+                self.stderr.write(f"scheduler: {exc!r}")
+                queued = []
+            for name in queued:
+                self.stdout.write(f"queued {name}")
             if once:
                 break
             time.sleep(0.5)
