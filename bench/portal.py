@@ -75,7 +75,7 @@ def _build(args):
     import numpy as np
 
     from kalantar.core.jalali import tehran_today
-    from kalantar.portal import periods
+    from kalantar.core import periods
 
     province = _geography()
     months = list(reversed(periods.recent_months(tehran_today(), args.months)))

@@ -180,8 +180,8 @@ def build_country(args) -> list[int]:
 
 def load_year(args, stations: list[int]):
     """A year of records ending with the measured month (the last full Jalali month)."""
+    from kalantar.core import periods
     from kalantar.core.jalali import tehran_today
-    from kalantar.transformation import periods
 
     month = periods.previous(periods.jalali_month_of(tehran_today()))
     start = datetime.combine(month.end, datetime.min.time()) - timedelta(days=30 * args.months)
@@ -347,7 +347,7 @@ def measure_indicators(args, stations, period) -> None:
     stored = services.compute_indicators(period)
     whole = time.perf_counter() - t
     print(
-        f"all stations' indicators, {period.key}: {grouped:8.2f} s computed "
+        f"all stations' indicators, {period.code}: {grouped:8.2f} s computed "
         f"({len(indicators.all_indicators())} grouped queries); {whole:.2f} s with "
         f"{stored:,} figures and the commands' averages stored (compute_indicators)",
         flush=True,

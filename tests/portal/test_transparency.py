@@ -16,11 +16,12 @@ from django.urls import reverse
 from kalantar.complaints.drafts import ComplaintDraft
 from kalantar.complaints.models import Category, Complaint
 from kalantar.complaints.services import file_complaint
+from kalantar.core import periods
 from kalantar.core.jalali import TEHRAN, tehran_today
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import close_incident, open_incident
-from kalantar.portal import periods, stats
+from kalantar.portal import stats
 from kalantar.portal.transparency import CSV_COLUMNS
 
 MONTH = periods.last_complete_month(tehran_today())

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kalantar.portal import periods
+from kalantar.core import periods
 from kalantar.portal.disclosure import FEWER, WITHHELD, bounds, protect, publish
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from kalantar.transformation import services
 from kalantar.transformation.models import Enrolment
@@ -36,3 +37,11 @@ def office(make_user):
 def first_characteristic(year):
     area = year.areas.first()
     return area.questions.first().characteristics.first()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The progress pages keep their figures in the cache: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()

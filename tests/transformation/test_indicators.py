@@ -7,11 +7,14 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kalantar.core import periods
 from kalantar.core.jalali import TEHRAN
 from kalantar.feedback.models import FeedbackMessage, SurveyAnswer
-from kalantar.transformation import indicators, periods, services
+from kalantar.transformation import indicators, services
 from kalantar.transformation.models import IndicatorRollup, IndicatorSnapshot, ProgrammeYear
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +150,33 @@ def test_the_197_line_and_the_surveys_give_their_figures(client, org_tree, chief
     url = reverse("transformation:figure", args=["survey_whole_experience", "HM01K01", "1405-08"])
     html = client.get(url).content.decode()
     assert html.count("پاسخ نظرسنجی") == 2
+
+
+def _trends(html: str) -> str:
+    return html[html.index('id="trends"') : html.index("</table>", html.index('id="trends"'))]
+
+
+def _national_page(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("transformation:unit", args=["HM"])).content.decode()
+    return html, len(queries)
+
+
+def test_progress_page_is_kept_until_the_next_computation(client, org_tree, province_user, file):
+    """The page's figures come from the cache on a second visit, and a new computation (or
+    a new enrolment) shows at once."""
+    year = ProgrammeYear.objects.create(year=1405, title="طرح")
+    _complaints(file, org_tree)
+    services.compute_indicators(MONTH)
+    client.force_login(province_user)
+    first, first_queries = _national_page(client)
+    again, again_queries = _national_page(client)
+    assert "۵۰٫۰٪" in first and _trends(again) == _trends(first) and again_queries < first_queries
+    file(channel="online", now=IN_MONTH, incident_at=IN_MONTH, lon=48.55, lat=34.85)  # HM01K01
+    services.compute_indicators(MONTH)
+    recomputed, _n = _national_page(client)
+    assert "۶۶٫۷٪" in recomputed and "۵۰٫۰٪" not in recomputed  # 2 receipts of 3
+    wave = services.open_wave(by=None, year=year, starts_on=IN_MONTH.date())
+    services.enrol(by=None, wave=wave, stations=[org_tree["HM01K01"]])
+    enrolled, _n = _national_page(client)
+    assert "۱ کلانتری از ۳" in enrolled

@@ -59,3 +59,31 @@ def test_public_survey_page_in_persian(client, year, org_tree, chief1):
     assert response.status_code == 200
     assert _visible_latin(response.content.decode()) == set()
     assert "مأمور کلانتری" in response.content.decode()
+
+
+@pytest.fixture
+def editor_pages(enrolled, office, inspector):
+    """The programme office's framework editor and an inspector's assessment in progress."""
+    office.first_name = inspector.first_name = "رضا"
+    office.save()
+    inspector.save()
+    assessment = services.start_assessment(by=inspector, enrolment=enrolled["HM01K01"])
+    return [
+        (office, reverse("transformation:framework")),
+        (inspector, reverse("transformation:assessment", args=[assessment.pk])),
+    ]
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_editor_and_assessment_pages_read_in_the_page_language(client, editor_pages, language):
+    for user, url in editor_pages:
+        client.force_login(user)
+        client.cookies["kalantar_language"] = language
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        if language == "fa":
+            assert _visible_latin(html) == set(), url
+            assert "ویرایش" in html or "پایان دادن به ارزیابی" in html
+        else:
+            assert _visible_persian(html) - TREE - {"رضا", "بازرسی"} == set(), url

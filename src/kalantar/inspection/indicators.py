@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.complaints.models import Complaint
 from kalantar.core import audit
+from kalantar.feedback.models import FeedbackMessage, MessageClass
 from kalantar.inspection import early_intervention as ei
 from kalantar.inspection import workflow
 from kalantar.inspection.models import Case, Indicator, Review
-from kalantar.inspection.services import inspection_office
+from kalantar.org.models import Unit
 from kalantar.people.models import User
 
 REVIEW_DAYS = 30
@@ -40,6 +41,15 @@ INDICATORS = (
         "substantiated",
         _("Substantiated findings"),
         _("Inspection cases naming the officer whose finding within the window was substantiated."),
+    ),
+    Definition(
+        "criticism_197",
+        _("Criticism on the 197 line"),
+        _(
+            "197 messages naming the officer, received within the window, that the operator "
+            "classed as criticism (conduct reports, which open inspection cases, are counted "
+            "as conduct complaints instead)."
+        ),
     ),
     Definition(
         "low_satisfaction",
@@ -77,6 +87,14 @@ def _counts(code: str, since: datetime) -> dict[int, int]:
             events__at__gte=since,
         )
         field = "accused_officer"
+    elif code == "criticism_197":
+        rows = FeedbackMessage.objects.filter(
+            officer__isnull=False,
+            msg_class=MessageClass.CRITICISM,
+            is_conduct=False,
+            received_at__gte=since,
+        )
+        field = "officer"
     else:
         rows = Complaint.objects.filter(
             assigned_to__isnull=False, satisfaction__lte=2, closed_at__gte=since
@@ -97,46 +115,71 @@ def officers_and_groups() -> dict[int, str]:
     return groups
 
 
-def compute(now: datetime | None = None) -> dict[int, list[ei.Figure]]:
+def compute(
+    now: datetime | None = None,
+    *,
+    groups: dict[int, str] | None = None,
+    chosen: list[tuple[ei.Threshold, int]] | None = None,
+) -> dict[int, list[ei.Figure]]:
     now = now or timezone.now()
+    groups = officers_and_groups() if groups is None else groups
+    chosen = thresholds() if chosen is None else chosen
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    chosen = thresholds()
     for threshold, window in chosen:
         for officer, n in _counts(threshold.code, now - timedelta(days=window)).items():
             counts[officer][threshold.code] = n
-    return ei.figures(counts, officers_and_groups(), [t for t, _w in chosen])
+    return ei.figures(counts, groups, [t for t, _w in chosen])
 
 
-def _figure_rows(figures: list[ei.Figure]) -> list[dict]:
-    windows = {t.code: w for t, w in thresholds()}
+def _figure_rows(figures: list[ei.Figure], windows: dict[str, int]) -> list[dict]:
     return [{**f.as_dict(), "window_days": windows.get(f.code, 0)} for f in figures]
 
 
+def _offices_by_province() -> list[tuple[str, Unit]]:
+    """(province path, its inspection office), read once for every flagged officer."""
+    offices = Unit.objects.filter(kind=Unit.Kind.INSPECTION, is_active=True, parent__isnull=False)
+    return [(o.parent.path, o) for o in offices.select_related("parent").order_by("pk")]
+
+
+def _office_of(unit: Unit, offices: list[tuple[str, Unit]]) -> Unit | None:
+    return next((office for path, office in offices if unit.path.startswith(path)), None)
+
+
 def open_reviews(now: datetime | None = None) -> tuple[int, int]:
-    """Open a review for each flagged officer without an open one; (flagged, opened)."""
+    """Open a review for each flagged officer without an open one; (flagged, opened).
+    Reads a fixed number of queries however many officers are flagged."""
     now = now or timezone.now()
     groups = officers_and_groups()
-    flags = ei.flagged(compute(now))
-    opened = 0
-    for officer_id, figures in flags.items():
-        if Review.objects.filter(officer_id=officer_id, closed_at__isnull=True).exists():
-            continue
-        officer = User.objects.select_related("unit").get(pk=officer_id)
-        office = inspection_office(officer.unit)
-        if office is None:
-            continue
-        with transaction.atomic():
-            review = Review.objects.create(
-                officer=officer,
-                office=office,
-                peer_group=groups[officer_id],
-                figures=_figure_rows(figures),
-                opened_at=now,
-                due_on=(now + timedelta(days=REVIEW_DAYS)).date(),
+    chosen = thresholds()
+    flags = ei.flagged(compute(now, groups=groups, chosen=chosen))
+    under_review = set(
+        Review.objects.filter(officer_id__in=list(flags), closed_at__isnull=True).values_list(
+            "officer_id", flat=True
+        )
+    )
+    officers = User.objects.filter(pk__in=[o for o in flags if o not in under_review])
+    offices = _offices_by_province()
+    windows = {t.code: w for t, w in chosen}
+    reviews = []
+    for officer in officers.select_related("unit").order_by("pk"):
+        office = _office_of(officer.unit, offices)
+        if office is not None:
+            reviews.append(
+                Review(
+                    officer=officer,
+                    office=office,
+                    peer_group=groups[officer.pk],
+                    figures=_figure_rows(flags[officer.pk], windows),
+                    opened_at=now,
+                    due_on=(now + timedelta(days=REVIEW_DAYS)).date(),
+                )
             )
-            audit.record("inspection.review_opened", obj=review, detail={"officer": officer_id})
-        opened += 1
-    return len(flags), opened
+    with transaction.atomic():
+        for review in Review.objects.bulk_create(reviews):
+            audit.record(
+                "inspection.review_opened", obj=review, detail={"officer": review.officer_id}
+            )
+    return len(flags), len(reviews)
 
 
 def false_flag_rate(now: datetime | None = None) -> tuple[int, int, float | None]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalantar.complaints import selectors as complaint_selectors
 from kalantar.complaints import services as complaint_services
 from kalantar.complaints import workflow as complaint_flow
 from kalantar.complaints.models import Complaint
@@ -38,10 +39,7 @@ def inspection_office(unit: Unit) -> Unit | None:
     """The inspection office of the unit's province (the office itself for an office)."""
     if unit.kind == Unit.Kind.INSPECTION:
         return unit
-    province = unit.province()
-    if province is None:
-        return None
-    return Unit.objects.filter(parent=province, kind=Unit.Kind.INSPECTION, is_active=True).first()
+    return complaint_selectors.inspection_office(unit)
 
 
 def _case_errors(*, by, source_kind, station, office, accused_officer, summary, mobile) -> dict:

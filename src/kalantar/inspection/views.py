@@ -19,6 +19,7 @@ from kalantar.inspection import forms, indicators, selectors, services
 from kalantar.inspection.drafts import CaseReport
 from kalantar.org.models import Unit
 from kalantar.people.models import User
+from kalantar.people.scoping import inspection_root
 
 VIEW = "inspection.view_case"
 WORK = "inspection.change_case"
@@ -33,14 +34,10 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "inspection/desk.html", {"form": form, "page": page})
 
 
-def _province_units(user):
-    office = user.unit
-    province = office.parent if office is not None and office.parent_id else office
-    return province.path if province is not None else "/-/"
-
-
 def _open_form(request, data=None):
-    root = _province_units(request.user)
+    root = inspection_root(request.user)
+    if root is None:
+        root = "/-/"  # no unit: no stations, no officers
     return forms.OpenCaseForm(
         data,
         stations=Unit.objects.stations().filter(path__startswith=root, is_active=True),

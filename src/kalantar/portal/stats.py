@@ -18,12 +18,12 @@ from kalantar.alarms.models import Alarm
 from kalantar.complaints import workflow
 from kalantar.complaints.models import Complaint
 from kalantar.core.jalali import TEHRAN
+from kalantar.core.periods import Month
 from kalantar.core.replicas import reads_from_replica
 from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.portal.disclosure import enough, protect, publish
 from kalantar.portal.models import ClosedIncidentCount
-from kalantar.portal.periods import Month
 from kalantar.problems.models import Referral
 
 CELL_RESOLUTION = 7  # the rollup's cells (portal.rollup)

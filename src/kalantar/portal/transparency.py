@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from kalantar.core import periods
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import active_digits
 from kalantar.incidents.categories import label
 from kalantar.org.models import Unit
 from kalantar.org.validation import normalize_unit_code, unit_code_problem
-from kalantar.portal import periods, stats
+from kalantar.portal import stats
 from kalantar.portal.disclosure import BASE, THRESHOLD
 
 # The CSV's columns, in order, with what each holds (shown, translated, on the "about"

@@ -60,8 +60,9 @@ def _document(user, pk: int):
 
 def _indicators() -> str | None:
     """Nightly: this Jalali month's figures so far, and last month's final ones."""
+    from kalantar.core import periods
     from kalantar.core.jalali import tehran_today
-    from kalantar.transformation import periods, services
+    from kalantar.transformation import services
 
     this = periods.jalali_month_of(tehran_today())
     stored = services.compute_indicators(this) + services.compute_indicators(periods.previous(this))

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from kalantar.core import periods
 from kalantar.core.jalali import tehran_today
 from kalantar.org.models import Unit
 from kalantar.people.models import User
-from kalantar.transformation import periods, services, survey
+from kalantar.transformation import services, survey
 from kalantar.transformation.models import Enrolment, SelfAssessment, Tier
 from kalantar.transformation.selectors import framework
 
@@ -108,6 +109,7 @@ def _assess(year) -> None:
         owner=chief,
         due_on=tehran_today() + timedelta(days=60),
     )
+    services.complete_assessment(by=inspector, assessment=assessment)
     station = enrolment.station
     tokens = services.issue_survey_links(by=chief, station=station, year=year, count=10)
     for token, (role, values) in zip(tokens, _ANSWERS, strict=False):

@@ -17,7 +17,7 @@ DRAFT = (
                     (
                         "هر مأمور دوره‌های لازم برای نقش خود را به‌موقع گذرانده است.",
                         "Every officer has completed the courses their role requires, on time.",
-                        [],
+                        ["training_compliance"],
                     ),
                     (
                         "رفتار مأموران با مردم مؤدبانه و محترمانه است و شکایت از رفتار کم است.",

@@ -35,6 +35,18 @@ class CharacteristicForm(forms.Form):
         self.fields["codes"].choices = [(i.code, i.name) for i in indicators.all_indicators()]
 
 
+class EntryForm(forms.Form):
+    """New wording of any framework entry; `codes` only counts for a characteristic."""
+
+    text = NormalizedCharField(label=_("Persian text"), max_length=400)
+    text_en = NormalizedCharField(label=_("English text"), max_length=400, required=False)
+    codes = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(i.code, i.name) for i in indicators.all_indicators()]
+
+
 class CopyYearForm(forms.Form):
     year = forms.IntegerField(label=_("New programme year"), min_value=1390, max_value=1500)
     title = NormalizedCharField(label=_("Title (Persian)"), max_length=200)

@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kalantar.alarms.models import Alarm
 from kalantar.complaints.models import Complaint
+from kalantar.core.periods import Month
 from kalantar.evidence.models import IncidentLink
 from kalantar.feedback.models import FeedbackMessage, MessageClass, SurveyAnswer
 from kalantar.incidents.models import Dispatch, Incident
-from kalantar.transformation.periods import Period
+from kalantar.transformation.training import TRAINING_COMPLIANCE, TrainingCompliance
 
 PERCENT, MINUTES, HOURS, SCORE = "percent", "minutes", "hours", "score"
 
@@ -35,7 +36,7 @@ class Indicator:
     code: str
     name: object  # lazy translation
     definition: object  # lazy translation: what is counted, over which records
-    base: Callable[[Period], models.QuerySet]  # the records of the period (scoped manager)
+    base: Callable[[Month], models.QuerySet]  # the records of the period (scoped manager)
     station_field: str  # path from a record to its station's id
     unit: str = PERCENT
     hit: Q | None = None  # the share of records meeting it…
@@ -67,7 +68,7 @@ class Indicator:
             return num.total_seconds()
         return None if num is None else float(num)
 
-    def per_station(self, period: Period, stations: Iterable[int] | None = None) -> dict:
+    def per_station(self, period: Month, stations: Iterable[int] | None = None) -> dict:
         """{station id: (numerator, denominator, value)} for every station with records."""
         qs = self.base(period)
         if stations is not None:
@@ -82,7 +83,7 @@ class Indicator:
             for row in rows
         }
 
-    def for_station(self, period: Period, station_id: int) -> tuple:
+    def for_station(self, period: Month, station_id: int) -> tuple:
         """The figure of one station (numerator, denominator, value)."""
         row = (
             self.base(period)
@@ -91,7 +92,7 @@ class Indicator:
         )
         return self.raw_numerator(row["num"]), row["den"], self.figure(row["num"], row["den"])
 
-    def records(self, user, period: Period, station_id: int) -> models.QuerySet:
+    def records(self, user, period: Month, station_id: int) -> models.QuerySet:
         """The records behind one station's figure that `user` may see."""
         qs = self.base(period).visible_to(user).filter(**{self.station_field: station_id})
         if self.hit is not None:
@@ -103,19 +104,23 @@ class Indicator:
         return qs
 
 
-_REGISTRY: dict[str, Indicator] = {}
+# The registry's entries: one-queryset indicators, and the few that are not (training is
+# counted per officer and plan line) with the same methods.
+Measure = Indicator | TrainingCompliance
+
+_REGISTRY: dict[str, Measure] = {}
 
 
-def register(indicator: Indicator) -> None:
+def register(indicator: Measure) -> None:
     """Add an indicator (idempotent by code); other apps call it from their ready()."""
     _REGISTRY[indicator.code] = indicator
 
 
-def get(code: str) -> Indicator | None:
+def get(code: str) -> Measure | None:
     return _REGISTRY.get(code)
 
 
-def all_indicators() -> list[Indicator]:
+def all_indicators() -> list[Measure]:
     return list(_REGISTRY.values())
 
 
@@ -123,55 +128,55 @@ def _since(start: str, end: str) -> models.Expression:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
-def _filed(period: Period):
+def _filed(period: Month):
     return Complaint.objects.filter(filed_at__gte=period.start_at, filed_at__lt=period.end_at)
 
 
-def _first_action_due(period: Period):
+def _first_action_due(period: Month):
     # Complaints whose first-action deadline fell in the month: each is either on time or not.
     return Complaint.objects.filter(
         first_action_due__gte=period.start_at, first_action_due__lt=period.end_at
     )
 
 
-def _finished(period: Period):
+def _finished(period: Month):
     return Complaint.objects.filter(finished_at__gte=period.start_at, finished_at__lt=period.end_at)
 
 
-def _acted(period: Period):
+def _acted(period: Month):
     return _filed(period).filter(first_action_at__isnull=False)
 
 
-def _rated(period: Period):
+def _rated(period: Month):
     return _finished(period).filter(satisfaction__isnull=False)
 
 
-def _alarms_acknowledged(period: Period):
+def _alarms_acknowledged(period: Month):
     return Alarm.objects.filter(
         opened_at__gte=period.start_at, opened_at__lt=period.end_at, acknowledged_at__isnull=False
     )
 
 
-def _alarms_closed(period: Period):
+def _alarms_closed(period: Month):
     return Alarm.objects.filter(
         opened_at__gte=period.start_at, opened_at__lt=period.end_at
     ).exclude(outcome="")
 
 
-def _attended(period: Period):
+def _attended(period: Month):
     return Incident.objects.filter(
         received_at__gte=period.start_at, received_at__lt=period.end_at, on_scene_at__isnull=False
     )
 
 
-def _messages_197(period: Period):
+def _messages_197(period: Month):
     # Conduct reports go to inspection and are never the station's to see, nor counted here.
     return FeedbackMessage.objects.filter(
         received_at__gte=period.start_at, received_at__lt=period.end_at, is_conduct=False
     ).exclude(msg_class="")
 
 
-def _grievances_closed(period: Period):
+def _grievances_closed(period: Month):
     return FeedbackMessage.objects.filter(
         closed_at__gte=period.start_at,
         closed_at__lt=period.end_at,
@@ -180,11 +185,11 @@ def _grievances_closed(period: Period):
     )
 
 
-def _survey_answers(period: Period):
+def _survey_answers(period: Month):
     return SurveyAnswer.objects.filter(answered_on__gte=period.start, answered_on__lt=period.end)
 
 
-def _dispatches(period: Period):
+def _dispatches(period: Month):
     return Dispatch.objects.filter(
         dispatched_at__gte=period.start_at, dispatched_at__lt=period.end_at
     ).annotate(
@@ -383,5 +388,5 @@ CITIZENS = (
     ),
 )
 
-for _indicator in (*BUILT_IN, *CITIZENS):
+for _indicator in (*BUILT_IN, *CITIZENS, TRAINING_COMPLIANCE):
     register(_indicator)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max
 
+from kalantar.core.periods import Month
 from kalantar.org.models import Unit
+from kalantar.people.scoping import inspection_root
 from kalantar.transformation import indicators, survey
 from kalantar.transformation.models import (
     Area,
@@ -14,6 +19,7 @@ from kalantar.transformation.models import (
     Characteristic,
     Enrolment,
     Finding,
+    FindingUpdate,
     Grade,
     IndicatorRollup,
     IndicatorSnapshot,
@@ -23,8 +29,7 @@ from kalantar.transformation.models import (
     SurveyResponse,
     Tier,
 )
-from kalantar.transformation.periods import Period
-from kalantar.transformation.scope import programme_root, sees
+from kalantar.transformation.scope import sees
 
 TREND_MONTHS = 6
 
@@ -45,7 +50,7 @@ def framework(year: ProgrammeYear) -> list[Area]:
 
 def visible_unit(user, code: str | None) -> Unit | None:
     """The unit a progress page is about: `code`, or the top of the user's view."""
-    root = programme_root(user)
+    root = inspection_root(user)
     if root is None:
         return None
     if code:
@@ -128,9 +133,12 @@ def _under(unit: Unit, field: str) -> dict:
 
 
 def _latest_assessments(year: ProgrammeYear, unit: Unit):
-    """The ids of each enrolled station's latest assessment (ids grow with time)."""
+    """The ids of each enrolled station's latest completed assessment (ids grow with time):
+    grades still being given are the inspector's draft, not the station's grades."""
     return (
-        Assessment.objects.filter(enrolment__year=year, **_under(unit, "enrolment__station"))
+        Assessment.objects.filter(
+            enrolment__year=year, completed_at__isnull=False, **_under(unit, "enrolment__station")
+        )
         .values("enrolment")
         .order_by()
         .annotate(last=Max("pk"))
@@ -189,15 +197,50 @@ def open_findings(unit: Unit, limit: int | None = 20):
 
 def progress(year: ProgrammeYear, unit: Unit) -> dict:
     whole, children = enrolment_shares(year, unit)
-    findings = open_findings(unit)
     return {
         "share": whole,
         "children": children,
         "grades": grade_counts(year, unit),
         "trends": trends(unit),
-        "findings": findings,
+        "findings": open_findings(unit),
         "findings_count": Finding.objects.filter(**_under(unit, "station")).open().count(),
     }
+
+
+# A progress page is kept, rendered, until what it shows changes (see progress_stamp); the
+# time limit only bounds what the stamp cannot see (a station deactivated, say).
+PROGRESS_CACHE_SECONDS = 6 * 3600
+
+
+@functools.cache
+def _stamp_sql() -> str:
+    """The stamp's query, written once: the ORM took longer to build six subqueries on
+    every visit than the database took to answer them."""
+    quote = connection.ops.quote_name
+
+    def latest(model, column: str = "id", where: str = "") -> str:
+        table, column = quote(model._meta.db_table), quote(column)
+        return f"(SELECT {column} FROM {table} {where} ORDER BY {column} DESC LIMIT 1)"
+
+    parts = (
+        latest(IndicatorRollup),
+        latest(Enrolment),
+        latest(Assessment, "completed_at", "WHERE completed_at IS NOT NULL"),
+        latest(Finding),
+        latest(FindingUpdate),
+        latest(Unit),
+    )
+    return "SELECT " + ", ".join(parts)
+
+
+def progress_stamp() -> str:
+    """A value that changes whenever a progress page would: a new computation of the
+    indicators (it writes the commands' averages afresh), an enrolment, a completed
+    assessment, a finding raised or followed up, a new unit. One query of index lookups."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql())
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
 
 
 # --- One station ------------------------------------------------------------------------------
@@ -266,7 +309,7 @@ def survey_count(station: Unit, year: ProgrammeYear) -> int:
     return SurveyResponse.objects.filter(station=station, year=year).count()
 
 
-def figure_records(user, indicator: indicators.Indicator, period: Period, station: Unit):
+def figure_records(user, indicator: indicators.Indicator, period: Month, station: Unit):
     """The records behind one station's figure that the user may see."""
     if not sees(user, station):
         return None

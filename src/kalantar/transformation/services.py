@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy
 from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.models import Complaint
 from kalantar.core import audit, files, secrets
-from kalantar.core.persian import normalize_text
+from kalantar.core.periods import Month
+from kalantar.core.persian import digits, normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_error
+from kalantar.incidents import bulk
 from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.transformation import indicators, survey
@@ -40,7 +42,6 @@ from kalantar.transformation.models import (
     Tier,
     Wave,
 )
-from kalantar.transformation.periods import Period
 from kalantar.transformation.scope import may_assess
 
 TIER_MESSAGE = gettext_lazy(
@@ -140,10 +141,7 @@ def add_question(*, by, area: Area, text: str, text_en: str = "") -> Question:
 def add_characteristic(
     *, by, question: Question, text: str, text_en: str = "", codes: list[str] | None = None
 ) -> Characteristic:
-    codes = list(codes or [])
-    unknown = [code for code in codes if indicators.get(code) is None]
-    if unknown:
-        raise ValidationError({"codes": [_("Unknown indicator.")]})
+    codes = _known_codes(list(codes or []))
     with transaction.atomic():
         characteristic = Characteristic.objects.create(
             question=question,
@@ -154,6 +152,120 @@ def add_characteristic(
         )
         audit.record("transformation.framework_changed", actor=by, obj=characteristic)
     return characteristic
+
+
+# --- Editing the framework -------------------------------------------------------------------
+
+Entry = Area | Question | Characteristic
+
+# Each kind of entry's Persian and English text fields.
+_TEXT_FIELDS = {Area: ("name", "name_en"), Question: ("text", "text_en")}
+IN_USE_MESSAGE = gettext_lazy(
+    "Assessments or findings are recorded against this entry, so it cannot be deleted; "
+    "edit its text instead."
+)
+
+
+def _known_codes(codes: list[str]) -> list[str]:
+    if any(indicators.get(code) is None for code in codes):
+        raise ValidationError({"codes": [_("Unknown indicator.")]})
+    return list(codes)
+
+
+def edit_entry(
+    *, by, entry: Entry, text: str, text_en: str = "", codes: list[str] | None = None
+) -> Entry:
+    """New wording for an entry (and, for a characteristic, the indicators proving it)."""
+    field, field_en = _TEXT_FIELDS.get(type(entry), ("text", "text_en"))
+    before = getattr(entry, field)
+    text = _clean_text(text, "text")
+    longest = entry._meta.get_field(field).max_length
+    if len(text) > longest or len(normalize_text(text_en)) > longest:
+        raise ValidationError({"text": [_("At most %(n)s characters.") % {"n": digits(longest)}]})
+    setattr(entry, field, text)
+    setattr(entry, field_en, normalize_text(text_en))
+    changed = [field, field_en]
+    if isinstance(entry, Characteristic) and codes is not None:
+        entry.indicators = _known_codes(codes)
+        changed.append("indicators")
+    with transaction.atomic():
+        entry.save(update_fields=changed)
+        audit.record(
+            "transformation.framework_edited", actor=by, obj=entry, detail={"before": before}
+        )
+    return entry
+
+
+def _siblings(entry: Entry):
+    if isinstance(entry, Area):
+        return Area.objects.filter(year_id=entry.year_id)
+    if isinstance(entry, Question):
+        return Question.objects.filter(area_id=entry.area_id)
+    return Characteristic.objects.filter(question_id=entry.question_id)
+
+
+def _renumber(entries: list[Entry]) -> None:
+    """Number the entries 1, 2, … in the given order, writing only those that change."""
+    changed = []
+    for number, entry in enumerate(entries, 1):
+        if entry.order != number:
+            entry.order = number
+            changed.append(entry)
+    if changed:
+        type(changed[0]).objects.bulk_update(changed, ["order"])
+
+
+def move_entry(*, by, entry: Entry, up: bool) -> bool:
+    """Swap the entry with the one before (`up`) or after it; False when it is already
+    first or last (nothing changes)."""
+    with transaction.atomic():
+        siblings = list(_siblings(entry).select_for_update().order_by("order", "pk"))
+        at = next(i for i, s in enumerate(siblings) if s.pk == entry.pk)
+        to = at - 1 if up else at + 1
+        if not 0 <= to < len(siblings):
+            return False
+        siblings[at], siblings[to] = siblings[to], siblings[at]
+        _renumber(siblings)
+        audit.record(
+            "transformation.framework_moved",
+            actor=by,
+            obj=entry,
+            detail={"to": to + 1, "up": up},
+        )
+    return True
+
+
+def entry_in_use(entry: Entry) -> bool:
+    """Whether a self-assessment, grade or finding rests on the entry or on one under it."""
+    if isinstance(entry, Characteristic):
+        return SelfAssessment.objects.filter(characteristic=entry).exists()
+    questions = (
+        Question.objects.filter(pk=entry.pk)
+        if isinstance(entry, Question)
+        else Question.objects.filter(area=entry)
+    )
+    return (
+        Grade.objects.filter(question__in=questions).exists()
+        or Finding.objects.filter(question__in=questions).exists()
+        or SelfAssessment.objects.filter(characteristic__question__in=questions).exists()
+    )
+
+
+def delete_entry(*, by, entry: Entry) -> None:
+    """Delete an entry no assessment rests on (with what stands under it), and close the
+    gap in the numbering; an entry in use is refused and kept."""
+    with transaction.atomic():
+        if entry_in_use(entry):
+            raise ValidationError(IN_USE_MESSAGE)
+        siblings = _siblings(entry).exclude(pk=entry.pk)
+        audit.record(
+            "transformation.framework_deleted",
+            actor=by,
+            obj=entry,
+            detail={"text": str(entry), "order": entry.order},
+        )
+        entry.delete()
+        _renumber(list(siblings.select_for_update().order_by("order", "pk")))
 
 
 # --- Enrolment -------------------------------------------------------------------------------
@@ -279,7 +391,16 @@ def _linked_record(by, station: Unit, raw: str) -> str | None:
 # --- Indicators --------------------------------------------------------------------------------
 
 
-def compute_indicators(period: Period, *, stations: list[int] | None = None) -> int:
+# Written below the ORM (incidents.bulk: COPY, or one executemany on SQLite): building
+# 40,000 model instances and their SQL took most of a computation's time.
+_SNAPSHOT_COLUMNS = (
+    "station_id", "code", "period_start", "period_end",
+    "numerator", "denominator", "value", "computed_at",
+)  # fmt: skip
+_ROLLUP_COLUMNS = ("unit_id", "code", "period_start", "period_end", "average", "stations")
+
+
+def compute_indicators(period: Month, *, stations: list[int] | None = None) -> int:
     """Every station's figure of every indicator for `period`, stored as its snapshot: one
     grouped query per indicator. Stations with no records get a snapshot without a value
     ("not enough data"). Returns how many figures were stored."""
@@ -292,26 +413,16 @@ def compute_indicators(period: Period, *, stations: list[int] | None = None) -> 
     rows = []
     for indicator in indicators.all_indicators():
         figures = indicator.per_station(period, None if stations is None else station_ids)
+        code, start, end = indicator.code, period.start, period.end
         for station_id in station_ids:
             num, den, value = figures.get(station_id, (None, 0, None))
-            rows.append(
-                IndicatorSnapshot(
-                    station_id=station_id,
-                    code=indicator.code,
-                    period_start=period.start,
-                    period_end=period.end,
-                    numerator=num,
-                    denominator=den,
-                    value=value,
-                    computed_at=now,
-                )
-            )
+            rows.append((station_id, code, start, end, num, den, value, now))
     with transaction.atomic():
         old = IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
         if stations is not None:
             old = old.filter(station_id__in=station_ids)
         old.delete()
-        IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
+        bulk.insert(IndicatorSnapshot._meta.db_table, _SNAPSHOT_COLUMNS, rows)
         _roll_up(period)
     return len(rows)
 
@@ -320,7 +431,7 @@ def compute_indicators(period: Period, *, stations: list[int] | None = None) -> 
 _LEVELS = ("station__parent_id", "station__parent__parent_id", "station__parent__parent__parent_id")
 
 
-def _roll_up(period: Period) -> None:
+def _roll_up(period: Month) -> None:
     """Each command's average of each indicator over its stations with data: one grouped
     query per level of the command tree."""
     snapshots = IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
@@ -335,17 +446,10 @@ def _roll_up(period: Period) -> None:
                 continue
             average = None if row["average"] is None else round(row["average"], 1)
             rollups.append(
-                IndicatorRollup(
-                    unit_id=row["unit"],
-                    code=row["code"],
-                    period_start=period.start,
-                    period_end=period.end,
-                    average=average,
-                    stations=row["stations"],
-                )
+                (row["unit"], row["code"], period.start, period.end, average, row["stations"])
             )
     IndicatorRollup.objects.filter(period_start=period.start, period_end=period.end).delete()
-    IndicatorRollup.objects.bulk_create(rollups, batch_size=2000)
+    bulk.insert(IndicatorRollup._meta.db_table, _ROLLUP_COLUMNS, rollups)
 
 
 # --- The inspectors' assessment ----------------------------------------------------------------
@@ -369,10 +473,57 @@ def start_assessment(*, by, enrolment: Enrolment) -> Assessment:
     return assessment
 
 
-def grade(*, by, assessment: Assessment, question: Question, tier: str, reasons: str) -> Grade:
-    """A grade on the five tiers, with its reasons; anything else is refused."""
+COMPLETED_MESSAGE = gettext_lazy("This assessment is complete and can no longer be changed.")
+
+
+def _check_open(by, assessment: Assessment) -> None:
+    """Only the province's inspectors change an assessment, and only until it is complete."""
     if not may_assess(by, assessment.enrolment.station):
         raise ValidationError(_("Only the province's inspectors can assess this station."))
+    if assessment.completed_at is not None:
+        raise ValidationError(COMPLETED_MESSAGE)
+
+
+def ungraded_questions(assessment: Assessment) -> int:
+    graded = Grade.objects.filter(assessment=assessment).values("question_id")
+    return (
+        Question.objects.filter(area__year_id=assessment.enrolment.year_id)
+        .exclude(pk__in=graded)
+        .count()
+    )
+
+
+def complete_assessment(*, by, assessment: Assessment) -> Assessment:
+    """Submit the assessment: every question graded, then locked; its grades become the
+    station's published grades and its findings carry on until closed."""
+    _check_open(by, assessment)
+    missing = ungraded_questions(assessment)
+    if missing:
+        raise ValidationError(
+            _("Grade every question before completing the assessment: %(n)s not graded yet.")
+            % {"n": digits(missing)}
+        )
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.completed_at is not None:  # completed meanwhile by another inspector
+            raise ValidationError(COMPLETED_MESSAGE)
+        assessment.completed_at = timezone.now()
+        assessment.save(update_fields=["completed_at"])
+        audit.record(
+            "transformation.assessment_completed",
+            actor=by,
+            obj=assessment,
+            detail={
+                "grades": assessment.grades.count(),
+                "findings": assessment.findings.count(),
+            },
+        )
+    return assessment
+
+
+def grade(*, by, assessment: Assessment, question: Question, tier: str, reasons: str) -> Grade:
+    """A grade on the five tiers, with its reasons; anything else is refused."""
+    _check_open(by, assessment)
     if tier not in Tier.values:
         raise ValidationError({"tier": [TIER_MESSAGE]})
     if question.area.year_id != assessment.enrolment.year_id:
@@ -391,8 +542,7 @@ def grade(*, by, assessment: Assessment, question: Question, tier: str, reasons:
 def raise_finding(
     *, by, assessment: Assessment, question: Question, kind: str, text: str, owner, due_on: date
 ) -> Finding:
-    if not may_assess(by, assessment.enrolment.station):
-        raise ValidationError(_("Only the province's inspectors can assess this station."))
+    _check_open(by, assessment)
     if kind not in Finding.Kind.values:
         raise ValidationError({"kind": [_("Choose cause of concern or area for improvement.")]})
     text = normalize_text(text, multiline=True)

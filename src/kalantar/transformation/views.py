@@ -10,18 +10,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalantar.core.forms import apply_service_errors
+from kalantar.core.periods import parse_month
 from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.org.models import Unit
 from kalantar.people.models import User
+from kalantar.people.scoping import inspection_root
 from kalantar.transformation import forms, indicators, selectors, services, survey
-from kalantar.transformation.models import Area, ProgrammeYear, Question, Tier
-from kalantar.transformation.periods import parse_month
-from kalantar.transformation.scope import may_assess, programme_root
+from kalantar.transformation.models import Area, Characteristic, ProgrammeYear, Question, Tier
+from kalantar.transformation.scope import may_assess
+from kalantar.transformation.templatetags.transformation import localized_text
 
 # --- The framework -----------------------------------------------------------------------------
 
@@ -85,6 +88,51 @@ def framework_add(request: HttpRequest, kind: str) -> HttpResponse:
     return redirect(f"{_framework_url()}?year={year.year}")
 
 
+_ENTRIES = {
+    "area": (Area, "year"),
+    "question": (Question, "area__year"),
+    "characteristic": (Characteristic, "question__area__year"),
+}
+
+
+@login_required
+@permission_required("transformation.edit_framework", raise_exception=True)
+@require_POST
+def framework_change(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
+    """Edit, move up or down, or delete one entry of the year's framework."""
+    year = _year(request)
+    model, year_path = _ENTRIES.get(kind, (None, ""))
+    if model is None or action not in ("edit", "up", "down", "delete"):
+        raise Http404
+    entry = get_object_or_404(model, pk=pk, **{year_path: year})
+    try:
+        _change_entry(request, entry, action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{_framework_url()}?year={year.year}#{kind}-{entry.pk}")
+
+
+def _change_entry(request: HttpRequest, entry, action: str) -> None:
+    if action in ("up", "down"):
+        services.move_entry(by=request.user, entry=entry, up=action == "up")
+    elif action == "delete":
+        services.delete_entry(by=request.user, entry=entry)
+        messages.success(request, _("The entry was deleted."))
+    else:
+        form = forms.EntryForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("The entry was not changed: fill in the Persian text."))
+        codes = form.cleaned_data["codes"] if isinstance(entry, Characteristic) else None
+        services.edit_entry(
+            by=request.user,
+            entry=entry,
+            text=form.cleaned_data["text"],
+            text_en=form.cleaned_data["text_en"],
+            codes=codes,
+        )
+        messages.success(request, _("The entry was saved."))
+
+
 def _framework_url() -> str:
     return reverse("transformation:framework")
 
@@ -110,7 +158,7 @@ def framework_copy(request: HttpRequest) -> HttpResponse:
 
 
 def _station_choices(user) -> list[tuple[int, str]]:
-    root = programme_root(user)
+    root = inspection_root(user)
     if root is None:  # no scope; "" is the whole country
         return []
     stations = Unit.objects.filter(kind__in=Unit.STATION_KINDS, path__startswith=root)
@@ -148,7 +196,15 @@ def progress(request: HttpRequest, code: str | None = None) -> HttpResponse:
     unit = found_or_404(selectors.visible_unit(request.user, code))
     if unit.is_station:
         return redirect("transformation:station", code=unit.code)
-    context = {"year": year, "unit": unit, **selectors.progress(year, unit)}
+    # The figures are read only when the page is not in the cache already (the template
+    # keeps it, rendered, per language until progress_stamp changes).
+    context = {
+        "year": year,
+        "unit": unit,
+        "stamp": selectors.progress_stamp(),
+        "cache_seconds": selectors.PROGRESS_CACHE_SECONDS,
+        "p": SimpleLazyObject(lambda: selectors.progress(year, unit)),
+    }
     return render(request, "transformation/progress.html", context)
 
 
@@ -292,7 +348,8 @@ def _assessment_context(request, assessment, **bound) -> dict:
         "tiers": Tier.choices,
         "finding_form": bound.get("finding_form")
         or forms.FindingForm(
-            questions=[(q.pk, q.text) for q in questions], owners=_owners(station, request.user)
+            questions=[(q.pk, localized_text(q)) for q in questions],
+            owners=_owners(station, request.user),
         ),
         "grade_errors": bound.get("grade_errors", {}),
         "open_findings": selectors.open_findings(station, limit=None),
@@ -300,6 +357,7 @@ def _assessment_context(request, assessment, **bound) -> dict:
         "figures": selectors.latest_figures(station),
         "indicators": {i.code: i for i in indicators.all_indicators()},
         "areas": selectors.framework(assessment.enrolment.year),
+        "ungraded": services.ungraded_questions(assessment),
     }
 
 
@@ -374,6 +432,21 @@ def assessment_finding(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("transformation:assessment", pk=pk)
     context["finding_form"] = form
     return render(request, "transformation/assessment.html", context, status=400)
+
+
+@login_required
+@permission_required("transformation.assess_station", raise_exception=True)
+@require_POST
+def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    found = found_or_404(selectors.assessment_for(request.user, pk))
+    try:
+        services.complete_assessment(by=request.user, assessment=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        context = _assessment_context(request, found)
+        return render(request, "transformation/assessment.html", context, status=400)
+    messages.success(request, _("The assessment is complete; its grades are published."))
+    return redirect("transformation:assessment", pk=pk)
 
 
 @login_required

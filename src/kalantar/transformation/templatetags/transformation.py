@@ -9,9 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kalantar.core.jalali import month_name
+from kalantar.core.periods import jalali_month_of
 from kalantar.core.persian import active_digits, format_number
 from kalantar.transformation import indicators
-from kalantar.transformation.periods import jalali_month_of
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def month_label(day) -> str:
 
 @register.filter
 def month_key(day) -> str:
-    return jalali_month_of(day).key
+    return jalali_month_of(day).code
 
 
 @register.filter

@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kalantar.core import periods
 from kalantar.core.jalali import tehran_today
-from kalantar.transformation import periods, services
+from kalantar.transformation import services
 
 
 class Command(BaseCommand):
@@ -23,4 +24,4 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         stored = services.compute_indicators(period)
-        self.stdout.write(f"{period.key}: {stored} figures stored")
+        self.stdout.write(f"{period.code}: {stored} figures stored")

@@ -1,15 +1,19 @@
-"""Months of the statistics: Jalali (1404-07) or Gregorian (2025-10). Pure: no database."""
+"""Calendar months for statistics and indicators: Jalali (1404-07) or Gregorian (2025-10).
+
+One shape for every app that reads a month from people: the public transparency pages
+and the programme's indicators parse and step through months alike. Pure: no database.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import jdatetime
 from django.utils.translation import gettext as _
 
-from kalantar.core.jalali import month_name, to_jalali
+from kalantar.core.jalali import TEHRAN, month_name, to_jalali
 from kalantar.core.persian import digits, to_latin_digits
 
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{1,2})\s*$")
@@ -28,6 +32,23 @@ class Month:
     jalali: bool
     year: int
     month: int
+
+    @property
+    def start(self) -> date:
+        return self.first
+
+    @property
+    def end(self) -> date:
+        """The day after the last (an exclusive bound)."""
+        return self.last + timedelta(days=1)
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=TEHRAN)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end, time.min, tzinfo=TEHRAN)
 
     @property
     def code(self) -> str:
@@ -58,7 +79,8 @@ def gregorian_month(year: int, month: int) -> Month:
 
 
 def parse_month(text: str) -> Month:
-    """ "1404-07" (Jalali, Persian digits too) or "2025-10" (Gregorian)."""
+    """ "1404-07" (Jalali, Persian digits and "/" too) or "2025-10" (Gregorian);
+    PeriodError, with a message for people, otherwise."""
     match = _MONTH.match(to_latin_digits(text or ""))
     if not match:
         raise PeriodError(_("Give the month as YEAR-MONTH, such as 1404-07 or 2025-10."))
@@ -72,16 +94,25 @@ def parse_month(text: str) -> Month:
     raise PeriodError(_("The year %(year)s is out of range.") % {"year": digits(year)})
 
 
+def jalali_month_of(day: date) -> Month:
+    """The Jalali month `day` is in."""
+    j = to_jalali(day)
+    return jalali_month(j.year, j.month)
+
+
+def previous(month: Month) -> Month:
+    """The Jalali month before `month`."""
+    return jalali_month_of(month.first - timedelta(days=1))
+
+
 def last_complete_month(today: date) -> Month:
     """The Jalali month before the one `today` is in."""
-    j = to_jalali(today)
-    year, month = (j.year - 1, 12) if j.month == 1 else (j.year, j.month - 1)
-    return jalali_month(year, month)
+    return previous(jalali_month_of(today))
 
 
 def recent_months(today: date, count: int = 12) -> list[Month]:
     months, current = [], last_complete_month(today)
     for _i in range(count):
         months.append(current)
-        current = last_complete_month(current.first)
+        current = previous(current)
     return months
