@@ -74,8 +74,8 @@ def main(argv=None) -> int:
 def _build(args):
     import numpy as np
 
-    from kalantar.core.jalali import tehran_today
     from kalantar.core import periods
+    from kalantar.core.jalali import tehran_today
 
     province = _geography()
     months = list(reversed(periods.recent_months(tehran_today(), args.months)))

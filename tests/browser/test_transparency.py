@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from kalantar.core import periods
 from kalantar.core.jalali import TEHRAN, tehran_today
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.services import close_incident, open_incident
-from kalantar.core import periods
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
