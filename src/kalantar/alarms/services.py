@@ -416,6 +416,7 @@ def mark_receiver_started(*, name: str, now: datetime | None = None) -> None:
             defaults={
                 "started_at": now, "alive_at": now, "connections": 0, "refused": 0,
                 "timed_out": 0, "replies_dropped": 0, "limited_at": None,
+                "stream_down_since": None,
             },
         )  # fmt: skip
 
