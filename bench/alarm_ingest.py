@@ -345,6 +345,11 @@ def busy(pair: tuple[float, float]) -> str:
 
 
 def prepare_database(args, env) -> None:
+    """A new, empty database for each receiver measured (the same frames go to each)."""
+    if args.db == "sqlite":
+        path = env["DATABASE_URL"].removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
     if args.db == "postgres":
         import psycopg
 

@@ -2,6 +2,7 @@ import asyncio
 import logging
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kalantar.alarms import fanin
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, batch, **options):
         if not fanin.configured():
-            raise CommandError("NATS_URL is not set: the receiver stores events itself.")
+            raise CommandError(_("NATS_URL is not set: the receiver stores events itself."))
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         consumer = fanin.Consumer(fanin.StreamSettings.from_settings(), name, batch=batch)
         self.stdout.write(f"alarm consumer {name} on {consumer.cfg.stream}")
