@@ -36,7 +36,14 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))  # tests.alarms.nats_cluster, for --nats
 
-from alarm_ingest import PG_URL, PY, SETUP, free_port, wait_port  # noqa: E402
+from alarm_ingest import (  # noqa: E402
+    PG_URL,
+    PY,
+    free_port,
+    prepare_database,
+    start_nats_cluster,
+    wait_port,
+)
 
 COUNT = """
 import django, sys; django.setup()
@@ -123,15 +130,7 @@ def stored_twice_and_checks(env) -> tuple[set[tuple[str, str]], int, int, int, i
 
 
 def run(args, env, *, ack_first: bool) -> dict:
-    if args.db == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS kalantar_alarms_bench WITH (FORCE)")
-            c.execute("CREATE DATABASE kalantar_alarms_bench")
-    else:
-        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
-    subprocess.run([PY, "-c", SETUP], env=env, check=True)
+    prepare_database(args, env)
     total_acked: set[tuple[str, str]] = set()
     sent = 0
     for round_no in range(args.rounds):
@@ -173,29 +172,11 @@ def run(args, env, *, ack_first: bool) -> dict:
     }
 
 
-def fresh_database(args, env) -> None:
-    if args.db == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS kalantar_alarms_bench WITH (FORCE)")
-            c.execute("CREATE DATABASE kalantar_alarms_bench")
-    else:
-        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
-    subprocess.run([PY, "-c", SETUP], env=env, check=True)
-
-
 def run_nats(args, env) -> dict:
     """Rounds of load through JetStream, killing in turn the receiver, the consumer and a
     NATS server; then a clean restart, the stream drained, and the count."""
-    from tests.alarms.nats_cluster import NatsCluster
-
-    fresh_database(args, env)
-    cluster = NatsCluster(Path(tempfile.mkdtemp(prefix="kalantar-nats-")), 3).start()
-    env = {
-        **env, "NATS_URL": cluster.url, "ALARMS_NATS_REPLICAS": "3",
-        "ALARMS_NATS_STREAM": "CRASH", "ALARMS_NATS_SUBJECT": "crash.events",
-    }  # fmt: skip
+    prepare_database(args, env)
+    cluster, env = start_nats_cluster(env, "CRASH")
     quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     consumer = subprocess.Popen([PY, "-m", "kalantar", "alarm_consumer"], **quiet)
     total_acked: set[tuple[str, str]] = set()

@@ -424,17 +424,22 @@ async def alarm_latency(port: int, env, args) -> dict:
     return {"alarm_p50": pct(delays, 0.5), "alarm_p99": pct(delays, 0.99)}
 
 
+def start_nats_cluster(env: dict, stream: str) -> tuple:
+    """A fresh three-node JetStream cluster, and `env` with NATS_URL and an R3 stream."""
+    from tests.alarms.nats_cluster import NatsCluster
+
+    cluster = NatsCluster(Path(tempfile.mkdtemp(prefix="kalantar-nats-")), 3).start()
+    return cluster, {
+        **env, "NATS_URL": cluster.url, "ALARMS_NATS_REPLICAS": "3",
+        "ALARMS_NATS_STREAM": stream, "ALARMS_NATS_SUBJECT": f"{stream.lower()}.events",
+    }  # fmt: skip
+
+
 def run_nats(args, frames, env, receivers: int) -> dict:
     """Ours through a fresh three-node JetStream cluster (R3): `receivers` receiver processes
     (the connections spread over them) publishing, one `alarm_consumer` storing."""
-    from tests.alarms.nats_cluster import NatsCluster
-
     prepare_database(args, env)
-    cluster = NatsCluster(Path(tempfile.mkdtemp(prefix="kalantar-nats-")), 3).start()
-    env = {
-        **env, "NATS_URL": cluster.url, "ALARMS_NATS_REPLICAS": "3",
-        "ALARMS_NATS_STREAM": "BENCH", "ALARMS_NATS_SUBJECT": "bench.events",
-    }  # fmt: skip
+    cluster, env = start_nats_cluster(env, "BENCH")
     quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     ports = [free_port() for _ in range(receivers)]
     procs = [

@@ -84,10 +84,10 @@ class NatsCluster:
         return self
 
     def start_node(self, i: int) -> None:
-        log = open(self.root / f"n{i}.log", "ab")
-        self.procs[i] = subprocess.Popen(
-            [self.binary, "-c", str(self._config(i))], stdout=log, stderr=log
-        )
+        with open(self.root / f"n{i}.log", "ab") as log:  # the server keeps its own copy
+            self.procs[i] = subprocess.Popen(
+                [self.binary, "-c", str(self._config(i))], stdout=log, stderr=log
+            )
 
     def kill(self, i: int) -> None:
         """kill -9 one server."""

@@ -77,10 +77,10 @@ class Stage:
         self.procs: list[subprocess.Popen] = []
 
     def spawn(self, *argv: str, log: str) -> subprocess.Popen:
-        out = open(self.tmp / log, "ab")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kalantar", *argv], env=self.env, stdout=out, stderr=out
-        )
+        with open(self.tmp / log, "ab") as out:  # the child keeps its own copy
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kalantar", *argv], env=self.env, stdout=out, stderr=out
+            )
         self.procs.append(proc)
         return proc
 
