@@ -84,10 +84,15 @@ class Stage:
         self.procs.append(proc)
         return proc
 
-    def receiver(self, name: str) -> tuple[subprocess.Popen, int]:
+    def receiver(self, name: str, *, answering: bool = True) -> tuple[subprocess.Popen, int]:
+        """A receiver listening and, if `answering`, with the stream answering it."""
         [port] = free_ports(1)
         proc = self.spawn("alarm_receiver", "--port", str(port), "--name", name, log=name)
         wait_port(port)
+        deadline = time.monotonic() + 30
+        while answering and "accepting panels" not in self.log(name):
+            assert time.monotonic() < deadline, self.log(name)
+            time.sleep(0.1)
         return proc, port
 
     def consumer(self, name: str) -> subprocess.Popen:
@@ -225,7 +230,7 @@ def test_nats_down_at_start_refuses_panels_until_the_stream_answers(
     lone = NatsCluster(tmp_path / "nats", 1)
     stage = Stage(tmp_path, lone.url, replicas=1)
     try:
-        _r, port = stage.receiver("receiver")
+        _r, port = stage.receiver("receiver", answering=False)
         reply = exchange(port, 1)
         assert reply.startswith(b'"NAK"0001')
         assert not AlarmEvent.objects.exists()
@@ -277,7 +282,7 @@ def test_poison_event_is_parked_and_never_blocks_the_rest(stage, make_subscriber
     stage.consumer("consumer")
     deadline = time.monotonic() + 30
     while not AlarmEvent.objects.filter(dedup_key=good[14]).exists():
-        assert time.monotonic() < deadline, "the good event did not get through"
+        assert time.monotonic() < deadline, stage.log("consumer")  # the good one is stuck
         time.sleep(0.2)
     parked = []
     while len(parked) < 2:

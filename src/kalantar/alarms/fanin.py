@@ -41,6 +41,8 @@ SPARE_DELIVERIES = 2
 RETRY_SECONDS = 1.0  # between attempts to reach NATS, the stream or the database
 EXPIRE_EVERY_SECONDS = 0.25
 HEARTBEAT_SECONDS = 5.0
+IDLE_FETCH_SECONDS = 1.0
+BUSY_FETCH_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -377,15 +379,22 @@ class Consumer:
         await self._db(self._start_db)
         psub = await self._subscribe()
         log.info("consumer %s pulling from %s", self.name, self.cfg.stream)
+        busy = False
         while not stop.is_set():
             try:
-                msgs = await psub.fetch(self.batch, timeout=0.5)
+                # Idle, wait for one message and take it at once (a fetch of a whole batch
+                # would hold a lone alarm until its time ran out); busy, take what is there.
+                if busy:
+                    msgs = await psub.fetch(self.batch, timeout=BUSY_FETCH_SECONDS)
+                else:
+                    msgs = await psub.fetch(1, timeout=IDLE_FETCH_SECONDS)
             except FetchTimeout:
                 msgs = []
             except Exception as exc:  # reconnecting, or a stream without a leader yet
                 log.warning("fetch: %s: %s", type(exc).__name__, exc)
                 await asyncio.sleep(0.2)
                 msgs = []
+            busy = bool(msgs)
             if msgs:
                 await self._handle(msgs)
             await self._db(self._chores)

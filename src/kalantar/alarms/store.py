@@ -132,6 +132,18 @@ class EventWriter:
                 seen_at = adapt(datetime.fromtimestamp(epoch, UTC))
                 due = epoch + interval + grace if interval else None
                 due_updates.append((due, seen_at, sub_id))
+        try:
+            self._store(rows, due_updates)
+        except Exception:
+            # The staging table may have been made in the transaction that rolled back:
+            # make it again (IF NOT EXISTS) with the next batch.
+            self._stage_for = None
+            raise
+        for _due, _seen, sub_id in due_updates:
+            self._due_written[sub_id] = seen[sub_id][0]
+
+    def _store(self, rows: list[tuple], due_updates: list[tuple]) -> None:
+        adapt = self._adapt
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 # The driver's own prepared executemany: Django's wrapper would rewrite the
@@ -152,8 +164,6 @@ class EventWriter:
                     f"UPDATE {self._sub_table} SET next_due = %s, last_seen_at = %s WHERE id = %s",
                     due_updates,
                 )
-        for _due, _seen, sub_id in due_updates:
-            self._due_written[sub_id] = seen[sub_id][0]
 
 
 # Turn stored alarm events into alarms at most this often: one ORM pass for many events,
