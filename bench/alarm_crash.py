@@ -10,6 +10,12 @@ code path), which shows what the test catches.
     .venv/bin/python bench/alarm_crash.py                # SQLite, 3 rounds
     .venv/bin/python bench/alarm_crash.py --db postgres
     .venv/bin/python bench/alarm_crash.py --quick
+    .venv/bin/python bench/alarm_crash.py --nats         # through a 3-node R3 JetStream
+
+With --nats, receivers publish to a three-node JetStream cluster started for the run and one
+`alarm_consumer` stores; each round kills -9, in turn, the receiver, the consumer and a NATS
+server (restarted after the round), and the count at the end must still show every
+acknowledged event stored, once.
 """
 
 from __future__ import annotations
@@ -28,8 +34,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))  # tests.alarms.nats_cluster, for --nats
 
-from alarm_ingest import PG_URL, PY, SETUP, free_port, wait_port  # noqa: E402
+from alarm_ingest import (  # noqa: E402
+    PG_URL,
+    PY,
+    free_port,
+    prepare_database,
+    start_nats_cluster,
+    wait_port,
+)
 
 COUNT = """
 import django, sys; django.setup()
@@ -87,33 +101,36 @@ class Load:
         finally:
             writer.close()
 
-    async def run_until_killed(self, pid: int, kill_after: float, first_seq: int) -> None:
+    async def run_until_killed(
+        self, pid: int, kill_after: float, first_seq: int, *, then: float = 0.5
+    ) -> None:
+        """Load, kill -9 `pid` after `kill_after` s, go on `then` s (the panels of a dead
+        receiver stop; others keep sending)."""
         stop = asyncio.Event()
         tasks = [asyncio.create_task(self._panel(i, stop, first_seq)) for i in range(self.panels)]
         await asyncio.sleep(kill_after)
         os.kill(pid, signal.SIGKILL)
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(then)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def stored_and_checks(env) -> tuple[set[tuple[str, str]], int, int, int]:
-    out = subprocess.run([PY, "-c", COUNT], env=env, capture_output=True, text=True, check=True)
-    stored = {tuple(line.split()) for line in out.stdout.splitlines() if line.strip()}
-    unprocessed, comm_lost, swept = (int(x) for x in out.stderr.strip().split()[-3:])
+    stored, _twice, unprocessed, comm_lost, swept = stored_twice_and_checks(env)
     return stored, unprocessed, comm_lost, swept
 
 
-def run(args, env, *, ack_first: bool) -> dict:
-    if args.db == "postgres":
-        import psycopg
+def stored_twice_and_checks(env) -> tuple[set[tuple[str, str]], int, int, int, int]:
+    """Stored (account, seq) pairs, how many rows repeat one, and the checks of COUNT."""
+    out = subprocess.run([PY, "-c", COUNT], env=env, capture_output=True, text=True, check=True)
+    rows = [tuple(line.split()) for line in out.stdout.splitlines() if line.strip()]
+    stored = set(rows)
+    unprocessed, comm_lost, swept = (int(x) for x in out.stderr.strip().split()[-3:])
+    return stored, len(rows) - len(stored), unprocessed, comm_lost, swept
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS kalantar_alarms_bench WITH (FORCE)")
-            c.execute("CREATE DATABASE kalantar_alarms_bench")
-    else:
-        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
-    subprocess.run([PY, "-c", SETUP], env=env, check=True)
+
+def run(args, env, *, ack_first: bool) -> dict:
+    prepare_database(args, env)
     total_acked: set[tuple[str, str]] = set()
     sent = 0
     for round_no in range(args.rounds):
@@ -155,6 +172,67 @@ def run(args, env, *, ack_first: bool) -> dict:
     }
 
 
+def run_nats(args, env) -> dict:
+    """Rounds of load through JetStream, killing in turn the receiver, the consumer and a
+    NATS server; then a clean restart, the stream drained, and the count."""
+    prepare_database(args, env)
+    cluster, env = start_nats_cluster(env, "CRASH")
+    quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    consumer = subprocess.Popen([PY, "-m", "kalantar", "alarm_consumer"], **quiet)
+    total_acked: set[tuple[str, str]] = set()
+    sent, killed = 0, []
+    targets = ("receiver", "consumer", "NATS server")
+    for round_no in range(args.rounds):
+        target = targets[round_no % len(targets)]
+        port = free_port()
+        receiver = subprocess.Popen(
+            [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)], **quiet
+        )
+        wait_port(port)
+        time.sleep(1.5)  # the receiver's first answer from the stream
+        victim = {"receiver": receiver, "consumer": consumer}.get(target)
+        pid = victim.pid if victim else cluster.procs[round_no % 3].pid
+        load = Load(port, args.panels, seed=round_no)
+        # After a consumer or a NATS server dies the receiver goes on: load for longer.
+        then = 0.5 if target == "receiver" else args.kill_after
+        asyncio.run(load.run_until_killed(pid, args.kill_after, 1 + round_no * 1000, then=then))
+        killed.append(target)
+        if target == "consumer":
+            consumer.wait()
+            consumer = subprocess.Popen([PY, "-m", "kalantar", "alarm_consumer"], **quiet)
+        elif target == "NATS server":
+            cluster.procs[round_no % 3].wait()
+            cluster.procs[round_no % 3] = None
+            cluster.start_node(round_no % 3)
+            cluster.wait_ready()
+        if receiver.poll() is None:
+            receiver.terminate()
+        receiver.wait(10)
+        total_acked |= load.acked
+        sent += load.sent
+    port = free_port()  # one clean receiver: supervision resumes without a storm
+    receiver = subprocess.Popen(
+        [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)], **quiet
+    )
+    wait_port(port)
+    deadline = time.monotonic() + 60
+    while True:
+        time.sleep(1.0)
+        stored, twice, unprocessed, comm_lost, swept = stored_twice_and_checks(env)
+        if (total_acked <= stored and not unprocessed) or time.monotonic() > deadline:
+            break
+    for proc in (receiver, consumer):
+        proc.terminate()
+        proc.wait(10)
+    cluster.stop()
+    return {
+        "sent": sent, "acked": len(total_acked), "stored": len(stored),
+        "lost": len(total_acked - stored), "twice": twice,
+        "stored_unacked": len(stored - total_acked), "unprocessed": unprocessed,
+        "comm_lost": comm_lost + swept, "killed": killed,
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -162,9 +240,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--kill-after", type=float, default=3.0, help="seconds of load")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--nats", action="store_true", help="through a three-node R3 JetStream cluster"
+    )
     args = parser.parse_args()
     if args.quick:
-        args.panels, args.rounds, args.kill_after = 50, 2, 1.5
+        args.panels, args.rounds, args.kill_after = 50, 3 if args.nats else 2, 1.5
     tmp = tempfile.mkdtemp(prefix="kalantar-crash-")
     url = PG_URL if args.db == "postgres" else f"sqlite:///{tmp}/crash.sqlite3"
     env = {
@@ -179,6 +260,9 @@ def main() -> None:
         f"killed after {args.kill_after:.1f} s of load each",
         flush=True,
     )
+    if args.nats:
+        report_nats(run_nats(args, env))
+        return
     ours = run(args, env, ack_first=False)
     naive = run(args, env, ack_first=True)
     print(
@@ -191,6 +275,20 @@ def main() -> None:
             f"{r['stored_unacked']:18} {r['unprocessed']:17} {r['comm_lost']:17}"
         )
     print("\nacknowledged events lost by ours:", ours["lost"], "(must be 0)")
+
+
+def report_nats(r: dict) -> None:
+    print(f"killed, one per round: {', '.join(r['killed'])}")
+    print(
+        f"{'through JetStream R3':26} {'sent':>7} {'acked':>7} {'stored':>7} {'LOST':>5} "
+        f"{'TWICE':>6} {'stored, not acked':>18} {'left unprocessed':>17} {'comm-lost alarms':>17}"
+    )
+    print(
+        f"{'receiver → NATS → consumer':26} {r['sent']:7} {r['acked']:7} {r['stored']:7} "
+        f"{r['lost']:5} {r['twice']:6} {r['stored_unacked']:18} {r['unprocessed']:17} "
+        f"{r['comm_lost']:17}"
+    )
+    print("\nacknowledged events lost:", r["lost"], "(must be 0); stored twice:", r["twice"])
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ frames again; ours gets each frame once.
     .venv/bin/python bench/alarm_ingest.py --db postgres   # PostgreSQL
     .venv/bin/python bench/alarm_ingest.py --quick         # a short run
     .venv/bin/python bench/alarm_ingest.py --receivers floor,ours
+    .venv/bin/python bench/alarm_ingest.py --nats          # direct vs a 3-node R3 JetStream
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # tests.alarms.nats_cluster, for --nats
 PY = sys.executable
 PG_URL = "postgres://postgres@127.0.0.1:5432/kalantar_alarms_bench"
 
@@ -137,6 +139,10 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime, all threads
+
+
+def cpu_of(pids) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 def wait_port(port: int, timeout: float = 60) -> None:
@@ -250,8 +256,8 @@ class _Panel(asyncio.Protocol):
 
 
 class Sender:
-    def __init__(self, port: int, frames: list[list[bytes]], *, wrap: bool = False) -> None:
-        self.port = port
+    def __init__(self, port: int | list[int], frames: list[list[bytes]], *, wrap: bool = False):
+        self.ports = [port] if isinstance(port, int) else port  # connections spread over them
         self.frames = frames
         self.wrap = wrap  # receivers that store nothing may get the frames again
         self.next = [0] * len(frames)
@@ -270,7 +276,7 @@ class Sender:
         panels = []
         for i in range(len(self.frames)):
             _t, panel = await self.loop.create_connection(
-                lambda i=i: _Panel(self, i), "127.0.0.1", self.port
+                lambda i=i: _Panel(self, i), "127.0.0.1", self.ports[i % len(self.ports)]
             )
             panels.append(panel)
             self.open += 1
@@ -296,13 +302,19 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-def measure(name: str, pid: int, port: int, frames, args, *, wrap: bool = False) -> dict:
+def measure(
+    name: str, pid, port, frames, args, *, wrap: bool = False, behind: tuple[int, ...] = ()
+) -> dict:
+    """`pid`: the receiver (or a list of them); `behind`: the processes behind them (NATS
+    servers, consumers), whose CPU is reported per ack as well ("all")."""
     print(f"measuring {name}…", flush=True)
+    pids = [pid] if isinstance(pid, int) else list(pid)
     sender = Sender(port, frames, wrap=wrap)
     asyncio.run(sender.run(min(2.0, args.duration / 3), measure=False))  # warm up
-    cpu0, own0 = cpu_seconds(pid), time.process_time()
+    cpu0, own0, all0 = cpu_of(pids), time.process_time(), cpu_of(behind)
     elapsed = asyncio.run(sender.run(args.duration))
-    cpu, own = cpu_seconds(pid) - cpu0, time.process_time() - own0
+    cpu, own = cpu_of(pids) - cpu0, time.process_time() - own0
+    behind_cpu = cpu_of(behind) - all0
     result = {
         "name": name,
         "acks_per_s": sender.acked / elapsed,
@@ -312,10 +324,11 @@ def measure(name: str, pid: int, port: int, frames, args, *, wrap: bool = False)
         "max_p50": pct(sender.latencies, 0.5),
         "max_p99": pct(sender.latencies, 0.99),
         "max_busy": (cpu / elapsed, own / elapsed),
+        "all_cpu_ms_per_ack": (cpu + behind_cpu) / max(sender.acked, 1) * 1000,
     }
-    cpu0, own0 = cpu_seconds(pid), time.process_time()
+    cpu0, own0 = cpu_of(pids), time.process_time()
     elapsed = asyncio.run(sender.run(args.duration, rate=args.rate))
-    cpu, own = cpu_seconds(pid) - cpu0, time.process_time() - own0
+    cpu, own = cpu_of(pids) - cpu0, time.process_time() - own0
     result.update(
         paced_busy=(cpu / elapsed, own / elapsed),
         paced_rate=sender.acked / elapsed,
@@ -332,6 +345,11 @@ def busy(pair: tuple[float, float]) -> str:
 
 
 def prepare_database(args, env) -> None:
+    """A new, empty database for each receiver measured (the same frames go to each)."""
+    if args.db == "sqlite":
+        path = env["DATABASE_URL"].removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
     if args.db == "postgres":
         import psycopg
 
@@ -382,10 +400,13 @@ async def alarm_latency(port: int, env, args) -> dict:
     os.environ.update(env)
     django.setup()
     from asgiref.sync import sync_to_async
+    from django.db import connections
 
     from kalantar.alarms import sia
     from kalantar.alarms.selectors import queue_version
 
+    # Each receiver measured has a new database: drop a connection to the one before.
+    await sync_to_async(connections.close_all)()
     # The console's stream watches this version (a new alarm, or an event added to one).
     latest = sync_to_async(queue_version)
     delays = []
@@ -404,6 +425,57 @@ async def alarm_latency(port: int, env, args) -> dict:
         await asyncio.sleep(0.05)
     writer.close()
     return {"alarm_p50": pct(delays, 0.5), "alarm_p99": pct(delays, 0.99)}
+
+
+def start_nats_cluster(env: dict, stream: str) -> tuple:
+    """A fresh three-node JetStream cluster, and `env` with NATS_URL and an R3 stream."""
+    from tests.alarms.nats_cluster import NatsCluster
+
+    cluster = NatsCluster(Path(tempfile.mkdtemp(prefix="kalantar-nats-")), 3).start()
+    return cluster, {
+        **env, "NATS_URL": cluster.url, "ALARMS_NATS_REPLICAS": "3",
+        "ALARMS_NATS_STREAM": stream, "ALARMS_NATS_SUBJECT": f"{stream.lower()}.events",
+    }  # fmt: skip
+
+
+def run_nats(args, frames, env, receivers: int) -> dict:
+    """Ours through a fresh three-node JetStream cluster (R3): `receivers` receiver processes
+    (the connections spread over them) publishing, one `alarm_consumer` storing."""
+    prepare_database(args, env)
+    cluster, env = start_nats_cluster(env, "BENCH")
+    quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    ports = [free_port() for _ in range(receivers)]
+    procs = [
+        subprocess.Popen(
+            [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port), "--name", f"r{port}"],
+            **quiet,
+        )
+        for port in ports
+    ]
+    consumer = subprocess.Popen([PY, "-m", "kalantar", "alarm_consumer"], **quiet)
+    behind = (consumer.pid, *(p.pid for p in cluster.procs))
+    try:
+        for port in ports:
+            wait_port(port)
+        time.sleep(2)  # the stream's first answer (panels are NAKed until then)
+        name = f"ours, NATS R3, {receivers} rx"
+        result = measure(name, [p.pid for p in procs], ports, frames, args, behind=behind)
+        started, deadline = time.monotonic(), time.monotonic() + 120
+        while stored_counts(env)[0] < result["total_acked"] and time.monotonic() < deadline:
+            time.sleep(0.5)  # the consumer drains what the receivers acknowledged faster
+        result["drain_s"] = time.monotonic() - started
+        result.update(asyncio.run(alarm_latency(ports[0], env, args)))
+        time.sleep(1)
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+    consumer.terminate()
+    consumer.wait(10)
+    cluster.stop()
+    stored, unprocessed = stored_counts(env)
+    result.update(stored=stored, unprocessed=unprocessed)
+    return result
 
 
 def run_bare(name: str, argv: list[str], args, frames) -> dict:
@@ -437,10 +509,15 @@ def parse_args() -> argparse.Namespace:
         help="comma-separated, from pysiaalarm, floor, floor-asyncio, ours",
     )
     parser.add_argument("--port", type=int, default=0, help="first port to listen on (0: any)")
+    parser.add_argument(
+        "--nats",
+        action="store_true",
+        help="ours direct, then through a three-node R3 JetStream with one and two receivers",
+    )
     args = parser.parse_args()
     global FIRST_PORT
     FIRST_PORT = args.port
-    args.receivers = args.receivers.split(",")
+    args.receivers = ["ours", "nats1", "nats2"] if args.nats else args.receivers.split(",")
     if args.quick:
         args.panels, args.duration, args.rate, args.alarms = 100, 3.0, 2000.0, 30
     return args
@@ -483,6 +560,8 @@ def main() -> None:
     for key in args.receivers:
         if key == "ours":
             results[key] = run_ours(args, frames, env)
+        elif key.startswith("nats"):
+            results[key] = run_nats(args, frames, env, int(key[4:]))
         else:
             results[key] = run_bare(*bare[key], args, frames)
     report(args, results)
@@ -530,6 +609,29 @@ def report(args: argparse.Namespace, results: dict) -> None:
     print(
         f"stored events {ours['stored']} for {ours['total_acked']} distinct frames "
         f"acknowledged + {args.alarms} timed alarms; unprocessed left: {ours['unprocessed']}"
+    )
+    for key in ("nats1", "nats2"):
+        r = results.get(key)
+        if r:
+            report_nats(args, r, ours)
+
+
+def report_nats(args, r: dict, direct: dict) -> None:
+    print(
+        f"\n{r['name']}: {r['acks_per_s']:.0f} durable acks/s = "
+        f"{r['acks_per_s'] / direct['acks_per_s']:.2f} × direct (goal ≥ 0.5); CPU per ack "
+        f"{r['cpu_ms_per_ack']:.3f} ms in the receivers, {r['all_cpu_ms_per_ack']:.3f} ms with "
+        f"the NATS servers and the consumer (direct: {direct['cpu_ms_per_ack']:.3f} ms)"
+    )
+    print(
+        f"  paced at {args.rate:.0f}/s: {r['paced_rate']:.0f} acks/s, p50 {r['paced_p50']:.1f} ms,"
+        f" p99 {r['paced_p99']:.1f} ms; the consumer's backlog drained in {r['drain_s']:.1f} s;"
+        f" then frame → alarm p50 {r['alarm_p50']:.1f} ms, p99 {r['alarm_p99']:.1f} ms"
+    )
+    print(
+        f"  stored {r['stored']} for {r['total_acked']} acknowledged + {args.alarms} timed alarms"
+        f" (lost: {max(0, r['total_acked'] + args.alarms - r['stored'])});"
+        f" unprocessed left: {r['unprocessed']}"
     )
 
 

@@ -505,6 +505,22 @@ ALARMS_MAX_CONNECTIONS_PER_ADDRESS = env.int("ALARMS_MAX_CONNECTIONS_PER_ADDRESS
 # cannot turn the receiver into a flood aimed at someone else.
 ALARMS_UDP_REPLIES_PER_SECOND = env.float("ALARMS_UDP_REPLIES_PER_SECOND", default=20.0)
 
+# Alarm fan-in through NATS JetStream (README, "Alarms through NATS"). Unset: the receiver
+# stores events in the database itself. Set (e.g. "nats://a:4222,nats://b:4222"): receivers
+# publish each event to a replicated stream and ACK the panel after the stream's ack, and
+# `kalantar alarm_consumer` processes write the stream into the database. Replicas: 3 in
+# production (the stream survives the loss of a node), 1 against a single server. An event
+# whose storing failed this many deliveries is parked on the stream's dead-letter subject.
+NATS_URL = env.str("NATS_URL", default="")
+ALARMS_NATS_STREAM = env.str("ALARMS_NATS_STREAM", default="KALANTAR_ALARMS")
+ALARMS_NATS_SUBJECT = env.str("ALARMS_NATS_SUBJECT", default="kalantar.alarms.events")
+ALARMS_NATS_REPLICAS = env.int("ALARMS_NATS_REPLICAS", default=1)
+ALARMS_NATS_DUPLICATE_WINDOW_SECONDS = env.int("ALARMS_NATS_DUPLICATE_WINDOW_SECONDS", default=120)
+ALARMS_NATS_ACK_WAIT_SECONDS = env.float("ALARMS_NATS_ACK_WAIT_SECONDS", default=30.0)
+ALARMS_NATS_MAX_DELIVER = env.int("ALARMS_NATS_MAX_DELIVER", default=5)
+# A panel whose event the stream has not acknowledged within this time gets a NAK.
+ALARMS_NATS_PUBLISH_SECONDS = env.float("ALARMS_NATS_PUBLISH_SECONDS", default=5.0)
+
 # A refused or missing page (4xx) is one line in the log; a server error keeps its
 # traceback. The filter sits on django.request, so every handler sees the short record,
 # and on the console for the django.security.* loggers (bad host, bad request).

@@ -335,6 +335,8 @@ class ReceiverStatus(models.Model):
     timed_out = models.PositiveBigIntegerField(_("frames timed out"), default=0)
     replies_dropped = models.PositiveBigIntegerField(_("UDP replies withheld"), default=0)
     limited_at = models.DateTimeField(_("limits last applied"), null=True, blank=True)
+    # With NATS_URL: since when this receiver refuses panels for want of the alarm stream.
+    stream_down_since = models.DateTimeField(_("alarm stream down since"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

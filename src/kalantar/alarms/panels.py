@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -69,7 +70,7 @@ class _Fleet:
     """What every panel of one run shares: where to send, how often, and the tally."""
 
     host: str
-    port: int
+    ports: tuple[int, ...]
     interval: float
     alarm_share: float
     stop_at: float
@@ -78,40 +79,50 @@ class _Fleet:
     keep: bool
 
 
-async def _panel_loop(panel: SimPanel, fleet: _Fleet) -> None:
+async def _panel_loop(panel: SimPanel, fleet: _Fleet, first: int) -> None:
+    """Send, wait for the answer, pause; on a lost connection, dial the next receiver (a
+    fleet behind one address reaches any of them) until the run ends."""
     stats, rng, interval = fleet.stats, fleet.rng, fleet.interval
-    try:
-        reader, writer = await asyncio.open_connection(fleet.host, fleet.port)
-    except OSError:
-        stats.failed += 1
-        return
-    try:
-        await asyncio.sleep(rng.random() * interval)
-        while time.monotonic() < fleet.stop_at:
-            data, seq, ts = panel.frame(alarm=rng.random() < fleet.alarm_share, rng=rng)
-            started = time.perf_counter()
-            writer.write(data)
-            stats.sent += 1
-            try:
-                reply = await asyncio.wait_for(reader.readuntil(b"\r"), timeout=10)
-            except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
-                stats.failed += 1
-                return
-            stats.latencies.append(time.perf_counter() - started)
-            if b'ACK"' in reply:
-                stats.acked += 1
-                if fleet.keep:
-                    stats.acked_keys.append((panel.account, seq, ts))
-            else:
-                stats.naked += 1
-            await asyncio.sleep(max(0.0, interval * (0.5 + rng.random())))
-    finally:
-        writer.close()
+    turn = first
+    await asyncio.sleep(rng.random() * interval)
+    while time.monotonic() < fleet.stop_at:
+        port = fleet.ports[turn % len(fleet.ports)]
+        turn += 1
+        try:
+            reader, writer = await asyncio.open_connection(fleet.host, port)
+        except OSError:
+            stats.failed += 1
+            await asyncio.sleep(0.2)
+            continue
+        try:
+            await _exchange(panel, fleet, reader, writer)
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+            stats.failed += 1
+        finally:
+            writer.close()
+
+
+async def _exchange(panel: SimPanel, fleet: _Fleet, reader, writer) -> None:
+    stats, rng, interval = fleet.stats, fleet.rng, fleet.interval
+    while time.monotonic() < fleet.stop_at:
+        data, seq, ts = panel.frame(alarm=rng.random() < fleet.alarm_share, rng=rng)
+        started = time.perf_counter()
+        writer.write(data)
+        stats.sent += 1
+        reply = await asyncio.wait_for(reader.readuntil(b"\r"), timeout=10)
+        stats.latencies.append(time.perf_counter() - started)
+        if b'ACK"' in reply:
+            stats.acked += 1
+            if fleet.keep:
+                stats.acked_keys.append((panel.account, seq, ts))
+        else:
+            stats.naked += 1
+        await asyncio.sleep(max(0.0, interval * (0.5 + rng.random())))
 
 
 async def run_fleet(
     host: str,
-    port: int,
+    port: int | Sequence[int],
     panels: list[SimPanel],
     *,
     rate: float,
@@ -120,10 +131,11 @@ async def run_fleet(
     seed: int = 1,
     keep_keys: bool = False,
 ) -> FleetStats:
-    """Every panel on its own connection; together about `rate` messages per second."""
+    """Every panel on its own connection; together about `rate` messages per second. Given
+    several ports, the panels spread over them and move on when one stops answering."""
     fleet = _Fleet(
         host=host,
-        port=port,
+        ports=(port,) if isinstance(port, int) else tuple(port),
         interval=len(panels) / rate if rate > 0 else 0.0,
         alarm_share=alarm_share,
         stop_at=time.monotonic() + duration,
@@ -131,7 +143,7 @@ async def run_fleet(
         rng=random.Random(seed),
         keep=keep_keys,
     )
-    await asyncio.gather(*(_panel_loop(p, fleet) for p in panels))
+    await asyncio.gather(*(_panel_loop(p, fleet, i) for i, p in enumerate(panels)))
     return fleet.stats
 
 

@@ -25,18 +25,13 @@ try:
 except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
     uvloop = None
 
-from kalantar.alarms import codes, services, sia, store
+from kalantar.alarms import codes, fanin, services, sia, store
 
 log = logging.getLogger("kalantar.alarms.receiver")
 
 MAX_PENDING = 50_000  # stop reading from sockets while this many events await commit
 PANEL_REFRESH_SECONDS = 5.0
-LOST_REFRESH_SECONDS = 1.0
 HEARTBEAT_SECONDS = 5.0
-# Turn stored alarm events into alarms at most this often: one ORM pass for many events,
-# well within the second an alarm may take to reach the console.
-PROCESS_EVERY_SECONDS = 0.1
-PROCESS_LIMIT = 5000
 CHECKPOINT_SECONDS = 1.0
 # How often deadlines are checked: one pass over the connections, no timer per connection.
 SWEEP_SECONDS = 0.5
@@ -125,19 +120,26 @@ class _Due:
     """When the database thread next does each periodic chore (monotonic seconds), and the
     panels' stamp last loaded."""
 
-    __slots__ = ("beat", "lost", "panels", "process", "stamp")
+    __slots__ = ("beat", "panels", "stamp")
 
     def __init__(self, stamp: tuple, now: float) -> None:
         self.stamp = stamp
-        self.process = self.beat = self.panels = self.lost = now
+        self.beat = self.panels = now
 
 
 class Receiver:
-    def __init__(self, *, name: str = "receiver", now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        name: str = "receiver",
+        now: Callable[[], float] = time.time,
+        stream: fanin.Publisher | None = None,
+    ) -> None:
         self.name = name
         self.now = now
+        # With a stream, events go to JetStream and are ACKed on its ack; else to the database.
+        self.stream = stream
         self.panels: dict[str, store.Panel] = {}
-        self.lost: set[int] = set()
         self.pending: list[tuple[tuple, bytes, Callable[[bytes], None]]] = []
         self.seen: dict[int, tuple[int, int]] = {}
         self.stats = Stats()
@@ -151,7 +153,6 @@ class Receiver:
         self._udp_allowance: dict[str, tuple[float, float]] = {}  # address → (tokens, at)
         self.limits = Limits.from_settings(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         self._paused = False
-        self._unprocessed = False
         self.ahead, self.behind = window()
         self.ready = threading.Event()
         self.idle = threading.Event()  # set while the database thread has nothing in hand
@@ -211,6 +212,8 @@ class Receiver:
 
     def _accept(self, message: sia.Message, panel: store.Panel, send) -> bool:
         """Check the panel's clock, then queue the row and its ACK; True if queued."""
+        if self.stream is not None and not self.stream.answering:
+            return self._nak(message, send, "stream")  # nothing could make it durable
         now = self.now()
         if message.timestamp is not None:
             drift = message.timestamp.timestamp() - panel.clock_offset_seconds - now
@@ -218,8 +221,18 @@ class Receiver:
                 return self._nak(message, send, "timestamp")
         received = datetime.fromtimestamp(now, UTC)
         row = self._row(message, panel, received, now)
-        self._queue(row, sia.ack(message, panel.key, received), send, panel, now)
+        reply = sia.ack(message, panel.key, received)
+        if self.stream is not None:
+            self._publish(message, row, reply, send, panel)
+        else:
+            self._queue(row, reply, send, panel, now)
         return True
+
+    def _publish(self, message: sia.Message, row: tuple, reply: bytes, send, panel) -> None:
+        """Hand the row to the stream; the ACK goes out on the stream's ack (`_deliver`)."""
+        held = self.stream.put(row, panel.supervision_seconds, message, reply, send)
+        if held >= MAX_PENDING and not self._paused:
+            self._pause(True)
 
     def _queue(self, row: tuple, reply: bytes, send, panel: store.Panel, now: float) -> None:
         """Hold the ACK until the database thread has committed the row."""
@@ -340,25 +353,36 @@ class Receiver:
             send(reply)
         self.stats.acked += len(replies)
         self.stats.duplicates_acked += dup
-        if self._paused and len(self.pending) < MAX_PENDING // 2:
+        if self._paused and self._held() < MAX_PENDING // 2:
+            self._pause(False)
+
+    def _held(self) -> int:
+        """Events accepted whose ACK still waits for the database or the stream."""
+        return len(self.pending) if self.stream is None else self.stream.held()
+
+    def _stream_failed(self, failed: list[tuple[sia.Message, Callable[[bytes], None]]]) -> None:
+        """The stream refused or did not acknowledge these events in time: NAK, the panels
+        send them again (the stream and the database drop what they already have)."""
+        now = self._now_dt()
+        for message, send in failed:
+            self.stats.error("stream")
+            self.stats.naks += 1
+            send(sia.nak(message, now))
+        if self._paused and self._held() < MAX_PENDING // 2:
             self._pause(False)
 
     # --- database side ----------------------------------------------------------------
 
     def _db_thread(self) -> None:
-        writer = store.EventWriter()
-        writer.prepare_connection()
+        ingest = store.Ingest() if self.stream is None else None
+        if ingest is not None:
+            ingest.start()
         services.mark_receiver_started(name=self.name)
-        # Events left over from a crash before processing: the loop drains them all.
-        self._unprocessed = True
         self.panels = store.load_panels()
         due = _Due(store.panels_stamp(), time.monotonic())
-        self.lost = store.lost_subscribers()
         self.ready.set()
         while not self._stopping.is_set():
-            wait = 0.5
-            if self._unprocessed:
-                wait = max(0.0, min(wait, due.process - time.monotonic()))
+            wait = 0.5 if ingest is None else ingest.wait_seconds(time.monotonic(), 0.5)
             self._wake.wait(timeout=wait)
             self._wake.clear()
             self.idle.clear()
@@ -366,25 +390,28 @@ class Receiver:
             seen, self.seen = self.seen, {}
             try:
                 if batch:
-                    self._commit(writer, batch, seen)
-                self._chores(due, time.monotonic())
+                    self._commit(ingest, batch, seen)
+                self._chores(ingest, due, time.monotonic())
             except Exception:
                 log.exception("database thread: will retry")
-                self._unprocessed = True
+                if ingest is not None:
+                    ingest.unprocessed = True
                 close_old_connections()
                 time.sleep(0.5)
-            if not self.pending and not self._unprocessed:
+            if not self.pending and (ingest is None or not ingest.unprocessed):
                 self.idle.set()
         connection.close()  # stopped: leave no session behind
 
-    def _chores(self, due: _Due, mono: float) -> None:
-        """The database thread's periodic work, each chore when its time has come."""
-        if self._unprocessed and mono >= due.process:
-            done = services.process_pending_events(limit=PROCESS_LIMIT)
-            self._unprocessed = done >= PROCESS_LIMIT
-            due.process = mono + PROCESS_EVERY_SECONDS
+    def _chores(self, ingest: store.Ingest | None, due: _Due, mono: float) -> None:
+        """The database thread's periodic work, each chore when its time has come. With a
+        stream, the consumers store the events and open the alarms: only the panels and the
+        heartbeat are left here."""
+        if ingest is not None:
+            ingest.follow_up(mono)
         if mono >= due.beat:
             figures = self.stats.limit_figures(len(self._connections))
+            if self.stream is not None:
+                figures["stream_down_since"] = self.stream.down_since()
             services.touch_receiver(name=self.name, **figures)
             due.beat = mono + HEARTBEAT_SECONDS
         if mono >= due.panels:
@@ -392,26 +419,16 @@ class Receiver:
             if new_stamp != due.stamp:
                 self.panels, due.stamp = store.load_panels(), new_stamp
             due.panels = mono + PANEL_REFRESH_SECONDS
-        if mono >= due.lost:
-            self.lost = store.lost_subscribers()
-            due.lost = mono + LOST_REFRESH_SECONDS
 
-    def _commit(self, writer: store.EventWriter, batch, seen) -> None:
-        rows = [item[0] for item in batch]
+    def _commit(self, ingest: store.Ingest, batch, seen) -> None:
         try:
-            writer.store(rows, seen)
+            ingest.store([item[0] for item in batch], seen)
         except Exception:
             # Not stored, so not acknowledged: the panels retransmit. Put the batch back.
             self.pending[:0] = batch
             raise
         replies = [(reply, send) for _row, reply, send in batch]
         self.loop.call_soon_threadsafe(self._deliver, replies, 0)
-        if not all(row[store.PROCESSED] for row in rows):
-            self._unprocessed = True  # alarms to open: the loop above does it shortly
-        back = self.lost.intersection(seen)
-        if back:
-            services.restore_communication(back)
-            self.lost -= back
 
     # --- serving ----------------------------------------------------------------------
 
@@ -430,7 +447,11 @@ class Receiver:
         self.loop.call_later(SWEEP_SECONDS, self._sweep)
         self._thread = threading.Thread(target=self._db_thread, name="alarm-db", daemon=True)
         self._thread.start()
-        if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        if self.stream is not None:
+            self._stream_task = self.loop.create_task(
+                self.stream.run(self._deliver, self._stream_failed)
+            )
+        elif connection.vendor == "sqlite" and not connection.is_in_memory_db():
             threading.Thread(target=self._checkpoint_thread, name="alarm-wal", daemon=True).start()
         while not self.ready.is_set():
             await asyncio.sleep(0.02)
@@ -583,7 +604,10 @@ def run(host: str, port: int, *, name: str = "receiver") -> None:
         uvloop.install()
     descriptors = raise_descriptor_limit()
     log.info("open-file limit: %s", descriptors)
-    receiver = Receiver(name=name)
+    stream = None
+    if fanin.configured():
+        stream = fanin.Publisher(fanin.StreamSettings.from_settings(), name)
+    receiver = Receiver(name=name, stream=stream)
     try:
         asyncio.run(receiver.serve(host, port))
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kalantar.alarms import codes
@@ -44,10 +44,30 @@ def false_alarms_since(subscriber_ids=None, *, now: datetime | None = None) -> Q
     return qs
 
 
+# Stream consumers (NATS_URL) write their heartbeat beside the receivers', under this prefix.
+CONSUMER_PREFIX = "consumer:"
+
+
 def receiver_alive(now: datetime | None = None) -> bool:
+    """A receiver is listening and, with a stream, a consumer is storing what it publishes:
+    while either is missing, a silent panel is our outage, not the panel's."""
     now = now or timezone.now()
     since = now - timedelta(seconds=RECEIVER_ALIVE_SECONDS)
-    return ReceiverStatus.objects.filter(alive_at__gte=since).exists()
+    alive = ReceiverStatus.objects.filter(alive_at__gte=since)
+    if not settings.NATS_URL:
+        return alive.exists()
+    consumers = Q(name__startswith=CONSUMER_PREFIX)
+    return alive.filter(consumers).exists() and alive.exclude(consumers).exists()
+
+
+def stream_down_since(now: datetime | None = None) -> datetime | None:
+    """Since when a running receiver refuses panels because the alarm stream does not
+    answer (NATS_URL), or None."""
+    now = now or timezone.now()
+    return ReceiverStatus.objects.filter(
+        alive_at__gte=now - timedelta(seconds=RECEIVER_ALIVE_SECONDS),
+        stream_down_since__isnull=False,
+    ).aggregate(since=Min("stream_down_since"))["since"]
 
 
 def queue(user) -> QuerySet[Alarm]:
@@ -165,6 +185,7 @@ def console(user) -> dict:
         "silent": silent_panels(user).count(),
         "receiver_alive": receiver_alive(),
         "receiver_limits": receiver_limits(),
+        "stream_down_since": stream_down_since(),
     }
 
 

@@ -267,18 +267,27 @@ def process_pending_events(*, limit: int = 5000) -> int:
     The receiver stores and acknowledges first, then calls this; after a crash the
     unprocessed rows are still marked, so nothing acknowledged misses its alarm.
     """
-    # Ordered by (processed, id), not id alone: so SQLite walks the partial index of
-    # unprocessed rows instead of scanning the whole event table in id order.
-    events = list(
-        AlarmEvent.objects.filter(processed=False)
-        .select_related("subscriber")
-        .order_by("processed", "id")[:limit]
-    )
-    if not events:
-        return 0
     with transaction.atomic():
-        _EventGrouping(events).apply()
+        # One grouping pass at a time, whichever process runs it (several stream consumers
+        # do): two at once would each open an alarm for the same premises, or both for one
+        # event. SQLite's BEGIN IMMEDIATE (settings) already orders them.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_GROUPING_LOCK_KEY])
+        # Ordered by (processed, id), not id alone: so SQLite walks the partial index of
+        # unprocessed rows instead of scanning the whole event table in id order.
+        events = list(
+            AlarmEvent.objects.filter(processed=False)
+            .select_related("subscriber")
+            .order_by("processed", "id")[:limit]
+        )
+        if events:
+            _EventGrouping(events).apply()
     return len(events)
+
+
+# The PostgreSQL advisory lock of event grouping (any constant, the same for every process).
+_GROUPING_LOCK_KEY = 0x414C524D
 
 
 class _EventGrouping:
@@ -416,6 +425,7 @@ def mark_receiver_started(*, name: str, now: datetime | None = None) -> None:
             defaults={
                 "started_at": now, "alive_at": now, "connections": 0, "refused": 0,
                 "timed_out": 0, "replies_dropped": 0, "limited_at": None,
+                "stream_down_since": None,
             },
         )  # fmt: skip
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 from django.db.models import Count, Max
 
-from kalantar.alarms import sia
+from kalantar.alarms import services, sia
 from kalantar.alarms.models import Account, AlarmEvent, Subscriber
 from kalantar.alarms.services import panel_key, supervision_grace_seconds
 from kalantar.org.selectors import province_ids
@@ -141,6 +141,18 @@ class EventWriter:
                 seen_at = adapt(datetime.fromtimestamp(epoch, UTC))
                 due = epoch + interval + grace if interval else None
                 due_updates.append((due, seen_at, sub_id))
+        try:
+            self._store(rows, due_updates)
+        except Exception:
+            # The staging table may have been made in the transaction that rolled back:
+            # make it again (IF NOT EXISTS) with the next batch.
+            self._stage_for = None
+            raise
+        for _due, _seen, sub_id in due_updates:
+            self._due_written[sub_id] = seen[sub_id][0]
+
+    def _store(self, rows: list[tuple], due_updates: list[tuple]) -> None:
+        adapt = self._adapt
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 # The driver's own prepared executemany: Django's wrapper would rewrite the
@@ -161,8 +173,58 @@ class EventWriter:
                     f"UPDATE {self._sub_table} SET next_due = %s, last_seen_at = %s WHERE id = %s",
                     due_updates,
                 )
-        for _due, _seen, sub_id in due_updates:
-            self._due_written[sub_id] = seen[sub_id][0]
+
+
+# Turn stored alarm events into alarms at most this often: one ORM pass for many events,
+# well within the second an alarm may take to reach the console.
+PROCESS_EVERY_SECONDS = 0.1
+PROCESS_LIMIT = 5000
+LOST_REFRESH_SECONDS = 1.0
+
+
+class Ingest:
+    """Stores batches of events and does what follows them: alarms opened from the new
+    events, "communication lost" ended for panels heard again. The one path from an accepted
+    event to the console, whether the receiver stores it or a stream consumer does."""
+
+    def __init__(self) -> None:
+        self.writer = EventWriter()
+        self.lost: set[int] = set()
+        # Events left over from a crash before processing: the first follow-up drains them.
+        self.unprocessed = True
+        self._process_due = self._lost_due = 0.0
+
+    def start(self) -> None:
+        self.writer.prepare_connection()
+        self.lost = lost_subscribers()
+        self._lost_due = time.monotonic() + LOST_REFRESH_SECONDS
+
+    def store(self, rows: list[tuple], seen: dict[int, tuple[int, int]]) -> None:
+        """One transaction for `rows` (EVENT_COLUMNS order); `seen` as in EventWriter.store."""
+        self.writer.store(rows, seen)
+        if not all(row[PROCESSED] for row in rows):
+            self.unprocessed = True  # alarms to open: `follow_up` does it shortly
+        back = self.lost.intersection(seen)
+        if back:
+            services.restore_communication(back)
+            self.lost -= back
+
+    def follow_up(self, mono: float) -> None:
+        """Open the alarms of stored events (at most every PROCESS_EVERY_SECONDS) and reload
+        the panels in "communication lost" (every LOST_REFRESH_SECONDS)."""
+        if self.unprocessed and mono >= self._process_due:
+            done = services.process_pending_events(limit=PROCESS_LIMIT)
+            self.unprocessed = done >= PROCESS_LIMIT
+            self._process_due = mono + PROCESS_EVERY_SECONDS
+        if mono >= self._lost_due:
+            self.lost = lost_subscribers()
+            self._lost_due = mono + LOST_REFRESH_SECONDS
+
+    def wait_seconds(self, mono: float, longest: float) -> float:
+        """How long the caller may sleep before `follow_up` has work due."""
+        if not self.unprocessed:
+            return longest
+        return max(0.0, min(longest, self._process_due - mono))
 
 
 def checkpoint_wal() -> None:

@@ -1,0 +1,126 @@
+"""A real NATS cluster for the stream tests and benchmarks: `nats-server` processes with
+JetStream, each with its own client, cluster and monitoring ports and its own store, routed
+to one another. No Django here: bench/ uses it too."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+BINARIES = ("nats-server", "/usr/sbin/nats-server", "/usr/local/bin/nats-server")
+
+
+def nats_server() -> str | None:
+    """The machine's nats-server binary, or None."""
+    for candidate in BINARIES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = []
+    for _ in range(count):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        sockets.append(s)
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+class NatsCluster:
+    """`size` JetStream servers in one cluster (size 1: a lone server, no routes)."""
+
+    def __init__(self, root: Path, size: int = 3, *, name: str = "kalantar-test") -> None:
+        self.binary = nats_server()
+        if self.binary is None:
+            raise RuntimeError("no nats-server on this machine")
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.size = size
+        self.name = name
+        ports = free_ports(3 * size)
+        self.client_ports = ports[:size]
+        self.route_ports = ports[size : 2 * size]
+        self.http_ports = ports[2 * size :]
+        self.procs: list[subprocess.Popen | None] = [None] * size
+
+    @property
+    def url(self) -> str:
+        """Every server, as NATS_URL takes them."""
+        return ",".join(f"nats://127.0.0.1:{p}" for p in self.client_ports)
+
+    def _config(self, i: int) -> Path:
+        store = self.root / f"n{i}"
+        store.mkdir(parents=True, exist_ok=True)
+        lines = [
+            f"server_name: n{i}",
+            f"listen: 127.0.0.1:{self.client_ports[i]}",
+            f"http: 127.0.0.1:{self.http_ports[i]}",
+            f'jetstream {{ store_dir: "{store}", max_memory_store: 64MB, max_file_store: 2GB }}',
+        ]
+        if self.size > 1:
+            routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in self.route_ports)
+            lines.append(
+                f"cluster {{ name: {self.name}, listen: 127.0.0.1:{self.route_ports[i]}, "
+                f"routes: [{routes}] }}"
+            )
+        path = self.root / f"n{i}.conf"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def start(self, timeout: float = 30) -> NatsCluster:
+        for i in range(self.size):
+            self.start_node(i)
+        self.wait_ready(timeout)
+        return self
+
+    def start_node(self, i: int) -> None:
+        with open(self.root / f"n{i}.log", "ab") as log:  # the server keeps its own copy
+            self.procs[i] = subprocess.Popen(
+                [self.binary, "-c", str(self._config(i))], stdout=log, stderr=log
+            )
+
+    def kill(self, i: int) -> None:
+        """kill -9 one server."""
+        proc = self.procs[i]
+        if proc is not None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+            self.procs[i] = None
+
+    def healthy(self, i: int) -> bool:
+        try:
+            url = f"http://127.0.0.1:{self.http_ports[i]}/healthz"
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Every running server reports healthy (JetStream up, meta leader known)."""
+        deadline = time.monotonic() + timeout
+        running = [i for i, p in enumerate(self.procs) if p is not None]
+        while not all(self.healthy(i) for i in running):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"NATS cluster not ready; logs in {self.root}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for i in range(self.size):
+            proc = self.procs[i]
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                self.procs[i] = None
