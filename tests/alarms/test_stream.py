@@ -84,10 +84,15 @@ class Stage:
         self.procs.append(proc)
         return proc
 
-    def receiver(self, name: str, *, answering: bool = True) -> tuple[subprocess.Popen, int]:
-        """A receiver listening and, if `answering`, with the stream answering it."""
-        [port] = free_ports(1)
-        proc = self.spawn("alarm_receiver", "--port", str(port), "--name", name, log=name)
+    def receiver(
+        self, name: str, *, answering: bool = True, port: int | None = None
+    ) -> tuple[subprocess.Popen, int]:
+        """A receiver listening and, if `answering`, with the stream answering it; given a
+        `port`, it shares that port with the receivers already on it."""
+        shared = ["--reuse-port"] if port else []
+        port = port or free_ports(1)[0]
+        argv = ["alarm_receiver", "--port", str(port), "--name", name, *shared]
+        proc = self.spawn(*argv, log=name)
         wait_port(port)
         deadline = time.monotonic() + 30
         while answering and "accepting panels" not in self.log(name):
@@ -204,6 +209,21 @@ def test_killing_a_receiver_panels_move_to_the_other(stage, fleet):
     stats = load_and_kill([port1, port2], fleet, lambda: kill9(doomed))
     assert stats.failed  # panels on the killed receiver lost their connection…
     assert_acked_stored_once(stats)  # …and what either receiver acknowledged is stored once
+
+
+def test_receivers_share_one_address_and_panels_redial_it_when_one_dies(stage, fleet):
+    # Started with --reuse-port, as the Procfile runs them: the kernel spreads the panels.
+    doomed, port = stage.receiver("receiver-1", port=free_ports(1)[0])
+    stage.receiver("receiver-2", port=port)
+    stage.consumer("consumer")
+    killed_at = []
+    stats = load_and_kill(
+        [port], fleet, lambda: (kill9(doomed), killed_at.append(datetime.now(UTC))), 5.0
+    )
+    assert stats.failed  # some panels were on the receiver that died…
+    assert_acked_stored_once(stats)
+    after = f"{killed_at[0]:%Y%m%d%H%M%S}"
+    assert sum(ts > after for _a, _s, ts in stats.acked_keys) > RATE  # …the other answers
 
 
 def test_killing_a_nats_node_loses_and_repeats_nothing(stage, fleet, cluster):

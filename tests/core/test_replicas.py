@@ -105,6 +105,21 @@ def _alias(port: int) -> dict:
     return config
 
 
+def _own_configuration(data: Path) -> None:
+    """Distributions that keep the server's configuration outside its data directory
+    (Debian: /etc/postgresql) leave a base backup without one: give the copy its own."""
+    files = {"postgresql.conf": "", "pg_ident.conf": "", "pg_hba.conf": HBA}
+    for name, text in files.items():
+        path = data / name
+        if not path.exists():
+            path.write_text(text)
+            if os.geteuid() == 0:
+                os.chown(path, pwd.getpwnam(SERVER_USER).pw_uid, -1)
+
+
+HBA = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+
+
 @pytest.fixture(scope="module")
 def replica(django_db_setup, django_db_blocker):
     """A hot standby of the running server, taken after the test database was created."""
@@ -143,6 +158,7 @@ def replica(django_db_setup, django_db_blocker):
             " (it needs a 'replication' line in pg_hba.conf, wal_level replica and"
             " max_wal_senders > 0; this test changes nothing on it): " + backup.stderr.strip()
         )
+    _own_configuration(data)
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off"
     subprocess.run(
         _as_server_user(

@@ -441,7 +441,11 @@ class Receiver:
                 close_old_connections()
         connection.close()
 
-    async def serve(self, host: str, port: int, *, udp: bool = True) -> None:
+    async def serve(
+        self, host: str, port: int, *, udp: bool = True, reuse_port: bool = False
+    ) -> None:
+        """Listen and serve until stopped. `reuse_port`: several receivers share the port
+        (SO_REUSEPORT) and the kernel spreads the panels' connections over them."""
         self.loop = asyncio.get_running_loop()
         self.limits = Limits.from_settings(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         self.loop.call_later(SWEEP_SECONDS, self._sweep)
@@ -459,15 +463,16 @@ class Receiver:
         # the backlog must fit in the descriptors the cap leaves free.
         spare = resource.getrlimit(resource.RLIMIT_NOFILE)[0] - self.limits.max_connections
         server = await self.loop.create_server(
-            lambda: _TCP(self), host, port, reuse_address=True,
+            lambda: _TCP(self), host, port, reuse_address=True, reuse_port=reuse_port,
             backlog=max(16, min(1024, spare // 2)),
         )  # fmt: skip
         self.servers = [server]
         bound = server.sockets[0].getsockname()[1]
         if udp:
             transport, _p = await self.loop.create_datagram_endpoint(
-                lambda: _UDP(self), local_addr=(host, bound), family=socket.AF_INET
-            )
+                lambda: _UDP(self), local_addr=(host, bound), family=socket.AF_INET,
+                reuse_port=reuse_port,
+            )  # fmt: skip
             self.udp = transport
         self.bound_port = bound
         log.info(
@@ -599,7 +604,7 @@ class _UDP(asyncio.DatagramProtocol):
             log.exception("frame %r", frames[0].body)
 
 
-def run(host: str, port: int, *, name: str = "receiver") -> None:
+def run(host: str, port: int, *, name: str = "receiver", reuse_port: bool = False) -> None:
     if uvloop is not None:
         uvloop.install()
     descriptors = raise_descriptor_limit()
@@ -609,6 +614,6 @@ def run(host: str, port: int, *, name: str = "receiver") -> None:
         stream = fanin.Publisher(fanin.StreamSettings.from_settings(), name)
     receiver = Receiver(name=name, stream=stream)
     try:
-        asyncio.run(receiver.serve(host, port))
+        asyncio.run(receiver.serve(host, port, reuse_port=reuse_port))
     finally:
         receiver.stop()
