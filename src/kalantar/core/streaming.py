@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Any
@@ -50,7 +51,8 @@ class BodyStream(io.RawIOBase):
         super().__init__()
         self._receive, self._loop = receive, loop
         self._ready = threading.Condition()
-        self._buffer = bytearray()
+        self._pieces: deque[bytes] = deque()
+        self._buffered = 0
         self._ended = False
         self.aborted = False  # the client went away before the body's end
         self._room = asyncio.Event()
@@ -62,13 +64,24 @@ class BodyStream(io.RawIOBase):
         return True
 
     def read(self, size: int | None = -1) -> bytes:
+        """Bytes as they came, at most `size` of them (fewer when fewer are waiting); the
+        pieces the server received are handed on whole when they fit, without a copy."""
         self._start()
+        whole = size is None or size < 0
         with self._ready:
-            while not self._ended and (not self._buffer or size is None or size < 0):
+            while not self._ended and (not self._pieces or whole):
                 self._ready.wait()
-            count = len(self._buffer) if size is None or size < 0 else size
-            chunk = bytes(self._buffer[:count])
-            del self._buffer[:count]
+            if whole:
+                chunk = b"".join(self._pieces)
+                self._pieces.clear()
+            elif not self._pieces:
+                chunk = b""
+            elif len(self._pieces[0]) <= size:
+                chunk = self._pieces.popleft()
+            else:
+                first = self._pieces[0]
+                chunk, self._pieces[0] = first[:size], first[size:]
+            self._buffered -= len(chunk)
             if not self._room.is_set():
                 self._loop.call_soon_threadsafe(self._make_room)
         return chunk
@@ -96,7 +109,7 @@ class BodyStream(io.RawIOBase):
 
     def _make_room(self) -> None:
         with self._ready:
-            if len(self._buffer) < HIGH_WATER:
+            if self._buffered < HIGH_WATER:
                 self._room.set()
 
     async def _fill(self) -> None:
@@ -108,9 +121,12 @@ class BodyStream(io.RawIOBase):
                     if message["type"] == "http.disconnect":
                         self.aborted = self._ended = True
                     else:
-                        self._buffer += message.get("body", b"")
+                        piece = message.get("body", b"")
+                        if piece:
+                            self._pieces.append(piece)
+                            self._buffered += len(piece)
                         self._ended = not message.get("more_body", False)
-                    if len(self._buffer) >= HIGH_WATER:
+                    if self._buffered >= HIGH_WATER:
                         self._room.clear()
                     self._ready.notify_all()
                 if self._ended:
