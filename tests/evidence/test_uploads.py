@@ -17,6 +17,7 @@ from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.storage.filestorage import FileStorage
 from tusclient.uploader import Uploader
 
+from kalantar.core import streaming
 from kalantar.core.models import AuditEntry
 from kalantar.evidence import services, store
 from kalantar.evidence.models import EvidenceItem, Original, Upload
@@ -237,23 +238,17 @@ def _wait_for(condition, seconds: float = 20) -> None:
         time.sleep(0.02)
 
 
-def test_a_patch_cut_mid_body_keeps_what_came_and_tuspy_resumes(tus, tmp_path, settings):
-    data = MP4 + os.urandom(3 * 1024 * 1024)
-    path = write(tmp_path, "long.mp4", data)
-    uploader = _created(tus, path)
-    partial = store.partial_path(settings.EVIDENCE_DIR, str(Upload.objects.get().pk))
-    sent = 1024 * 1024 + 12_345
+def _start_patch(uploader: Uploader, data: bytes, sent: int) -> socket.socket:
+    """A PATCH of all of `data` whose connection has sent only its first `sent` bytes."""
     url = urlsplit(uploader.url)
     head = [f"PATCH {url.path} HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {len(data)}"]
     head += [f"{k}: {v}" for k, v in _patch_headers(uploader, 0).items()]
-    with socket.create_connection((url.hostname, url.port)) as connection:
-        connection.sendall("\r\n".join(head).encode() + b"\r\n\r\n" + data[:sent])
-        # The bytes reach the store while the request is still arriving…
-        _wait_for(lambda: partial.stat().st_size == sent)
-    # …and the connection dropping keeps them: the upload's offset is where it broke.
-    _wait_for(lambda: Upload.objects.get().offset == sent)
-    assert not EvidenceItem.objects.exists()
+    connection = socket.create_connection((url.hostname, url.port))
+    connection.sendall("\r\n".join(head).encode() + b"\r\n\r\n" + data[:sent])
+    return connection
 
+
+def _resume_and_check(tus, uploader: Uploader, path, data: bytes, sent: int, settings) -> None:
     resumed = tus.uploader(str(path), url=uploader.url)
     assert resumed.offset == sent
     resumed.upload()  # the rest, in one PATCH (the client's default chunk)
@@ -261,6 +256,33 @@ def test_a_patch_cut_mid_body_keeps_what_came_and_tuspy_resumes(tus, tmp_path, s
     assert item.original.sha256 == hashlib.sha256(data).hexdigest()
     kept = store.original_path(settings.EVIDENCE_DIR, item.original.sha256)
     assert kept.read_bytes() == data
+
+
+def test_a_patch_cut_mid_body_keeps_what_came_and_tuspy_resumes(tus, tmp_path, settings):
+    data = MP4 + os.urandom(3 * 1024 * 1024)
+    path = write(tmp_path, "long.mp4", data)
+    uploader = _created(tus, path)
+    partial = store.partial_path(settings.EVIDENCE_DIR, str(Upload.objects.get().pk))
+    sent = 1024 * 1024 + 12_345
+    with _start_patch(uploader, data, sent):
+        # The bytes reach the store while the request is still arriving…
+        _wait_for(lambda: partial.stat().st_size == sent)
+    # …and the connection dropping keeps them: the upload's offset is where it broke.
+    _wait_for(lambda: Upload.objects.get().offset == sent)
+    assert not EvidenceItem.objects.exists()
+    _resume_and_check(tus, uploader, path, data, sent, settings)
+
+
+def test_a_connection_gone_silent_does_not_hold_the_upload(tus, tmp_path, settings, monkeypatch):
+    monkeypatch.setattr(streaming, "IDLE_SECONDS", 0.5)
+    data = MP4 + os.urandom(2 * 1024 * 1024)
+    path = write(tmp_path, "long.mp4", data)
+    uploader = _created(tus, path)
+    sent = 1024 * 1024
+    # The old connection never closes (a phone that changed networks); a new one resumes.
+    with _start_patch(uploader, data, sent):
+        _wait_for(lambda: Upload.objects.get().offset == sent)
+        _resume_and_check(tus, uploader, path, data, sent, settings)
 
 
 def test_a_patch_at_another_offset_is_409_and_writes_nothing(tus, tmp_path, settings):

@@ -27,6 +27,10 @@ from django.urls import Resolver404, resolve
 # What may wait in memory ahead of the view before the connection is left unread (the
 # client then waits too): the memory an upload costs, whatever its size.
 HIGH_WATER = 8 * 1024 * 1024
+# A client silent this long is taken as gone (a connection dropped without a word, as a
+# phone changing networks leaves it): the view ends with what came, and the upload can be
+# resumed from a new connection instead of waiting behind the dead one.
+IDLE_SECONDS = 60.0
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -116,7 +120,10 @@ class BodyStream(io.RawIOBase):
         try:
             while True:
                 await self._room.wait()
-                message = await self._receive()
+                try:
+                    message = await asyncio.wait_for(self._receive(), IDLE_SECONDS)
+                except TimeoutError:
+                    message = {"type": "http.disconnect"}
                 with self._ready:
                     if message["type"] == "http.disconnect":
                         self.aborted = self._ended = True
