@@ -70,15 +70,13 @@ class BodyStream(io.RawIOBase):
     def read(self, size: int | None = -1) -> bytes:
         """Bytes as they came, at most `size` of them (fewer when fewer are waiting); the
         pieces the server received are handed on whole when they fit, without a copy."""
+        if size is None or size < 0:  # all of it: drained as it comes, or the pump stalls
+            return b"".join(iter(lambda: self.read(HIGH_WATER), b""))
         self._start()
-        whole = size is None or size < 0
         with self._ready:
-            while not self._ended and (not self._pieces or whole):
+            while not self._ended and not self._pieces:
                 self._ready.wait()
-            if whole:
-                chunk = b"".join(self._pieces)
-                self._pieces.clear()
-            elif not self._pieces:
+            if not self._pieces:
                 chunk = b""
             elif len(self._pieces[0]) <= size:
                 chunk = self._pieces.popleft()
