@@ -27,6 +27,7 @@ from django.urls import Resolver404, resolve
 # What may wait in memory ahead of the view before the connection is left unread (the
 # client then waits too): the memory an upload costs, whatever its size.
 HIGH_WATER = 8 * 1024 * 1024
+LOW_WATER = HIGH_WATER // 2  # the connection is read again below this: one wake-up per 4 MB
 # A client silent this long is taken as gone (a connection dropped without a word, as a
 # phone changing networks leaves it): the view ends with what came, and the upload can be
 # resumed from a new connection instead of waiting behind the dead one.
@@ -84,7 +85,7 @@ class BodyStream(io.RawIOBase):
                 first = self._pieces[0]
                 chunk, self._pieces[0] = first[:size], first[size:]
             self._buffered -= len(chunk)
-            if not self._room.is_set():
+            if self._buffered < LOW_WATER and not self._room.is_set():
                 self._loop.call_soon_threadsafe(self._make_room)
         return chunk
 
@@ -111,7 +112,7 @@ class BodyStream(io.RawIOBase):
 
     def _make_room(self) -> None:
         with self._ready:
-            if self._buffered < HIGH_WATER:
+            if self._buffered < LOW_WATER:
                 self._room.set()
 
     async def _fill(self) -> None:
@@ -119,7 +120,8 @@ class BodyStream(io.RawIOBase):
             while True:
                 await self._room.wait()
                 try:
-                    message = await asyncio.wait_for(self._receive(), IDLE_SECONDS)
+                    async with asyncio.timeout(IDLE_SECONDS):  # no task per message
+                        message = await self._receive()
                 except TimeoutError:
                     message = {"type": "http.disconnect"}
                 with self._ready:
