@@ -1,16 +1,23 @@
-"""ASGI entry point, served by uvicorn."""
+"""ASGI entry point, served by uvicorn.
+
+Django's own handler, except that the views marked `core.streaming.streams_body` (the
+evidence upload's PATCH) read their request body as it arrives instead of after Django has
+copied it to a temporary file."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalantar.settings")
 # Web requests may each run their ORM work on a fresh thread: on PostgreSQL a pool keeps
 # the connections bounded. Long-running workers (the alarm receiver, the scheduler) keep
 # one connection per thread instead, so they are not pooled.
 os.environ.setdefault("DB_POOL", "true")
-application = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
 
 from kalantar.core.checks import refuse_unsafe_production  # noqa: E402  (needs the apps)
+from kalantar.core.streaming import StreamingASGIHandler  # noqa: E402
+
+application = StreamingASGIHandler()
 
 refuse_unsafe_production()

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import socket
+import threading
+import time
+from unittest import mock
+
 import pytest
+import uvicorn
 
 from kalantar.evidence import services
 from kalantar.evidence.models import Camera
@@ -62,3 +70,25 @@ def write(folder, name: str, data: bytes):
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The product's ASGI application (`kalantar.asgi`, as the demo and production serve it)
+    under uvicorn on a thread of this process; yields its base URL."""
+    with mock.patch.dict(os.environ):  # the entry point's defaults stay out of other tests
+        application = importlib.import_module("kalantar.asgi").application
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(application, lifespan="off", access_log=False, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import socket
 import stat
+import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -14,6 +17,7 @@ from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.storage.filestorage import FileStorage
 from tusclient.uploader import Uploader
 
+from kalantar.core import streaming
 from kalantar.core.models import AuditEntry
 from kalantar.evidence import services, store
 from kalantar.evidence.models import EvidenceItem, Original, Upload
@@ -24,11 +28,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def tus(live_server, client, people, cameras, settings):
+def tus(asgi_server, client, people, cameras, settings):
     services.check_out_camera(by=people["desk"], serial="BWC-101", officer=people["officer"])
     client.force_login(people["desk"])
     cookie = f"sessionid={client.cookies['sessionid'].value}"
-    return tus_client.TusClient(f"{live_server.url}/evidence/uploads/", headers={"Cookie": cookie})
+    return tus_client.TusClient(f"{asgi_server}/evidence/uploads/", headers={"Cookie": cookie})
 
 
 def _uploader(tus, path, **kwargs) -> Uploader:
@@ -135,8 +139,8 @@ def test_a_cancelled_upload_leaves_nothing(tus, tmp_path, settings):
     assert _stored_files(settings) == []
 
 
-def test_the_server_announces_its_extensions(live_server):
-    response = requests.options(f"{live_server.url}/evidence/uploads/", timeout=10)
+def test_the_server_announces_its_extensions(asgi_server):
+    response = requests.options(f"{asgi_server}/evidence/uploads/", timeout=10)
     assert response.status_code == 204
     assert response.headers["Tus-Version"] == "1.0.0"
     assert set(response.headers["Tus-Extension"].split(",")) == {
@@ -147,8 +151,8 @@ def test_the_server_announces_its_extensions(live_server):
     assert "sha256" in response.headers["Tus-Checksum-Algorithm"]
 
 
-def test_without_a_login_nothing_can_be_uploaded(live_server, tmp_path):
-    anonymous = tus_client.TusClient(f"{live_server.url}/evidence/uploads/")
+def test_without_a_login_nothing_can_be_uploaded(asgi_server, tmp_path):
+    anonymous = tus_client.TusClient(f"{asgi_server}/evidence/uploads/")
     with pytest.raises(TusCommunicationError) as error:
         anonymous.uploader(str(write(tmp_path, "a.mp4", MP4))).upload()
     assert error.value.status_code == 401
@@ -199,7 +203,7 @@ def test_an_upload_from_a_camera_nobody_checked_out_is_refused(tus, tmp_path):
     assert "هرگز" in error.value.response_content.decode()
 
 
-def test_nobody_else_may_resume_or_cancel_an_upload(tus, tmp_path, live_server, people):
+def test_nobody_else_may_resume_or_cancel_an_upload(tus, tmp_path, people):
     uploader = _uploader(tus, write(tmp_path, "clip.mp4", MP4 * 4), chunk_size=10_000)
     uploader.upload(stop_at=10_000)
     other = VerifiedClient()
@@ -208,3 +212,122 @@ def test_nobody_else_may_resume_or_cancel_an_upload(tus, tmp_path, live_server, 
     assert requests.head(uploader.url, headers=headers, timeout=10).status_code == 404
     assert requests.delete(uploader.url, headers=headers, timeout=10).status_code == 404
     assert Upload.objects.get().status == Upload.Status.RECEIVING
+
+
+# --- The PATCH streamed from the connection (kalantar.asgi) ------------------------------------
+
+
+def _created(tus, path) -> Uploader:
+    uploader = _uploader(tus, path)
+    uploader.set_url(uploader.create_url())
+    return uploader
+
+
+def _patch_headers(uploader: Uploader, offset: int) -> dict[str, str]:
+    return {
+        **uploader.get_headers(),
+        "Upload-Offset": str(offset),
+        "Content-Type": "application/offset+octet-stream",
+    }
+
+
+def _wait_for(condition, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the server did not get there"
+        time.sleep(0.02)
+
+
+def _start_patch(uploader: Uploader, data: bytes, sent: int) -> socket.socket:
+    """A PATCH of all of `data` whose connection has sent only its first `sent` bytes."""
+    url = urlsplit(uploader.url)
+    head = [f"PATCH {url.path} HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {len(data)}"]
+    head += [f"{k}: {v}" for k, v in _patch_headers(uploader, 0).items()]
+    connection = socket.create_connection((url.hostname, url.port))
+    connection.sendall("\r\n".join(head).encode() + b"\r\n\r\n" + data[:sent])
+    return connection
+
+
+def _resume_and_check(tus, uploader: Uploader, path, data: bytes, sent: int, settings) -> None:
+    resumed = tus.uploader(str(path), url=uploader.url)
+    assert resumed.offset == sent
+    resumed.upload()  # the rest, in one PATCH (the client's default chunk)
+    item = EvidenceItem.objects.get()
+    assert item.original.sha256 == hashlib.sha256(data).hexdigest()
+    kept = store.original_path(settings.EVIDENCE_DIR, item.original.sha256)
+    assert kept.read_bytes() == data
+
+
+def test_a_patch_cut_mid_body_keeps_what_came_and_tuspy_resumes(tus, tmp_path, settings):
+    data = MP4 + os.urandom(3 * 1024 * 1024)
+    path = write(tmp_path, "long.mp4", data)
+    uploader = _created(tus, path)
+    partial = store.partial_path(settings.EVIDENCE_DIR, str(Upload.objects.get().pk))
+    sent = 1024 * 1024 + 12_345
+    with _start_patch(uploader, data, sent):
+        # The bytes reach the store while the request is still arriving…
+        _wait_for(lambda: partial.stat().st_size == sent)
+    # …and the connection dropping keeps them: the upload's offset is where it broke.
+    _wait_for(lambda: Upload.objects.get().offset == sent)
+    assert not EvidenceItem.objects.exists()
+    _resume_and_check(tus, uploader, path, data, sent, settings)
+
+
+def test_a_connection_gone_silent_does_not_hold_the_upload(tus, tmp_path, settings, monkeypatch):
+    monkeypatch.setattr(streaming, "IDLE_SECONDS", 0.5)
+    data = MP4 + os.urandom(2 * 1024 * 1024)
+    path = write(tmp_path, "long.mp4", data)
+    uploader = _created(tus, path)
+    sent = 1024 * 1024
+    # The old connection never closes (a phone that changed networks); a new one resumes.
+    with _start_patch(uploader, data, sent):
+        _wait_for(lambda: Upload.objects.get().offset == sent)
+        _resume_and_check(tus, uploader, path, data, sent, settings)
+
+
+def test_a_patch_at_another_offset_is_409_and_writes_nothing(tus, tmp_path, settings):
+    uploader = _created(tus, write(tmp_path, "clip.mp4", MP4))
+    response = requests.patch(
+        uploader.url, data=MP4[:100], headers=_patch_headers(uploader, 100), timeout=10
+    )
+    assert response.status_code == 409
+    assert response.headers["Tus-Resumable"] == "1.0.0"
+    assert Upload.objects.get().offset == 0
+    partial = store.partial_path(settings.EVIDENCE_DIR, str(Upload.objects.get().pk))
+    assert partial.stat().st_size == 0
+
+
+def test_a_body_longer_than_the_upload_is_refused_whole(tus, tmp_path, settings):
+    uploader = _created(tus, write(tmp_path, "clip.mp4", MP4))
+    response = requests.patch(
+        uploader.url, data=MP4 + b"more", headers=_patch_headers(uploader, 0), timeout=10
+    )
+    assert response.status_code == 400
+    assert "بیش" in response.text  # Persian: more bytes than the upload declared
+    assert Upload.objects.get().offset == 0 and not EvidenceItem.objects.exists()
+
+
+def test_nobody_else_may_send_bytes_to_an_upload(tus, tmp_path, settings, people):
+    uploader = _created(tus, write(tmp_path, "clip.mp4", MP4))
+    other = VerifiedClient()
+    other.force_login(people["other_chief"])
+    headers = {
+        **_patch_headers(uploader, 0),
+        "Cookie": f"sessionid={other.cookies['sessionid'].value}",
+    }
+    response = requests.patch(uploader.url, data=MP4, headers=headers, timeout=10)
+    assert response.status_code == 404
+    assert Upload.objects.get().offset == 0 and not EvidenceItem.objects.exists()
+
+
+def test_a_patch_without_a_login_or_the_protocol_header_is_refused(tus, tmp_path):
+    uploader = _created(tus, write(tmp_path, "clip.mp4", MP4))
+    anonymous = {k: v for k, v in _patch_headers(uploader, 0).items() if k != "Cookie"}
+    response = requests.patch(uploader.url, data=MP4, headers=anonymous, timeout=10)
+    assert response.status_code == 401
+    assert "وارد" in response.text
+    # A cross-site form cannot set Tus-Resumable: without it, even a logged-in PATCH is 412.
+    unversioned = {k: v for k, v in _patch_headers(uploader, 0).items() if k != "Tus-Resumable"}
+    response = requests.patch(uploader.url, data=MP4, headers=unversioned, timeout=10)
+    assert response.status_code == 412
+    assert Upload.objects.get().offset == 0 and not EvidenceItem.objects.exists()

@@ -24,6 +24,7 @@ from django.views.decorators.http import (
 
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import found_or_404
+from kalantar.core.streaming import streams_body
 from kalantar.evidence import forms, playback, selectors, services, signing, tus
 from kalantar.evidence.models import IncidentLink
 
@@ -201,6 +202,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
     return _tus_response(201, Location=location, Upload_Offset="0")
 
 
+@streams_body  # a PATCH's bytes go to the store as they arrive, not to a temporary file
 @_tus_endpoint
 @require_http_methods(["HEAD", "PATCH", "DELETE", "OPTIONS"])
 def upload(request: HttpRequest, upload_id: str) -> HttpResponse:

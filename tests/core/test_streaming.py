@@ -1,0 +1,38 @@
+"""A request body handed to a view while it arrives (kalantar.core.streaming)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from kalantar.core import streaming
+
+
+def _read_in_a_thread(data: bytes, read) -> bytes:
+    """What `read(stream)` returns in a worker thread while the loop receives `data` in
+    the 64 KB pieces a server hands on."""
+    pieces = [data[i : i + 65536] for i in range(0, len(data), 65536)]
+
+    async def receive() -> dict:
+        piece = pieces.pop(0)
+        return {"type": "http.request", "body": piece, "more_body": bool(pieces)}
+
+    async def main() -> bytes:
+        stream = streaming.BodyStream(receive, asyncio.get_running_loop())
+        return await asyncio.to_thread(read, stream)
+
+    return asyncio.run(main())
+
+
+def test_reading_all_at_once_gets_a_body_larger_than_the_buffer():
+    data = os.urandom(3 * streaming.HIGH_WATER + 5)
+    assert _read_in_a_thread(data, lambda stream: stream.read()) == data
+
+
+def test_reading_in_blocks_gets_every_byte_in_order():
+    data = os.urandom(streaming.HIGH_WATER + 100_003)
+
+    def in_blocks(stream) -> bytes:
+        return b"".join(iter(lambda: stream.read(1000), b""))
+
+    assert _read_in_a_thread(data, in_blocks) == data
