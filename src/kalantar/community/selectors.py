@@ -87,6 +87,21 @@ def neighbourhoods_for(user) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.visible_to(user).select_related("station")
 
 
+def public_neighbourhoods() -> QuerySet[Neighbourhood]:
+    """Every neighbourhood, for the public forms: anyone may report from or subscribe to
+    any of them."""
+    return Neighbourhood.objects.select_related("station").order_by("station__name", "name")
+
+
+def neighbourhoods_to_report(volunteer: Volunteer | None = None) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods a report may name: a volunteer in a watch group reports from
+    their own station's only, the public from any."""
+    hoods = public_neighbourhoods()
+    if volunteer is not None and volunteer.group_id:
+        hoods = hoods.filter(station=volunteer.station)
+    return hoods
+
+
 def areas_geojson(neighbourhoods) -> str:
     """The neighbourhoods' drawn areas as one GeoJSON text, for a map's data attribute."""
     features = [

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kalantar.community import forms, rules, selectors, services
-from kalantar.community.models import HoursEntry, Neighbourhood, SafetyReport
+from kalantar.community.models import HoursEntry, SafetyReport
 from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.scoping import found_or_404
@@ -496,9 +496,7 @@ def me_hours(request: HttpRequest, volunteer) -> HttpResponse:
 
 
 def _report_page(request: HttpRequest, *, volunteer=None) -> HttpResponse:
-    hoods = Neighbourhood.objects.select_related("station").order_by("station__name", "name")
-    if volunteer is not None and volunteer.group_id:
-        hoods = hoods.filter(station=volunteer.station)
+    hoods = selectors.neighbourhoods_to_report(volunteer)
     form = forms.ReportForm(
         request.POST or None, neighbourhoods=hoods, ask_mobile=volunteer is None
     )
@@ -548,7 +546,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    hoods = Neighbourhood.objects.select_related("station").order_by("station__name", "name")
+    hoods = selectors.public_neighbourhoods()
     form = forms.SubscribeForm(request.POST or None, neighbourhoods=hoods)
     context = {"form": form, "consent_text": rules.CONSENT_TEXTS[rules.CONSENT_VERSION]}
     if request.method == "POST":

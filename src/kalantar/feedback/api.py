@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from kalantar.core.api import responses
 from kalantar.feedback import services
 from kalantar.feedback.models import FeedbackMessage
-from kalantar.org.models import Unit
+from kalantar.org.selectors import unit_by_code
 
 router = Router(tags=["feedback"])
 
@@ -51,7 +51,7 @@ def incoming_sms(request: HttpRequest, payload: SmsIn):
         raise HttpError(403, _("You may not record 197 messages."))
     unit = None
     if payload.station:
-        unit = Unit.objects.filter(code=payload.station).first()
+        unit = unit_by_code(payload.station)
         if unit is None:
             raise HttpError(422, _("Unknown station."))
     intake = services.Intake(

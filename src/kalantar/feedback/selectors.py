@@ -24,6 +24,7 @@ from kalantar.feedback.models import (
     NeighbourhoodSurvey,
     NeighbourhoodTally,
     SurveyAnswer,
+    SurveyLink,
 )
 from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
@@ -32,6 +33,15 @@ from kalantar.org.models import Unit
 def messages_for(user, unit: Unit | None = None) -> QuerySet[FeedbackMessage]:
     rows = FeedbackMessage.objects.visible_to(user).select_related("unit", "officer")
     return rows.filter(unit=unit) if unit is not None else rows
+
+
+def message_for(user, pk: int) -> FeedbackMessage | None:
+    return messages_for(user).filter(pk=pk).first()
+
+
+def survey_link_by_token(token: str) -> SurveyLink | None:
+    """The survey link a caller was sent (anyone holding it may answer)."""
+    return SurveyLink.objects.filter(token=token).first()
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -150,6 +160,15 @@ def dashboard(user, unit: Unit | None = None) -> dict:
 
 def neighbourhood_surveys(user) -> QuerySet[NeighbourhoodSurvey]:
     return NeighbourhoodSurvey.objects.visible_to(user).select_related("unit").order_by("-pk")
+
+
+def neighbourhood_survey_for(user, pk: int) -> NeighbourhoodSurvey | None:
+    return NeighbourhoodSurvey.objects.visible_to(user).filter(pk=pk).first()
+
+
+def neighbourhood_survey_by_token(token: str) -> NeighbourhoodSurvey | None:
+    """The survey a resident's link or QR code opens."""
+    return NeighbourhoodSurvey.objects.filter(token=token).first()
 
 
 def incidents_per_cell(user, *, days: int = 365) -> dict[str, int]:

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.persian import to_latin_digits
-from kalantar.core.scoping import get_visible_or_404, scope_root
+from kalantar.core.scoping import found_or_404, scope_root
 from kalantar.core.site import site_url
 from kalantar.feedback import forms, perception, selectors, services
-from kalantar.feedback.models import FeedbackMessage, NeighbourhoodSurvey, SurveyLink
+from kalantar.feedback.models import FeedbackMessage
+from kalantar.org import selectors as org_selectors
 from kalantar.org.models import Unit
 
 OPERATE = "feedback.add_feedbackmessage"
@@ -86,11 +87,11 @@ def _message_page(request, message, *, status=200, **forms_given) -> HttpRespons
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def message(request: HttpRequest, pk: int) -> HttpResponse:
-    return _message_page(request, get_visible_or_404(FeedbackMessage.objects, request.user, pk=pk))
+    return _message_page(request, found_or_404(selectors.message_for(request.user, pk)))
 
 
 def _act(request, pk, form_class, key, act) -> HttpResponse:
-    found = get_visible_or_404(FeedbackMessage.objects, request.user, pk=pk)
+    found = found_or_404(selectors.message_for(request.user, pk))
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -187,7 +188,7 @@ def report_card(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_form(request: HttpRequest) -> HttpResponse:
     """The 197 form on the citizens' side, limited like the portal's complaint form."""
-    stations = Unit.objects.filter(kind__in=Unit.STATION_KINDS).order_by("name")
+    stations = org_selectors.all_stations()
     form = forms.IntakeForm(request.POST or None, stations=stations)
     if request.method == "POST":
         if limits.count(request, group="feedback.public", rate=settings.ONLINE_FILING_RATE):
@@ -209,7 +210,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
-    link = SurveyLink.objects.filter(token=token).first()
+    link = selectors.survey_link_by_token(token)
     if link is None:
         return render(
             request,
@@ -246,8 +247,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def neighbourhoods(request: HttpRequest) -> HttpResponse:
-    root = scope_root(request.user)
-    units = Unit.objects.filter(path__startswith=root or "").order_by("path")
+    units = org_selectors.units_within(scope_root(request.user) or "")
     form = forms.NeighbourhoodSurveyForm(request.POST or None, units=units)
     if request.method == "POST" and request.user.has_perm(OPERATE) and form.is_valid():
         try:
@@ -267,7 +267,7 @@ def neighbourhoods(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def neighbourhood(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_visible_or_404(NeighbourhoodSurvey.objects, request.user, pk=pk)
+    survey = found_or_404(selectors.neighbourhood_survey_for(request.user, pk))
     cells, overall = selectors.neighbourhood_results(request.user, survey)
     context = {
         "survey": survey,
@@ -292,7 +292,7 @@ def _survey_limited(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def safety(request: HttpRequest, token: str) -> HttpResponse:
     """A resident answers a neighbourhood survey (by link or QR, or a volunteer at the door)."""
-    survey = NeighbourhoodSurvey.objects.filter(token=token).first()
+    survey = selectors.neighbourhood_survey_by_token(token)
     if survey is None:
         refused = _("This survey link is not valid.")
         return render(request, "feedback/survey_done.html", {"refused": refused}, status=404)

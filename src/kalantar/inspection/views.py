@@ -17,9 +17,9 @@ from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.inspection import forms, indicators, selectors, services
 from kalantar.inspection.drafts import CaseReport
-from kalantar.org.models import Unit
-from kalantar.people.models import User
+from kalantar.org.selectors import active_stations_within
 from kalantar.people.scoping import inspection_root
+from kalantar.people.selectors import active_officers_within
 
 VIEW = "inspection.view_case"
 WORK = "inspection.change_case"
@@ -40,10 +40,8 @@ def _open_form(request, data=None):
         root = "/-/"  # no unit: no stations, no officers
     return forms.OpenCaseForm(
         data,
-        stations=Unit.objects.stations().filter(path__startswith=root, is_active=True),
-        officers=User.objects.filter(
-            officer_profile__isnull=False, unit__path__startswith=root, is_active=True
-        ).order_by("last_name"),
+        stations=active_stations_within(root),
+        officers=active_officers_within(root),
     )
 
 

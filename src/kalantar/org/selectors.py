@@ -80,7 +80,36 @@ def resolve_unit(user, code: str | None) -> Unit:
 
 
 def stations_under(unit: Unit):
-    return Unit.objects.filter(path__startswith=unit.path, kind__in=Unit.STATION_KINDS)
+    return stations_within(unit.path)
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """The unit with this code, whoever asks (for callers that carry no user's scope, such
+    as a gateway naming the station a message came in at)."""
+    return Unit.objects.filter(code=code).first()
+
+
+def units_with_ids(ids: Iterable[int]) -> list[Unit]:
+    return list(Unit.objects.filter(pk__in=ids))
+
+
+def units_within(path: str):
+    """Every unit at or below `path` ("" is the whole country), in the tree's order."""
+    return Unit.objects.filter(path__startswith=path).order_by("path")
+
+
+def stations_within(path: str):
+    """The stations and outposts at or below `path`, active or not."""
+    return Unit.objects.filter(path__startswith=path, kind__in=Unit.STATION_KINDS)
+
+
+def active_stations_within(path: str):
+    return stations_within(path).filter(is_active=True)
+
+
+def all_stations():
+    """Every station and outpost by name: the public forms let anyone choose any."""
+    return Unit.objects.filter(kind__in=Unit.STATION_KINDS).order_by("name")
 
 
 def station_ids(unit: Unit):

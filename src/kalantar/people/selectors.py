@@ -55,6 +55,22 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def active_officers_within(path: str) -> QuerySet[User]:
+    """The active officers of the units at or below `path`, by surname."""
+    return User.objects.filter(
+        officer_profile__isnull=False, unit__path__startswith=path, is_active=True
+    ).order_by("last_name")
+
+
+def active_members_of(unit, *, including=None) -> QuerySet[User]:
+    """The active accounts of `unit` itself (not of those below it), and `including`, an
+    account added whatever its unit or state."""
+    members = User.objects.filter(unit=unit, is_active=True)
+    if including is not None:
+        members = members | User.objects.filter(pk=including.pk)
+    return members.distinct()
+
+
 def active_members_under(unit) -> QuerySet[User]:
     """The active accounts of a unit and of every unit below it."""
     return User.objects.filter(unit__path__startswith=unit.path, is_active=True)

@@ -16,7 +16,7 @@ from ninja.security import HttpBearer
 from kalantar.core import audit
 from kalantar.core.api import Page, responses
 from kalantar.security_firms import public, selectors, services
-from kalantar.security_firms.models import Guard, InstitutionKey, Post
+from kalantar.security_firms.models import Guard, InstitutionKey
 
 router = Router(tags=["security institutions"])
 
@@ -25,7 +25,7 @@ class InstitutionKeyAuth(HttpBearer):
     """`Authorization: Bearer sfk_…`: the institution whose key it is, while it is usable."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        key = InstitutionKey.objects.select_related("institution").matching(token)
+        key = selectors.institution_key(token)
         if key is None:
             return None
         key.note_use()
@@ -199,12 +199,12 @@ def _key(request: HttpRequest) -> InstitutionKey:
 )
 def submit_roster(request: HttpRequest, roster: RosterIn):
     key = _key(request)
-    post = Post.objects.filter(pk=roster.post, site__institution=key.institution).first()
+    post = selectors.post_of(key.institution, roster.post)
     if post is None:
         raise HttpError(404, _("No such post at your sites."))
     guards = []
     for number in roster.guards:
-        guard = Guard.objects.filter(licence_number=number, institution=key.institution).first()
+        guard = selectors.guard_of(key.institution, number)
         if guard is None:
             raise ValidationError(
                 {"guards": _("No guard of yours holds licence %(n)s.") % {"n": number}}

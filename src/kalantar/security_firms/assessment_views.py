@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kalantar.core.forms import apply_service_errors
-from kalantar.core.scoping import get_visible_or_404
 from kalantar.security_firms import assessments, forms, selectors
-from kalantar.security_firms.models import Assessment, Indicator, Institution, Sanction
+from kalantar.security_firms.models import Assessment, Institution
 
 REGISTER = "security_firms.register_security"
 VIEW_INSTITUTIONS = "security_firms.view_institution"
@@ -23,7 +22,7 @@ VIEW_INSTITUTIONS = "security_firms.view_institution"
 @require_GET
 def indicators(request: HttpRequest) -> HttpResponse:
     """The published standard: anyone may read what institutions are assessed against."""
-    shown = Indicator.objects.filter(is_active=True)
+    shown = selectors.published_indicators()
     return render(request, "security_firms/indicators.html", {"indicators": shown})
 
 
@@ -98,9 +97,7 @@ def impose_sanction(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(REGISTER, raise_exception=True)
 @require_POST
 def lift_sanction(request: HttpRequest, pk: int) -> HttpResponse:
-    sanction = get_visible_or_404(
-        Sanction.objects.select_related("institution"), request.user, pk=pk
-    )
+    sanction = selectors.sanction_for(request.user, pk)
     form = forms.LiftForm(request.POST)
     if form.is_valid():
         try:

@@ -24,13 +24,13 @@ from django.views.decorators.http import require_http_methods
 
 from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
-from kalantar.core.scoping import get_visible_or_404
 from kalantar.security_firms import (
     cooperation,
     field_forms,
     forms,
     report_rules,
     reviews,
+    selectors,
     services,
     tour_codes,
     tours,
@@ -41,9 +41,6 @@ from kalantar.security_firms.models import (
     Guard,
     GuardPhone,
     GuardReport,
-    GuardReview,
-    InstitutionStaff,
-    Shift,
 )
 
 PHONE_COOKIE = "kalantar_guard_phone"
@@ -54,7 +51,7 @@ SCAN_GROUP = "security_firms.scan"
 
 
 def _phone(request: HttpRequest) -> GuardPhone | None:
-    phone = GuardPhone.objects.matching(request.COOKIES.get(PHONE_COOKIE))
+    phone = selectors.guard_phone(request.COOKIES.get(PHONE_COOKIE))
     if phone is not None:
         phone.note_use()
     return phone
@@ -67,7 +64,7 @@ def _no_phone(request: HttpRequest) -> HttpResponse:
 @never_cache
 def phone_link(request: HttpRequest, token: str) -> HttpResponse:
     """The secret link given to a guard's phone: remembered, then the phone page."""
-    if GuardPhone.objects.matching(token) is None:
+    if selectors.guard_phone(token) is None:
         return _no_phone(request)
     response = redirect("security_firms:phone")
     response.set_cookie(
@@ -82,7 +79,7 @@ def phone_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _sites_of(guard: Guard):
-    return ContractSite.objects.filter(institution_id=guard.institution_id, is_active=True)
+    return selectors.active_sites_of(guard.institution_id)
 
 
 @never_cache
@@ -192,8 +189,7 @@ def _file(request, form, *, guard, channel, by) -> GuardReport | None:
 
 
 def _staff_institution(user):
-    link = InstitutionStaff.objects.filter(user=user).select_related("institution").first()
-    return link.institution if link else None
+    return selectors.staff_institution(user)
 
 
 def _site_for(request: HttpRequest, pk: int) -> ContractSite:
@@ -203,7 +199,7 @@ def _site_for(request: HttpRequest, pk: int) -> ContractSite:
         return get_object_or_404(ContractSite, pk=pk, institution=institution)
     if not request.user.has_perm("security_firms.view_tourround"):
         raise Http404
-    return get_visible_or_404(ContractSite.objects, request.user, pk=pk)
+    return selectors.site_for(request.user, pk)
 
 
 @login_required
@@ -250,11 +246,7 @@ def station_reports(request: HttpRequest) -> HttpResponse:
 @permission_required("security_firms.view_guardreport", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_visible_or_404(
-        GuardReport.objects.select_related("guard", "institution", "incident", "site"),
-        request.user,
-        pk=pk,
-    )
+    report = selectors.report_for(request.user, pk)
     form = field_forms.AnswerForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("security_firms.change_guardreport"):
@@ -279,8 +271,8 @@ def institution_reports(request: HttpRequest) -> HttpResponse:
     institution = _staff_institution(request.user)
     if institution is None:
         raise Http404
-    guards = Guard.objects.filter(institution=institution, status=Guard.Status.ACTIVE)
-    sites = ContractSite.objects.filter(institution=institution, is_active=True)
+    guards = selectors.active_guards_of(institution.pk)
+    sites = selectors.active_sites_of(institution.pk)
     data = request.POST if request.method == "POST" else None
     form = field_forms.DeskReportForm(
         data, initial={"occurred_at": timezone.now()}, guards=guards, sites=sites
@@ -321,11 +313,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @permission_required("security_firms.view_guardreview", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_visible_or_404(
-        GuardReview.objects.select_related("guard", "guard__institution", "incident", "complaint"),
-        request.user,
-        pk=pk,
-    )
+    review = selectors.review_for(request.user, pk)
     form = field_forms.DecisionForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("security_firms.change_guardreview"):
@@ -345,7 +333,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("security_firms.view_guardreview", raise_exception=True)
 def guard_history(request: HttpRequest, pk: int) -> HttpResponse:
-    guard = get_visible_or_404(Guard.objects.select_related("institution"), request.user, pk=pk)
+    guard = selectors.guard_for(request.user, pk)
     since = timezone.now() - timedelta(days=365)
     context = {
         "guard": guard,
@@ -370,19 +358,14 @@ def _shift_form(site, data=None) -> forms.ShiftForm:
         data,
         prefix="shift",
         posts=site.posts.filter(is_active=True),
-        guards=Guard.objects.filter(institution_id=site.institution_id, status=Guard.Status.ACTIVE),
+        guards=selectors.active_guards_of(site.institution_id),
     )
 
 
 def _setup_context(site, **bound) -> dict:
     checkpoints = site.checkpoints.filter(is_active=True)
     points = [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in checkpoints]
-    coming = (
-        Shift.objects.filter(post__site=site, ends_at__gt=timezone.now())
-        .select_related("post")
-        .prefetch_related("assignments__guard")
-        .order_by("starts_at")[:50]
-    )
+    coming = selectors.coming_shifts(site)
     return {
         "site": site,
         # For the map picker, in a data attribute (the template escapes it).

@@ -19,11 +19,18 @@ from kalantar.security_firms.models import (
     ContractSite,
     Finding,
     Guard,
+    GuardPhone,
+    GuardReport,
+    GuardReview,
+    Indicator,
     Institution,
+    InstitutionKey,
+    InstitutionStaff,
     Post,
     RosterAssignment,
     RosterNotice,
     Sanction,
+    Shift,
     VettingCheck,
 )
 
@@ -123,6 +130,15 @@ def assessments_of(institution: Institution) -> QuerySet[Assessment]:
 
 def sanctions_of(institution: Institution) -> QuerySet[Sanction]:
     return institution.sanctions.select_related("assessment", "imposed_by", "lifted_by")
+
+
+def sanction_for(user, pk: int) -> Sanction:
+    return get_visible_or_404(Sanction.objects.select_related("institution"), user, pk=pk)
+
+
+def published_indicators() -> QuerySet[Indicator]:
+    """The standard institutions are assessed against, as anyone may read it."""
+    return Indicator.objects.filter(is_active=True)
 
 
 def due_for_assessment(user, year: int) -> QuerySet[Institution]:
@@ -235,6 +251,34 @@ def notices_of_institution(institution: Institution) -> QuerySet[RosterNotice]:
     return RosterNotice.objects.filter(institution=institution).select_related("guard", "station")
 
 
+def site_for(user, pk: int) -> ContractSite:
+    return get_visible_or_404(ContractSite.objects, user, pk=pk)
+
+
+def report_for(user, pk: int) -> GuardReport:
+    return get_visible_or_404(
+        GuardReport.objects.select_related("guard", "institution", "incident", "site"), user, pk=pk
+    )
+
+
+def review_for(user, pk: int) -> GuardReview:
+    return get_visible_or_404(
+        GuardReview.objects.select_related("guard", "guard__institution", "incident", "complaint"),
+        user,
+        pk=pk,
+    )
+
+
+def coming_shifts(site: ContractSite, limit: int = 50) -> list[Shift]:
+    """The site's shifts not yet over, soonest first, with who stands them."""
+    return list(
+        Shift.objects.filter(post__site=site, ends_at__gt=timezone.now())
+        .select_related("post")
+        .prefetch_related("assignments__guard")
+        .order_by("starts_at")[:limit]
+    )
+
+
 def map_features(user, at=None) -> dict:
     """The sites and posts of the user's jurisdiction as GeoJSON, with who is on duty."""
     duty: dict[int, list[str]] = {}
@@ -265,6 +309,41 @@ def map_features(user, at=None) -> dict:
 
 def station_units(user) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user).filter(kind__in=Unit.STATION_KINDS)
+
+
+# --- An institution's own reads: its key, its desk staff, its guards' phones ------------------
+
+
+def institution_key(token: str) -> InstitutionKey | None:
+    """The usable key a bearer token opens, with its institution."""
+    return InstitutionKey.objects.select_related("institution").matching(token)
+
+
+def staff_institution(user) -> Institution | None:
+    """The institution whose desk the user works at, if any."""
+    link = InstitutionStaff.objects.filter(user=user).select_related("institution").first()
+    return link.institution if link else None
+
+
+def guard_phone(token: str | None) -> GuardPhone | None:
+    """The guard's phone a secret link (or the cookie keeping it) opens."""
+    return GuardPhone.objects.matching(token)
+
+
+def post_of(institution: Institution, pk: int) -> Post | None:
+    return Post.objects.filter(pk=pk, site__institution=institution).first()
+
+
+def guard_of(institution: Institution, licence_number: str) -> Guard | None:
+    return Guard.objects.filter(licence_number=licence_number, institution=institution).first()
+
+
+def active_guards_of(institution_id: int) -> QuerySet[Guard]:
+    return Guard.objects.filter(institution_id=institution_id, status=Guard.Status.ACTIVE)
+
+
+def active_sites_of(institution_id: int) -> QuerySet[ContractSite]:
+    return ContractSite.objects.filter(institution_id=institution_id, is_active=True)
 
 
 # --- The public check --------------------------------------------------------------------------

@@ -7,10 +7,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 
 from kalantar.core.periods import Month
 from kalantar.org.models import Unit
+from kalantar.org.selectors import stations_within
 from kalantar.people.scoping import inspection_root
 from kalantar.transformation import indicators, survey
 from kalantar.transformation.models import (
@@ -24,6 +25,7 @@ from kalantar.transformation.models import (
     IndicatorRollup,
     IndicatorSnapshot,
     ProgrammeYear,
+    Question,
     SelfAssessment,
     SelfAssessmentDocument,
     SurveyResponse,
@@ -42,6 +44,22 @@ def year_or_current(year: int | None) -> ProgrammeYear | None:
     if year is None:
         return current_year()
     return ProgrammeYear.objects.filter(year=year).first()
+
+
+def programme_years() -> QuerySet[ProgrammeYear]:
+    return ProgrammeYear.objects.all()
+
+
+def question_with_pk(pk) -> Question | None:
+    return Question.objects.filter(pk=pk).first()
+
+
+def stations_to_enrol(user) -> QuerySet[Unit]:
+    """The stations within the user's inspection scope, in the tree's order."""
+    root = inspection_root(user)
+    if root is None:  # no scope; "" is the whole country
+        return Unit.objects.none()
+    return stations_within(root).order_by("path")
 
 
 def framework(year: ProgrammeYear) -> list[Area]:

@@ -19,8 +19,9 @@ from kalantar.core.periods import parse_month
 from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.org.models import Unit
+from kalantar.org.selectors import units_with_ids
 from kalantar.people.models import User
-from kalantar.people.scoping import inspection_root
+from kalantar.people.selectors import active_members_of
 from kalantar.transformation import forms, indicators, selectors, services, survey
 from kalantar.transformation.models import Area, Characteristic, ProgrammeYear, Question, Tier
 from kalantar.transformation.scope import may_assess
@@ -45,7 +46,7 @@ def framework(request: HttpRequest) -> HttpResponse:
 def _render_framework(request, year, *, status=200, **bound) -> HttpResponse:
     context = {
         "year": year,
-        "years": ProgrammeYear.objects.all(),
+        "years": selectors.programme_years(),
         "areas": selectors.framework(year),
         "may_edit": request.user.has_perm("transformation.edit_framework"),
         "area_form": bound.get("area_form") or forms.AreaForm(),
@@ -158,11 +159,7 @@ def framework_copy(request: HttpRequest) -> HttpResponse:
 
 
 def _station_choices(user) -> list[tuple[int, str]]:
-    root = inspection_root(user)
-    if root is None:  # no scope; "" is the whole country
-        return []
-    stations = Unit.objects.filter(kind__in=Unit.STATION_KINDS, path__startswith=root)
-    return [(u.pk, u.name) for u in stations.order_by("path")]
+    return [(u.pk, u.name) for u in selectors.stations_to_enrol(user)]
 
 
 @login_required
@@ -174,7 +171,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         wave = services.open_wave(
             by=request.user, year=year, starts_on=form.cleaned_data["starts_on"]
         )
-        stations = list(Unit.objects.filter(pk__in=form.cleaned_data["stations"]))
+        stations = units_with_ids(form.cleaned_data["stations"])
         added = services.enrol(by=request.user, wave=wave, stations=stations)
         messages.success(request, _("%(n)s stations enrolled.") % {"n": added})
         return redirect("transformation:progress")
@@ -327,10 +324,8 @@ def assessment_start(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _owners(station: Unit, inspector) -> list[tuple[int, str]]:
-    people = User.objects.filter(unit=station, is_active=True) | User.objects.filter(
-        pk=inspector.pk
-    )
-    return [(u.pk, u.get_full_name() or u.username) for u in people.distinct()]
+    people = active_members_of(station, including=inspector)
+    return [(u.pk, u.get_full_name() or u.username) for u in people]
 
 
 def _assessment_context(request, assessment, **bound) -> dict:
@@ -374,7 +369,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_grade(request: HttpRequest, pk: int) -> HttpResponse:
     found = found_or_404(selectors.assessment_for(request.user, pk))
     form = forms.GradeForm(request.POST)
-    question = Question.objects.filter(pk=request.POST.get("question") or 0).first()
+    question = selectors.question_with_pk(request.POST.get("question") or 0)
     if question is not None and form.is_valid():
         try:
             services.grade(
