@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import signal
@@ -40,10 +39,12 @@ sys.path.insert(0, str(ROOT / "deploy"))
 import prod_local  # noqa: E402
 
 from alarm_ingest import Sender, build_frames, cpu_seconds, pct  # noqa: E402
+from kalantar.core.validators import national_code_check_digit  # noqa: E402
 
 BASE = f"http://127.0.0.1:{prod_local.WEB_PORT}"
 MOBILE = "09121234567"
 TOKENS = """
+import secrets
 from kalantar.org.models import Unit
 from kalantar.people import services
 from kalantar.people.models import User
@@ -52,10 +53,19 @@ for unit in stations:
     name = "bench-desk-" + unit.code.lower()
     user = User.objects.filter(username=name).first() or services.add_user(
         by=None, username=name, role="desk_officer", unit_code=unit.code,
-        password="bench-" + unit.code + "-Kalantar!",
+        password=secrets.token_urlsafe(16),
     )
     _token, raw = services.create_token(by=None, user=user, name="bench/national.py", days=1)
     print("TOKEN", unit.code, raw)
+# The province's panels: subscribers of the first station, accounts as build_frames makes.
+from kalantar.alarms.models import Account, Subscriber
+have = set(Account.objects.values_list("number", flat=True))
+wanted = [f"{{0x100000 + i:X}}" for i in range({panels})]
+missing = [number for number in wanted if number not in have]
+made = Subscriber.objects.bulk_create([
+    Subscriber(name="bench " + number, kind="shop", lon=48.5, lat=34.8, station=stations[0],
+               supervision_minutes=60) for number in missing])
+Account.objects.bulk_create([Account(number=n, subscriber=s) for n, s in zip(missing, made)])
 """
 
 
@@ -96,9 +106,15 @@ def start_topology() -> subprocess.Popen:
     raise SystemExit("the topology did not answer within 5 minutes")
 
 
-def station_tokens(n: int) -> list[tuple[str, str]]:
+def station_tokens(n: int, panels: int) -> list[tuple[str, str]]:
+    """API tokens of a desk officer at each of `n` stations, and `panels` alarm panels."""
     out = subprocess.run(
-        [str(Path(sys.executable).parent / "kalantar"), "shell", "-c", TOKENS.format(n=n)],
+        [
+            str(Path(sys.executable).parent / "kalantar"),
+            "shell",
+            "-c",
+            TOKENS.format(n=n, panels=panels),
+        ],
         env=kalantar_env(),
         capture_output=True,
         text=True,
@@ -111,6 +127,8 @@ def _processes() -> list[tuple[int, int, str]]:
     """(pid, parent pid, command line) of every process."""
     found = []
     for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
@@ -138,12 +156,18 @@ def topology_processes() -> dict[int, str]:
     return named
 
 
+def national_code(rng: random.Random) -> str:
+    first_nine = f"{rng.randrange(10**8, 10**9):09d}"
+    return first_nine + str(national_code_check_digit(first_nine))
+
+
 class Load:
     def __init__(self, tokens: list[tuple[str, str]], categories: list[str]) -> None:
         self.tokens = tokens
         self.categories = categories
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.refusals: dict[tuple[str, int], str] = {}  # an example answer of each
         self.codes: list[str] = []
 
     async def timed(self, kind: str, call) -> httpx.Response | None:
@@ -156,14 +180,17 @@ class Load:
         self.latency[kind].append(time.perf_counter() - started)
         if response.status_code >= 400:
             self.errors[kind] += 1
+            self.refusals[(kind, response.status_code)] = response.text[:200]
         return response
 
     async def lookup(self, http: httpx.AsyncClient, code: str) -> httpx.Response:
         """A citizen's status check: the page, then the form with its CSRF token."""
         page = await http.get("/track/")
-        token = page.cookies.get("csrftoken") or http.cookies.get("csrftoken", "")
+        # Production cookies are Secure; a browser keeps them on http://127.0.0.1, httpx not.
+        token = page.cookies.get("csrftoken", "")
         form = {"code": code, "secret": MOBILE, "csrfmiddlewaretoken": token}
-        return await http.post("/track/", data=form, headers={"Referer": f"{BASE}/track/"})
+        headers = {"Referer": f"{BASE}/track/", "Cookie": f"csrftoken={token}"}
+        return await http.post("/track/", data=form, headers=headers)
 
     async def client(self, http: httpx.AsyncClient, stop_at: float, rng: random.Random) -> None:
         while time.perf_counter() < stop_at:
@@ -177,8 +204,10 @@ class Load:
                     "category": rng.choice(self.categories),
                     "incident_at": "2026-12-01T10:00:00+03:30",
                     "summary": "سرقت قطعات خودرو",
-                    "narrative": "بار آزمایشی: قطعات خودرو در خیابان به سرقت رفت.",
+                    "narrative": "بار آزمایشی: شب گذشته قطعات خودرو که در خیابان پارک "
+                    "شده بود به سرقت رفت و همسایه‌ها صدای شکستن شیشه را شنیدند.",
                     "complainant_name": "شهروند آزمایشی",
+                    "national_code": national_code(rng),
                     "mobile": MOBILE,
                     "station": station,
                 }
@@ -190,7 +219,9 @@ class Load:
             elif kind == "queue":
                 await self.timed(kind, http.get("/api/complaints", headers=auth))
             elif kind == "lookup" and self.codes:
-                await self.timed(kind, self.lookup(http, rng.choice(self.codes)))
+                # A citizen checks a code a few times: the limit per code (10 an hour) holds.
+                code = self.codes.pop(rng.randrange(len(self.codes)))
+                await self.timed(kind, self.lookup(http, code))
             elif kind == "open311":
                 await self.timed(kind, http.get("/open311/v2/requests.json"))
             else:
@@ -217,16 +248,16 @@ def categories() -> list[str]:
             str(Path(sys.executable).parent / "kalantar"),
             "shell",
             "-c",
-            "from kalantar.complaints.models import Category\n"
-            "codes = Category.objects.filter(is_active=True).values_list('code', flat=True)\n"
-            "print(' '.join(codes))",
+            "from kalantar.complaints.selectors import active_categories\n"
+            "codes = active_categories().values_list('code', flat=True)\n"
+            "print('CODES', *codes)",
         ],
         env=kalantar_env(),
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return out.split()
+    return next(line.split()[1:] for line in out.splitlines() if line.startswith("CODES"))
 
 
 def report(load: Load, alarms: Sender, seconds: float, cpu: dict[str, float]) -> None:
@@ -260,7 +291,7 @@ def main() -> None:
     args = parse_args()
     process = None if args.running else start_topology()
     try:
-        tokens = station_tokens(args.stations)
+        tokens = station_tokens(args.stations, args.panels)
         kinds = categories()
         print(
             f"{len(tokens)} stations, {len(kinds)} categories; driving for {args.seconds:.0f} s",
@@ -276,7 +307,8 @@ def main() -> None:
             except OSError:
                 cpu[name + " (gone)"] += 0
         report(load, alarms, seconds, cpu)
-        print(json.dumps({"acked": alarms.acked, "errors": dict(load.errors)}))
+        for (kind, status), text in sorted(load.refusals.items()):
+            print(f"  refused {kind} with {status}: {text!r}")
     finally:
         if process is not None:
             os.killpg(process.pid, signal.SIGINT)
