@@ -22,22 +22,10 @@ from kalantar.core.forms import (
     JalaliDateField,
     JalaliDateTimeField,
     NormalizedCharField,
+    StyledForm,
 )
 from kalantar.core.persian import localized_name, to_latin_digits
 from kalantar.core.validators import validate_mobile, validate_national_code
-
-
-class _Styled(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _hood_label(hood) -> str:
@@ -93,7 +81,7 @@ class VolunteerFilterForm(FilterForm):
             )
 
 
-class VolunteerForm(_Styled):
+class VolunteerForm(StyledForm):
     full_name = NormalizedCharField(label=_("Full name"), max_length=120)
     national_code = forms.CharField(
         label=_("National code"), max_length=20, validators=[validate_national_code]
@@ -123,7 +111,7 @@ class VolunteerForm(_Styled):
         return to_latin_digits(self.cleaned_data["national_code"])
 
 
-class CheckAnswerForm(_Styled):
+class CheckAnswerForm(StyledForm):
     answer = forms.ChoiceField(label=_("Answer"), choices=CheckAnswer.choices)
     letter = NormalizedCharField(label=_("Answer's letter number"), max_length=40, required=False)
     references = NormalizedCharField(
@@ -131,13 +119,13 @@ class CheckAnswerForm(_Styled):
     )
 
 
-class AssignForm(_Styled):
+class AssignForm(StyledForm):
     title = NormalizedCharField(label=_("Duty"), max_length=200)
     starts_on = JalaliDateField(label=_("From"))
     ends_on = JalaliDateField(label=_("To"), required=False)
 
 
-class HoursForm(_Styled):
+class HoursForm(StyledForm):
     worked_on = JalaliDateField(label=_("Day"))
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1)
     note = NormalizedCharField(label=_("What was done"), max_length=300)
@@ -155,16 +143,16 @@ class HoursForm(_Styled):
         super().full_clean()
 
 
-class DecisionForm(_Styled):
+class DecisionForm(StyledForm):
     note = NormalizedCharField(label=_("Reason"), max_length=300, required=False)
 
 
-class RecognitionForm(_Styled):
+class RecognitionForm(StyledForm):
     title = NormalizedCharField(label=_("Recognition"), max_length=200)
     given_on = JalaliDateField(label=_("Day"))
 
 
-class GroupForm(_Styled):
+class GroupForm(StyledForm):
     name = NormalizedCharField(label=_("Name"), max_length=120)
     programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
     neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None)
@@ -182,7 +170,7 @@ class GroupForm(_Styled):
         )
 
 
-class NeighbourhoodForm(_Styled):
+class NeighbourhoodForm(StyledForm):
     station = forms.ModelChoiceField(label=_("Station"), queryset=None)
     name = NormalizedCharField(label=_("Name"), max_length=120)
     name_en = forms.CharField(label=_("English name"), max_length=120, required=False)
@@ -194,7 +182,7 @@ class NeighbourhoodForm(_Styled):
         self.fields["station"].label_from_instance = localized_name
 
 
-class SessionForm(_Styled):
+class SessionForm(StyledForm):
     title = NormalizedCharField(label=_("Subject"), max_length=200)
     held_on = JalaliDateField(label=_("Day"))
     trainer = NormalizedCharField(label=_("Trainer"), max_length=120, required=False)
@@ -215,7 +203,7 @@ class AttendanceForm(forms.Form):
         self.fields["present"].queryset = volunteers
 
 
-class AlertForm(_Styled):
+class AlertForm(StyledForm):
     neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     priority = forms.TypedChoiceField(
@@ -237,7 +225,7 @@ class AlertForm(_Styled):
         self.fields["neighbourhood"].label_from_instance = _hood_label
 
 
-class SubscribeForm(_Styled):
+class SubscribeForm(StyledForm):
     neighbourhood = forms.ModelChoiceField(label=_("Your neighbourhood"), queryset=None)
     mobile = forms.CharField(label=_("Mobile"), max_length=20, validators=[validate_mobile])
     kind = forms.ChoiceField(label=_("I am a"), choices=Subscriber.Kind.choices)
@@ -285,7 +273,7 @@ _DETAIL_LABELS = {
 }
 
 
-class ReportForm(_Styled):
+class ReportForm(StyledForm):
     """The behaviour first; a person's description only after two distinguishing details."""
 
     behaviour = forms.ChoiceField(
@@ -328,7 +316,7 @@ class ReportForm(_Styled):
         return {key: self.cleaned_data.get(key) or "" for key in DISTINGUISHING}
 
 
-class ReviewForm(_Styled):
+class ReviewForm(StyledForm):
     reply = NormalizedCharField(
         label=_("Reply to the reporter"), widget=forms.Textarea(attrs={"rows": 3})
     )

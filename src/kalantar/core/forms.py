@@ -216,6 +216,22 @@ def apply_service_errors(
         form.add_error(name, messages)
 
 
+class StyledForm(forms.Form):
+    """Bootstrap's classes on every widget that takes them (boxes and radios style their
+    own labels)."""
+
+    UNSTYLED = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, self.UNSTYLED):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
 class FilterForm(forms.Form):
     """A list page's filters. The form only parses: `filters()` hands the page's selector a
     frozen dataclass (`filters_class`) whose fields are the form's, and the selector applies

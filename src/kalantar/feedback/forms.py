@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.core.forms import StyledForm
 from kalantar.feedback.models import FeedbackMessage, MessageClass, SurveyAnswer, Topic
 from kalantar.people.models import User
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(StyledForm):
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
     unit = forms.ModelChoiceField(label=_("Station concerned"), queryset=None, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False)
@@ -34,19 +35,19 @@ class DeskForm(IntakeForm):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(StyledForm):
     msg_class = forms.ChoiceField(label=_("Class"), choices=MessageClass.choices)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
 
 
-class CloseForm(forms.Form):
+class CloseForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=FeedbackMessage.Outcome.choices)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(StyledForm):
     answer = forms.CharField(
         label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -55,7 +56,7 @@ class CallbackForm(forms.Form):
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(StyledForm):
     """Scores arrive as text and the service checks them, so a bad value gets its message."""
 
     ease_of_contact = forms.ChoiceField(
@@ -82,7 +83,7 @@ class SurveyForm(forms.Form):
     )
 
 
-class NeighbourhoodSurveyForm(forms.Form):
+class NeighbourhoodSurveyForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     unit = forms.ModelChoiceField(label=_("Run by"), queryset=None)
     extra_questions = forms.CharField(
@@ -96,7 +97,7 @@ class NeighbourhoodSurveyForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class NeighbourhoodAnswerForm(forms.Form):
+class NeighbourhoodAnswerForm(StyledForm):
     """Built from the survey's questions; the location arrives as text so that a wrong value
     gets the service's message."""
 
