@@ -5,6 +5,7 @@ the popup gives the figures; the page runs under the CSP with its scripts as fil
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kalantar.feedback import services
 from tests.browser.login import log_in
@@ -56,6 +57,8 @@ def test_the_map_marks_the_gap_and_hides_the_small_cell(live_server, page, surve
     popup = page.wait_for_selector(".leaflet-popup-content")
     assert words in popup.inner_text()
     page.locator("#gap-map path.gap-hidden").click(force=True)
-    hidden = page.locator(".leaflet-popup-content").inner_text()
+    popups = page.locator(".leaflet-popup-content")
+    expect(popups).to_have_count(1)  # the first popup fades out for 200 ms
+    hidden = popups.inner_text()
     assert "3" not in hidden and "۳" not in hidden
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from kalantar.core.persian import to_persian_digits
 from kalantar.transformation import services
 from kalantar.transformation.models import SelfAssessment
 from tests.browser.login import log_in
@@ -59,10 +60,12 @@ def test_progress_page_shows_share_grade_and_finding(
     make_user("prov", "province_commander", "HM")
     enrolment = programme.enrolments.get()
     assessment = services.start_assessment(by=inspector, enrolment=enrolment)
-    question = programme.areas.first().questions.first()
-    services.grade(
-        by=inspector, assessment=assessment, question=question, tier="good", reasons="بازدید"
-    )
+    questions = [q for area in programme.areas.all() for q in area.questions.all()]
+    question = questions[0]
+    for each in questions:  # only a completed assessment's grades count
+        services.grade(
+            by=inspector, assessment=assessment, question=each, tier="good", reasons="بازدید"
+        )
     services.raise_finding(
         by=inspector,
         assessment=assessment,
@@ -72,13 +75,14 @@ def test_progress_page_shows_share_grade_and_finding(
         owner=chief,
         due_on=date.today() + timedelta(days=30),
     )
+    services.complete_assessment(by=inspector, assessment=assessment)
 
     log_in(page, live_server, "prov")
     page.goto(f"{live_server.url}/transformation/")
     assert page.inner_text("#enrolled-share").strip() == "۳۳٪ کلانتری‌ها"
     assert page.inner_text("#enrolled-count").strip() == "۱ کلانتری از ۳"
     grades = page.inner_text(".tr-tier.tr-good >> xpath=../..")
-    assert "۱" in grades
+    assert to_persian_digits(len(questions)) in grades
     assert "آموزش رفتار حرفه‌ای کامل نیست" in page.inner_text(".tr-findings")
     page.click("#children a >> text=شهرستان همدان")
     page.wait_for_url("**/transformation/units/HM01/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from kalantar.core import streaming
 
@@ -21,7 +22,10 @@ def _read_in_a_thread(data: bytes, read) -> bytes:
         stream = streaming.BodyStream(receive, asyncio.get_running_loop())
         return await asyncio.to_thread(read, stream)
 
-    return asyncio.run(main())
+    # A loop of its own in a thread of its own: the browser tests' Playwright keeps a loop
+    # running in the main thread for the whole session.
+    with ThreadPoolExecutor(1) as server:
+        return server.submit(asyncio.run, main()).result()
 
 
 def test_reading_all_at_once_gets_a_body_larger_than_the_buffer():
