@@ -16,7 +16,8 @@
 
   fetch(d.geojsonUrl, { credentials: "same-origin" }).then((r) => r.json()).then((fc) => {
     const layer = L.geoJSON(fc, { style: { color: "#30424d", weight: 1, fillOpacity: 0.15 } });
-    if (fc.features.length) map.fitBounds(layer.getBounds());
+    // Framed at once: a zoom animation would move the areas under a first quick click.
+    if (fc.features.length) map.fitBounds(layer.getBounds(), { animate: false });
     layer.addTo(map);
     layer.on("click", (e) => place(e.latlng));
     if (lat.value && lon.value) place(L.latLng(+lat.value, +lon.value));
