@@ -105,6 +105,9 @@ def _alias(port: int) -> dict:
     return config
 
 
+HBA = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+
+
 def _own_configuration(data: Path) -> None:
     """Distributions that keep the server's configuration outside its data directory
     (Debian: /etc/postgresql) leave a base backup without one: give the copy its own."""
@@ -115,9 +118,6 @@ def _own_configuration(data: Path) -> None:
             path.write_text(text)
             if os.geteuid() == 0:
                 os.chown(path, pwd.getpwnam(SERVER_USER).pw_uid, -1)
-
-
-HBA = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
 
 
 @pytest.fixture(scope="module")
