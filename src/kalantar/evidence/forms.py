@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kalantar.core.forms import LocalizedIntegerField
+from kalantar.core.forms import LocalizedIntegerField, StyledForm
 from kalantar.core.jalali import TEHRAN
 from kalantar.evidence.desk import parse_clock
 from kalantar.evidence.models import EvidenceItem, Share
@@ -22,17 +22,7 @@ SERIAL_ATTRS = {
 }
 
 
-class _Styled(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
-
-
-class CheckOutForm(_Styled):
+class CheckOutForm(StyledForm):
     serial = forms.CharField(label=_("Camera serial number"), max_length=64)
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=None, required=False)
     patrol = forms.ModelChoiceField(
@@ -47,7 +37,7 @@ class CheckOutForm(_Styled):
         self.fields["patrol"].queryset = patrols
 
 
-class CheckInForm(_Styled):
+class CheckInForm(StyledForm):
     serial = forms.CharField(label=_("Camera serial number"), max_length=64)
     device_clock = forms.CharField(
         label=_("Time on the camera's clock (HH:MM:SS)"), max_length=8, required=False
@@ -67,14 +57,14 @@ class CheckInForm(_Styled):
             raise forms.ValidationError(_("Write the camera's time as HH:MM:SS.")) from exc
 
 
-class ItemForm(_Styled):
+class ItemForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(
         label=pgettext_lazy("evidence", "Category"), choices=EvidenceItem.Category.choices
     )
 
 
-class PlaybackForm(_Styled):
+class PlaybackForm(StyledForm):
     purpose = forms.CharField(
         label=_("Purpose of viewing"),
         max_length=300,
@@ -82,7 +72,7 @@ class PlaybackForm(_Styled):
     )
 
 
-class ShareForm(_Styled):
+class ShareForm(StyledForm):
     recipient = forms.CharField(
         label=_("For (prosecutor's office or court)"),
         max_length=200,
@@ -92,14 +82,14 @@ class ShareForm(_Styled):
     days = LocalizedIntegerField(label=_("Valid for (days)"), min_value=1, max_value=30, initial=7)
 
 
-class AcknowledgeForm(_Styled):
+class AcknowledgeForm(StyledForm):
     name = forms.CharField(label=_("Your name and post"), max_length=200)
 
 
-class ReasonForm(_Styled):
+class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class HoldForm(_Styled):
+class HoldForm(StyledForm):
     item = LocalizedIntegerField(label=_("Evidence item number"), min_value=1)
     reason = forms.CharField(label=_("Reason (e.g. the court's order)"), max_length=300)

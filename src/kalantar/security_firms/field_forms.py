@@ -6,19 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import JalaliDateTimeField, NormalizedCharField, StyledForm
 from kalantar.security_firms import report_rules
 from kalantar.security_firms.models import Checkpoint, GuardReview
-
-
-class _Styled(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class ScanForm(forms.Form):
@@ -34,7 +24,7 @@ class ScanForm(forms.Form):
         return data
 
 
-class ReportForm(_Styled):
+class ReportForm(StyledForm):
     kind = forms.ChoiceField(label=_("What happened"), choices=())
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
     occurred_at = JalaliDateTimeField(label=_("Time of the event"))
@@ -59,18 +49,18 @@ class DeskReportForm(ReportForm):
         self.order_fields(["guard"])
 
 
-class AnswerForm(_Styled):
+class AnswerForm(StyledForm):
     answer = NormalizedCharField(
         label=_("Answer to the institution"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class DecisionForm(_Styled):
+class DecisionForm(StyledForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=GuardReview.Decision.choices)
     reason = NormalizedCharField(label=_("Reason"), max_length=500)
 
 
-class CheckpointForm(_Styled):
+class CheckpointForm(StyledForm):
     name = NormalizedCharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Checkpoint.Kind.choices)
     nfc_tag = forms.CharField(label=_("NFC tag id"), max_length=64, required=False)
@@ -78,7 +68,7 @@ class CheckpointForm(_Styled):
     lat = forms.FloatField(label=_("Latitude"))
 
 
-class PlanForm(_Styled):
+class PlanForm(StyledForm):
     """A plan's name and times, and one "minutes after the start" box per checkpoint (left
     empty: not in the plan)."""
 
