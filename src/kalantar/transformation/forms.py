@@ -6,22 +6,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kalantar.core.forms import JalaliDateField, NormalizedCharField
+from kalantar.core.forms import (
+    JalaliDateField,
+    LocalizedIntegerField,
+    NormalizedCharField,
+    StyledForm,
+)
 from kalantar.transformation import indicators, survey
 from kalantar.transformation.models import Finding, SelfAssessment, Tier
 
 
-class AreaForm(forms.Form):
+class AreaForm(StyledForm):
     name = NormalizedCharField(label=_("Area (Persian)"), max_length=200)
     name_en = NormalizedCharField(label=_("Area (English)"), max_length=200, required=False)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(StyledForm):
     text = NormalizedCharField(label=_("Question (Persian)"), max_length=300)
     text_en = NormalizedCharField(label=_("Question (English)"), max_length=300, required=False)
 
 
-class CharacteristicForm(forms.Form):
+class CharacteristicForm(StyledForm):
     text = NormalizedCharField(label=_("Characteristic of good (Persian)"), max_length=400)
     text_en = NormalizedCharField(
         label=_("Characteristic of good (English)"), max_length=400, required=False
@@ -47,8 +52,8 @@ class EntryForm(forms.Form):
         self.fields["codes"].choices = [(i.code, i.name) for i in indicators.all_indicators()]
 
 
-class CopyYearForm(forms.Form):
-    year = forms.IntegerField(label=_("New programme year"), min_value=1390, max_value=1500)
+class CopyYearForm(StyledForm):
+    year = LocalizedIntegerField(label=_("New programme year"), min_value=1390, max_value=1500)
     title = NormalizedCharField(label=_("Title (Persian)"), max_length=200)
     title_en = NormalizedCharField(label=_("Title (English)"), max_length=200, required=False)
 
@@ -117,11 +122,11 @@ class SurveyForm(forms.Form):
         return {code: self.cleaned_data[code] for code in survey.STATEMENT_CODES}
 
 
-class SurveyLinksForm(forms.Form):
-    count = forms.IntegerField(label=_("How many links"), min_value=1, max_value=500, initial=20)
+class SurveyLinksForm(StyledForm):
+    count = LocalizedIntegerField(label=_("How many links"), min_value=1, max_value=500, initial=20)
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(StyledForm):
     starts_on = JalaliDateField(label=_("The wave starts"))
     stations = forms.MultipleChoiceField(label=_("Stations"), widget=forms.CheckboxSelectMultiple)
 
