@@ -125,6 +125,17 @@ def test_an_alert_is_queued_at_once_and_sent_by_the_job(client, chief1, hood1, s
     assert all("/alerts/stop/" in text for _to, text in outbox)
 
 
+def test_the_station_in_an_alert_reads_in_persian_digits(client, chief1, hood1, subscribe, outbox):
+    hood1.station.name = "کلانتری 11 همدان"  # typed with Latin digits, as imports often are
+    hood1.station.save(update_fields=["name"])
+    subscribe(hood1)
+    client.force_login(chief1)
+    assert _compose(client, hood1).status_code == 302
+    sending.run()
+    [(_to, text)] = outbox
+    assert text.startswith("کلانتری ۱۱ همدان: ")
+
+
 def test_a_subscriber_who_withdrew_receives_nothing(client, chief1, hood1, subscribe, outbox):
     stays, leaves_early, leaves_late = subscribe(hood1), subscribe(hood1), subscribe(hood1)
     # Withdrawn before the alert, through the link of an earlier message.

@@ -22,6 +22,7 @@ from kalantar.community import rules, services
 from kalantar.community.models import Alert, Delivery, Volunteer
 from kalantar.core import audit
 from kalantar.core.jalali import TEHRAN
+from kalantar.core.persian import to_persian_digits
 from kalantar.core.site import site_url
 from kalantar.core.sms import send_sms
 
@@ -80,7 +81,9 @@ def _fan_out_chunk(alert: Alert) -> int:
 
 
 def _message(alert: Alert, token: str, stop_url: str) -> str:
-    return f"{alert.station.name}: {alert.text}\nلغو: {stop_url.replace('TOKEN', token)}"
+    # Residents read Persian digits, whatever digits the station's name was typed with.
+    station = to_persian_digits(alert.station.name)
+    return f"{station}: {alert.text}\nلغو: {stop_url.replace('TOKEN', token)}"
 
 
 def drain(*, limit: int = BATCH) -> int:
