@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ class JobResult:
     summary: list[str] = field(default_factory=list)  # lines for the person
     output: Path | None = None  # a file to keep and offer for download
     output_name: str = ""
+    output_temporary: bool = False  # removed once kept in the store
     link: str = ""  # a record the job made
 
 
@@ -252,7 +254,11 @@ def _run(job: Job) -> str:
 def _finish(job: Job, result: JobResult) -> None:
     output = None
     if result.output is not None:
-        output = store_path(result.output, result.output_name or result.output.name)
+        try:
+            output = store_path(result.output, result.output_name or result.output.name)
+        finally:
+            if result.output_temporary:
+                result.output.unlink(missing_ok=True)
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.DONE,
         summary=[str(line) for line in result.summary],
@@ -306,3 +312,20 @@ def _attempt_failed(job: Job, exc: Exception) -> None:
         progress="",
         finished_at=timezone.now() if last else None,
     )
+
+
+def purge_finished() -> str | None:
+    """Forget jobs finished more than TASK_KEEP_DAYS ago, with their uploads and outputs (a
+    periodic job): what they imported or made stays, and an export can be made again."""
+    before = timezone.now() - timedelta(days=settings.TASK_KEEP_DAYS)
+    with transaction.atomic():
+        old = Job.objects.filter(
+            status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=before
+        )
+        ids = {pk for pair in old.values_list("upload_id", "output_id") for pk in pair if pk}
+        kept = list(JobFile.objects.filter(pk__in=ids))
+        removed, _by_model = old.delete()
+        JobFile.objects.filter(pk__in=ids).delete()
+        # The stored bytes go once the rows are gone for certain.
+        transaction.on_commit(lambda: [record.file.delete(save=False) for record in kept])
+    return f"{removed} finished jobs removed" if removed else None
