@@ -35,6 +35,9 @@ def chief1_client(client, chief1):
 
 
 def test_the_page_answers_at_once_then_the_worker_imports(chief1_client, chief1):
+    assert 'id="incident-import"' in chief1_client.get("/incidents/").content.decode()
+    form = chief1_client.get("/incidents/import/").content.decode()
+    assert "حداکثر ۶۰ مگابایت." in form
     response = _upload(chief1_client, GOOD)
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"

@@ -41,8 +41,9 @@ from kalantar.core.uploads import UploadedFile
 TASK_NAME = "core.job"
 MAX_ATTEMPTS = 3
 MAX_SHOWN_ERRORS = 200
-# The largest file an import page takes (a year of a province's incidents is far less).
-IMPORT_MAX_BYTES = 100 * 1024 * 1024
+# The largest file an import page takes (a year of a province's incidents is far less);
+# under the proxy's body limit (deploy/nginx: 64 MB), so the person reads why in words.
+IMPORT_MAX_BYTES = 60 * 1024 * 1024
 # What a text file's first bytes may be taken for; any other signature (a picture, a PDF,
 # a spreadsheet, a program) is a file that is not text.
 TEXT_TYPES = frozenset({"application/json", "text/plain", "text/csv"})
@@ -148,6 +149,11 @@ def text_upload_error(upload: UploadedFile | None, *, extensions: tuple[str, ...
             "name": name
         }
     return None
+
+
+def import_limit_text() -> str:
+    """The import pages' size limit, for their help text."""
+    return _("At most %(mb)s MB.") % {"mb": digits(IMPORT_MAX_BYTES // (1024 * 1024))}
 
 
 def job_for(user, pk: int) -> Job | None:

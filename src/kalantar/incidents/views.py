@@ -227,5 +227,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
             error = invalid.messages[0]
         else:
             return redirect(job)
-    context = {"error": error, "columns": ", ".join(import_jobs.importer.REQUIRED)}
+    context = {
+        "error": error,
+        "columns": ", ".join(import_jobs.importer.REQUIRED),
+        "limit": import_jobs.jobs.import_limit_text(),
+    }
     return render(request, "incidents/import.html", context, status=400 if error else 200)

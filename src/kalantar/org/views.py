@@ -63,6 +63,5 @@ def jurisdiction_import(request: HttpRequest) -> HttpResponse:
             error = invalid.messages[0]
         else:
             return redirect(job)
-    return render(
-        request, "org/jurisdiction_import.html", {"error": error}, status=400 if error else 200
-    )
+    context = {"error": error, "limit": import_jobs.jobs.import_limit_text()}
+    return render(request, "org/jurisdiction_import.html", context, status=400 if error else 200)
