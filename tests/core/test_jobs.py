@@ -157,3 +157,13 @@ def test_finished_jobs_are_forgotten_with_their_files_after_the_keeping_days(
         assert jobs.purge_finished() == "1 finished jobs removed"
     assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not JobFile.objects.exists() and not stored.storage.exists(stored.name)
+
+
+def test_a_person_finds_their_own_work_again_and_nobody_elses(flaky, chief1, chief2, client):
+    mine, theirs = _start(chief1), _start(chief2)
+    run_background_tasks()
+    client.force_login(chief1)
+    page = client.get("/jobs/").content.decode()
+    assert f'href="/jobs/{mine.pk}/"' in page and f'href="/jobs/{theirs.pk}/"' not in page
+    assert "آماده" in page
+    assert 'id="job-list-link"' in client.get(mine.get_absolute_url()).content.decode()

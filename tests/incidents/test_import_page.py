@@ -55,6 +55,8 @@ def test_the_page_answers_at_once_then_the_worker_imports(chief1_client, chief1)
     assert "آماده" in page and "hx-trigger" not in page  # polling stops
     entry = AuditEntry.objects.get(action="incidents.import")
     assert entry.actor_id == chief1.pk and entry.detail == {"created": 2, "updated": 0}
+    form = chief1_client.get("/incidents/import/").content.decode()
+    assert f'href="/jobs/{job.pk}/"' in form  # among the person's recent imports
 
 
 def test_a_run_repeated_after_its_commit_imports_nothing_twice(chief1_client):

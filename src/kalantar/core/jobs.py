@@ -204,6 +204,15 @@ def state_of(job: Job) -> JobState:
     )
 
 
+def started_by(user, *, kind: str | None = None, limit: int = 30) -> list[JobState]:
+    """The person's own jobs, newest first (of one kind, if given): how they find a job
+    again after leaving its page."""
+    rows = Job.objects.filter(started_by=user).select_related("task", "output", "upload")
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return [state_of(job) for job in rows[:limit]]
+
+
 def open_output(*, by, job: Job):
     """The job's file as a download, its reading audited (`core.files`)."""
     return files.open_stored_file(by=by, record=job.output)

@@ -77,6 +77,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @login_required
 @require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The person's own page-started work, newest first."""
+    return render(request, "core/job_list.html", {"states": jobs.started_by(request.user)})
+
+
+@login_required
+@require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """A page-started job: "being prepared" (the page reloads its state by itself), then
     its result or its errors."""

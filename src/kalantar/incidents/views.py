@@ -231,5 +231,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "columns": ", ".join(import_jobs.importer.REQUIRED),
         "limit": import_jobs.jobs.import_limit_text(),
+        "recent": import_jobs.jobs.started_by(request.user, kind=import_jobs.KIND, limit=5),
     }
     return render(request, "incidents/import.html", context, status=400 if error else 200)

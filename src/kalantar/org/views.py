@@ -63,5 +63,9 @@ def jurisdiction_import(request: HttpRequest) -> HttpResponse:
             error = invalid.messages[0]
         else:
             return redirect(job)
-    context = {"error": error, "limit": import_jobs.jobs.import_limit_text()}
+    context = {
+        "error": error,
+        "limit": import_jobs.jobs.import_limit_text(),
+        "recent": import_jobs.jobs.started_by(request.user, kind=import_jobs.KIND, limit=5),
+    }
     return render(request, "org/jurisdiction_import.html", context, status=400 if error else 200)
