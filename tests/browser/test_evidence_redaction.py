@@ -1,5 +1,6 @@
 """Redacting a recording in a real browser: faces suggested, the person moves and ticks a
-box, the copy is made as a new item and the recording it came from lists it."""
+box, the copy is made in the background as a new item (the job's page following it by
+itself) and the recording it came from lists it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from kalantar.evidence import faces, services
 from kalantar.evidence.models import Derivation
 from kalantar.evidence.redaction import Plan
+from tests.background import run_background_tasks
 from tests.browser.login import log_in
 from tests.browser.test_content_security_policy import Watcher
 from tests.evidence import clips
@@ -60,7 +62,12 @@ def test_suggest_move_confirm_and_the_copy_appears(
     page.wait_for_selector(".redact-box.is-on")
     page.fill("#id_clip", "۰:۰۱ تا ۰:۰۳")
     page.click("#make-copy")
-    page.wait_for_url(lambda url: f"/items/{item.pk}/" not in url)
+    # The copy is made in the background: the page says so and reloads its state by itself.
+    page.wait_for_url(lambda url: "/jobs/" in url)
+    assert "در حال آماده‌سازی" in page.inner_text("#job-state")
+    run_background_tasks()
+    page.click("#job-link", timeout=15000)
+    page.wait_for_url(lambda url: f"/items/{item.pk}/" not in url and "/jobs/" not in url)
 
     derivation = Derivation.objects.get(parent=item)
     plan = Plan.from_dict(derivation.plan)

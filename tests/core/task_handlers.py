@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
-from kalantar.core import extensions
+from kalantar.core import extensions, jobs
 from kalantar.core.models import Sequence
-from kalantar.core.tasks import task
+from kalantar.core.tasks import enqueue, task
 
 TICK_JOB = "tests_tick"
 
@@ -49,3 +51,27 @@ def register_tick() -> extensions.PeriodicJob:
     job = extensions.PeriodicJob(TICK_JOB, _tick, every_seconds=1)
     extensions.add_periodic_job(job)
     return job
+
+
+# -- A page-started job, for the worker-kill test of `core.jobs` ------------------------
+
+JOB_EFFECT = "tests.job_effect"  # a queued row the job's commit adds (never run: far future)
+
+
+def _slow_prepare(job, report) -> str:
+    return job.arguments["log"]
+
+
+def _slow_commit(job, log: str) -> jobs.JobResult:
+    """Writes its effect, notes that it did (with the process id), then works a while
+    before its transaction commits: a kill then leaves the effect uncommitted."""
+    far = timezone.now() + timedelta(days=3650)
+    enqueue(JOB_EFFECT, run_after=far, job=job.pk)
+    with open(log, "a") as out:
+        out.write(f"committing {os.getpid()}\n")
+    time.sleep(job.arguments["seconds"])
+    return jobs.JobResult(summary=["applied"])
+
+
+SLOW_JOB = jobs.JobKind("tests.slow_job", "Slow job", "core.view_task", _slow_prepare, _slow_commit)
+jobs.register(SLOW_JOB)

@@ -31,3 +31,6 @@ class CoreConfig(AppConfig):
         from kalantar.core.tasks import purge_finished
 
         extensions.add_periodic_job(extensions.PeriodicJob("task_purge", purge_finished, 86400))
+        from kalantar.core import jobs
+
+        extensions.add_periodic_job(extensions.PeriodicJob("job_purge", jobs.purge_finished, 86400))

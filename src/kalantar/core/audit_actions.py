@@ -9,5 +9,6 @@ ACTIONS = (
     AuditAction("admin.change", "ویرایش در مدیریت سامانه", "Changed in the admin"),
     AuditAction("admin.delete", "حذف در مدیریت سامانه", "Deleted in the admin"),
     AuditAction("files.open", "گشودن پیوست", "Attachment opened"),
+    AuditAction("core.job.started", "آغاز کار در پس‌زمینه", "Background work started"),
     AuditAction("core.task.retried", "صف‌گذاری دوبارهٔ کار ناموفق", "Failed task queued again"),
 )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kalantar.core import secrets as hashed_secrets
+from kalantar.core.scoping import scope_root
 
 
 class AppendOnlyError(RuntimeError):
@@ -243,3 +244,84 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk} ({self.status})"
+
+
+class JobFile(StoredFile):
+    """A file of a page-started job (`kalantar.core.jobs`): the upload an import reads, or
+    the export it made. Kept in the attachment store; opened through the job's page, which
+    applies the job's scoping."""
+
+    attachment_kind: ClassVar[str] = "job"
+
+    class Meta:
+        verbose_name = _("job file")
+        verbose_name_plural = _("job files")
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        """Jobs of the units the user sees (`unit_path` is the path of the unit the job's
+        records belong to: core knows no org model)."""
+        root = scope_root(user)
+        if root is None:
+            return self.none()
+        return self.filter(unit_path__startswith=root) if root else self.all()
+
+
+class Job(models.Model):
+    """One piece of work a person started from a page (an import, an export, a redacted
+    copy): what they see while it is prepared and afterwards. The work itself runs as the
+    background task `core.job`; the job holds its state, its files and its outcome."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("job status", "Being prepared")
+        RUNNING = "running", pgettext_lazy("job status", "Being prepared")
+        DONE = "done", pgettext_lazy("job status", "Ready")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit_path = models.CharField(_("unit path"), max_length=255, db_index=True)
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.CharField(_("progress"), max_length=200, blank=True)
+    summary = models.JSONField(_("summary"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_total = models.PositiveIntegerField(_("errors in all"), default=0)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    upload = models.ForeignKey(
+        JobFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    output = models.ForeignKey(
+        JobFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from kalantar.core import extensions, services, tasks
+from kalantar.core import extensions, jobs, services, tasks
+from kalantar.core.scoping import found_or_404
 
 
 @login_required
@@ -72,3 +73,30 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused form (expired page, cookies blocked) explained in the user's language,
     under the site's layout, instead of Django's English technical page."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The person's own page-started work, newest first."""
+    return render(request, "core/job_list.html", {"states": jobs.started_by(request.user)})
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page-started job: "being prepared" (the page reloads its state by itself), then
+    its result or its errors."""
+    found = found_or_404(jobs.job_for(request.user, pk))
+    context = {"state": jobs.state_of(found)}
+    template = "core/_job_state.html" if request.htmx else "core/job.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    found = found_or_404(jobs.job_for(request.user, pk))
+    if found.status != found.Status.DONE or found.output is None:
+        raise Http404
+    return jobs.open_output(by=request.user, job=found)

@@ -24,6 +24,11 @@ class EvidenceConfig(AppConfig):
 
         register_actions(*ACTIONS)
         from kalantar.core import extensions as ext
+        from kalantar.core import jobs
+        from kalantar.evidence import background
+
+        jobs.register(background.REDACTION_JOB)
+        jobs.register(background.EXPORT_JOB)
         from kalantar.people.roles import grant
 
         ext.add_nav_item(

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,19 +104,47 @@ def _render(item: EvidenceItem, plan: Plan, facts: MediaFacts):
     return sha256, size, output.content_type
 
 
-def redact(*, by, item: EvidenceItem, plan: Plan) -> EvidenceItem:
-    """Make a redacted copy of `item` by `plan`: a new item with its own hash, linked to its
-    parent, inheriting station, category and links. The parent stays as it was."""
+def check_redaction(*, by, item: EvidenceItem, plan: Plan) -> MediaFacts:
+    """Whether `by` may make this copy of `item`: PermissionDenied, or ValidationError with
+    every problem in the reader's words; the recording's facts when the plan is sound."""
     if not may_redact(by, item):
         raise PermissionDenied
     if Quarantine.objects.open().filter(item=item).exists():
         raise ValidationError(_("An item in quarantine cannot be redacted."))
     facts = _facts(item)
     check_plan(item, plan)
-    sha256, size, content_type = _render(item, plan, facts)
+    return facts
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A redacted copy's bytes, kept in the store under their hash (rendering again writes
+    nothing new: the store holds a file once)."""
+
+    sha256: str
+    size: int
+    content_type: str
+
+
+def render(*, by, item: EvidenceItem, plan: Plan) -> Rendered:
+    """Check and render the copy; nothing is recorded yet (`record`)."""
+    facts = check_redaction(by=by, item=item, plan=plan)
+    return Rendered(*_render(item, plan, facts))
+
+
+def redact(*, by, item: EvidenceItem, plan: Plan) -> EvidenceItem:
+    """Make a redacted copy of `item` by `plan`: a new item with its own hash, linked to its
+    parent, inheriting station, category and links. The parent stays as it was."""
+    return record(by=by, item=item, plan=plan, rendered=render(by=by, item=item, plan=plan))
+
+
+def record(*, by, item: EvidenceItem, plan: Plan, rendered: Rendered) -> EvidenceItem:
+    """Record a rendered copy, audited in one transaction (the caller's, when it has one)."""
+    facts = _facts(item)
+    sha256, size = rendered.sha256, rendered.size
     with transaction.atomic():
         original, _new = Original.objects.get_or_create(
-            sha256=sha256, defaults={"size": size, "content_type": content_type}
+            sha256=sha256, defaults={"size": size, "content_type": rendered.content_type}
         )
         twin = EvidenceItem.objects.filter(original=original, station=item.station).first()
         if twin is not None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kalantar.core.persian import to_latin_digits
-from kalantar.evidence import faces, redacting, selectors, services
+from kalantar.evidence import background, faces, redacting, selectors, services
 from kalantar.evidence.redaction import format_time
 from kalantar.evidence.redaction_forms import (
     BLANK_ROWS,
@@ -73,13 +73,12 @@ def item_redact(request: HttpRequest, pk: int) -> HttpResponse:
     if not (form.is_valid() and boxes.is_valid()):
         return _render(request, item, facts, form, boxes, status=400)
     try:
-        copy = redacting.redact(by=request.user, item=item, plan=plan_from(form, boxes))
+        job = background.start_redaction(by=request.user, item=item, plan=plan_from(form, boxes))
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
         return _render(request, item, facts, form, boxes, status=400)
-    messages.success(request, _("The redacted copy was made; the recording stays as it was."))
-    return redirect(copy)
+    return redirect(job)
 
 
 def _suggest(request, item, facts, form, boxes) -> HttpResponse:
@@ -123,15 +122,6 @@ def item_frame(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def export_response(*, by, items, case: str) -> FileResponse:
-    """The signed export of a case's items as a zip download (removed once sent)."""
-    archive = redacting.export_case(by=by, items=items, case=case)
-    handle = open(archive, "rb")
-    archive.unlink()  # the open handle keeps the bytes until the response is sent
-    name = f"evidence-{case}.zip"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
-
-
 @login_required
 @permission_required(CHANGE, raise_exception=True)
 @require_POST
@@ -151,12 +141,14 @@ def complaint_export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _case_export(request, back: str, items, case: str) -> HttpResponse:
+    """Queue the signed export; the job's page shows it being prepared, then the download."""
     try:
-        return export_response(by=request.user, items=items, case=case)
+        job = background.start_case_export(by=request.user, items=items, case=case)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    return redirect(back)
+        return redirect(back)
+    return redirect(job)
 
 
 def case_panel(user, record) -> dict | None:

@@ -57,7 +57,13 @@ class IncidentsConfig(AppConfig):
         )
         ext.add_demo_loader(ext.DemoLoader("incidents", _load_demo, order=60))
         ext.add_address_source(ext.AddressSource("incidents", _recorded_addresses))
-        from kalantar.incidents import receivers  # noqa: F401  (connects the complaint hook)
+        from kalantar.core import jobs
+        from kalantar.incidents import (
+            import_jobs,
+            receivers,  # noqa: F401  (connects the complaint hook)
+        )
+
+        jobs.register(import_jobs.JOB)
 
 
 def _recorded_addresses(user, words: list[str], limit: int) -> list[tuple[str, float, float]]:

@@ -126,8 +126,14 @@ def _float(text: str) -> float | None:
         return None
 
 
-def parse(lines: Iterable[str], *, progress: Progress | None = None) -> Rows:
-    """Read and check every row; raise ImportRefused with every problem found, by line."""
+def parse(
+    lines: Iterable[str], *, progress: Progress | None = None, within: str | None = None
+) -> Rows:
+    """Read and check every row; raise ImportRefused with every problem found, by line.
+
+    `within` is the unit path of the person importing ("" for the whole country; None for
+    the command line): a row of a station outside it, or one updating such a station's
+    incident, is refused as the person could not record it by hand."""
     errors = _Errors()
     reader = csv.reader(lines)
     try:
@@ -153,7 +159,7 @@ def parse(lines: Iterable[str], *, progress: Progress | None = None) -> Rows:
         errors.add(broken_at, _("the file is not readable UTF-8 CSV from here on."))
     if not errors.total and not len(rows):
         raise ImportRefused([_("The file contains no incidents.")], 1)
-    _route(rows, errors)
+    _place(rows, errors, within)
     if errors.total:
         raise ImportRefused(errors.lines, errors.total)
     _derive(rows)
@@ -349,6 +355,37 @@ def _route(rows: Rows, errors: _Errors) -> None:
     rows.station_id = np.array([ids[c] for c in codes.tolist()], dtype=np.int64)
     for i in np.flatnonzero(rows.station_id == 0).tolist():
         errors.add(rows.lines[i], _("the location is outside every station's jurisdiction."))
+
+
+def _place(rows: Rows, errors: _Errors, within: str | None) -> None:
+    """Each row's station, and (for a person) whether it lies in their units."""
+    _route(rows, errors)
+    if within:
+        _check_scope(rows, errors, within)
+
+
+def _check_scope(rows: Rows, errors: _Errors, within: str) -> None:
+    routed = set(rows.station_id.tolist()) - {0}
+    inside = set(
+        Unit.objects.filter(pk__in=routed, path__startswith=within).values_list("pk", flat=True)
+    )
+    for i in np.flatnonzero(~np.isin(rows.station_id, [0, *inside])).tolist():
+        errors.add(rows.lines[i], _("the location is in a station outside your units."))
+    wanted = [e for e in rows.external_id if e is not None]
+    foreign: set[str] = set()
+    for start in range(0, len(wanted), _LOOKUP):
+        foreign |= set(
+            Incident.objects.filter(external_id__in=wanted[start : start + _LOOKUP])
+            .exclude(station__path__startswith=within)
+            .values_list("external_id", flat=True)
+        )
+    for i, ext in enumerate(rows.external_id):
+        if ext in foreign:
+            errors.add(
+                rows.lines[i],
+                _("external id “%(value)s” is an incident of a station outside your units.")
+                % {"value": ext},
+            )
 
 
 def _derive(rows: Rows) -> None:

@@ -6,6 +6,7 @@ app_name = "incidents"
 urlpatterns = [
     path("incidents/", views.incident_list, name="list"),
     path("incidents/new/", views.incident_new, name="new"),
+    path("incidents/import/", views.import_page, name="import"),
     path("incidents/board/", views.board, name="board"),
     path("incidents/dispatches/<int:pk>/on-scene/", views.on_scene, name="on_scene"),
     path("incidents/dispatches/<int:pk>/clear/", views.clear, name="clear"),

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kalantar.core.jalali import tehran_today
 from kalantar.core.redirects import next_url
 from kalantar.core.scoping import found_or_404
-from kalantar.incidents import selectors, services
+from kalantar.core.uploads import read_uploads
+from kalantar.incidents import import_jobs, selectors, services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
 from kalantar.incidents.models import Incident, PatrolUnit
@@ -210,3 +211,26 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.set_unit_status(by=request.user, unit=patrol, status=status),
         _("Unit %(unit)s updated.") % {"unit": patrol.call_sign},
     )
+
+
+@login_required
+@permission_required(import_jobs.PERMISSIONS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of incidents; the import runs in the background and its page follows it."""
+    error = ""
+    if request.method == "POST":
+        uploads = read_uploads(request.FILES.getlist("file"))
+        try:
+            job = import_jobs.start_import(by=request.user, upload=uploads[0] if uploads else None)
+        except ValidationError as invalid:
+            error = invalid.messages[0]
+        else:
+            return redirect(job)
+    context = {
+        "error": error,
+        "columns": ", ".join(import_jobs.importer.REQUIRED),
+        "limit": import_jobs.jobs.import_limit_text(),
+        "recent": import_jobs.jobs.started_by(request.user, kind=import_jobs.KIND, limit=5),
+    }
+    return render(request, "incidents/import.html", context, status=400 if error else 200)

@@ -13,7 +13,13 @@ class OrgConfig(AppConfig):
         from kalantar.org.audit_actions import ACTIONS
 
         register_actions(*ACTIONS)
-        from kalantar.org import signals  # noqa: F401  (rebuilds the geo index on change)
+        from kalantar.core import jobs
+        from kalantar.org import (
+            import_jobs,
+            signals,  # noqa: F401  (rebuilds the geo index on change)
+        )
+
+        jobs.register(import_jobs.JOB)
 
         ext.add_home_card(ext.HomeCard("units", "org/_home_card.html", _units_card, order=10))
         # The way to the map comes after the apps' figures.
