@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
@@ -136,6 +137,24 @@ class VerifiedClient(Client):
 @pytest.fixture
 def client() -> VerifiedClient:
     return VerifiedClient()
+
+
+class _Controls(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.classes: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("input", "select", "textarea") and found.get("name"):
+            self.classes.setdefault(found["name"], (found.get("class") or "").split())
+
+
+def control_classes(html: str) -> dict[str, list[str]]:
+    """The classes of a page's form controls, by the control's name (the first of a name)."""
+    parser = _Controls()
+    parser.feed(html)
+    return parser.classes
 
 
 def square(lon: float, lat: float, size: float = 0.1) -> dict:

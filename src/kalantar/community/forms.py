@@ -50,8 +50,9 @@ class AreaField(forms.CharField):
         return area
 
 
-class VolunteerFilterForm(FilterForm):
+class VolunteerFilterForm(StyledForm, FilterForm):
     filters_class = VolunteerFilters
+    control_size = "sm"
 
     q = NormalizedCharField(label=_("Search"), required=False)
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
@@ -73,12 +74,6 @@ class VolunteerFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
         self.fields["q"].widget.attrs["placeholder"] = _("Name, national code or skill")
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
 
 
 class VolunteerForm(StyledForm):
