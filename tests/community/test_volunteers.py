@@ -239,3 +239,13 @@ def test_the_registry_filters_are_small_controls(client, chief1, group1):
     classes = control_classes(client.get(reverse("community:volunteers")).content.decode())
     assert classes["group"] == classes["vetting"] == ["form-select", "form-select-sm"]
     assert classes["q"] == ["form-control", "form-control-sm"]
+
+
+def test_every_registry_filter_offers_all_by_the_same_word(client, chief1, group1):
+    client.force_login(chief1)
+    page = client.get(reverse("community:volunteers")).content.decode()
+    for name in ("group", "programme", "vetting"):
+        start = page.index(f'name="{name}"')
+        first = page[page.index("<option", start) : page.index("</option>", start)]
+        assert first.endswith(">همه"), (name, first)
+    assert "---------" not in page

@@ -55,7 +55,9 @@ class VolunteerFilterForm(StyledForm, FilterForm):
     control_size = "sm"
 
     q = NormalizedCharField(label=_("Search"), required=False)
-    group = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("All")
+    )
     programme = forms.ChoiceField(
         label=_("Programme"), choices=[("", _("All")), *Programme.choices], required=False
     )
@@ -83,7 +85,9 @@ class VolunteerForm(StyledForm):
     )
     mobile = forms.CharField(label=_("Mobile"), max_length=20, validators=[validate_mobile])
     programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
-    group = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("All")
+    )
     skills = NormalizedCharField(label=_("Skills"), max_length=300, required=False)
     references = NormalizedCharField(
         label=_("References"), required=False, widget=forms.Textarea(attrs={"rows": 2})
