@@ -34,16 +34,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT))  # tests.alarms.nats_cluster, for --nats
 
 from alarm_ingest import (  # noqa: E402
     PG_URL,
+    PORT_TIMEOUT,
     PY,
     free_port,
     prepare_database,
     start_nats_cluster,
-    wait_port,
 )
+from kalantar.core.devservers import wait_port  # noqa: E402
 
 COUNT = """
 import django, sys; django.setup()
@@ -141,7 +141,7 @@ def run(args, env, *, ack_first: bool) -> dict:
             else [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)]
         )
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(port)
+        wait_port(port, PORT_TIMEOUT)
         load = Load(port, args.panels, seed=round_no)
         asyncio.run(load.run_until_killed(proc.pid, args.kill_after, 1 + round_no * 1000))
         proc.wait()
@@ -155,7 +155,7 @@ def run(args, env, *, ack_first: bool) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_port(port)
+    wait_port(port, PORT_TIMEOUT)
     time.sleep(1.0)
     stored, unprocessed, comm_lost, swept = stored_and_checks(env)
     proc.terminate()
@@ -188,7 +188,7 @@ def run_nats(args, env) -> dict:
         receiver = subprocess.Popen(
             [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)], **quiet
         )
-        wait_port(port)
+        wait_port(port, PORT_TIMEOUT)
         time.sleep(1.5)  # the receiver's first answer from the stream
         victim = {"receiver": receiver, "consumer": consumer}.get(target)
         pid = victim.pid if victim else cluster.procs[round_no % 3].pid
@@ -214,7 +214,7 @@ def run_nats(args, env) -> dict:
     receiver = subprocess.Popen(
         [PY, "-m", "kalantar", "alarm_receiver", "--port", str(port)], **quiet
     )
-    wait_port(port)
+    wait_port(port, PORT_TIMEOUT)
     deadline = time.monotonic() + 60
     while True:
         time.sleep(1.0)

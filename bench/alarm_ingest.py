@@ -46,8 +46,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT))  # tests.alarms.nats_cluster, for --nats
+
+from kalantar.core.devservers import NatsCluster, wait_port  # noqa: E402
+
 PY = sys.executable
+# A receiver on a busy machine may take this long to open its port.
+PORT_TIMEOUT = 60
 PG_URL = "postgres://postgres@127.0.0.1:5432/kalantar_alarms_bench"
 
 SETUP = """
@@ -143,17 +147,6 @@ def cpu_seconds(pid: int) -> float:
 
 def cpu_of(pids) -> float:
     return sum(cpu_seconds(pid) for pid in pids)
-
-
-def wait_port(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"receiver did not open port {port}")
 
 
 def build_frames(panels: int, per_panel: int, alarm_share: float, seed: int) -> list[list[bytes]]:
@@ -381,7 +374,7 @@ def run_ours(args, frames, env) -> dict:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_port(port)
+        wait_port(port, PORT_TIMEOUT)
         result = measure("ours (durable)", proc.pid, port, frames, args)
         latency = asyncio.run(alarm_latency(port, env, args))
         result.update(latency)
@@ -429,8 +422,6 @@ async def alarm_latency(port: int, env, args) -> dict:
 
 def start_nats_cluster(env: dict, stream: str) -> tuple:
     """A fresh three-node JetStream cluster, and `env` with NATS_URL and an R3 stream."""
-    from tests.alarms.nats_cluster import NatsCluster
-
     cluster = NatsCluster(Path(tempfile.mkdtemp(prefix="kalantar-nats-")), 3).start()
     return cluster, {
         **env, "NATS_URL": cluster.url, "ALARMS_NATS_REPLICAS": "3",
@@ -456,7 +447,7 @@ def run_nats(args, frames, env, receivers: int) -> dict:
     behind = (consumer.pid, *(p.pid for p in cluster.procs))
     try:
         for port in ports:
-            wait_port(port)
+            wait_port(port, PORT_TIMEOUT)
         time.sleep(2)  # the stream's first answer (panels are NAKed until then)
         name = f"ours, NATS R3, {receivers} rx"
         result = measure(name, [p.pid for p in procs], ports, frames, args, behind=behind)
@@ -487,7 +478,7 @@ def run_bare(name: str, argv: list[str], args, frames) -> dict:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_port(port)
+        wait_port(port, PORT_TIMEOUT)
         return measure(name, proc.pid, port, frames, args, wrap=True)
     finally:
         proc.terminate()

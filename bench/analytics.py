@@ -232,7 +232,8 @@ def load_incidents(args, world: World) -> None:
     import numpy as np
     from django.db import connection, transaction
 
-    from kalantar.incidents import bulk, counts
+    from kalantar.core import bulk
+    from kalantar.incidents import counts
     from kalantar.incidents.models import Incident
 
     rng = np.random.default_rng(args.seed)

@@ -28,50 +28,30 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+import benchdb
 
 GOAL_RATIO = 2.0
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
 
 
 def _parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=60, help="requests per measured page")
-    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    benchdb.add_db_argument(parser)
     parser.add_argument("--drain-only", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def _setup(args) -> str:
-    workdir = tempfile.mkdtemp(prefix="kalantar-bench-community-")
-    if args.db == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    else:
-        os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kalantar_bench")
-    os.environ.setdefault("KALANTAR_VAR_DIR", workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalantar.settings")
-    os.environ["SMS_BACKEND"] = "kalantar.core.sms.LocmemSmsBackend"
-    import django
-
-    django.setup()
+    where = benchdb.setup(args.db, "community", SMS_BACKEND="kalantar.core.sms.LocmemSmsBackend")
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.ROOT_URLCONF = "__main__"
-    if args.db == "postgres":
-        # A throw-away database: emptied whole (the audit table refuses a flush).
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
     _urls()
-    return os.environ["DATABASE_URL"].split("@")[-1]
+    return where
 
 
 def _build(count: int):
@@ -79,17 +59,8 @@ def _build(count: int):
 
     from kalantar.community import services
     from kalantar.community.models import Subscriber
-    from kalantar.org import services as org_services
-    from kalantar.org.models import Unit
-    from kalantar.people import services as people_services
 
-    def unit(code, name, kind, parent=None):
-        return org_services.create_unit(by=None, code=code, name=name, kind=kind, parent=parent)
-
-    nation = unit("IR", "ناجا", Unit.Kind.NATIONAL)
-    province = unit("HM", "استان همدان", Unit.Kind.PROVINCE, nation)
-    county = unit("HM01", "شهرستان همدان", Unit.Kind.COUNTY, province)
-    station = unit("HM01K01", "کلانتری ۱۱ همدان", Unit.Kind.KALANTARI, county)
+    *_above, station = benchdb.hamedan_units(4)
     ring = [[48.5, 34.8], [48.51, 34.8], [48.51, 34.81], [48.5, 34.81], [48.5, 34.8]]
     hood = services.add_neighbourhood(
         by=None, station=station, name="محله مدرس", area={"type": "Polygon", "coordinates": [ring]}
@@ -116,14 +87,7 @@ def _build(count: int):
     Subscriber.objects.bulk_create(batch)
     if hasattr(services, "recount_subscribers"):  # the counts the composer's preview reads
         services.recount_subscribers()
-    user = people_services.add_user(
-        by=None,
-        username="liaison",
-        role="community_officer",
-        unit_code="HM01K01",
-        password="bench-password-long-enough",
-        check_password=False,
-    )
+    user = benchdb.add_user("liaison", "community_officer", "HM01K01")
     return hood, user
 
 
@@ -214,8 +178,7 @@ def main(argv=None) -> int:
 
     from kalantar.community.models import Alert, Delivery
 
-    print(f"Kalantar community benchmark — {args.subscribers:,} subscribers; {args.db} {where}")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    benchdb.print_header(f"community benchmark — {args.subscribers:,} subscribers", args.db, where)
     t = time.perf_counter()
     hood, user = _build(args.subscribers)
     print(f"data built in {time.perf_counter() - t:.1f} s")

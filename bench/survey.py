@@ -21,18 +21,15 @@ Goal (issue 16): the results within 5x the plain count.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+import benchdb
 
 GOAL_RATIO = 5.0
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
 CENTRE = (34.80, 48.515)  # Hamedan
 
 
@@ -40,31 +37,8 @@ def _parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    benchdb.add_db_argument(parser)
     return parser.parse_args(argv)
-
-
-def _setup(args) -> str:
-    workdir = tempfile.mkdtemp(prefix="kalantar-bench-survey-")
-    if args.db == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    else:
-        os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kalantar_bench")
-    os.environ.setdefault("KALANTAR_VAR_DIR", workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalantar.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if args.db == "postgres":
-        # A throw-away database: emptied whole (the audit table refuses a flush).
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
-    return os.environ["DATABASE_URL"].split("@")[-1]
 
 
 def _build(count: int):
@@ -73,22 +47,9 @@ def _build(count: int):
 
     from kalantar.feedback import perception, services
     from kalantar.feedback.models import NeighbourhoodAnswer
-    from kalantar.org import services as org_services
-    from kalantar.org.models import Unit
-    from kalantar.people import services as people_services
 
-    nation = org_services.create_unit(by=None, code="IR", name="ناجا", kind=Unit.Kind.NATIONAL)
-    province = org_services.create_unit(
-        by=None, code="HM", name="استان همدان", kind=Unit.Kind.PROVINCE, parent=nation
-    )
-    user = people_services.add_user(
-        by=None,
-        username="commander",
-        role="province_commander",
-        unit_code="HM",
-        password="bench-password-long-enough",
-        check_password=False,
-    )
+    _nation, province = benchdb.hamedan_units(2)
+    user = benchdb.add_user("commander", "province_commander", "HM")
     survey = services.create_neighbourhood_survey(by=user, unit=province, title="احساس امنیت")
     # Cells within ~8 km of the centre; answers thin out away from it, so the outer cells
     # fall under the minimum count and are suppressed, as in a real survey.
@@ -151,14 +112,13 @@ def _median_ms(call: Callable[[], object], repeats: int) -> tuple[float, object]
 
 def main(argv=None) -> int:
     args = _parse_args(argv)
-    where = _setup(args)
+    where = benchdb.setup(args.db, "survey")
     from django.db.models import Count
 
     from kalantar.feedback import selectors
     from kalantar.feedback.models import NeighbourhoodAnswer
 
-    print(f"Kalantar survey benchmark — {args.answers:,} answers; {args.db} {where}")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    benchdb.print_header(f"survey benchmark — {args.answers:,} answers", args.db, where)
     t = time.perf_counter()
     survey, user = _build(args.answers)
     print(f"data built in {time.perf_counter() - t:.1f} s")

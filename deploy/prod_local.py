@@ -14,18 +14,22 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's code, whatever the venv points at
+
+from kalantar.core.devservers import NatsCluster, nats_server  # noqa: E402
+
 HOME = ROOT / "var" / "prod-local"
 BIN = Path(sys.executable).parent
 DATABASE = "kalantar_prod_local"
 WEB_PORT = 8000
 ALARM_PORT = 12000
-NATS_NODES = (("n1", 14222, 16222), ("n2", 14223, 16223), ("n3", 14224, 16224))
+# Three servers: clients on 14222-14224, routes on 16222-16224, monitoring on 8222-8224.
+NATS_FIRST_PORTS = (14222, 16222, 8222)
 COPIES = {"receiver": 2, "consumer": 2, "worker": 2}
 GENERATED_KEYS = (
     "SECRET_KEY",
@@ -37,8 +41,11 @@ GENERATED_KEYS = (
 )
 
 
-def nats_url() -> str:
-    return ",".join(f"nats://127.0.0.1:{client}" for _name, client, _route in NATS_NODES)
+def nats_cluster() -> NatsCluster:
+    """The NATS servers' layout; honcho runs them (their stores stay in var/prod-local/nats)."""
+    return NatsCluster(
+        HOME / "nats", 3, name="kalantar", first_ports=NATS_FIRST_PORTS, store_limits=False
+    )
 
 
 # Every client of a load test comes from 127.0.0.1: the limits per address would measure
@@ -64,7 +71,7 @@ def environment(*, load_test: bool = False) -> dict[str, str]:
         KALANTAR_VAR_DIR=str(HOME / "var"),
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         CACHE_URL="redis://127.0.0.1:6379/3",
-        NATS_URL=nats_url(),
+        NATS_URL=nats_cluster().url,
         ALARMS_NATS_REPLICAS="3",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=f"http://127.0.0.1:{WEB_PORT}",
@@ -79,20 +86,11 @@ def environment(*, load_test: bool = False) -> dict[str, str]:
     return values
 
 
-def nats_config(name: str, client: int, route: int) -> str:
-    routes = ", ".join(f"nats-route://127.0.0.1:{r}" for _n, _c, r in NATS_NODES if r != route)
-    store = HOME / "nats" / name
-    return (
-        f"server_name: {name}\nlisten: 127.0.0.1:{client}\n"
-        f'jetstream {{ store_dir: "{store}" }}\n'
-        f"cluster {{ name: kalantar, listen: 127.0.0.1:{route}, routes: [{routes}] }}\n"
-    )
-
-
-def procfile() -> str:
+def procfile(cluster: NatsCluster) -> str:
     """The repository's Procfile, with the NATS nodes this machine lacks in front."""
-    server = shutil.which("nats-server") or "/usr/sbin/nats-server"
-    lines = [f"nats-{name}: {server} -c {HOME / f'{name}.conf'}" for name, *_ in NATS_NODES]
+    lines = [
+        f"nats-{cluster.node_name(i)}: {' '.join(cluster.command(i))}" for i in range(cluster.size)
+    ]
     lines += (ROOT / "Procfile").read_text().splitlines()
     return "\n".join(line for line in lines if line and not line.startswith("#")) + "\n"
 
@@ -103,7 +101,7 @@ def check_services() -> None:
         missing.append("PostgreSQL on 127.0.0.1:5432")
     if subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).returncode:
         missing.append("Redis on 127.0.0.1:6379")
-    if not (shutil.which("nats-server") or Path("/usr/sbin/nats-server").exists()):
+    if nats_server() is None:
         missing.append("the nats-server program")
     if missing:
         sys.exit("prod-local needs " + ", ".join(missing) + " (see the README).")
@@ -129,10 +127,10 @@ def prepare(*, load_test: bool = False) -> dict[str, str]:
     ).stdout.strip()
     if not exists:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    for name, client, route in NATS_NODES:
-        (HOME / "nats" / name).mkdir(parents=True, exist_ok=True)
-        (HOME / f"{name}.conf").write_text(nats_config(name, client, route))
-    (HOME / "Procfile").write_text(procfile())
+    cluster = nats_cluster()
+    for i in range(cluster.size):
+        cluster.write_config(i)
+    (HOME / "Procfile").write_text(procfile(cluster))
     env = environment(load_test=load_test)
     (HOME / "env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     run_env = {**os.environ, **env}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
+from html.parser import HTMLParser
+from itertools import chain
 
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.core import serializers
+from django.core.management.color import no_style
+from django.core.management.commands.flush import Command as FlushCommand
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test import Client
@@ -75,6 +79,40 @@ def _audit_log_emptied_between_transactional_tests():
         operations.sql_flush = original
 
 
+# The rows the data migrations seed, which every database starts with.
+SEEDED_MODELS = ("complaints.Category", "evidence.RetentionPeriod", "security_firms.Indicator")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A transactional test ends by emptying every table, the rows the migrations seeded
+    (complaint categories, evidence retention periods, assessment indicators) with them, and
+    a test filing under a seeded category after it failed. Those rows, as migrated, are put
+    back after every flush of the database, with their keys: a test that restores the whole
+    database (serialized_rollback) finds them as it saved them."""
+    with django_db_blocker.unblock():
+        models = [apps.get_model(label) for label in SEEDED_MODELS]
+        seeded = serializers.serialize("json", chain(*(m.objects.order_by("pk") for m in models)))
+    original = FlushCommand.handle
+
+    def handle(self, *args, **options):
+        result = original(self, *args, **options)
+        database = options.get("database", DEFAULT_DB_ALIAS)
+        if database == DEFAULT_DB_ALIAS:
+            with transaction.atomic(using=database):
+                for row in serializers.deserialize("json", seeded, using=database):
+                    row.save(using=database)
+                with connections[database].cursor() as cursor:
+                    # A flush that reset the sequences would hand out the restored keys again.
+                    for sql in connections[database].ops.sequence_reset_sql(no_style(), models):
+                        cursor.execute(sql)
+        return result
+
+    FlushCommand.handle = handle
+    yield
+    FlushCommand.handle = original
+
+
 def database_url(name: str | None = None) -> str:
     """The test database (or another of that server, by name) as a DATABASE_URL, for the
     processes a test starts: web workers, backup and restore."""
@@ -83,14 +121,6 @@ def database_url(name: str | None = None) -> str:
         return f"sqlite:///{name or db['NAME']}"
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{name or db['NAME']}"
-
-
-@pytest.fixture
-def migrated_categories(db):
-    """The categories of the data migration, which an earlier transactional test may have
-    flushed away (update_or_create: running it again changes nothing)."""
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
 
 
 def append_only_bypass(connection) -> tuple[list[str], list[str]]:
@@ -136,6 +166,24 @@ class VerifiedClient(Client):
 @pytest.fixture
 def client() -> VerifiedClient:
     return VerifiedClient()
+
+
+class _Controls(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.classes: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("input", "select", "textarea") and found.get("name"):
+            self.classes.setdefault(found["name"], (found.get("class") or "").split())
+
+
+def control_classes(html: str) -> dict[str, list[str]]:
+    """The classes of a page's form controls, by the control's name (the first of a name)."""
+    parser = _Controls()
+    parser.feed(html)
+    return parser.classes
 
 
 def square(lon: float, lat: float, size: float = 0.1) -> dict:

@@ -24,7 +24,7 @@ from django.db import connection
 
 from kalantar.alarms import codes, fanin, panels, sia, store
 from kalantar.alarms.models import Alarm, AlarmEvent, ReceiverStatus, Subscriber
-from tests.alarms.nats_cluster import NatsCluster, free_ports, nats_server
+from kalantar.core.devservers import NatsCluster, free_ports, nats_server, wait_port
 
 pytestmark = [
     pytest.mark.nats,
@@ -129,17 +129,6 @@ def fleet(make_subscriber) -> list[panels.SimPanel]:
     for account in accounts:
         make_subscriber(account)
     return [panels.SimPanel(account) for account in accounts]
-
-
-def wait_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def load_and_kill(

@@ -16,7 +16,7 @@ from kalantar.incidents import services as incident_services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Dispatch, PatrolUnit
 from kalantar.org.models import Unit
-from tests.conftest import VerifiedClient
+from tests.conftest import VerifiedClient, control_classes
 
 DAY = date(2025, 3, 5)
 
@@ -182,3 +182,11 @@ def test_admin_lists_incidents_and_alerts(history, make_user):
     assert c.get("/admin/incidents/incident/").status_code == 200
     assert c.get("/admin/incidents/patrolunit/").status_code == 200
     assert c.get("/admin/analytics/surgealert/").status_code == 200
+
+
+def test_the_hotspot_filters_are_small_controls(org_tree, chief1):
+    page = client_for(chief1).get("/analytics/hotspots/").content.decode()
+    classes = control_classes(page)
+    for name in ("unit", "category", "resolution"):
+        assert classes[name] == ["form-select", "form-select-sm"], name
+    assert classes["start"] == classes["date"] == ["form-control", "form-control-sm"]

@@ -3,7 +3,6 @@ English: the file opens in its own tab as an image, served by the scoped, audite
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 from datetime import timedelta
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import segno
-from django.apps import apps
 from django.utils import timezone
 
 from kalantar.complaints.drafts import ComplaintDraft
@@ -24,12 +22,6 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def categories(db):
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
 def _photo() -> bytes:
     out = io.BytesIO()
     segno.make("https://kalantar.example/door", error="h").save(
@@ -39,7 +31,7 @@ def _photo() -> bytes:
 
 
 def test_a_complaints_photo_opens_from_its_page_in_both_languages(
-    live_server, browser, make_user, categories, tmp_path
+    live_server, browser, make_user, tmp_path
 ):
     desk = make_user("desk", "desk_officer", "HM01K01")
     complaint = file_complaint(

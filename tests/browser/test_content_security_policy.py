@@ -3,11 +3,9 @@ Chromium with no CSP violation reported and no script error."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from kalantar.alarms import services as alarm_services
@@ -61,15 +59,6 @@ class Watcher:
 
     def assert_clean(self) -> None:
         assert self.problems == []
-
-
-@pytest.fixture
-def categories(db):
-    """The categories of the data migration, which an earlier transactional test may have
-    flushed away (running it again changes nothing)."""
-    importlib.import_module("kalantar.complaints.migrations.0003_categories").add_categories(
-        apps, None
-    )
 
 
 def _data(org_tree, desk):
@@ -135,7 +124,7 @@ def _login(page, live_server, username: str) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_the_citizen_pages_run_under_the_policy(live_server, page, org_tree, categories):
+def test_the_citizen_pages_run_under_the_policy(live_server, page, org_tree):
     watcher = Watcher(page)
     for path in ["/", "/login/", "/complaint/", "/track/", "/help/"]:
         watcher.visit(live_server.url + path)
@@ -143,7 +132,7 @@ def test_the_citizen_pages_run_under_the_policy(live_server, page, org_tree, cat
     watcher.assert_clean()
 
 
-def test_the_staff_pages_run_under_the_policy(live_server, browser, page, make_user, categories):
+def test_the_staff_pages_run_under_the_policy(live_server, browser, page, make_user):
     desk = make_user("desk", "desk_officer", "HM01K01")
     make_user("chief", "station_chief", "HM01K01")
     complaint = _data(None, desk)

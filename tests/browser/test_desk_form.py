@@ -3,11 +3,9 @@ is typing."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from kalantar.complaints.drafts import ComplaintDraft
@@ -19,13 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def categories(db):
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
-@pytest.fixture
-def returning(make_user, categories):
+def returning(make_user):
     desk = make_user("desk", "desk_officer", "HM01K01")
     file_complaint(
         by=desk,

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from kalantar.complaints.drafts import ComplaintDraft
@@ -16,7 +14,7 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_desk_intake_then_print_the_receipt(live_server, page, make_user, categories):
+def test_desk_intake_then_print_the_receipt(live_server, page, make_user):
     make_user("desk", "desk_officer", "HM01K01")
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "desk")
@@ -69,15 +67,7 @@ def test_desk_intake_then_print_the_receipt(live_server, page, make_user, catego
     page.wait_for_selector("#receipt-not-verified")
 
 
-@pytest.fixture
-def categories(db):
-    """The categories of the data migration, which an earlier transactional test may have
-    flushed away (running it again changes nothing)."""
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
-def test_the_thermal_receipt_prints_on_an_80_mm_roll(live_server, page, make_user, categories):
+def test_the_thermal_receipt_prints_on_an_80_mm_roll(live_server, page, make_user):
     desk = make_user("desk", "desk_officer", "HM01K01")
     complaint = file_complaint(
         by=desk,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from tests.portal.conftest import form_data
@@ -14,13 +12,7 @@ from tests.portal.conftest import form_data
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def categories(db):
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
-def test_the_confirmation_page_wraps_an_endless_word(live_server, page, org_tree, categories):
+def test_the_confirmation_page_wraps_an_endless_word(live_server, page, org_tree):
     # The draft is made by the form's own POST, then the browser opens it with that session.
     client = Client()
     response = client.post(

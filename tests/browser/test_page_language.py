@@ -4,11 +4,9 @@ the page's language, and a file chosen through the translated picker is still se
 from __future__ import annotations
 
 import base64
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from kalantar.core.jalali import format_jalali_datetime
@@ -21,12 +19,6 @@ PIXEL_PNG = base64.b64decode(
 )
 
 
-@pytest.fixture
-def categories(db):
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
 def _open_form(page, live_server, language: str) -> None:
     page.context.add_cookies(
         [{"name": "kalantar_language", "value": language, "url": live_server.url}]
@@ -36,7 +28,7 @@ def _open_form(page, live_server, language: str) -> None:
 
 
 def test_persian_form_labels_the_picker_and_map_in_persian_and_sends_the_file(
-    live_server, page, org_tree, categories, tmp_path
+    live_server, page, org_tree, tmp_path
 ):
     _open_form(page, live_server, "fa")
     assert page.get_attribute(".leaflet-control-zoom-in", "title") == "بزرگ\u200cنمایی"
@@ -66,7 +58,7 @@ def test_persian_form_labels_the_picker_and_map_in_persian_and_sends_the_file(
     assert "door.png" in page.inner_text("main")
 
 
-def test_english_form_labels_the_picker_and_map_in_english(live_server, page, org_tree, categories):
+def test_english_form_labels_the_picker_and_map_in_english(live_server, page, org_tree):
     _open_form(page, live_server, "en")
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Zoom in"
@@ -75,7 +67,7 @@ def test_english_form_labels_the_picker_and_map_in_english(live_server, page, or
 
 
 def test_english_date_picker_names_jalali_months_and_buttons_in_english(
-    live_server, page, org_tree, categories
+    live_server, page, org_tree
 ):
     _open_form(page, live_server, "en")
     page.click("#id_incident_at")
@@ -87,7 +79,7 @@ def test_english_date_picker_names_jalali_months_and_buttons_in_english(
     assert "امروز" not in picker.inner_text()
 
 
-def test_persian_date_picker_keeps_persian_names(live_server, page, org_tree, categories):
+def test_persian_date_picker_keeps_persian_names(live_server, page, org_tree):
     _open_form(page, live_server, "fa")
     page.click("#id_incident_at")
     picker = page.locator("jdp-container")

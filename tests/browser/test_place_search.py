@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from kalantar.complaints import services
@@ -20,10 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def recorded_place(org_tree):
     """A complaint at station HM01K01 whose place was written down."""
-    # The categories of the data migration: an earlier transactional test may have flushed them.
-    importlib.import_module("kalantar.complaints.migrations.0003_categories").add_categories(
-        apps, None
-    )
     return services.file_complaint(
         by=None,
         channel="online",

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 
 from kalantar.complaints.models import Complaint
@@ -13,19 +11,11 @@ from kalantar.core.jalali import format_jalali_datetime
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def categories(db):
-    """The categories of the data migration, which an earlier transactional test may have
-    flushed away (update_or_create: running it again changes nothing)."""
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
 def _persian(text: str) -> str:
     return text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
 
-def test_file_online_confirm_then_follow_the_complaint(live_server, page, org_tree, categories):
+def test_file_online_confirm_then_follow_the_complaint(live_server, page, org_tree):
     page.goto(f"{live_server.url}/complaint/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.select_option("#id_category", label="سرقت از منزل")

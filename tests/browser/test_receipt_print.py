@@ -3,12 +3,10 @@ checked by Chromium's own print to PDF."""
 
 from __future__ import annotations
 
-import importlib
 import io
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -39,13 +37,7 @@ OUTSIDE = """(width) => {
 
 
 @pytest.fixture
-def categories(db):
-    migration = importlib.import_module("kalantar.complaints.migrations.0003_categories")
-    migration.add_categories(apps, None)
-
-
-@pytest.fixture
-def long_complaint(make_user, categories):
+def long_complaint(make_user):
     """A complaint whose texts are as long as the service allows, one word unbroken."""
     desk = make_user("desk", "desk_officer", "HM01K01")
     desk.first_name, desk.last_name = "محمدحسین", "عبدالرحیمی‌نژاد"

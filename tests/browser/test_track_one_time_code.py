@@ -16,7 +16,7 @@ from kalantar.complaints.models import Category
 from kalantar.core import sms
 from kalantar.core.sms import LocmemSmsBackend
 
-from .test_portal import _persian, categories  # noqa: F401 (a fixture)
+from .test_portal import _persian
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,6 @@ def test_the_owner_gets_in_with_the_sms_code_after_failures(
     live_server,
     page,
     org_tree,
-    categories,  # noqa: F811
     sms_outbox,
 ):
     complaint = services.file_complaint(

@@ -15,7 +15,7 @@ from kalantar.community.models import Assignment, HoursEntry, HoursRefused, Volu
 from kalantar.core.models import AuditEntry
 from kalantar.people import services as people_services
 from tests.community.conftest import national_code
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, control_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,20 @@ def test_the_registry_searches_filters_and_pages(client, chief1, group1, make_vo
     assert "داوطلب 07" in found and "داوطلب 08" not in found
     empty = client.get(reverse("community:volunteers"), {"q": "ناموجود"}).content.decode()
     assert "داوطلبی با این شرایط پیدا نشد" in empty
+
+
+def test_the_registry_filters_are_small_controls(client, chief1, group1):
+    client.force_login(chief1)
+    classes = control_classes(client.get(reverse("community:volunteers")).content.decode())
+    assert classes["group"] == classes["vetting"] == ["form-select", "form-select-sm"]
+    assert classes["q"] == ["form-control", "form-control-sm"]
+
+
+def test_every_registry_filter_offers_all_by_the_same_word(client, chief1, group1):
+    client.force_login(chief1)
+    page = client.get(reverse("community:volunteers")).content.decode()
+    for name in ("group", "programme", "vetting"):
+        start = page.index(f'name="{name}"')
+        first = page[page.index("<option", start) : page.index("</option>", start)]
+        assert first.endswith(">همه"), (name, first)
+    assert "---------" not in page

@@ -53,7 +53,7 @@ def _kalantar(*args: str, var: Path, db: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def site(tmp_path, settings, org_tree, migrated_categories) -> Path:
+def site(tmp_path, settings, org_tree) -> Path:
     """The site to back up: its var/ holds the keys this test writes with, its uploads and
     its audit checkpoints; three complaints filed, one with an attachment."""
     var = tmp_path / "site"

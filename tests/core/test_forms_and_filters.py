@@ -11,7 +11,12 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext
 
-from kalantar.core.forms import JalaliDateField, JalaliDateTimeField, NormalizedCharField
+from kalantar.core.forms import (
+    JalaliDateField,
+    JalaliDateTimeField,
+    NormalizedCharField,
+    StyledForm,
+)
 
 
 class IncidentForm(forms.Form):
@@ -220,3 +225,36 @@ def test_names_in_the_active_language(source, fa, en):
 
 def test_localized_text_is_escaped():
     assert render("{{ v|localized }}", "en", v={"name": "x", "name_en": "<b>"}) == "&lt;b&gt;"
+
+
+class _Styled(StyledForm):
+    name = forms.CharField(widget=forms.TextInput(attrs={"class": "font-monospace"}))
+    kind = forms.ChoiceField(choices=[("a", "A")])
+    tags = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
+    agreed = forms.BooleanField(required=False)
+    point = forms.CharField(widget=forms.HiddenInput)
+
+
+class _SmallStyled(_Styled):
+    control_size = "sm"
+
+
+def _classes(form: forms.Form) -> dict[str, str]:
+    return {name: field.widget.attrs.get("class", "") for name, field in form.fields.items()}
+
+
+def test_a_styled_form_keeps_a_widgets_own_classes_and_leaves_boxes_alone():
+    assert _classes(_Styled()) == {
+        "name": "font-monospace form-control",
+        "kind": "form-select",
+        "tags": "",
+        "agreed": "",
+        "point": "",
+    }
+
+
+def test_a_small_styled_form_asks_for_the_small_controls():
+    classes = _classes(_SmallStyled())
+    assert classes["name"] == "font-monospace form-control form-control-sm"
+    assert classes["kind"] == "form-select form-select-sm"
+    assert classes["tags"] == classes["point"] == ""

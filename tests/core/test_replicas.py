@@ -204,7 +204,7 @@ replica_test = pytest.mark.django_db(
 
 
 @pytest.fixture
-def api_key(org_tree, migrated_categories) -> str:
+def api_key(org_tree) -> str:
     return keys.create_key(by=None, name="Hamedan citizen app")[1]
 
 

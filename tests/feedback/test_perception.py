@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from kalantar.feedback import perception, selectors, services
-from kalantar.feedback.models import NeighbourhoodAnswer
+from kalantar.feedback.models import NeighbourhoodAnswer, NeighbourhoodSurvey
 from kalantar.portal import disclosure
 from kalantar.problems import services as problem_services
 from kalantar.problems.drafts import ProblemDraft
@@ -185,3 +185,25 @@ def test_the_kept_tallies_agree_with_counting_the_answers(survey, operator, gap)
     assert services.retally_neighbourhood_survey(survey) == 4
     assert selectors.neighbourhood_results(operator, survey) == kept
     assert sum(c.answers for c in kept[0]) == NeighbourhoodAnswer.objects.count() == 33
+
+
+def test_an_account_without_a_unit_is_offered_no_unit_to_run_a_survey(client, operator, org_tree):
+    type(operator).objects.filter(pk=operator.pk).update(unit=None)
+    client.force_login(operator)
+    url = reverse("feedback:neighbourhoods")
+    page = client.get(url).content.decode()
+    select = page[page.index('name="unit"') : page.index("</select>", page.index('name="unit"'))]
+    assert "<option" not in select.replace('<option value="" selected>', "")
+    message = "حساب شما در هیچ واحدی نیست"
+    assert message in page
+    refused = client.post(url, {"title": "نظرسنجی", "unit": org_tree["HM01K01"].pk})
+    assert message in refused.content.decode()
+    assert not NeighbourhoodSurvey.objects.exists()
+
+
+def test_a_province_operator_is_offered_the_units_of_the_province(client, operator, org_tree):
+    client.force_login(operator)
+    page = client.get(reverse("feedback:neighbourhoods")).content.decode()
+    assert f'value="{org_tree["HM01K01"].pk}"' in page
+    assert f'value="{org_tree["HM"].pk}"' in page
+    assert f'value="{org_tree["IR"].pk}"' not in page

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from kalantar.core.jalali import format_jalali_date
 from kalantar.incidents.models import Incident
+from tests.conftest import control_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,10 @@ def test_an_open_incident_reads_open_not_the_verb_to_open(client, listed):
         label = str(Incident.Status.OPEN.label)
     assert label != "باز کردن"
     assert f"<td>{label}</td>" in html
+
+
+def test_the_filter_bar_has_small_controls_named_for_screen_readers(client, listed):
+    classes = control_classes(_rows(client))
+    assert classes["status"] == classes["category"] == ["form-select", "form-select-sm"]
+    assert classes["q"] == classes["start"] == ["form-control", "form-control-sm"]
+    assert 'aria-label="از تاریخ"' in _rows(client)

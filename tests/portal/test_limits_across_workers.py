@@ -154,9 +154,7 @@ class Browser:
         return base, self.post(f"{base}/complaint/confirm/", data=data)
 
 
-def test_the_sixth_filing_in_the_hour_is_refused_whichever_worker_answers(
-    workers, org_tree, migrated_categories
-):
+def test_the_sixth_filing_in_the_hour_is_refused_whichever_worker_answers(workers, org_tree):
     citizen = Browser(workers)
     counted_by = set()
     for filing in range(5):

@@ -22,6 +22,7 @@ from kalantar.incidents.services import open_incident
 from kalantar.problems import selectors, services
 from kalantar.problems.drafts import ProblemDraft
 from kalantar.problems.models import Assessment, Problem
+from tests.conftest import control_classes
 from tests.problems.conftest import at_day
 
 K01 = (48.55, 34.85)
@@ -82,6 +83,9 @@ def test_new_project_page_takes_the_alert(client, alert, chief):
     url = reverse("problems:new") + f"?alert={alert.pk}"
     page = client.get(url)
     assert page.status_code == 200 and "alert-form" in page.content.decode()
+    classes = control_classes(client.get(reverse("problems:new")).content.decode())
+    assert classes["title"] == classes["area_cells"] == ["form-control"]
+    assert classes["unit"] == classes["categories"] == ["form-select"]
     response = client.post(url, {"alert": alert.pk, "title": "سرقت منزل در شهرک"})
     problem = Problem.objects.get()
     assert response.status_code == 302 and problem.title == "سرقت منزل در شهرک"

@@ -9,6 +9,7 @@ import pytest
 
 from kalantar.core.jalali import format_jalali_date, tehran_today
 from kalantar.security_firms.models import Guard, VettingCheck
+from tests.conftest import control_classes
 
 from .conftest import CODES, make_applicant, make_licensed
 
@@ -89,3 +90,11 @@ def test_a_refusal_is_shown_on_the_form_and_changes_nothing(client, registrar, i
     assert response.status_code == 400
     assert "نگهبانی با این کد ملی پیش‌تر ثبت شده است." in response.content.decode()
     assert Guard.objects.count() == 1
+
+
+def test_the_application_form_styles_its_boxes_but_not_the_activity_ticks(client, registrar):
+    client.force_login(registrar)
+    classes = control_classes(client.get("/guards/apply/").content.decode())
+    assert classes["institution"] == ["form-select"]
+    assert classes["national_code"] == classes["photo"] == ["form-control"]
+    assert "form-control" not in classes["activities"]

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.analytics.periods import day_error, period_error
-from kalantar.core.forms import JalaliDateField
+from kalantar.core.forms import JalaliDateField, StyledForm
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import localized_name
 from kalantar.incidents import categories
@@ -20,16 +20,15 @@ def unit_choices(user) -> list[tuple[str, str]]:
     return [(u.code, localized_name(u)) for u in units.order_by("path")[:2000]]
 
 
-class UnitDateForm(forms.Form):
+class UnitDateForm(StyledForm):
+    control_size = "sm"
+
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     date = JalaliDateField(label=_("Date"), required=False)
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices(user)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -60,7 +59,6 @@ class HotspotForm(UnitDateForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = categories.choices()
-        self.fields["category"].widget.attrs["class"] = "form-select form-select-sm"
 
     def clean(self) -> dict:
         data = forms.Form.clean(self)

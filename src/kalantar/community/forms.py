@@ -50,11 +50,14 @@ class AreaField(forms.CharField):
         return area
 
 
-class VolunteerFilterForm(FilterForm):
+class VolunteerFilterForm(StyledForm, FilterForm):
     filters_class = VolunteerFilters
+    control_size = "sm"
 
     q = NormalizedCharField(label=_("Search"), required=False)
-    group = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("All")
+    )
     programme = forms.ChoiceField(
         label=_("Programme"), choices=[("", _("All")), *Programme.choices], required=False
     )
@@ -73,12 +76,6 @@ class VolunteerFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
         self.fields["q"].widget.attrs["placeholder"] = _("Name, national code or skill")
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
 
 
 class VolunteerForm(StyledForm):
@@ -88,7 +85,9 @@ class VolunteerForm(StyledForm):
     )
     mobile = forms.CharField(label=_("Mobile"), max_length=20, validators=[validate_mobile])
     programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
-    group = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("All")
+    )
     skills = NormalizedCharField(label=_("Skills"), max_length=300, required=False)
     references = NormalizedCharField(
         label=_("References"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -39,6 +39,7 @@ __all__ = [
     "LocalizedIntegerField",
     "LocalizedNumberInput",
     "NormalizedCharField",
+    "StyledForm",
     "apply_service_errors",
 ]
 
@@ -217,19 +218,35 @@ def apply_service_errors(
 
 
 class StyledForm(forms.Form):
-    """Bootstrap's classes on every widget that takes them (boxes and radios style their
-    own labels)."""
+    """Bootstrap's classes on every widget that takes them: ``form-select`` on lists,
+    ``form-control`` on the rest, added to the classes a widget already has.
 
-    UNSTYLED = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+    Boxes, radios and lists of boxes style their own labels and hidden inputs show nothing,
+    so they are left alone (`unstyled`). ``control_size = "sm"`` gives Bootstrap's small
+    controls (form-control-sm, form-select-sm), as on filter bars.
+    """
 
-    def __init__(self, *args, **kwargs) -> None:
+    unstyled: ClassVar[tuple[type[forms.Widget], ...]] = (
+        forms.CheckboxInput,
+        forms.CheckboxSelectMultiple,
+        forms.RadioSelect,
+        forms.HiddenInput,
+    )
+    control_size: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, self.UNSTYLED):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
+            self.style_widget(field.widget)
+
+    def style_widget(self, widget: forms.Widget) -> None:
+        """Add the widget's Bootstrap classes (for fields a form adds after it is made)."""
+        if isinstance(widget, self.unstyled):
+            return
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        wanted = [css, f"{css}-{self.control_size}"] if self.control_size else [css]
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join([*classes, *(c for c in wanted if c not in classes)])
 
 
 class FilterForm(forms.Form):

@@ -95,6 +95,14 @@ class NeighbourhoodSurveyForm(StyledForm):
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        if not units.exists():
+            # An account outside every unit runs nothing: say why the list is empty.
+            message = _(
+                "Your account belongs to no unit, so it cannot run a survey. "
+                "Ask the administrator to assign it one."
+            )
+            self.fields["unit"].help_text = message
+            self.fields["unit"].error_messages["required"] = message
 
 
 class NeighbourhoodAnswerForm(StyledForm):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kalantar.core import limits
 from kalantar.core.forms import apply_service_errors
 from kalantar.core.persian import to_latin_digits
-from kalantar.core.scoping import found_or_404, scope_root
+from kalantar.core.scoping import found_or_404
 from kalantar.core.site import site_url
 from kalantar.feedback import forms, perception, selectors, services
 from kalantar.feedback.models import FeedbackMessage
@@ -247,7 +247,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def neighbourhoods(request: HttpRequest) -> HttpResponse:
-    units = org_selectors.units_within(scope_root(request.user) or "")
+    units = org_selectors.units_for(request.user).order_by("path")
     form = forms.NeighbourhoodSurveyForm(request.POST or None, units=units)
     if request.method == "POST" and request.user.has_perm(OPERATE) and form.is_valid():
         try:

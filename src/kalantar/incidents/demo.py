@@ -16,8 +16,9 @@ import shapely
 from django.db import transaction
 from django.utils import timezone
 
+from kalantar.core import bulk
 from kalantar.core.jalali import tehran_today
-from kalantar.incidents import bulk, categories, counts, outcomes, projection, services
+from kalantar.incidents import categories, counts, outcomes, projection, services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident, PatrolUnit
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers

@@ -8,13 +8,14 @@ from kalantar.core.forms import (
     JalaliDateField,
     JalaliDateTimeField,
     NormalizedCharField,
+    StyledForm,
 )
 from kalantar.incidents import categories
 from kalantar.incidents.models import Incident
 from kalantar.incidents.selectors import IncidentFilters
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(StyledForm):
     category = forms.ChoiceField(
         label=_("Incident type"),
         error_messages={"required": _("Choose the incident type.")},
@@ -51,21 +52,17 @@ class IncidentForm(forms.Form):
             ("", _("Choose the incident type")),
             *categories.choices(),
         ]
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class OutcomeForm(forms.Form):
     outcome = NormalizedCharField(label=_("Outcome"), max_length=300)
 
 
-class IncidentFilterForm(FilterForm):
+class IncidentFilterForm(StyledForm, FilterForm):
     """The incident list's filters; every field optional, bad values reported on the bar."""
 
     filters_class = IncidentFilters
+    control_size = "sm"
 
     # Normalised like every text field: Persian digits become Latin, spaces trimmed.
     q = NormalizedCharField(label=_("Number"), required=False, max_length=20)
@@ -92,11 +89,8 @@ class IncidentFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All incident types")), *categories.choices()]
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             # Date fields keep their Jalali example as placeholder; the label shows on hover.
-            field.widget.attrs.update(
-                {"class": f"{css} {css}-sm", "aria-label": field.label, "title": field.label}
-            )
+            field.widget.attrs.update({"aria-label": field.label, "title": field.label})
         self.fields["q"].widget.attrs["placeholder"] = _("Incident number")
 
     def clean(self) -> dict:

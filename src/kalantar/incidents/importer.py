@@ -3,7 +3,8 @@
 Columns: occurred_at (ISO 8601 with offset), category, lat, lon, and optionally source and
 external_id. Re-importing a row with the same external_id updates it.
 
-Rows are written with `incidents.bulk` (COPY / executemany), not the ORM's bulk_create.
+Rows are written with `core.bulk` (COPY / executemany), not the ORM's bulk_create; the
+refusal and its errors by line are `core.importing`'s.
 """
 
 from __future__ import annotations
@@ -22,11 +23,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kalantar.core import audit
+from kalantar.core import audit, bulk
+from kalantar.core.importing import (
+    ImportErrors,
+    ImportRefused,
+    ImportResult,
+    header_problems,
+    normalized_header,
+    num,
+)
 from kalantar.core.jalali import TEHRAN
 from kalantar.core.numbers import parse_decimal, parse_decimal_column
-from kalantar.core.persian import active_digits, format_number, to_latin_digits
-from kalantar.incidents import bulk, categories, projection
+from kalantar.core.persian import to_latin_digits
+from kalantar.incidents import categories, projection
 from kalantar.incidents.models import Incident
 from kalantar.incidents.services import H3_RESOLUTION, reserve_numbers
 from kalantar.org.geo_cache import get_index
@@ -41,23 +50,8 @@ _LOOKUP = 5000  # external ids looked up per query (under every database's param
 # year 1 with a positive offset falls before the first day Python's dates can hold).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 EARLIEST_MICROS = int(EARLIEST.timestamp() * 1_000_000)
-MAX_REPORTED_ERRORS = 200
 
 Progress = Callable[[str], None]
-
-
-def num(n: int, *, grouping: bool = True) -> str:
-    """A count or line number in the digits of the active language."""
-    return format_number(n, digits=active_digits(), grouping=grouping)
-
-
-class ImportRefused(Exception):
-    """The file has errors; nothing was imported. `errors` are Persian lines for the user."""
-
-    def __init__(self, errors: list[str], total: int) -> None:
-        super().__init__(f"{total} errors")
-        self.errors = errors
-        self.total = total
 
 
 @dataclass
@@ -79,31 +73,6 @@ class Rows:
 
     def __len__(self) -> int:
         return len(self.lines)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    seconds: float
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.total = 0
-
-    def add(self, line: int, message: str) -> None:
-        self.total += 1
-        if len(self.lines) < MAX_REPORTED_ERRORS:
-            self.lines.append(
-                _("Line %(line)s: %(message)s")
-                % {"line": num(line, grouping=False), "message": message}
-            )
-
-    def add_file(self, message: str) -> None:
-        self.total += 1
-        self.lines.append(message)
 
 
 def _parse_time(text: str) -> datetime | None:
@@ -134,7 +103,7 @@ def parse(
     `within` is the unit path of the person importing ("" for the whole country; None for
     the command line): a row of a station outside it, or one updating such a station's
     incident, is refused as the person could not record it by hand."""
-    errors = _Errors()
+    errors = ImportErrors()
     reader = csv.reader(lines)
     try:
         header = next(reader)
@@ -142,17 +111,10 @@ def parse(
         raise ImportRefused([_("The file is empty.")], 1) from None
     except (csv.Error, UnicodeDecodeError):
         raise ImportRefused([_("The file is not readable UTF-8 CSV.")], 1) from None
-    header = [h.strip().lstrip("\ufeff").lower() for h in header]
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if missing:
-        errors.add_file(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        errors.add_file(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if len(set(header)) != len(header):
-        errors.add_file(_("A column appears twice in the header."))
-    if errors.total:
-        raise ImportRefused(errors.lines, errors.total)
+    header = normalized_header(header)
+    for problem in header_problems(header, REQUIRED, OPTIONAL):
+        errors.add_file(problem)
+    errors.refuse_if_any()
     records, numbers, broken_at = _read(reader, progress)
     rows = _validate(records, numbers, _Columns(header), errors)
     if broken_at:
@@ -160,8 +122,7 @@ def parse(
     if not errors.total and not len(rows):
         raise ImportRefused([_("The file contains no incidents.")], 1)
     _place(rows, errors, within)
-    if errors.total:
-        raise ImportRefused(errors.lines, errors.total)
+    errors.refuse_if_any()
     _derive(rows)
     return rows
 
@@ -206,7 +167,9 @@ def _read(reader, progress: Progress | None) -> tuple[list[list[str]], list[int]
     return records, numbers, 0
 
 
-def _validate(records: list[list[str]], numbers: list[int], at: _Columns, errors: _Errors) -> Rows:
+def _validate(
+    records: list[list[str]], numbers: list[int], at: _Columns, errors: ImportErrors
+) -> Rows:
     """The one check of the rows: a column at a time (a file of a million rows is checked
     in seconds), every problem added to `errors` by its line; the rows without problems
     returned."""
@@ -341,7 +304,7 @@ def _check_external_ids(texts: list[str] | None, lines: list[int], bad) -> list[
     return external_id
 
 
-def _route(rows: Rows, errors: _Errors) -> None:
+def _route(rows: Rows, errors: ImportErrors) -> None:
     index = get_index()
     if not len(rows):
         return
@@ -357,14 +320,14 @@ def _route(rows: Rows, errors: _Errors) -> None:
         errors.add(rows.lines[i], _("the location is outside every station's jurisdiction."))
 
 
-def _place(rows: Rows, errors: _Errors, within: str | None) -> None:
+def _place(rows: Rows, errors: ImportErrors, within: str | None) -> None:
     """Each row's station, and (for a person) whether it lies in their units."""
     _route(rows, errors)
     if within:
         _check_scope(rows, errors, within)
 
 
-def _check_scope(rows: Rows, errors: _Errors, within: str) -> None:
+def _check_scope(rows: Rows, errors: ImportErrors, within: str) -> None:
     routed = set(rows.station_id.tolist()) - {0}
     inside = set(
         Unit.objects.filter(pk__in=routed, path__startswith=within).values_list("pk", flat=True)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kalantar.core.forms import JalaliDateField, NormalizedCharField
+from kalantar.core.forms import JalaliDateField, NormalizedCharField, StyledForm
 from kalantar.incidents.categories import CATEGORIES, label
 from kalantar.problems.models import Action, Agency, Referral
 
@@ -14,17 +14,6 @@ def _category_choices() -> list[tuple[str, str]]:
         (c if isinstance(c, str) else c.code, label(c if isinstance(c, str) else c.code))
         for c in CATEGORIES
     ]
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and "is-invalid" on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class CellsField(forms.CharField):

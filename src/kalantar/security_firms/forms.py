@@ -11,6 +11,7 @@ from kalantar.core.forms import (
     JalaliDateTimeField,
     LocalizedIntegerField,
     NormalizedCharField,
+    StyledForm,
 )
 from kalantar.core.persian import normalize_text
 from kalantar.security_firms.models import (
@@ -22,20 +23,6 @@ from kalantar.security_firms.models import (
     Sanction,
     VettingCheck,
 )
-
-
-class _Styled(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            widget.attrs["class"] = (
-                "form-select" if isinstance(widget, forms.Select) else "form-control"
-            )
 
 
 class HoursField(forms.DecimalField):
@@ -51,7 +38,7 @@ class HoursField(forms.DecimalField):
         return super().to_python(text)
 
 
-class ApplicationForm(_Styled):
+class ApplicationForm(StyledForm):
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)
     national_code = NormalizedCharField(label=_("National code"), max_length=20)
     first_name = NormalizedCharField(label=_("First name"), max_length=100)
@@ -69,13 +56,13 @@ class ApplicationForm(_Styled):
         self.fields["national_code"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
 
 
-class CheckForm(_Styled):
+class CheckForm(StyledForm):
     item = forms.ChoiceField(label=_("Checklist item"), choices=VettingCheck.Item.choices)
     result = forms.ChoiceField(label=_("Result"), choices=VettingCheck.Result.choices)
     note = NormalizedCharField(label=_("Note"), max_length=300, required=False)
 
 
-class TrainingForm(_Styled):
+class TrainingForm(StyledForm):
     course = NormalizedCharField(label=_("Course"), max_length=200)
     hours = HoursField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5)
     provider = NormalizedCharField(label=_("Provider"), max_length=200)
@@ -85,7 +72,7 @@ class TrainingForm(_Styled):
     )
 
 
-class StatusForm(_Styled):
+class StatusForm(StyledForm):
     status = forms.ChoiceField(
         label=_("New status"),
         choices=[
@@ -97,19 +84,19 @@ class StatusForm(_Styled):
     reason = NormalizedCharField(label=_("Reason"), max_length=300)
 
 
-class RejectForm(_Styled):
+class RejectForm(StyledForm):
     reason = NormalizedCharField(label=_("Reason"), max_length=300)
 
 
-class SearchForm(_Styled):
+class SearchForm(StyledForm):
     q = NormalizedCharField(label=_("National code or name"), max_length=100, required=False)
 
 
-class CheckLicenceForm(_Styled):
+class CheckLicenceForm(StyledForm):
     number = NormalizedCharField(label=_("Licence number"), max_length=40, required=False)
 
 
-class ShiftForm(_Styled):
+class ShiftForm(StyledForm):
     # A guard refused by the roster's rules is named by the guards' boxes.
     service_error_fields = {"guard": "guards"}
 
@@ -126,12 +113,12 @@ class ShiftForm(_Styled):
         self.fields["guards"].queryset = guards
 
 
-class PostForm(_Styled):
+class PostForm(StyledForm):
     name = NormalizedCharField(label=_("Name"), max_length=200)
     activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
 
 
-class AssignForm(_Styled):
+class AssignForm(StyledForm):
     guard = forms.ModelChoiceField(label=_("Guard"), queryset=None)
 
     def __init__(self, *args, guards, **kwargs):
@@ -142,14 +129,14 @@ class AssignForm(_Styled):
 # --- Assessments and sanctions -----------------------------------------------------------------
 
 
-class AssessmentForm(_Styled):
+class AssessmentForm(StyledForm):
     year = LocalizedIntegerField(label=_("Year (solar Hijri)"))
     self_assessment = NormalizedCharField(
         label=_("The institution's self-assessment"), widget=forms.Textarea, required=False
     )
 
 
-class FindingForm(_Styled):
+class FindingForm(StyledForm):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True)
     )
@@ -159,7 +146,7 @@ class FindingForm(_Styled):
     note = NormalizedCharField(label=_("What was found"), widget=forms.Textarea)
 
 
-class DecisionForm(_Styled):
+class DecisionForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in Assessment.Decision.choices if c[0] != Assessment.Decision.PENDING],
@@ -169,12 +156,12 @@ class DecisionForm(_Styled):
     )
 
 
-class SanctionForm(_Styled):
+class SanctionForm(StyledForm):
     kind = forms.ChoiceField(label=_("Sanction"), choices=Sanction.Kind.choices)
     reason = NormalizedCharField(label=_("Reason"), max_length=500)
 
 
-class LiftForm(_Styled):
+class LiftForm(StyledForm):
     reason = NormalizedCharField(label=_("Reason for lifting"), max_length=500)
 
 

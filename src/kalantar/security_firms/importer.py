@@ -10,7 +10,8 @@ province (unit code), licence_issued, licence_expires, activities, and optionall
 head_office_address, head_office_phone.
 
 Dates are ISO (2025-03-01) or Jalali (1403/12/11). New rows are written with
-`incidents.bulk` (COPY on PostgreSQL, one executemany on SQLite), not the ORM.
+`core.bulk` (COPY on PostgreSQL, one executemany on SQLite), not the ORM; the refusal and
+its errors by line are `core.importing`'s.
 """
 
 from __future__ import annotations
@@ -28,12 +29,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from kalantar.core import audit
+from kalantar.core import audit, bulk
+from kalantar.core.importing import (
+    ImportErrors,
+    ImportRefused,
+    ImportResult,
+    header_problems,
+    normalized_header,
+    num,
+)
 from kalantar.core.jalali import JalaliDateError, parse_jalali_date, tehran_today
 from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.validators import is_valid_national_code
-from kalantar.incidents import bulk
-from kalantar.incidents.importer import MAX_REPORTED_ERRORS, ImportRefused, num
 from kalantar.org.models import Unit
 from kalantar.security_firms.models import Activity, Guard, Institution, LicenceStatus
 from kalantar.security_firms.services import MIN_AGE, age_on
@@ -63,31 +70,6 @@ INSTITUTION_REQUIRED = (
 )
 INSTITUTION_OPTIONAL = ("status", "head_office_address", "head_office_phone")
 _GUARD_STATUSES = {s for s in Guard.Status.values if s != Guard.Status.REJECTED}
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    seconds: float
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.total = 0
-
-    def add(self, line: int, message: str) -> None:
-        self.total += 1
-        if len(self.lines) < MAX_REPORTED_ERRORS:
-            self.lines.append(
-                _("Line %(line)s: %(message)s")
-                % {"line": num(line, grouping=False), "message": message}
-            )
-
-    def refuse_if_any(self) -> None:
-        if self.total:
-            raise ImportRefused(self.lines, self.total)
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -123,20 +105,11 @@ def read_rows(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         rows = [(n, r) for n, r in enumerate(reader, start=2) if any(c.strip() for c in r)]
     except (csv.Error, UnicodeDecodeError):
         raise ImportRefused([_("The file is not readable UTF-8 CSV.")], 1) from None
-    return [h.strip().lstrip("\ufeff").lower() for h in header], rows
+    return normalized_header(header), rows
 
 
 def _check_header(header: list[str], required: tuple, optional: tuple) -> None:
-    errors: list[str] = []
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in required + optional]
-    if missing:
-        errors.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        errors.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if len(set(header)) != len(header):
-        errors.append(_("A column appears twice in the header."))
-    if errors:
+    if errors := header_problems(header, required, optional):
         raise ImportRefused(errors, len(errors))
 
 
@@ -228,7 +201,7 @@ def _licence_problems(values: dict) -> list[str]:
     return problems
 
 
-def _duplicates(rows: _Guards, key: str, label: str, errors: _Errors) -> None:
+def _duplicates(rows: _Guards, key: str, label: str, errors: ImportErrors) -> None:
     seen: dict[str, int] = {}
     for line, values in zip(rows.lines, rows.values, strict=True):
         value = values.get(key)
@@ -255,7 +228,7 @@ def _institution_index() -> dict[str, tuple[int, set[str]]]:
 
 def parse_guards(header: list[str], rows, progress: Progress | None = None) -> _Guards:
     _check_header(header, GUARD_REQUIRED, GUARD_OPTIONAL)
-    errors, checked = _Errors(), _Guards()
+    errors, checked = ImportErrors(), _Guards()
     institutions, today = _institution_index(), tehran_today()
     for done, (line, row) in enumerate(rows, start=1):
         values = _row_dict(header, row)
@@ -278,7 +251,7 @@ def parse_guards(header: list[str], rows, progress: Progress | None = None) -> _
     return checked
 
 
-def _licences_held_by_others(rows: _Guards, errors: _Errors) -> None:
+def _licences_held_by_others(rows: _Guards, errors: ImportErrors) -> None:
     """A licence number stored for another national code is a conflict."""
     wanted = {
         v["licence_number"]: (line, v["national_code"])
@@ -433,7 +406,7 @@ def import_institutions(path: str, *, by=None, progress: Progress | None = None)
     header, rows = read_rows(path)
     _check_header(header, INSTITUTION_REQUIRED, INSTITUTION_OPTIONAL)
     provinces = dict(Unit.objects.filter(kind=Unit.Kind.PROVINCE).values_list("code", "pk"))
-    errors, checked = _Errors(), _Guards()
+    errors, checked = ImportErrors(), _Guards()
     for line, row in rows:
         values = _row_dict(header, row)
         if values is None:

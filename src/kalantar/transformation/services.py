@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from kalantar.complaints.codes import normalize_tracking_code
 from kalantar.complaints.models import Complaint
-from kalantar.core import audit, files, secrets
+from kalantar.core import audit, bulk, files, secrets
 from kalantar.core.periods import Month
 from kalantar.core.persian import digits, normalize_text
 from kalantar.core.scoping import can_see_unit
 from kalantar.core.uploads import UploadedFile, attachment_error
-from kalantar.incidents import bulk
 from kalantar.incidents.models import Incident
 from kalantar.org.models import Unit
 from kalantar.transformation import indicators, survey
@@ -391,7 +390,7 @@ def _linked_record(by, station: Unit, raw: str) -> str | None:
 # --- Indicators --------------------------------------------------------------------------------
 
 
-# Written below the ORM (incidents.bulk: COPY, or one executemany on SQLite): building
+# Written below the ORM (core.bulk: COPY, or one executemany on SQLite): building
 # 40,000 model instances and their SQL took most of a computation's time.
 _SNAPSHOT_COLUMNS = (
     "station_id", "code", "period_start", "period_end",

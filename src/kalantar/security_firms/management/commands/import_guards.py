@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kalantar.incidents.importer import num
+from kalantar.core.importing import num
 from kalantar.security_firms.importer import ImportRefused, import_guards
 from kalantar.security_firms.progress import Bar
 

@@ -1,4 +1,4 @@
-"""Fast bulk writes of incident rows, below the ORM.
+"""Fast bulk writes below the ORM (imported incidents and guards, demo data, rollups).
 
 COPY on PostgreSQL and one executemany on SQLite: Django's bulk_create spends more time
 building model instances and SQL (and, on SQLite, splits into batches of ~40 rows to stay
