@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from django.apps import apps
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "kalantar"
 MODEL_SIGNALS = {"pre_save", "post_save", "pre_delete", "post_delete", "post_init", "m2m_changed"}
 
@@ -15,15 +17,91 @@ def _modules(*patterns: str) -> list[Path]:
     return sorted(p for p in found if "migrations" not in p.parts)
 
 
+VIEW_MODULES = ("views.py", "*_views.py", "views/*.py", "api.py", "*_api.py")
+SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
+# What a related manager answers with a query (or a write): called on `x.<relation>` in a
+# view, it reads or changes rows no selector scoped.
+QUERY_METHODS = {
+    "all", "filter", "exclude", "get", "first", "last", "count", "exists", "order_by",
+    "values", "values_list", "select_related", "prefetch_related", "annotate", "aggregate",
+    "only", "defer", "distinct", "latest", "earliest", "in_bulk", "iterator", "none",
+    "create", "get_or_create", "update_or_create", "update", "delete", "bulk_create",
+    "add", "remove", "clear", "set",
+}  # fmt: skip
+
+
+def _relation_accessors() -> set[str]:
+    """The names through which one model reaches the rows of another: every reverse
+    relation (`related_name`, or `<model>_set`) and every many-to-many field."""
+    names = set()
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if f.many_to_many and not f.auto_created:
+                names.add(f.name)
+            elif f.auto_created and not f.concrete and (f.one_to_many or f.many_to_many):
+                names.add(f.get_accessor_name())
+    return names
+
+
+def orm_reads(source: str, relations: set[str]) -> list[tuple[int, str]]:
+    """(line, what) of every query a module writes itself: `Model.objects`, the
+    get_object_or_404 shortcuts (the model or queryset they take is a query the selectors
+    did not scope), and a query method called on a relation (`case.events.filter(...)`,
+    `group.member_set.all()`)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            found.append((node.lineno, ".objects"))
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if name in SHORTCUTS:
+            found.append((node.lineno, f"{name}()"))
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in QUERY_METHODS
+            and isinstance(func.value, ast.Attribute)
+            and (func.value.attr in relations or func.value.attr.endswith("_set"))
+        ):
+            found.append((node.lineno, f".{func.value.attr}.{func.attr}()"))
+    return found
+
+
 def test_views_and_apis_read_through_selectors_never_the_orm():
     """A view parses, calls one selector or service and renders; a query written in a view
     escapes the scoping the selectors enforce."""
-    offenders = []
-    for path in _modules("views.py", "*_views.py", "views/*.py", "api.py", "*_api.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr == "objects":
-                offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    relations = _relation_accessors()
+    offenders = [
+        f"{path.relative_to(SRC)}:{line} {what}"
+        for path in _modules(*VIEW_MODULES)
+        for line, what in orm_reads(path.read_text(encoding="utf-8"), relations)
+    ]
     assert not offenders, "ORM queries in views or APIs:\n" + "\n".join(offenders)
+
+
+def test_the_rule_sees_every_kind_of_query_a_view_could_write():
+    """The rule above finds each shape of query, and leaves dictionaries and forms alone."""
+    source = """
+def view(request, pk):
+    a = Case.objects.get(pk=pk)
+    b = get_object_or_404(Case, pk=pk)
+    c = shortcuts.get_list_or_404(Case.objects.all())
+    d = case.events.select_related("actor")
+    e = group.attendance_set.filter(present=True)
+    f = form.errors.values()
+    g = request.GET.get("q")
+    h = selectors.case_for(request.user, pk)
+    return a, b, c, d, e, f, g, h
+"""
+    assert sorted(orm_reads(source, {"events"})) == [
+        (3, ".objects"),
+        (4, "get_object_or_404()"),
+        (5, ".objects"),
+        (5, "get_list_or_404()"),
+        (6, ".events.select_related()"),
+        (7, ".attendance_set.filter()"),
+    ]
 
 
 def _app(path: Path) -> str:

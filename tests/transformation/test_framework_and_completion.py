@@ -219,3 +219,17 @@ def test_another_provinces_inspector_cannot_complete(
         services.complete_assessment(by=stranger, assessment=assessment)
     assessment.refresh_from_db()
     assert assessment.completed_at is None
+
+
+def test_a_question_without_its_area_or_under_another_years_is_not_found(client, year, office):
+    other = services.copy_year(by=office, source=year, year=1406, title="۱۴۰۶")
+    client.force_login(office)
+    url = reverse("transformation:framework_add", args=["question"])
+    before = Question.objects.count()
+    for parent in ("", "x", str(other.areas.first().pk)):
+        data = {"year_of_page": year.year, "parent": parent, "text": "پرسش تازه"}
+        assert client.post(url, data).status_code == 404
+    assert Question.objects.count() == before
+    data = {"year_of_page": year.year, "parent": year.areas.first().pk, "text": "پرسش تازه"}
+    assert client.post(url, data).status_code == 302
+    assert Question.objects.count() == before + 1

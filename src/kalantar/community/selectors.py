@@ -13,8 +13,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kalantar.community import rules
 from kalantar.community.models import (
     Alert,
+    Assignment,
+    Attendance,
     HoursEntry,
     Neighbourhood,
+    Recognition,
     SafetyReport,
     SubscriberCount,
     TrainingSession,
@@ -70,6 +73,28 @@ def volunteer_for(user, pk: int) -> Volunteer | None:
     )
 
 
+@dataclass(frozen=True)
+class VolunteerRecord:
+    """What a volunteer's page lists beside the volunteer: latest assignments and hours,
+    recognitions, and the training sessions they were on the roll of (newest first)."""
+
+    assignments: QuerySet[Assignment]
+    hours: QuerySet[HoursEntry]
+    recognitions: QuerySet[Recognition]
+    sessions: QuerySet[Attendance]
+
+
+def volunteer_record(volunteer: Volunteer, latest: int = 20) -> VolunteerRecord:
+    return VolunteerRecord(
+        assignments=Assignment.objects.filter(volunteer=volunteer)[:latest],
+        hours=HoursEntry.objects.filter(volunteer=volunteer).select_related("decided_by")[:latest],
+        recognitions=Recognition.objects.filter(volunteer=volunteer),
+        sessions=Attendance.objects.filter(volunteer=volunteer)
+        .select_related("session")
+        .order_by("-session__held_on"),
+    )
+
+
 def groups_for(user) -> QuerySet[WatchGroup]:
     return (
         WatchGroup.objects.visible_to(user)
@@ -81,6 +106,14 @@ def groups_for(user) -> QuerySet[WatchGroup]:
 
 def group_for(user, pk: int) -> WatchGroup | None:
     return groups_for(user).filter(pk=pk).first()
+
+
+def group_news(group: WatchGroup) -> tuple[QuerySet[TrainingSession], QuerySet[Alert]]:
+    """A watch group's latest training sessions and its neighbourhood's latest alerts."""
+    return (
+        TrainingSession.objects.filter(group=group)[:10],
+        Alert.objects.filter(neighbourhood_id=group.neighbourhood_id)[:5],
+    )
 
 
 def neighbourhoods_for(user) -> QuerySet[Neighbourhood]:
@@ -146,6 +179,16 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
 
 def session_for(user, pk: int) -> TrainingSession | None:
     return sessions_for(user).filter(pk=pk).first()
+
+
+def session_roll(user, session: TrainingSession) -> tuple[QuerySet[Volunteer], list[int]]:
+    """Who may be on a session's roll (the user's volunteers of its station, and of its
+    group when it has one), and the ids of those marked present."""
+    volunteers = volunteers_for(user).filter(station=session.station_id)
+    if session.group_id:
+        volunteers = volunteers.filter(group=session.group_id)
+    present = Attendance.objects.filter(session=session, present=True)
+    return volunteers, list(present.values_list("volunteer_id", flat=True))
 
 
 def alerts_for(user) -> QuerySet[Alert]:

@@ -94,18 +94,17 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, volunteer, **forms_given) -> HttpResponse:
+    record = selectors.volunteer_record(volunteer)
     context = {
         "volunteer": volunteer,
         "answer_form": forms_given.get("answer_form") or forms.CheckAnswerForm(),
         "assign_form": forms_given.get("assign_form") or forms.AssignForm(),
         "hours_form": forms_given.get("hours_form") or forms.HoursForm(),
         "recognition_form": forms_given.get("recognition_form") or forms.RecognitionForm(),
-        "assignments": volunteer.assignments.all()[:20],
-        "hours": volunteer.hours.select_related("decided_by")[:20],
-        "recognitions": volunteer.recognitions.all(),
-        "sessions": volunteer.attendance_set.select_related("session").order_by(
-            "-session__held_on"
-        ),
+        "assignments": record.assignments,
+        "hours": record.hours,
+        "recognitions": record.recognitions,
+        "sessions": record.sessions,
     }
     return render(request, "community/volunteer.html", context, status=400 if forms_given else 200)
 
@@ -231,14 +230,15 @@ def groups(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = found_or_404(selectors.group_for(request.user, pk))
     members = selectors.volunteers_for(request.user, selectors.VolunteerFilters(group=group))
+    sessions, alerts = selectors.group_news(group)
     return render(
         request,
         "community/group.html",
         {
             "group": group,
             "members": members,
-            "sessions": group.sessions.all()[:10],
-            "alerts": group.neighbourhood.alerts.all()[:5],
+            "sessions": sessions,
+            "alerts": alerts,
             "areas": selectors.areas_geojson([group.neighbourhood]),
         },
     )
@@ -335,12 +335,9 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = found_or_404(selectors.session_for(request.user, pk))
-    volunteers = selectors.volunteers_for(request.user).filter(station=session.station)
-    if session.group_id:
-        volunteers = volunteers.filter(group=session.group)
-    present = session.attendance_set.filter(present=True).values_list("volunteer_id", flat=True)
+    volunteers, present = selectors.session_roll(request.user, session)
     form = forms.AttendanceForm(
-        request.POST or None, volunteers=volunteers, initial={"present": list(present)}
+        request.POST or None, volunteers=volunteers, initial={"present": present}
     )
     if request.method == "POST":
         if not request.user.has_perm("community.add_trainingsession"):

@@ -175,6 +175,10 @@ def complaints_of(user, national_code: str) -> int:
     return complaints_for(user).filter(national_code=national_code).count()
 
 
+def attachments_of(complaint: Complaint) -> QuerySet[Attachment]:
+    return complaint.attachments.all()
+
+
 def timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("actor")
 

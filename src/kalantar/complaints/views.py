@@ -153,7 +153,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "complaint": complaint,
         "events": selectors.timeline(complaint),
-        "attachments": complaint.attachments.all(),
+        "attachments": selectors.attachments_of(complaint),
         "status_form": StatusForm(choices=choices) if choices else None,
         "officers": selectors.officers_for(request.user),
         "can_assign": request.user.has_perm("complaints.assign_complaint"),

@@ -45,7 +45,6 @@ from kalantar.org.selectors import province_ids
 REQUIRED = ("occurred_at", "category", "lat", "lon")
 OPTIONAL = ("source", "external_id")
 CHUNK = 20_000
-_LOOKUP = 5000  # external ids looked up per query (under every database's parameter limit)
 # No record of a station's reaches back further; earlier times are typing mistakes (and
 # year 1 with a positive offset falls before the first day Python's dates can hold).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -437,14 +436,12 @@ def _existing(rows: Rows) -> tuple[np.ndarray, _Stored]:
     """The positions of the rows whose external ids are stored already, and those stored
     incidents as they are (in the same order)."""
     wanted = {e: i for i, e in enumerate(rows.external_id) if e is not None}
-    ext_ids = list(wanted)
-    found: list[tuple] = []
-    for start in range(0, len(ext_ids), _LOOKUP):
-        found += (
-            Incident.objects.filter(external_id__in=ext_ids[start : start + _LOOKUP])
-            .order_by()
-            .values_list("external_id", "id", "station_id", "category", "day", "h3_cell", "status")
-        )
+    found = bulk.select_where_in(
+        Incident._meta.db_table,
+        ("external_id", "id", "station_id", "category", "day", "h3_cell", "status"),
+        "external_id",
+        list(wanted),
+    )
     found.sort(key=lambda r: wanted[r[0]])
     positions = np.array([wanted[r[0]] for r in found], dtype=np.int64)
     return positions, _Stored(

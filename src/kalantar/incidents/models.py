@@ -204,8 +204,14 @@ class DailyCount(models.Model):
     Analytics read these few rows instead of scanning the incident table.
     """
 
+    # No index of its own: the unique (station, category, day) index leads with it, and a
+    # second one would be one more index write per key every import adds.
     station = models.ForeignKey(
-        "org.Unit", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+        "org.Unit",
+        verbose_name=_("station"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     province = province_field()  # the station's
     category = models.CharField(_("category"), max_length=40)
@@ -235,8 +241,12 @@ class UnitDailyCount(models.Model):
     nation), kept current with them, so a province's CompStat reads its own few thousand
     rows instead of every station's."""
 
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    unit = models.ForeignKey(  # indexed by the unique (unit, category, day) index
+        "org.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     province = province_field()  # the unit's; none for the nation's sums
     category = models.CharField(_("category"), max_length=40)

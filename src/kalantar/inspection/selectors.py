@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.inspection import workflow
-from kalantar.inspection.models import Case, CaseDocument, CaseEvent, Review
+from kalantar.inspection.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseFootage,
+    Interview,
+    Review,
+)
 
 PAGE_SIZE = 25
 
@@ -66,6 +73,28 @@ def conduct_history(user, case: Case) -> QuerySet[Case]:
     if case.accused_officer_id is None:
         return Case.objects.none()
     return cases_for(user).filter(accused_officer=case.accused_officer_id).exclude(pk=case.pk)
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """What a case's page lists beside the case: its steps, interviews, documents and
+    footage, and the officer's other cases the user may see (newest first)."""
+
+    events: QuerySet[CaseEvent]
+    interviews: QuerySet[Interview]
+    documents: QuerySet[CaseDocument]
+    footage: QuerySet[CaseFootage]
+    history: QuerySet[Case]
+
+
+def case_record(user, case: Case) -> CaseRecord:
+    return CaseRecord(
+        events=case.events.select_related("actor"),
+        interviews=case.interviews.all(),
+        documents=case.documents.all(),
+        footage=case.footage.select_related("item", "item__recorded_by"),
+        history=conduct_history(user, case).order_by("-opened_at"),
+    )
 
 
 def document_for(user, pk: int) -> CaseDocument | None:

@@ -65,13 +65,14 @@ def open_case(request: HttpRequest) -> HttpResponse:
 
 
 def _render_case(request, case, status: int = 200, **forms_given) -> HttpResponse:
+    record = selectors.case_record(request.user, case)
     context = {
         "case": case,
-        "events": case.events.select_related("actor"),
-        "interviews": case.interviews.all(),
-        "documents": case.documents.all(),
-        "history": selectors.conduct_history(request.user, case).order_by("-opened_at"),
-        "footage": case.footage.select_related("item", "item__recorded_by"),
+        "events": record.events,
+        "interviews": record.interviews,
+        "documents": record.documents,
+        "history": record.history,
+        "footage": record.footage,
         "step_form": forms_given.get("step_form") or forms.StepForm(),
         "interview_form": forms_given.get("interview_form") or forms.InterviewForm(),
         "document_form": forms_given.get("document_form") or forms.DocumentForm(),

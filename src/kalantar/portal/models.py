@@ -12,8 +12,13 @@ class ClosedIncidentCount(models.Model):
     transaction (`incidents.projection`); the incidents table stays the truth.
     """
 
+    # Indexed by the unique (station, month, category, cell) index, which leads with it.
     station = models.ForeignKey(
-        "org.Unit", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+        "org.Unit",
+        verbose_name=_("station"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     month = models.DateField(_("month"), help_text=_("First day of the Jalali month."))
     category = models.CharField(_("category"), max_length=40)

@@ -186,6 +186,11 @@ def problem_records(problem: Problem) -> ProblemRecords:
     )
 
 
+def referral_attachments(referral: Referral) -> QuerySet[ReferralAttachment]:
+    """The files attached to a referral, by the station or by the agency answering it."""
+    return referral.attachments.all()
+
+
 def referral_events(referral: Referral) -> QuerySet:
     return referral.events.select_related("actor").prefetch_related("attachments")
 

@@ -429,7 +429,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "statuses": statuses,
             "token": token,
-            "attachments": item.attachments.all(),
+            "attachments": selectors.referral_attachments(item),
         },
         status=400 if form.errors else 200,
     )

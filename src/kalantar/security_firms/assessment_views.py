@@ -114,7 +114,7 @@ def _assessment_page(request, assessment: Assessment, status: int = 200, **bound
     context = {
         "assessment": assessment,
         "institution": assessment.institution,
-        "findings": assessment.findings.select_related("indicator", "recorded_by"),
+        "findings": selectors.findings_of(assessment),
         "score": assessments.score_of(assessment),
         "finding_form": bound.get("finding_form") or forms.FindingForm(),
         "decision_form": bound.get("decision_form") or forms.DecisionForm(),

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +36,6 @@ from kalantar.security_firms import (
     tours,
 )
 from kalantar.security_firms.models import (
-    Checkpoint,
     ContractSite,
     Guard,
     GuardPhone,
@@ -196,7 +195,7 @@ def _site_for(request: HttpRequest, pk: int) -> ContractSite:
     """A site the user may see: in their stations' scope, or of their own institution."""
     institution = _staff_institution(request.user)
     if institution is not None:
-        return get_object_or_404(ContractSite, pk=pk, institution=institution)
+        return selectors.own_site(request.user, pk)
     if not request.user.has_perm("security_firms.view_tourround"):
         raise Http404
     return selectors.site_for(request.user, pk)
@@ -205,7 +204,7 @@ def _site_for(request: HttpRequest, pk: int) -> ContractSite:
 @login_required
 def checkpoint_screen(request: HttpRequest, pk: int) -> HttpResponse:
     """What a checkpoint's screen shows: the current code's QR, reloaded when it changes."""
-    checkpoint = get_object_or_404(Checkpoint, pk=pk, kind=Checkpoint.Kind.QR, is_active=True)
+    checkpoint = selectors.screen_checkpoint(pk)
     _site_for(request, checkpoint.site_id)
     now = timezone.now()
     code = tours.current_code(checkpoint, now)
@@ -227,7 +226,7 @@ def site_tours(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "site": site,
         "rounds": tours.site_rounds(site),
-        "checkpoints": site.checkpoints.filter(is_active=True),
+        "checkpoints": selectors.active_checkpoints(site),
     }
     return render(request, "security_firms/site_tours.html", context)
 
@@ -338,7 +337,7 @@ def guard_history(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "guard": guard,
         "reviews": reviews.history_of(request.user, guard),
-        "reports": guard.reports.filter(reported_at__gte=since).select_related("incident"),
+        "reports": selectors.reports_of(guard, since),
     }
     return render(request, "security_firms/guard_history.html", context)
 
@@ -347,23 +346,20 @@ def guard_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _own_site(request: HttpRequest, pk: int) -> ContractSite:
-    institution = _staff_institution(request.user)
-    if institution is None:
-        raise Http404
-    return get_object_or_404(ContractSite, pk=pk, institution=institution)
+    return selectors.own_site(request.user, pk)
 
 
 def _shift_form(site, data=None) -> forms.ShiftForm:
     return forms.ShiftForm(
         data,
         prefix="shift",
-        posts=site.posts.filter(is_active=True),
+        posts=selectors.active_posts(site),
         guards=selectors.active_guards_of(site.institution_id),
     )
 
 
 def _setup_context(site, **bound) -> dict:
-    checkpoints = site.checkpoints.filter(is_active=True)
+    checkpoints = selectors.active_checkpoints(site)
     points = [{"name": c.name, "lon": c.lon, "lat": c.lat} for c in checkpoints]
     coming = selectors.coming_shifts(site)
     return {
@@ -374,7 +370,7 @@ def _setup_context(site, **bound) -> dict:
         "plan_form": bound.get("plan") or field_forms.PlanForm(checkpoints=checkpoints),
         "post_form": bound.get("post") or forms.PostForm(prefix="post"),
         "shift_form": bound.get("shift") or _shift_form(site),
-        "plans": site.tour_plans.prefetch_related("stops__checkpoint"),
+        "plans": selectors.tour_plans_of(site),
         "checkpoints": checkpoints,
         "shifts": coming,
     }
@@ -382,7 +378,7 @@ def _setup_context(site, **bound) -> dict:
 
 def _setup_form(request, site, action: str):
     if action == "plan":
-        checkpoints = site.checkpoints.filter(is_active=True)
+        checkpoints = selectors.active_checkpoints(site)
         return field_forms.PlanForm(request.POST, checkpoints=checkpoints), _add_plan
     if action == "shift":
         return _shift_form(site, request.POST), _add_shift
@@ -451,10 +447,7 @@ def _add_plan(request, site, form) -> None:
 @require_http_methods(["POST"])
 def issue_phone_link(request: HttpRequest, pk: int) -> HttpResponse:
     """A new phone link for one of the institution's guards, shown once."""
-    institution = _staff_institution(request.user)
-    if institution is None:
-        raise Http404
-    guard = get_object_or_404(Guard, pk=pk, institution=institution)
+    guard = selectors.own_guard(request.user, pk)
     try:
         raw = tours.issue_phone(by=request.user, guard=guard)
     except ValidationError as error:

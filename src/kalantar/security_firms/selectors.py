@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from kalantar.core.jalali import tehran_today
 from kalantar.core.persian import normalize_text, to_latin_digits
-from kalantar.core.scoping import get_visible_or_404
+from kalantar.core.scoping import found_or_404, get_visible_or_404
 from kalantar.org.models import Unit
 from kalantar.security_firms import card, services
 from kalantar.security_firms.models import (
     Assessment,
+    Checkpoint,
     ContractSite,
     Finding,
     Guard,
@@ -31,6 +33,8 @@ from kalantar.security_firms.models import (
     RosterNotice,
     Sanction,
     Shift,
+    TourPlan,
+    TrainingRecord,
     VettingCheck,
 )
 
@@ -44,6 +48,31 @@ def guards_for(user) -> QuerySet[Guard]:
 
 def guard_for(user, pk: int) -> Guard:
     return get_visible_or_404(Guard.objects.select_related("institution__province"), user, pk=pk)
+
+
+def checks_of(guard: Guard) -> QuerySet[VettingCheck]:
+    """A guard's vetting checks in the order they were recorded."""
+    return VettingCheck.objects.filter(guard=guard).select_related("checked_by").order_by("pk")
+
+
+def trainings_of(guard: Guard) -> QuerySet[TrainingRecord]:
+    return TrainingRecord.objects.filter(guard=guard).order_by("completed_on")
+
+
+def assignments_of(guard: Guard, limit: int = 20) -> QuerySet[RosterAssignment]:
+    """A guard's latest shifts, the newest first."""
+    return (
+        RosterAssignment.objects.filter(guard=guard)
+        .select_related("shift__post__site")
+        .order_by("-shift__starts_at")[:limit]
+    )
+
+
+def reports_of(guard: Guard, since) -> QuerySet[GuardReport]:
+    """What a guard reported since `since`, with the incidents the reports opened."""
+    return GuardReport.objects.filter(guard=guard, reported_at__gte=since).select_related(
+        "incident"
+    )
 
 
 SEARCH_COUNT_CAP = 1000
@@ -120,6 +149,10 @@ def assessment_for(user, pk: int) -> Assessment:
     return get_visible_or_404(
         Assessment.objects.select_related("institution__province", "decided_by"), user, pk=pk
     )
+
+
+def findings_of(assessment: Assessment) -> QuerySet[Finding]:
+    return Finding.objects.filter(assessment=assessment).select_related("indicator", "recorded_by")
 
 
 def assessments_of(institution: Institution) -> QuerySet[Assessment]:
@@ -328,6 +361,43 @@ def staff_institution(user) -> Institution | None:
 def guard_phone(token: str | None) -> GuardPhone | None:
     """The guard's phone a secret link (or the cookie keeping it) opens."""
     return GuardPhone.objects.matching(token)
+
+
+def own_site(user, pk: int) -> ContractSite:
+    """A site of the institution whose desk the user works at; 404 for any other site, and
+    for a user at no institution's desk."""
+    institution = staff_institution(user)
+    if institution is None:
+        raise Http404
+    return found_or_404(ContractSite.objects.filter(pk=pk, institution=institution).first())
+
+
+def own_guard(user, pk: int) -> Guard:
+    """A guard of the institution whose desk the user works at (404 otherwise)."""
+    institution = staff_institution(user)
+    if institution is None:
+        raise Http404
+    return found_or_404(Guard.objects.filter(pk=pk, institution=institution).first())
+
+
+def screen_checkpoint(pk: int) -> Checkpoint:
+    """An active QR checkpoint, for its screen (who may see its site is the caller's check)."""
+    return found_or_404(
+        Checkpoint.objects.filter(pk=pk, kind=Checkpoint.Kind.QR, is_active=True).first()
+    )
+
+
+def active_checkpoints(site: ContractSite) -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(site=site, is_active=True)
+
+
+def active_posts(site: ContractSite) -> QuerySet[Post]:
+    return Post.objects.filter(site=site, is_active=True)
+
+
+def tour_plans_of(site: ContractSite) -> QuerySet[TourPlan]:
+    """A site's tour plans with their stops, in the order of the plans' default ordering."""
+    return TourPlan.objects.filter(site=site).prefetch_related("stops__checkpoint")
 
 
 def post_of(institution: Institution, pk: int) -> Post | None:

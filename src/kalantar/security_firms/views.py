@@ -104,12 +104,10 @@ def guards(request: HttpRequest) -> HttpResponse:
 def _guard_context(request: HttpRequest, guard: Guard, **forms_given) -> dict:
     return {
         "guard": guard,
-        "checks": guard.checks.select_related("checked_by").order_by("pk"),
-        "trainings": guard.trainings.order_by("completed_on"),
+        "checks": selectors.checks_of(guard),
+        "trainings": selectors.trainings_of(guard),
         "standing": services.training_standing(guard),
-        "assignments": guard.assignments.select_related("shift__post__site").order_by(
-            "-shift__starts_at"
-        )[:20],
+        "assignments": selectors.assignments_of(guard),
         "check_form": forms_given.get("check_form") or forms.CheckForm(),
         "training_form": forms_given.get("training_form") or forms.TrainingForm(),
         "status_form": forms_given.get("status_form") or forms.StatusForm(),

@@ -12,6 +12,7 @@ from django.db.models import Count, Max, QuerySet
 from kalantar.core.periods import Month
 from kalantar.org.models import Unit
 from kalantar.org.selectors import stations_within
+from kalantar.people.models import User
 from kalantar.people.scoping import inspection_root
 from kalantar.transformation import indicators, survey
 from kalantar.transformation.models import (
@@ -52,6 +53,36 @@ def programme_years() -> QuerySet[ProgrammeYear]:
 
 def question_with_pk(pk) -> Question | None:
     return Question.objects.filter(pk=pk).first()
+
+
+# Each kind of framework entry, and the path from it to its programme year.
+_ENTRIES = {
+    "area": (Area, "year"),
+    "question": (Question, "area__year"),
+    "characteristic": (Characteristic, "question__area__year"),
+}
+
+
+def framework_entry(
+    year: ProgrammeYear, kind: str, pk: int | str
+) -> Area | Question | Characteristic | None:
+    """An area, question or characteristic of `year`'s framework by id; None for another
+    year's, an unknown kind, or an id that is not a number (as a form's empty parent is)."""
+    model, year_path = _ENTRIES.get(kind, (None, ""))
+    if model is None or not str(pk).isdigit():
+        return None
+    return model.objects.filter(pk=int(pk), **{year_path: year}).first()
+
+
+def person_with_pk(pk) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
+def assessment_sheet(assessment: Assessment) -> tuple[list[Question], dict[int, Grade]]:
+    """The questions of the assessment's year in the framework's order, and the grades
+    given so far by question id."""
+    questions = [q for area in framework(assessment.enrolment.year) for q in area.questions.all()]
+    return questions, {g.question_id: g for g in assessment.grades.all()}
 
 
 def stations_to_enrol(user) -> QuerySet[Unit]:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -20,10 +20,9 @@ from kalantar.core.scoping import found_or_404
 from kalantar.core.uploads import read_uploads
 from kalantar.org.models import Unit
 from kalantar.org.selectors import units_with_ids
-from kalantar.people.models import User
 from kalantar.people.selectors import active_members_of
 from kalantar.transformation import forms, indicators, selectors, services, survey
-from kalantar.transformation.models import Area, Characteristic, ProgrammeYear, Question, Tier
+from kalantar.transformation.models import Characteristic, ProgrammeYear, Tier
 from kalantar.transformation.scope import may_assess
 from kalantar.transformation.templatetags.transformation import localized_text
 
@@ -79,21 +78,14 @@ def framework_add(request: HttpRequest, kind: str) -> HttpResponse:
         if kind == "area":
             services.add_area(by=request.user, year=year, **form.cleaned_data)
         elif kind == "question":
-            area = get_object_or_404(Area, pk=parent, year=year)
+            area = found_or_404(selectors.framework_entry(year, "area", parent))
             services.add_question(by=request.user, area=area, **form.cleaned_data)
         else:
-            question = get_object_or_404(Question, pk=parent, area__year=year)
+            question = found_or_404(selectors.framework_entry(year, "question", parent))
             services.add_characteristic(by=request.user, question=question, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{_framework_url()}?year={year.year}")
-
-
-_ENTRIES = {
-    "area": (Area, "year"),
-    "question": (Question, "area__year"),
-    "characteristic": (Characteristic, "question__area__year"),
-}
 
 
 @login_required
@@ -102,10 +94,9 @@ _ENTRIES = {
 def framework_change(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
     """Edit, move up or down, or delete one entry of the year's framework."""
     year = _year(request)
-    model, year_path = _ENTRIES.get(kind, (None, ""))
-    if model is None or action not in ("edit", "up", "down", "delete"):
+    if action not in ("edit", "up", "down", "delete"):
         raise Http404
-    entry = get_object_or_404(model, pk=pk, **{year_path: year})
+    entry = found_or_404(selectors.framework_entry(year, kind, pk))
     try:
         _change_entry(request, entry, action)
     except ValidationError as error:
@@ -330,10 +321,7 @@ def _owners(station: Unit, inspector) -> list[tuple[int, str]]:
 
 def _assessment_context(request, assessment, **bound) -> dict:
     station = assessment.enrolment.station
-    questions = [
-        q for area in selectors.framework(assessment.enrolment.year) for q in area.questions.all()
-    ]
-    grades = {g.question_id: g for g in assessment.grades.all()}
+    questions, grades = selectors.assessment_sheet(assessment)
     return {
         "assessment": assessment,
         "unit": station,
@@ -414,10 +402,10 @@ def assessment_finding(request: HttpRequest, pk: int) -> HttpResponse:
             services.raise_finding(
                 by=request.user,
                 assessment=found,
-                question=get_object_or_404(Question, pk=data["question"]),
+                question=found_or_404(selectors.question_with_pk(data["question"])),
                 kind=data["kind"],
                 text=data["text"],
-                owner=get_object_or_404(User, pk=data["owner"]),
+                owner=found_or_404(selectors.person_with_pk(data["owner"])),
                 due_on=data["due_on"],
             )
         except ValidationError as error:
