@@ -326,6 +326,9 @@ def _place(rows: Rows, errors: ImportErrors, within: str | None) -> None:
         _check_scope(rows, errors, within)
 
 
+_SCOPE_LOOKUP = 5000  # external ids checked per query (under every database's parameter limit)
+
+
 def _check_scope(rows: Rows, errors: ImportErrors, within: str) -> None:
     routed = set(rows.station_id.tolist()) - {0}
     inside = set(
@@ -335,9 +338,9 @@ def _check_scope(rows: Rows, errors: ImportErrors, within: str) -> None:
         errors.add(rows.lines[i], _("the location is in a station outside your units."))
     wanted = [e for e in rows.external_id if e is not None]
     foreign: set[str] = set()
-    for start in range(0, len(wanted), _LOOKUP):
+    for start in range(0, len(wanted), _SCOPE_LOOKUP):
         foreign |= set(
-            Incident.objects.filter(external_id__in=wanted[start : start + _LOOKUP])
+            Incident.objects.filter(external_id__in=wanted[start : start + _SCOPE_LOOKUP])
             .exclude(station__path__startswith=within)
             .values_list("external_id", flat=True)
         )
