@@ -194,6 +194,7 @@ class Alarm(models.Model):
         permissions = [
             ("work_alarm", _("Can acknowledge, dispatch and resolve alarms")),
             ("import_subscribers", _("Can import subscribers")),
+            ("manage_parked", _("Can review, replay and drop parked alarm events")),
         ]
 
     def __str__(self) -> str:

@@ -615,3 +615,45 @@ def set_verification(*, by, subscriber: Subscriber, required: bool) -> None:
 
 def station_of(unit_code: str) -> Unit | None:
     return Unit.objects.stations().filter(code=unit_code).first()
+
+
+# --- Parked events (alarms.parked) ----------------------------------------------------------
+
+
+def replay_parked(*, by, seqs: list[int] | None) -> list:
+    """Put parked events (None: every one) back on the event stream for the consumers to
+    store; each replay done is audited. Returns parked.Outcome per event."""
+    from kalantar.alarms import parked  # noqa: PLC0415 (it imports this module, via fanin)
+
+    outcomes = parked.replay(seqs)
+    with transaction.atomic():
+        for outcome in outcomes:
+            if outcome.done:
+                audit.record(
+                    "alarms.parked_replayed",
+                    actor=by,
+                    object_type="alarms.parkedevent",
+                    object_id=outcome.seq,
+                    detail={"key": outcome.key},
+                )
+    return outcomes
+
+
+def drop_parked(*, by, seq: int, reason: str):
+    """Delete a parked event for good, with the reason why (audited)."""
+    from kalantar.alarms import parked  # noqa: PLC0415 (as above)
+
+    reason = normalize_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the parked event is dropped."))
+    outcome, found = parked.drop(seq)
+    if outcome.done:
+        with transaction.atomic():
+            audit.record(
+                "alarms.parked_dropped",
+                actor=by,
+                object_type="alarms.parkedevent",
+                object_id=seq,
+                detail={"key": outcome.key, "reason": reason[:500], "error": found.reason},
+            )
+    return outcome
