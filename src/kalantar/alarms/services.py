@@ -37,6 +37,7 @@ from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_ids
 
 
 def group_window() -> timedelta:
@@ -373,6 +374,7 @@ class _EventGrouping:
         alarm = Alarm.objects.create(
             subscriber=sub, station_id=sub.station_id, category=category, priority=priority,
             zone=event.zone, opened_at=at, last_event_at=at,
+            province_id=event.province_id or province_ids([sub.station_id])[sub.station_id],
         )  # fmt: skip
         self.open.setdefault(sub.pk, []).append(alarm)
         self._log(alarm, AlarmLog.Action.OPENED, text, at)
@@ -471,6 +473,7 @@ def _raise_comm_lost(sub: Subscriber, now: datetime) -> None:
         opened_at=now,
         last_event_at=now,
         event_count=0,
+        province_id=province_ids([sub.station_id])[sub.station_id],
     )
     _log(
         alarm, AlarmLog.Action.OPENED, text=_("No message within the supervision interval"), at=now
