@@ -19,7 +19,7 @@ from kalantar.alarms import fanin, parked
 from kalantar.alarms.models import AlarmEvent
 from kalantar.core.models import AuditEntry
 from tests.alarms.conftest import IN_HM02
-from tests.alarms.nats_cluster import NatsCluster, nats_server
+from tests.alarms.nats_cluster import NatsCluster, free_ports, nats_server
 from tests.alarms.test_stream import DEDUP, Stage, consumer_left, event_row
 
 pytestmark = [
@@ -235,3 +235,14 @@ def test_parked_page_is_scoped_and_for_supervisors_only(
 
     client.force_login(make_user("op", "alarm_operator", "HM"))
     assert client.get("/alarms/parked/").status_code == 403
+
+
+def test_with_nats_down_the_page_says_so_and_a_button_changes_nothing(
+    db, org_tree, make_user, client, settings
+):
+    settings.NATS_URL = f"nats://127.0.0.1:{free_ports(1)[0]}"  # nothing listens there
+    client.force_login(make_user("sup", "alarm_supervisor", "HM"))
+    assert 'id="parked-error"' in client.get("/alarms/parked/").content.decode()
+    response = client.post("/alarms/parked/1/drop/", {"reason": "x"}, follow=True)
+    assert response.status_code == 200 and "خوانده نشد" in response.content.decode()
+    assert not AuditEntry.objects.filter(action__startswith="alarms.parked").exists()

@@ -26,6 +26,7 @@ ERROR = "Kalantar-Error"
 DELIVERIES = "Kalantar-Deliveries"
 REPLAYS = "Kalantar-Replays"  # how many times this event was replayed before
 LIST_LIMIT = 5000  # a page never reads more of the stream than this
+CONNECT_SECONDS = 5.0
 
 SUBSCRIBER = store.EVENT_COLUMNS.index("subscriber_id")
 ACCOUNT = store.EVENT_COLUMNS.index("account")
@@ -111,10 +112,22 @@ def _int(value) -> int:
         return 0
 
 
+async def _quiet(exc: Exception) -> None:
+    """Connection errors surface as the exception `_open` raises, not as log noise."""
+
+
 async def _open(cfg: fanin.StreamSettings):
-    # Not fanin.connect, which tries for ever: a page or a command says NATS is down.
-    nc = await nats.connect(
-        servers=cfg.servers, name="kalantar-parked", connect_timeout=2, allow_reconnect=False
+    # Not fanin.connect, which tries for ever: a page or a command says NATS is down, at
+    # once (the client itself would go through its servers for two minutes first).
+    nc = await asyncio.wait_for(
+        nats.connect(
+            servers=cfg.servers,
+            name="kalantar-parked",
+            connect_timeout=2,
+            allow_reconnect=False,
+            error_cb=_quiet,
+        ),
+        timeout=CONNECT_SECONDS,
     )
     js = nc.jetstream(timeout=cfg.publish_seconds)
     await fanin.ensure_streams(js, cfg)

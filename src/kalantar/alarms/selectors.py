@@ -291,11 +291,14 @@ def parked_page(user, page_number: str | int | None = None) -> ParkedPage:
 
 def parked_event(user, seq: int):
     """One parked event if `user` may see it (as parked_page decides), else None."""
-    from kalantar.alarms import parked  # noqa: PLC0415 (as above)
+    from kalantar.alarms import fanin, parked  # noqa: PLC0415 (as above)
 
+    if not fanin.configured():
+        return None
     event = parked.get_parked(seq)
     if event is None:
         return None
-    if event.subscriber_id is not None and subscribers(user).filter(pk=event.subscriber_id):
-        return event
+    if event.subscriber_id is not None:
+        visible = subscribers(user).filter(pk=event.subscriber_id).exists()
+        return event if visible or scope_root(user) == "" else None
     return event if scope_root(user) == "" else None

@@ -223,11 +223,23 @@ def parked_list(request: HttpRequest) -> HttpResponse:
     return render(request, "alarms/parked.html", {"result": result, "page": result.page})
 
 
+class _StreamUnreachable(Exception):
+    pass
+
+
 def _parked_or_404(request, seq: int):
-    event = selectors.parked_event(request.user, seq)
+    try:
+        event = selectors.parked_event(request.user, seq)
+    except Exception as exc:  # NATS down, or the stream without a leader
+        raise _StreamUnreachable(f"{type(exc).__name__}: {exc}") from exc
     if event is None:
         raise Http404
     return event
+
+
+def _unreachable(request, exc: Exception) -> HttpResponse:
+    messages.error(request, f"{_('The stream of parked events could not be read:')} {exc}")
+    return _back_to_parked(request)
 
 
 _NOT_REPLAYED = {
@@ -250,8 +262,11 @@ def _back_to_parked(request) -> HttpResponse:
 @login_required
 @permission_required("alarms.manage_parked", raise_exception=True)
 def parked_replay(request: HttpRequest, seq: int) -> HttpResponse:
-    _parked_or_404(request, seq)
-    [outcome] = services.replay_parked(by=request.user, seqs=[seq])
+    try:
+        _parked_or_404(request, seq)
+        [outcome] = services.replay_parked(by=request.user, seqs=[seq])
+    except _StreamUnreachable as exc:
+        return _unreachable(request, exc)
     if outcome.done:
         messages.success(request, _("The event is back on the stream; the consumers store it."))
     else:
@@ -263,7 +278,10 @@ def parked_replay(request: HttpRequest, seq: int) -> HttpResponse:
 @login_required
 @permission_required("alarms.manage_parked", raise_exception=True)
 def parked_drop(request: HttpRequest, seq: int) -> HttpResponse:
-    _parked_or_404(request, seq)
+    try:
+        _parked_or_404(request, seq)
+    except _StreamUnreachable as exc:
+        return _unreachable(request, exc)
     try:
         outcome = services.drop_parked(
             by=request.user, seq=seq, reason=request.POST.get("reason", "")
