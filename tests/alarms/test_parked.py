@@ -17,9 +17,9 @@ from django.utils import translation
 
 from kalantar.alarms import fanin, parked
 from kalantar.alarms.models import AlarmEvent
+from kalantar.core.devservers import NatsCluster, free_ports, nats_server
 from kalantar.core.models import AuditEntry
 from tests.alarms.conftest import IN_HM02
-from tests.alarms.nats_cluster import NatsCluster, free_ports, nats_server
 from tests.alarms.test_stream import DEDUP, Stage, consumer_left, event_row
 
 pytestmark = [
