@@ -32,7 +32,6 @@ def outbox(settings):
     LocmemSmsBackend.outbox.clear()
     cache.clear()
     yield LocmemSmsBackend.outbox
-    sms.wait_for_background()
     sms._backend.cache_clear()
     LocmemSmsBackend.outbox.clear()
 

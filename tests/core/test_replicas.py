@@ -198,6 +198,13 @@ def _read(client: Client, request_id: str, api_key: str):
     return client.get(f"{BASE}/requests/{request_id}.json?api_key={api_key}")
 
 
+def _another_app() -> str:
+    """A second application's key, used once already (its first use notes itself: a write)."""
+    other_key = keys.create_key(by=None, name="Another app")[1]
+    _read(Client(), "0", other_key)
+    return other_key
+
+
 replica_test = pytest.mark.django_db(
     transaction=True, serialized_rollback=True, databases=["default", REPLICA, DOWN]
 )
@@ -212,6 +219,7 @@ def api_key(org_tree) -> str:
 def test_a_lagging_replica_never_returns_the_writers_own_report(replica, api_key, settings):
     settings.DATABASE_REPLICAS = [REPLICA]
     app = Client()
+    other_key = _another_app()
     replica.catch_up()
     replica.pause()
     try:
@@ -225,10 +233,11 @@ def test_a_lagging_replica_never_returns_the_writers_own_report(replica, api_key
         assert read.json()[0]["service_request_id"] == request_id
         assert not _touches_complaints(on_replica)  # the primary answered
 
-        # Another installation of the app, which wrote nothing, is served by the replica
-        # meanwhile and does not find the report yet: only the writer must never see that.
+        # Another application, which wrote nothing, is served by the replica meanwhile and
+        # does not find the report yet: only the writer must never see that. (Installations
+        # of the writer's own app share its key, and so its position.)
         with CaptureQueriesContext(connections[REPLICA]) as on_replica:
-            elsewhere = _read(Client(), request_id, api_key)
+            elsewhere = _read(Client(), request_id, other_key)
         assert elsewhere.status_code == 404
         assert _touches_complaints(on_replica)
     finally:
@@ -261,3 +270,41 @@ def test_a_replica_that_is_down_leaves_the_primary_to_serve(replica, api_key, se
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
         assert _read(app, request_id, api_key).status_code == 200
     assert _touches_complaints(on_replica)
+
+
+@replica_test
+def test_an_api_client_without_cookies_reads_its_own_report_from_the_primary(
+    replica, api_key, settings
+):
+    """An Open311 application keeps no cookie: its key holds the position (in the shared
+    cache), so whichever connection or web process its next request lands on waits for it."""
+    settings.DATABASE_REPLICAS = [REPLICA]
+    other_key = _another_app()
+    replica.catch_up()
+    replica.pause()
+    try:
+        request_id = _file(Client(), api_key)  # a client that drops every cookie it is given
+        assert not Complaint.objects.using(REPLICA).filter(open311_id=request_id).exists()
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            read = _read(Client(), request_id, api_key)
+        assert read.status_code == 200, read.content
+        assert read.json()[0]["service_request_id"] == request_id
+        assert not _touches_complaints(on_replica)  # the primary answered
+
+        # Another application's key wrote nothing: the replica serves it meanwhile.
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            assert _read(Client(), request_id, other_key).status_code == 404
+        assert _touches_complaints(on_replica)
+    finally:
+        replica.resume()
+
+
+def test_the_cache_holds_a_digest_of_the_api_credential_never_the_credential(rf):
+    by_key = replicas._api_identity(rf.get("/open311/v2/requests.json?api_key=secret-key"))
+    by_token = replicas._api_identity(rf.get("/api/x", HTTP_AUTHORIZATION="Bearer secret-tok"))
+    form = rf.post(
+        "/open311/v2/requests.json", "api_key=secret-key", "application/x-www-form-urlencoded"
+    )
+    assert by_key == replicas._api_identity(form)  # the same client however it sends the key
+    assert by_key != by_token and "secret" not in by_key + by_token
+    assert replicas._api_identity(rf.get("/api/x")) is None

@@ -15,6 +15,8 @@ from kalantar.incidents.models import DailyCount, Incident, UnitDailyCount
 from kalantar.incidents.services import verify_counts
 from kalantar.org.provinces import fill_provinces
 from kalantar.org.selectors import province_ids, province_of
+from kalantar.portal import rollup
+from kalantar.portal.models import ClosedIncidentCount
 
 
 def test_every_unit_below_a_province_belongs_to_it_and_the_nation_to_none(org_tree):
@@ -83,3 +85,21 @@ def test_audit_entries_about_a_provinces_records_carry_it_and_the_chain_holds(or
     ) == {None}
     assert audit.verify_chain() == (AuditEntry.objects.count(), None)
     assert complaint.province_id == about_complaint.province_id
+
+
+def test_public_rollup_rows_carry_the_province_written_rebuilt_and_migrated(org_tree):
+    first = date(2025, 3, 1)
+    rows = "".join(
+        f"{first + timedelta(days=n)}T09:00:00+03:30,fraud,34.85,48.55,,R{n}\n" for n in range(40)
+    )
+    import_text("occurred_at,category,lat,lon,source,external_id\n" + rows)  # closed ones
+    province = org_tree["HM"].pk
+    counted = ClosedIncidentCount.objects
+    assert counted.exists() and set(counted.values_list("province_id", flat=True)) == {province}
+
+    rollup.refresh()  # rebuilt from the incidents
+    assert set(counted.values_list("province_id", flat=True)) == {province}
+
+    counted.update(province=None)  # as stored before the column
+    fill_provinces("portal", "closedincidentcount", "station")(apps, None)
+    assert set(counted.values_list("province_id", flat=True)) == {province}

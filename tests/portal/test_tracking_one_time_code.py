@@ -4,6 +4,7 @@ knows the national code learns nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -13,8 +14,10 @@ from django.urls import reverse
 from kalantar.complaints import services, workflow
 from kalantar.complaints.codes import new_tracking_code
 from kalantar.core import sms
-from kalantar.core.models import AuditEntry
+from kalantar.core.models import AuditEntry, Task
 from kalantar.core.sms import LocmemSmsBackend
+from kalantar.portal import one_time
+from tests.background import run_background_tasks
 
 from .conftest import MOBILE, OTHER_NATIONAL_CODE, VALID_NATIONAL_CODE, main_block
 
@@ -30,7 +33,7 @@ def _sms_in_memory(settings):
     sms._backend.cache_clear()
     LocmemSmsBackend.outbox.clear()
     yield
-    sms.wait_for_background()
+    run_background_tasks()
     sms._backend.cache_clear()
     LocmemSmsBackend.outbox.clear()
 
@@ -48,9 +51,14 @@ def _strangers_fail(code: str, n: int = STRANGERS) -> None:
         assert _track(stranger, code, OTHER_NATIONAL_CODE).status_code == 200
 
 
+def _otp_sms() -> list[tuple[str, str]]:
+    """The one-time codes' messages, once the queue ran (the receipt's SMS left aside)."""
+    run_background_tasks()
+    return [(to, text) for to, text in LocmemSmsBackend.outbox if re.search(r"\b\d{6}\b", text)]
+
+
 def _sms_codes() -> list[str]:
-    sms.wait_for_background()
-    return [re.search(r"\b(\d{6})\b", text).group(1) for _to, text in LocmemSmsBackend.outbox]
+    return [re.search(r"\b(\d{6})\b", text).group(1) for _to, text in _otp_sms()]
 
 
 def _without_echo(html: str) -> str:
@@ -66,7 +74,7 @@ def test_strangers_cannot_lock_the_owner_out(complaint):
     html = asked.content.decode()
     assert 'id="one-time-code"' in html and 'id="complaint-status"' not in html
     [one_time_code] = _sms_codes()
-    assert LocmemSmsBackend.outbox[0][0] == MOBILE
+    assert _otp_sms()[0][0] == MOBILE
 
     shown = _track(owner, complaint.tracking_code, VALID_NATIONAL_CODE, otp=one_time_code)
     assert 'id="complaint-status"' in shown.content.decode()
@@ -103,7 +111,7 @@ def test_a_right_and_a_wrong_secret_get_the_same_page_and_only_the_owner_an_sms(
     assert _without_echo(other) == _without_echo(wrong)
     # One SMS, to the owner, for the right secret; asking again sends no second one.
     _track(visitor, code, VALID_NATIONAL_CODE)
-    assert [to for to, _text in LocmemSmsBackend.outbox] == [MOBILE]
+    assert [to for to, _text in _otp_sms()] == [MOBILE]
 
 
 def test_a_stranger_who_knows_the_national_code_gets_nothing(complaint):
@@ -146,7 +154,7 @@ def test_without_a_mobile_the_owner_is_answered_on_the_secret(complaint):
     _strangers_fail(complaint.tracking_code)
     owner = Client(REMOTE_ADDR="10.2.0.1")
     shown = _track(owner, complaint.tracking_code, VALID_NATIONAL_CODE).content.decode()
-    assert 'id="complaint-status"' in shown and not LocmemSmsBackend.outbox
+    assert 'id="complaint-status"' in shown and not _otp_sms()
 
 
 def test_the_verified_owner_can_rate(complaint, make_user):
@@ -165,3 +173,54 @@ def test_the_verified_owner_can_rate(complaint, make_user):
     owner.post(reverse("portal:rate"), data)
     complaint.refresh_from_db()
     assert complaint.satisfaction == 5
+
+
+def _rows_text() -> str:
+    """Everything the task table holds, as text."""
+    rows = Task.objects.values_list("name", "arguments", "outcome", "error", "key")
+    return json.dumps(list(rows), ensure_ascii=False, default=str)
+
+
+def test_the_code_goes_through_the_queue_and_never_into_its_table(complaint):
+    _strangers_fail(complaint.tracking_code, n=3)
+    owner = Client(REMOTE_ADDR="10.2.0.1")
+    _track(owner, complaint.tracking_code, VALID_NATIONAL_CODE)
+    assert Task.objects.filter(name="portal.one_time_code", status="queued").count() == 1
+    sent_by_the_request = [t for _to, t in LocmemSmsBackend.outbox if re.search(r"\b\d{6}\b", t)]
+    assert not sent_by_the_request
+    [one_time_code] = _sms_codes()  # the worker runs the task
+    assert Task.objects.get(name="portal.one_time_code").status == "succeeded"
+    assert one_time_code not in _rows_text()
+    shown = _track(owner, complaint.tracking_code, VALID_NATIONAL_CODE, otp=one_time_code)
+    assert 'id="complaint-status"' in shown.content.decode()
+
+
+def test_a_one_time_code_task_run_again_sends_one_sms(complaint, settings):
+    _strangers_fail(complaint.tracking_code, n=3)
+    _track(Client(REMOTE_ADDR="10.2.0.1"), complaint.tracking_code, VALID_NATIONAL_CODE)
+    task = Task.objects.get(name="portal.one_time_code")
+    [one_time_code] = _sms_codes()
+    # A worker that died after the gateway took the SMS: the task runs again.
+    one_time.send_code.run(**task.arguments)
+    assert len(_otp_sms()) == 1
+    # A gateway that takes no message id gets the same code again, never another one.
+    settings.SMS_BACKEND = "tests.portal.test_tracking_one_time_code.PlainBackend"
+    sms._backend.cache_clear()
+    one_time.send_code.run(**task.arguments)
+    assert PlainBackend.sent == [(MOBILE, _otp_sms()[0][1])]
+    assert one_time_code in PlainBackend.sent[0][1]
+
+
+class PlainBackend:
+    sent: list = []
+
+    def send(self, to: str, text: str) -> None:
+        self.sent.append((to, text))
+
+
+def test_a_wrong_secret_queues_a_task_that_sends_nothing(complaint):
+    # The same page and the same queue row as for the owner, so neither tells the secret.
+    _strangers_fail(complaint.tracking_code, n=3)
+    _track(Client(REMOTE_ADDR="10.3.0.1"), complaint.tracking_code, OTHER_NATIONAL_CODE)
+    assert Task.objects.filter(name="portal.one_time_code").count() == 1
+    assert not _otp_sms()

@@ -18,4 +18,8 @@ ACTIONS = (
     ),
     AuditAction("alarms.verification_required", "نیاز به راستی‌آزمایی", "Verification required"),
     AuditAction("alarms.verification_set", "تعیین راستی‌آزمایی", "Verification set"),
+    AuditAction(
+        "alarms.parked_replayed", "بازپخش رویداد کنارگذاشته", "Parked alarm event replayed"
+    ),
+    AuditAction("alarms.parked_dropped", "حذف رویداد کنارگذاشته", "Parked alarm event dropped"),
 )

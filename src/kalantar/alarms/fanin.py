@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from urllib.parse import quote, unquote
 
 import nats
 from django.conf import settings
@@ -110,6 +111,18 @@ def decode(data: bytes) -> tuple[tuple, int]:
         values[PANEL_TIME] = datetime.fromtimestamp(values[PANEL_TIME], UTC)
     values[RECEIVED_AT] = datetime.fromtimestamp(values[RECEIVED_AT], UTC)
     return tuple(values), int(supervision_seconds)
+
+
+# Header values travel as ASCII: anything else (a Persian error message) is %-escaped.
+_HEADER_SAFE = " !\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+
+def header_text(text: str) -> str:
+    return quote(" ".join(text.split()), safe=_HEADER_SAFE)
+
+
+def header_read(value: str) -> str:
+    return unquote(value or "")
 
 
 # --- Connection and streams ---------------------------------------------------------------
@@ -488,9 +501,18 @@ class Consumer:
         and take it off the event stream: it never loops and never holds up the others."""
         deliveries = msg.metadata.num_delivered
         key = (msg.headers or {}).get("Nats-Msg-Id", "")
-        headers = {"Kalantar-Error": reason[:500], "Kalantar-Deliveries": str(deliveries)}
+        replays = (msg.headers or {}).get("Kalantar-Replays", "")
+        headers = {
+            "Kalantar-Error": header_text(reason[:500]),
+            "Kalantar-Deliveries": str(deliveries),
+        }
+        if replays:
+            headers["Kalantar-Replays"] = replays
         if key:
-            headers["Nats-Msg-Id"] = key  # parked twice (a crash between): kept once
+            # Parked twice (a crash between): kept once. A replayed event that fails again
+            # is a new parking, under its own id, or the dead-letter stream would take it
+            # for the first one (still in its duplicate window) and it would be lost.
+            headers["Nats-Msg-Id"] = f"{key}|replay{replays}" if replays else key
         try:
             await self.js.publish(self.cfg.parked_subject, msg.data, headers=headers)
         except Exception as exc:

@@ -154,6 +154,7 @@ class Alarm(models.Model):
     station = models.ForeignKey(
         "org.Unit", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
     )
+    province = province_field()  # the station's
     category = models.CharField(pgettext_lazy("alarm class", "category"), max_length=16)
     priority = models.PositiveSmallIntegerField(_("priority"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.NEW)
@@ -194,6 +195,7 @@ class Alarm(models.Model):
         permissions = [
             ("work_alarm", _("Can acknowledge, dispatch and resolve alarms")),
             ("import_subscribers", _("Can import subscribers")),
+            ("manage_parked", _("Can review, replay and drop parked alarm events")),
         ]
 
     def __str__(self) -> str:

@@ -37,8 +37,9 @@ def register() -> None:
     )
     work = ("alarms.view_alarm", "alarms.work_alarm", "alarms.view_subscriber",
             "alarms.view_alarmevent", "incidents.view_patrolunit")  # fmt: skip
-    for role in ("alarm_operator", "dispatcher", "station_chief"):
+    for role in ("alarm_operator", "alarm_supervisor", "dispatcher", "station_chief"):
         roles.grant(role, *work)
+    roles.grant("alarm_supervisor", "alarms.manage_parked")
     for role in ("desk_officer", "county_commander", "province_commander", "inspector"):
         roles.grant(role, "alarms.view_alarm", "alarms.view_subscriber")
     roles.grant(
@@ -47,6 +48,17 @@ def register() -> None:
         "alarms.add_subscriber",
         "alarms.change_subscriber",
         "alarms.import_subscribers",
+        "alarms.manage_parked",
+    )
+    ext.add_nav_item(
+        ext.NavItem(
+            _("Parked alarm events"),
+            "alarms:parked",
+            "exclamation-octagon",
+            "alarms.manage_parked",
+            order=22,
+            section="operations",
+        )
     )
     ext.add_periodic_job(ext.PeriodicJob("alarm_supervision", _sweep, 10))
     ext.add_demo_process(ext.DemoProcess("alarm_receiver", _receiver_argv))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from kalantar.alarms.models import (
     ReceiverStatus,
     Subscriber,
 )
+from kalantar.core.scoping import scope_root
 from kalantar.incidents.models import PatrolUnit
 from kalantar.incidents.selectors import nearest_units
 
@@ -26,6 +29,7 @@ LIMITS_RECENT_MINUTES = 15
 RECEIVER_ALIVE_SECONDS = 30
 # Available units offered first on an alarm, nearest first.
 RECOMMENDED_UNITS = 3
+PARKED_PAGE_SIZE = 50
 
 
 def false_alarm_limit() -> int:
@@ -250,3 +254,51 @@ def subscriber_detail(user, sub: Subscriber) -> dict:
         "false_count": subscriber_false_count(sub),
         "false_limit": false_alarm_limit(),
     }
+
+
+@dataclass
+class ParkedPage:
+    configured: bool  # the alarms go through a stream here at all
+    page: Page | None
+    total: int = 0
+    error: str = ""  # the stream could not be read
+
+
+def parked_page(user, page_number: str | int | None = None) -> ParkedPage:
+    """The parked events `user` may see, oldest first, a page at a time: those of their
+    units' subscribers; an event of no known subscriber (or no event at all) only to
+    whoever sees the whole country."""
+    # Imported here: fanin imports services, which import this module.
+    from kalantar.alarms import fanin, parked  # noqa: PLC0415
+
+    if not fanin.configured():
+        return ParkedPage(configured=False, page=None)
+    try:
+        found = parked.list_parked()
+    except Exception as exc:  # NATS down or the stream without a leader
+        return ParkedPage(configured=True, page=None, error=f"{type(exc).__name__}: {exc}")
+    ids = {p.subscriber_id for p in found if p.subscriber_id is not None}
+    subs = {s.pk: s for s in subscribers(user).filter(pk__in=ids)}
+    national = scope_root(user) == ""
+    shown = []
+    for event in found:
+        event.subscriber = subs.get(event.subscriber_id)
+        if event.subscriber is not None or national:
+            shown.append(event)
+    page = Paginator(shown, PARKED_PAGE_SIZE).get_page(page_number)
+    return ParkedPage(configured=True, page=page, total=len(shown))
+
+
+def parked_event(user, seq: int):
+    """One parked event if `user` may see it (as parked_page decides), else None."""
+    from kalantar.alarms import fanin, parked  # noqa: PLC0415 (as above)
+
+    if not fanin.configured():
+        return None
+    event = parked.get_parked(seq)
+    if event is None:
+        return None
+    if event.subscriber_id is not None:
+        visible = subscribers(user).filter(pk=event.subscriber_id).exists()
+        return event if visible or scope_root(user) == "" else None
+    return event if scope_root(user) == "" else None

@@ -37,6 +37,7 @@ from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.models import Incident
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Unit
+from kalantar.org.selectors import province_ids
 
 
 def group_window() -> timedelta:
@@ -373,6 +374,7 @@ class _EventGrouping:
         alarm = Alarm.objects.create(
             subscriber=sub, station_id=sub.station_id, category=category, priority=priority,
             zone=event.zone, opened_at=at, last_event_at=at,
+            province_id=event.province_id or province_ids([sub.station_id])[sub.station_id],
         )  # fmt: skip
         self.open.setdefault(sub.pk, []).append(alarm)
         self._log(alarm, AlarmLog.Action.OPENED, text, at)
@@ -471,6 +473,7 @@ def _raise_comm_lost(sub: Subscriber, now: datetime) -> None:
         opened_at=now,
         last_event_at=now,
         event_count=0,
+        province_id=province_ids([sub.station_id])[sub.station_id],
     )
     _log(
         alarm, AlarmLog.Action.OPENED, text=_("No message within the supervision interval"), at=now
@@ -615,3 +618,45 @@ def set_verification(*, by, subscriber: Subscriber, required: bool) -> None:
 
 def station_of(unit_code: str) -> Unit | None:
     return Unit.objects.stations().filter(code=unit_code).first()
+
+
+# --- Parked events (alarms.parked) ----------------------------------------------------------
+
+
+def replay_parked(*, by, seqs: list[int] | None) -> list:
+    """Put parked events (None: every one) back on the event stream for the consumers to
+    store; each replay done is audited. Returns parked.Outcome per event."""
+    from kalantar.alarms import parked  # noqa: PLC0415 (it imports this module, via fanin)
+
+    outcomes = parked.replay(seqs)
+    with transaction.atomic():
+        for outcome in outcomes:
+            if outcome.done:
+                audit.record(
+                    "alarms.parked_replayed",
+                    actor=by,
+                    object_type="alarms.parkedevent",
+                    object_id=outcome.seq,
+                    detail={"key": outcome.key},
+                )
+    return outcomes
+
+
+def drop_parked(*, by, seq: int, reason: str):
+    """Delete a parked event for good, with the reason why (audited)."""
+    from kalantar.alarms import parked  # noqa: PLC0415 (as above)
+
+    reason = normalize_text(reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the parked event is dropped."))
+    outcome, found = parked.drop(seq)
+    if outcome.done:
+        with transaction.atomic():
+            audit.record(
+                "alarms.parked_dropped",
+                actor=by,
+                object_type="alarms.parkedevent",
+                object_id=seq,
+                detail={"key": outcome.key, "reason": reason[:500], "error": found.reason},
+            )
+    return outcome

@@ -5,6 +5,7 @@ import json
 import time
 
 from asgiref.sync import sync_to_async
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
@@ -16,6 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -212,3 +214,83 @@ def subscriber_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     context = {**selectors.subscriber_detail(request.user, sub), **_VOCABULARY}
     return render(request, "alarms/subscriber_detail.html", context)
+
+
+@login_required
+@permission_required("alarms.manage_parked", raise_exception=True)
+def parked_list(request: HttpRequest) -> HttpResponse:
+    result = selectors.parked_page(request.user, request.GET.get("page"))
+    return render(request, "alarms/parked.html", {"result": result, "page": result.page})
+
+
+class _StreamUnreachable(Exception):
+    pass
+
+
+def _parked_or_404(request, seq: int):
+    try:
+        event = selectors.parked_event(request.user, seq)
+    except Exception as exc:  # NATS down, or the stream without a leader
+        raise _StreamUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    if event is None:
+        raise Http404
+    return event
+
+
+def _unreachable(request, exc: Exception) -> HttpResponse:
+    messages.error(request, f"{_('The stream of parked events could not be read:')} {exc}")
+    return _back_to_parked(request)
+
+
+_NOT_REPLAYED = {
+    "missing": _("That parked event is no longer there."),
+    "not_an_event": _("That message is not an alarm event: it cannot be replayed, only dropped."),
+    "remembered": _(
+        "The stream still remembers this event from its first delivery (its duplicate "
+        "window): it stays parked; replay it again in a few minutes."
+    ),
+}
+
+
+def _back_to_parked(request) -> HttpResponse:
+    page = to_latin_digits(request.POST.get("page", "")).strip()
+    query = f"?page={page}" if page.isascii() and page.isdecimal() else ""
+    return redirect(f"{reverse('alarms:parked')}{query}")
+
+
+@require_POST
+@login_required
+@permission_required("alarms.manage_parked", raise_exception=True)
+def parked_replay(request: HttpRequest, seq: int) -> HttpResponse:
+    try:
+        _parked_or_404(request, seq)
+        [outcome] = services.replay_parked(by=request.user, seqs=[seq])
+    except _StreamUnreachable as exc:
+        return _unreachable(request, exc)
+    if outcome.done:
+        messages.success(request, _("The event is back on the stream; the consumers store it."))
+    else:
+        messages.error(request, _NOT_REPLAYED[outcome.why])
+    return _back_to_parked(request)
+
+
+@require_POST
+@login_required
+@permission_required("alarms.manage_parked", raise_exception=True)
+def parked_drop(request: HttpRequest, seq: int) -> HttpResponse:
+    try:
+        _parked_or_404(request, seq)
+    except _StreamUnreachable as exc:
+        return _unreachable(request, exc)
+    try:
+        outcome = services.drop_parked(
+            by=request.user, seq=seq, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return _back_to_parked(request)
+    if outcome.done:
+        messages.success(request, _("The parked event is dropped."))
+    else:
+        messages.error(request, _NOT_REPLAYED["missing"])
+    return _back_to_parked(request)

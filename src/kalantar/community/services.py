@@ -29,7 +29,7 @@ from kalantar.community.models import (
     WatchGroup,
 )
 from kalantar.core import audit, counters
-from kalantar.core.sms import send_sms_in_background
+from kalantar.core.sms import queue_sms
 from kalantar.core.validators import normalize_mobile, normalize_national_code
 
 UNSUBSCRIBE_SALT = "community.unsubscribe"
@@ -463,4 +463,5 @@ def review_report(*, by, report: SafetyReport, reply: str) -> None:
     audit.record("community.report_reviewed", actor=by, obj=report)
     if report.mobile:
         text = _("Police station, about your safety report: %(reply)s") % {"reply": reply}
-        transaction.on_commit(lambda: send_sms_in_background(report.mobile, text))
+        # Queued with the review: sent once it commits, retried while the gateway refuses.
+        queue_sms(report.mobile, text, message_id=f"community.reply:{report.pk}")

@@ -4,8 +4,10 @@ they just wrote.
 With `DATABASE_REPLICA_URLS` set, the read-only selectors of reports, analytics, the
 portal's statistics and Open311 run inside `reads_from_replica()`. Everything else, and
 every write, stays on the primary. After a request that wrote, the primary's WAL position
-is remembered for `STICKY_SECONDS` (in the session of a logged-in user, in a signed cookie
-otherwise); until then a replica serves that user only once it has replayed that position.
+is remembered for `STICKY_SECONDS` (in the session of a logged-in user; for an API client,
+which keeps no cookie, in the shared cache under its Open311 api_key or bearer token; in a
+signed cookie otherwise); until then a replica serves that user only once it has replayed
+that position.
 A request that has written reads the primary for the rest of its course; a replica that is
 down, lagging or promoted leaves the primary to serve. Without replicas nothing here runs
 a query: the embedded default is unchanged.
@@ -22,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
 
 STICKY_SECONDS = 30
 # A replica that failed to answer is left alone this long before it is tried again, so a
@@ -32,6 +36,7 @@ RETRY_DOWN_SECONDS = 10.0
 SESSION_KEY = "_kalantar_wal_position"
 COOKIE_NAME = "kalantar_wal"
 COOKIE_SALT = "kalantar.core.replicas"
+API_CACHE_PREFIX = "kalantar:wal:api:"
 
 # Statements that never change data. Anything else counts as a write: taking the primary
 # for a read now and then costs less than one stale page.
@@ -119,22 +124,47 @@ def _primary_position() -> str:
         return cursor.fetchone()[0]
 
 
-def _remembered_position(request: HttpRequest) -> str | None:
+def _api_identity(request: HttpRequest) -> str | None:
+    """The cache key of an API client's credential (a bearer token, or an Open311 api_key
+    in the query or a form body), digested: the cache never holds a credential. Whether
+    the credential is valid does not matter here: a made-up one only has its own slot."""
+    credential = request.META.get("HTTP_AUTHORIZATION", "")
+    if not credential.lower().startswith("bearer "):
+        credential = request.GET.get("api_key", "")
+        if not credential and request.content_type == "application/x-www-form-urlencoded":
+            # A form body is read once and kept (request.body stays readable); a multipart
+            # one would be consumed, so it is not looked into.
+            credential = request.POST.get("api_key", "")
+    if not credential:
+        return None
+    return API_CACHE_PREFIX + salted_hmac(COOKIE_SALT, credential.strip()).hexdigest()
+
+
+def _remembered_position(request: HttpRequest, api_identity: str | None) -> str | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         saved = request.session.get(SESSION_KEY)
         if saved and saved[1] > time.time():
             return saved[0]
         return None
+    if api_identity is not None:
+        return cache.get(api_identity)
     return request.get_signed_cookie(
         COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=STICKY_SECONDS
     )
 
 
-def _remember(request: HttpRequest, response: HttpResponse, position: str) -> None:
+def _remember(
+    request: HttpRequest, response: HttpResponse, position: str, api_identity: str | None
+) -> None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         request.session[SESSION_KEY] = [position, time.time() + STICKY_SECONDS]
+        return
+    if api_identity is not None:
+        # Shared by every web process (Redis with CACHE_URL): the client's next request
+        # may land on any of them.
+        cache.set(api_identity, position, timeout=STICKY_SECONDS)
         return
     response.set_signed_cookie(
         COOKIE_NAME,
@@ -172,7 +202,8 @@ class ReplicaStickinessMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not replica_aliases():
             return self.get_response(request)
-        state = _RequestState(needed=_remembered_position(request))
+        api_identity = _api_identity(request)
+        state = _RequestState(needed=_remembered_position(request, api_identity))
         token = _request.set(state)
         try:
             with connections[DEFAULT_DB_ALIAS].execute_wrapper(_WriteWatcher(state)):
@@ -180,7 +211,7 @@ class ReplicaStickinessMiddleware:
         finally:
             _request.reset(token)
         if state.wrote:
-            _remember(request, response, _primary_position())
+            _remember(request, response, _primary_position(), api_identity)
         return response
 
 

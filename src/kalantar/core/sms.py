@@ -4,12 +4,17 @@ The demo prints messages on the console; a deployment points SMS_BACKEND at a cl
 with the same `send(to, text)` method that talks to its SMS gateway. Services queue their
 messages (`queue_sms`) for a background worker; a task that is itself background work
 (the alert drain) sends at once (`send_sms`).
+
+A task runs at least once: a worker that dies after the gateway took a message runs it
+again. A backend whose gateway drops a second message with the same client-side id (most
+Iranian gateways take one, e.g. a "local id") says so with `takes_message_id = True` and
+gets `send(to, text, message_id=...)`: a message queued with a `message_id` is then sent
+once however often its task runs.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 from django.conf import settings
@@ -25,12 +30,30 @@ class ConsoleSmsBackend:
         print(f"[SMS to {to}] {text}", flush=True)
 
 
+class _Outbox(list):
+    """The messages sent, (to, text), and the message ids taken with them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def clear(self) -> None:
+        super().clear()
+        self.ids.clear()
+
+
 class LocmemSmsBackend:
-    """Keeps messages in memory, for tests."""
+    """Keeps messages in memory, for tests; like a gateway, it takes a message id and
+    drops a message whose id it already took."""
 
-    outbox: list[tuple[str, str]] = []
+    takes_message_id = True
+    outbox = _Outbox()
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, message_id: str = "") -> None:
+        if message_id:
+            if message_id in self.outbox.ids:
+                return
+            self.outbox.ids.add(message_id)
         self.outbox.append((to, text))
 
 
@@ -39,18 +62,33 @@ def _backend():
     return import_string(settings.SMS_BACKEND)()
 
 
+def send_through_gateway(to: str, text: str, message_id: str = "") -> None:
+    """Send now, raising when the gateway refuses; with the message id where it takes one."""
+    backend = _backend()
+    if message_id and getattr(backend, "takes_message_id", False):
+        backend.send(to, text, message_id=message_id)
+    else:
+        backend.send(to, text)
+
+
 @task("core.sms", max_attempts=5)
-def deliver_sms(*, to: str, text: str) -> None:
+def deliver_sms(*, to: str, text: str, message_id: str = "") -> None:
     """The background task: raises when the gateway refuses, so the queue tries again."""
-    _backend().send(to, text)
+    send_through_gateway(to, text, message_id)
 
 
-def queue_sms(to: str, text: str) -> None:
+def queue_sms(to: str, text: str, *, message_id: str = "") -> None:
     """Queue a message in the caller's transaction: a worker sends it once the caller's
     writes commit (never for a rolled-back change), retried with backoff while the gateway
-    refuses it."""
+    refuses it. A `message_id` (unique to this message, e.g. "community.reply:42") queues
+    it at most once and, where the gateway takes ids, sends it at most once."""
     if to:
-        deliver_sms.enqueue(to=to, text=text)
+        deliver_sms.enqueue(
+            key=f"sms:{message_id}" if message_id else None,
+            to=to,
+            text=text,
+            message_id=message_id,
+        )
 
 
 def send_sms(to: str, text: str) -> None:
@@ -61,21 +99,3 @@ def send_sms(to: str, text: str) -> None:
         _backend().send(to, text)
     except Exception:
         logger.exception("SMS to %s failed", to)
-
-
-# One worker thread keeps the gateway's latency out of an answer whose timing must tell
-# nothing (the one-time codes of the status page); the background queue would store the
-# code in its table, which a one-time code must not outlive. Messages are sent in order; a
-# failure is logged, as for send_sms.
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kalantar-sms")
-
-
-def send_sms_in_background(to: str, text: str) -> None:
-    """Send after the caller has moved on: the caller's timing does not depend on the gateway."""
-    if to:
-        _background.submit(send_sms, to, text)
-
-
-def wait_for_background(timeout: float = 10) -> None:
-    """Block until every message handed to the background so far is sent (tests, shutdown)."""
-    _background.submit(lambda: None).result(timeout=timeout)

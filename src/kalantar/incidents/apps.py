@@ -10,6 +10,7 @@ ROLE_GRANTS = {
     "station_chief": (*_VIEW, *_RECORD, *_DISPATCH, "incidents.add_patrolunit"),
     "dispatcher": (*_VIEW, *_RECORD, *_DISPATCH),
     "alarm_operator": (*_VIEW, *_RECORD, *_DISPATCH),
+    "alarm_supervisor": (*_VIEW, *_RECORD, *_DISPATCH),
     "county_commander": _VIEW,
     "province_commander": _VIEW,
     "analyst": _VIEW,

@@ -40,6 +40,9 @@ ROLES: tuple[Role, ...] = (
         (*_VIEW_ORG, *_VIEW_COMPLAINTS, "people.view_user"),
     ),
     Role("alarm_operator", _("Alarm operator"), _VIEW_ORG),
+    # Runs the alarm centre's shift: what the operators do, and the events the stream's
+    # consumers could not store (parked for review).
+    Role("alarm_supervisor", _("Alarm centre supervisor"), _VIEW_ORG),
     Role("patrol_officer", _("Patrol officer"), _VIEW_ORG),
     Role("dispatcher", _("Dispatcher"), _VIEW_ORG),
     Role(

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kalantar.org.provinces import province_field
+
 
 class ClosedIncidentCount(models.Model):
     """Closed incidents per station, Jalali month, category and H3 resolution-7 cell.
@@ -20,6 +22,7 @@ class ClosedIncidentCount(models.Model):
         related_name="+",
         db_index=False,
     )
+    province = province_field()  # the station's: the partition key, as the incidents'
     month = models.DateField(_("month"), help_text=_("First day of the Jalali month."))
     category = models.CharField(_("category"), max_length=40)
     cell = models.CharField(_("H3 cell (resolution 7)"), max_length=16)

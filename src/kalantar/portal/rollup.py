@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from kalantar.core.jalali import jalali_month_start, to_jalali
 from kalantar.incidents.models import Incident
 from kalantar.incidents.projection import Change, Drift, Projection, compare
+from kalantar.org.selectors import province_ids
 from kalantar.portal.models import ClosedIncidentCount
 
 CELL_RESOLUTION = 7
@@ -70,11 +71,19 @@ def refresh(*, first: date | None = None, last: date | None = None, station_ids=
         ids = list(station_ids)
         incidents, counts = incidents.filter(station_id__in=ids), counts.filter(station_id__in=ids)
     merged = _recount(incidents)
+    provinces = province_ids({s for s, _m, _c, _cell in merged})
     with transaction.atomic():
         counts.delete()
         ClosedIncidentCount.objects.bulk_create(
             (
-                ClosedIncidentCount(station_id=s, month=m, category=c, cell=cell, count=n)
+                ClosedIncidentCount(
+                    station_id=s,
+                    province_id=provinces.get(s),
+                    month=m,
+                    category=c,
+                    cell=cell,
+                    count=n,
+                )
                 for (s, m, c, cell), n in merged.items()
             ),
             batch_size=_BATCH,
@@ -135,21 +144,27 @@ def _add_changes(changes: Counter[tuple]) -> None:
     rows = sorted((*key, n) for key, n in changes.items() if n)
     if not rows:
         return
+    # A new count row carries its station's province, like the incidents it counts.
+    provinces = province_ids({r[0] for r in rows if r[-1] > 0})
+    rows = [(*r[:-1], provinces.get(r[0]), r[-1]) for r in rows]
     table = ClosedIncidentCount._meta.db_table
     key = "station_id, month, category, cell"
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE closed_count_changes (station_id bigint, month date, "
-            "category varchar(40), cell varchar(16), n integer)"
+            "category varchar(40), cell varchar(16), province_id bigint, n integer)"
         )
         if connection.vendor == "postgresql":
             with cursor.cursor.copy("COPY closed_count_changes FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany("INSERT INTO closed_count_changes VALUES (%s, %s, %s, %s, %s)", rows)
+            cursor.executemany(
+                "INSERT INTO closed_count_changes VALUES (%s, %s, %s, %s, %s, %s)", rows
+            )
         cursor.execute(
-            f"INSERT INTO {table} ({key}, count) SELECT {key}, n FROM closed_count_changes "
+            f"INSERT INTO {table} ({key}, province_id, count) "
+            f"SELECT {key}, province_id, n FROM closed_count_changes "
             f"WHERE n > 0 ON CONFLICT ({key}) DO UPDATE SET count = {table}.count + excluded.count"
         )
         if any(r[-1] < 0 for r in rows):

@@ -80,5 +80,5 @@ def _challenge(
     if view is not None:
         one_time.issue(code, mobile)
     else:
-        one_time.touch(code)
+        one_time.decoy(code)
     return Lookup(asks_one_time_code=True)
