@@ -10,7 +10,7 @@ from kalantar.org.provinces import fill_provinces
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0001_initial"),
-        ("portal", "0001_initial"),
+        ("portal", "0003_counts_leave_room_for_updates"),
     ]
 
     operations = [
