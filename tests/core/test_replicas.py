@@ -206,7 +206,7 @@ def _another_app() -> str:
 
 
 replica_test = pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, databases=["default", REPLICA, DOWN]
+    transaction=True, databases=["default", REPLICA, DOWN]
 )
 
 
