@@ -205,9 +205,7 @@ def _another_app() -> str:
     return other_key
 
 
-replica_test = pytest.mark.django_db(
-    transaction=True, databases=["default", REPLICA, DOWN]
-)
+replica_test = pytest.mark.django_db(transaction=True, databases=["default", REPLICA, DOWN])
 
 
 @pytest.fixture

@@ -130,9 +130,24 @@ def test_the_tasks_page_is_paginated(db, make_user, client):
     client.force_login(make_user("admin1", "sysadmin", "HM"))
     first = client.get("/tasks/").content.decode()
     assert "SMS" not in first  # arguments (numbers, names) are not shown
-    assert first.count("<code>tests.always_fails</code>") == tasks.PAGE_SIZE
+    assert first.count(">tests.always_fails</td>") == tasks.PAGE_SIZE
     second = client.get("/tasks/?page=2").content.decode()
-    assert second.count("<code>tests.always_fails</code>") == 5
+    assert second.count(">tests.always_fails</td>") == 5
+
+
+def test_the_tasks_page_names_tasks_in_the_page_language(db, make_user, client):
+    from kalantar.core.sms import queue_sms
+
+    queue_sms("09120000000", "x")
+    tasks.enqueue(tasks.PERIODIC_PREFIX + "escalate_overdue")
+    client.force_login(make_user("admin1", "sysadmin", "HM"))
+    persian = client.get("/tasks/").content.decode()
+    assert ">ارسال پیامک</td>" in persian
+    assert ">ارجاع شکایات معوق به رده بالاتر</td>" in persian
+    client.cookies["kalantar_language"] = "en"
+    english = client.get("/tasks/").content.decode()
+    assert ">Send a text message</td>" in english
+    assert ">Escalate overdue complaints</td>" in english
 
 
 def test_a_task_nobody_declared_fails_at_once(db):

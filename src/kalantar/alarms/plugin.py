@@ -60,7 +60,9 @@ def register() -> None:
             section="operations",
         )
     )
-    ext.add_periodic_job(ext.PeriodicJob("alarm_supervision", _sweep, 10))
+    ext.add_periodic_job(
+        ext.PeriodicJob("alarm_supervision", _sweep, 10, label=_("Alarm supervision"))
+    )
     ext.add_demo_process(ext.DemoProcess("alarm_receiver", _receiver_argv))
     ext.add_demo_process(ext.DemoProcess("alarm_panels", _panels_argv))
     ext.add_demo_loader(ext.DemoLoader("alarm_subscribers", _load_demo, order=70))

@@ -41,7 +41,9 @@ class AnalyticsConfig(AppConfig):
                     label, url, icon, "analytics.view_analytics", order=order, section=section
                 )
             )
-        ext.add_periodic_job(ext.PeriodicJob("detect_surges", _nightly_surges, 600))
+        ext.add_periodic_job(
+            ext.PeriodicJob("detect_surges", _nightly_surges, 600, label=_("Detect surges"))
+        )
         # After the incidents' demo history (order 60), before problems open from alerts.
         ext.add_demo_loader(ext.DemoLoader("surge_alerts", _demo_surges, order=65))
 

@@ -58,7 +58,11 @@ class CommunityConfig(AppConfig):
         grant("county_commander", *_VIEW)
         grant("province_commander", *_VIEW)
         grant("volunteer", "community.use_volunteer_page")
-        ext.add_periodic_job(ext.PeriodicJob("community_alerts", _send_alerts, 5))
+        ext.add_periodic_job(
+            ext.PeriodicJob(
+                "community_alerts", _send_alerts, 5, label=_("Send neighbourhood alerts")
+            )
+        )
         ext.add_demo_loader(ext.DemoLoader("community", _load_demo, order=75))
 
 

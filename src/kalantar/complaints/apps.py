@@ -58,7 +58,11 @@ class ComplaintsConfig(AppConfig):
         ext.add_home_card(
             ext.HomeCard("complaints", "complaints/_home_card.html", _complaints_card, order=20)
         )
-        ext.add_periodic_job(ext.PeriodicJob("escalate_overdue", _escalate_overdue, 60))
+        ext.add_periodic_job(
+            ext.PeriodicJob(
+                "escalate_overdue", _escalate_overdue, 60, label=_("Escalate overdue complaints")
+            )
+        )
         ext.add_demo_loader(ext.DemoLoader("complaints", _load_demo, order=40))
 
 

@@ -25,12 +25,23 @@ class CoreConfig(AppConfig):
         # catches entries deleted from the end of the log.
         extensions.add_periodic_job(
             extensions.PeriodicJob(
-                "audit_checkpoint", checkpoint_job, every_seconds=settings.AUDIT_CHECKPOINT_SECONDS
+                "audit_checkpoint",
+                checkpoint_job,
+                every_seconds=settings.AUDIT_CHECKPOINT_SECONDS,
+                label=_("Audit log checkpoint"),
             )
         )
         from kalantar.core.tasks import purge_finished
 
-        extensions.add_periodic_job(extensions.PeriodicJob("task_purge", purge_finished, 86400))
+        extensions.add_periodic_job(
+            extensions.PeriodicJob(
+                "task_purge", purge_finished, 86400, label=_("Purge finished tasks")
+            )
+        )
         from kalantar.core import jobs
 
-        extensions.add_periodic_job(extensions.PeriodicJob("job_purge", jobs.purge_finished, 86400))
+        extensions.add_periodic_job(
+            extensions.PeriodicJob(
+                "job_purge", jobs.purge_finished, 86400, label=_("Purge finished page jobs")
+            )
+        )

@@ -29,6 +29,7 @@ class PeriodicJob:
     name: str
     run: Callable[[], str | None]  # returns a line to print when it did something
     every_seconds: int = 60
+    label: Any = ""  # what the administrator reads (a lazy translation); the name otherwise
 
 
 @dataclass(frozen=True)

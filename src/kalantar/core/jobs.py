@@ -31,6 +31,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kalantar.core import audit, files, filetypes
 from kalantar.core.models import Job, JobFile, Task
@@ -221,7 +222,7 @@ def open_output(*, by, job: Job):
 # -- The worker's side -----------------------------------------------------------------
 
 
-@task(TASK_NAME, max_attempts=MAX_ATTEMPTS)
+@task(TASK_NAME, max_attempts=MAX_ATTEMPTS, label=gettext_lazy("Prepare work started from a page"))
 def run_job(*, job: int) -> str:
     found = Job.objects.select_related("upload", "started_by").filter(pk=job).first()
     if found is None:

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.tasks import task
 
@@ -71,7 +72,7 @@ def send_through_gateway(to: str, text: str, message_id: str = "") -> None:
         backend.send(to, text)
 
 
-@task("core.sms", max_attempts=5)
+@task("core.sms", max_attempts=5, label=_("Send a text message"))
 def deliver_sms(*, to: str, text: str, message_id: str = "") -> None:
     """The background task: raises when the gateway refuses, so the queue tries again."""
     send_through_gateway(to, text, message_id)

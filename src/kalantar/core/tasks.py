@@ -61,6 +61,7 @@ class TaskDefinition:
     name: str
     run: Callable[..., str | None]  # keyword arguments as enqueued; returns a line or None
     max_attempts: int = 5
+    label: Any = ""  # what the administrator reads (a lazy translation); the name otherwise
 
     def enqueue(
         self, *, key: str | None = None, run_after: datetime | None = None, **arguments: Any
@@ -76,11 +77,13 @@ class TaskDefinition:
 _TASKS: dict[str, TaskDefinition] = {}
 
 
-def task(name: str, *, max_attempts: int = 5) -> Callable[[Callable], TaskDefinition]:
+def task(
+    name: str, *, max_attempts: int = 5, label: Any = ""
+) -> Callable[[Callable], TaskDefinition]:
     """Declare a background task; the decorated function must be safe to run twice."""
 
     def register(function: Callable[..., str | None]) -> TaskDefinition:
-        definition = TaskDefinition(name, function, max_attempts)
+        definition = TaskDefinition(name, function, max_attempts, label)
         _TASKS[name] = definition
         return definition
 
@@ -90,8 +93,15 @@ def task(name: str, *, max_attempts: int = 5) -> Callable[[Callable], TaskDefini
 def definition(name: str) -> TaskDefinition | None:
     if name.startswith(PERIODIC_PREFIX):
         job = _periodic_job(name.removeprefix(PERIODIC_PREFIX))
-        return TaskDefinition(name, job.run, max_attempts=3) if job else None
+        return TaskDefinition(name, job.run, max_attempts=3, label=job.label) if job else None
     return _TASKS.get(name)
+
+
+def task_label(name: str) -> str:
+    """A task's name as people read it: its declared label, else the code it was queued as
+    (a task of an app no longer installed)."""
+    found = definition(name)
+    return str(found.label) if found is not None and found.label else name
 
 
 def _periodic_job(name: str) -> PeriodicJob | None:
@@ -368,6 +378,7 @@ def task_page(*, status: str = "", page_number: str | int | None = None) -> Task
         status = ""
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     for row in page.object_list:
+        row.label = task_label(row.name)
         row.error_shown = error_text(row.error)
         row.error_summary = row.error_shown.strip().splitlines()[-1] if row.error else ""
     by_status = Task.objects.order_by().values("status").annotate(n=Count("pk"))

@@ -70,10 +70,21 @@ class EvidenceConfig(AppConfig):
                 section="operations",
             )
         )
-        ext.add_periodic_job(ext.PeriodicJob("evidence_fixity", _fixity, FIXITY_EVERY_SECONDS))
-        ext.add_periodic_job(ext.PeriodicJob("evidence_retention", _retention, 86400))
         ext.add_periodic_job(
-            ext.PeriodicJob("evidence_deletion_summary", _weekly_summary, 7 * 86400)
+            ext.PeriodicJob(
+                "evidence_fixity", _fixity, FIXITY_EVERY_SECONDS, label=_("Evidence fixity check")
+            )
+        )
+        ext.add_periodic_job(
+            ext.PeriodicJob("evidence_retention", _retention, 86400, label=_("Evidence retention"))
+        )
+        ext.add_periodic_job(
+            ext.PeriodicJob(
+                "evidence_deletion_summary",
+                _weekly_summary,
+                7 * 86400,
+                label=_("Weekly evidence deletion summary"),
+            )
         )
         ext.add_nav_item(
             ext.NavItem(

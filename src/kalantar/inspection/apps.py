@@ -44,7 +44,14 @@ class InspectionConfig(AppConfig):
         )
         ext.add_home_card(ext.HomeCard("inspection", "inspection/_home_card.html", _card, 25))
         ext.add_attachment_kind(ext.AttachmentKind("inspection", _document_for))
-        ext.add_periodic_job(ext.PeriodicJob("early_intervention", _early_intervention, 86400))
+        ext.add_periodic_job(
+            ext.PeriodicJob(
+                "early_intervention",
+                _early_intervention,
+                86400,
+                label=_("Compute early-intervention indicators"),
+            )
+        )
         ext.add_demo_loader(ext.DemoLoader("inspection", _load_demo, order=80))
 
 

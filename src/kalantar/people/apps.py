@@ -18,7 +18,14 @@ class PeopleConfig(AppConfig):
 
         # Every app's post_migrate: permissions of apps after this one exist only later.
         post_migrate.connect(sync_roles_after_migrate)
-        ext.add_periodic_job(ext.PeriodicJob("disable_dormant_accounts", _disable_dormant, 3600))
+        ext.add_periodic_job(
+            ext.PeriodicJob(
+                "disable_dormant_accounts",
+                _disable_dormant,
+                3600,
+                label=_("Disable dormant accounts"),
+            )
+        )
         ext.add_demo_loader(ext.DemoLoader("users", _load_demo, order=10))
         ext.add_nav_item(
             ext.NavItem(

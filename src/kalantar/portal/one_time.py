@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kalantar.core.persian import to_latin_digits
 from kalantar.core.sms import send_through_gateway
@@ -59,7 +60,7 @@ def issue(tracking_code: str, mobile: str) -> None:
     send_code.enqueue(tracking_code=tracking_code, mobile=mobile, nonce=nonce)
 
 
-@task("portal.one_time_code", max_attempts=3)
+@task("portal.one_time_code", max_attempts=3, label=gettext_lazy("Send a one-time code"))
 def send_code(*, tracking_code: str, mobile: str, nonce: str) -> str:
     """Send the code of `nonce` by SMS while it is the live one for the tracking code."""
     entry = cache.get(_cache_key(tracking_code))

@@ -64,7 +64,9 @@ class ProblemsConfig(AppConfig):
         grant("sysadmin", *_WORK, *_AGENCIES)
         ext.add_attachment_kind(ext.AttachmentKind("problem", _problem_attachment))
         ext.add_attachment_kind(ext.AttachmentKind("referral", _referral_attachment))
-        ext.add_periodic_job(ext.PeriodicJob("referral_follow_up", _follow_up, 3600))
+        ext.add_periodic_job(
+            ext.PeriodicJob("referral_follow_up", _follow_up, 3600, label=_("Follow up referrals"))
+        )
         ext.add_demo_loader(ext.DemoLoader("problems", _load_demo, order=80))
 
 

@@ -51,7 +51,9 @@ class SecurityFirmsConfig(AppConfig):
         grant("inspector", *_VIEW)
         for role in ("station_chief", "desk_officer", "county_commander", "dispatcher"):
             grant(role, *_STATION)
-        ext.add_periodic_job(ext.PeriodicJob("guard_licences", _licences, 3600))
+        ext.add_periodic_job(
+            ext.PeriodicJob("guard_licences", _licences, 3600, label=_("Guard licence expiries"))
+        )
         ext.add_demo_loader(ext.DemoLoader("security_firms", _load_demo, order=75))
 
         from kalantar.security_firms import field_setup

@@ -56,7 +56,11 @@ def register() -> None:
             section="operations",
         )
     )
-    ext.add_periodic_job(ext.PeriodicJob("security_firms_tours", _close_rounds, 300))
+    ext.add_periodic_job(
+        ext.PeriodicJob(
+            "security_firms_tours", _close_rounds, 300, label=_("Close guard tour rounds")
+        )
+    )
     ext.add_demo_loader(ext.DemoLoader("security_firms_field", _load_demo, order=85))
 
 

@@ -48,7 +48,14 @@ class TransformationConfig(AppConfig):
         grant("analyst", *_VIEW)
         grant("sysadmin", *_OFFICE, *_STATION, *_INSPECT)
         ext.add_attachment_kind(ext.AttachmentKind("transformation", _document))
-        ext.add_periodic_job(ext.PeriodicJob("transformation_indicators", _indicators, 86400))
+        ext.add_periodic_job(
+            ext.PeriodicJob(
+                "transformation_indicators",
+                _indicators,
+                86400,
+                label=_("Compute the programme's indicators"),
+            )
+        )
         ext.add_demo_loader(ext.DemoLoader("transformation", _load_demo, order=95))
 
 
