@@ -259,14 +259,14 @@ def _resume_and_check(tus, uploader: Uploader, path, data: bytes, sent: int, set
 
 
 def test_a_patch_cut_mid_body_keeps_what_came_and_tuspy_resumes(tus, tmp_path, settings):
-    data = MP4 + os.urandom(3 * 1024 * 1024)
+    data = MP4 + os.urandom(3 * store.WRITE_BLOCK)
     path = write(tmp_path, "long.mp4", data)
     uploader = _created(tus, path)
     partial = store.partial_path(settings.EVIDENCE_DIR, str(Upload.objects.get().pk))
-    sent = 1024 * 1024 + 12_345
+    sent = store.WRITE_BLOCK + 12_345
     with _start_patch(uploader, data, sent):
-        # The bytes reach the store while the request is still arriving…
-        _wait_for(lambda: partial.stat().st_size == sent)
+        # The bytes reach the store, a block at a time, while the request is still arriving…
+        _wait_for(lambda: partial.stat().st_size == store.WRITE_BLOCK)
     # …and the connection dropping keeps them: the upload's offset is where it broke.
     _wait_for(lambda: Upload.objects.get().offset == sent)
     assert not EvidenceItem.objects.exists()
