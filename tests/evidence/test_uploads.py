@@ -82,6 +82,23 @@ class _LyingUploader(Uploader):
     CHECKSUM_ALGORITHM_PAIR = ("sha256", lambda chunk: hashlib.sha256(chunk + b"!"))
 
 
+class _Sha256Uploader(Uploader):
+    CHECKSUM_ALGORITHM_PAIR = ("sha256", hashlib.sha256)
+
+
+def test_sha256_chunk_checksums_pass_in_one_chunk_or_several(tus, tmp_path):
+    # The first chunk's SHA-256 is checked against the upload's running hash, later ones
+    # on their own.
+    for name, chunk_size in (("whole.pdf", None), ("parts.pdf", 2048)):
+        data = PDF + name.encode()
+        path = write(tmp_path, name, data)
+        sizes = {"chunk_size": chunk_size} if chunk_size else {}
+        _Sha256Uploader(
+            str(path), client=tus, metadata={"filename": name}, upload_checksum=True, **sizes
+        ).upload()
+        assert Original.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
+
+
 def test_a_wrong_checksum_is_460_and_nothing_is_kept(tus, tmp_path, settings):
     path = write(tmp_path, "clip.mp4", MP4)
     uploader = _LyingUploader(
