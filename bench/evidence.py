@@ -4,7 +4,12 @@ same bytes in the same run. Medians of three runs.
 * A generated file (MP4 header, then random bytes) through the resumable upload (tuspy, its
   default chunk size) to a uvicorn server, and through `evidence_ingest`: throughput as a
   ratio of `sha256sum`'s on the same file (goal ≥ 0.7), and the server's RSS growth during
-  the upload (goal < 64 MB).
+  the upload (goal < 64 MB). tuspy is handed the file as a stream (`_StreamedFile`): its
+  own file reading holds a whole chunk in memory before the first byte is sent, and its
+  default chunk is the whole file (2 GB read, then sent); a browser sends a file as it
+  reads it, as the stream makes tuspy do. The chunk size stays tuspy's default: one PATCH.
+  The CPU seconds per GB of client, server, `evidence_ingest` and `sha256sum` are given
+  too, with ratios of CPU time: on a shared machine they vary less than wall-clock ones.
 * Time to the first byte of a range request in the middle of the uploaded file (goal < 50 ms).
 * Fixity of 1,000 stored items (`run_fixity`) against `sha256sum` over the same files.
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -77,11 +83,29 @@ def _generate(path: Path, size: int) -> Path:
     return path
 
 
-def _sha256sum(*paths: Path) -> float:
-    """Seconds `sha256sum` takes over the files (read from the page cache, as ours are)."""
-    start = time.perf_counter()
+def _cpu_self() -> float:
+    """User + system CPU seconds of this process so far (all its threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of another process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sha256sum(*paths: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds) `sha256sum` takes over the files (read from the page cache,
+    as ours are)."""
+    start, cpu = time.perf_counter(), _cpu_children()
     subprocess.run(["sha256sum", *map(str, paths)], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu_children() - cpu
 
 
 # --- The world: a station, a camera checked out, a desk officer logged in ------------------
@@ -160,32 +184,93 @@ class _PeakRss(threading.Thread):
 # --- The measures --------------------------------------------------------------------------
 
 
-def _upload(port: int, cookie: str, path: Path, server_pid: int) -> tuple[float, int]:
-    """(seconds, RSS growth in bytes) of one upload through tus with the client's defaults."""
+class _Chunk:
+    """Bytes `start`–`end` of a file, as `requests` sends an iterable with a length: block
+    by block under that Content-Length, one reused buffer read at a time."""
+
+    BLOCK = MB
+
+    def __init__(self, fd: int, start: int, end: int) -> None:
+        self.fd, self.start, self.end = fd, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __iter__(self):
+        buffer = memoryview(bytearray(self.BLOCK))
+        at = self.start
+        while at < self.end:
+            count = os.preadv(self.fd, [buffer[: min(self.BLOCK, self.end - at)]], at)
+            if not count:
+                raise OSError(f"the file ended at {at}")
+            yield buffer[:count]  # sent before the next read refills it
+            at += count
+
+
+class _StreamedFile:
+    """The file to upload as tuspy reads it (`file_stream`): a chunk it reads is handed over
+    as a `_Chunk`, sent as it is read instead of held in memory whole."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = open(path, "rb")
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def read(self, size: int = -1) -> _Chunk:
+        start = self._file.tell()
+        end = os.fstat(self._file.fileno()).st_size
+        end = min(end, start + size) if size >= 0 else end
+        self._file.seek(end)
+        return _Chunk(self._file.fileno(), start, end)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _upload(port: int, cookie: str, path: Path, server_pid: int) -> dict[str, float]:
+    """Seconds, the server's RSS growth (bytes) and the CPU seconds of client and server of
+    one upload through tus with the client's defaults."""
     client = tus_client.TusClient(
         f"http://127.0.0.1:{port}/evidence/uploads/", headers={"Cookie": f"sessionid={cookie}"}
     )
-    uploader = client.uploader(str(path), metadata={"filename": path.name, "device": "BENCH-1"})
+    stream = _StreamedFile(path)
+    uploader = client.uploader(
+        file_stream=stream, metadata={"filename": path.name, "device": "BENCH-1"}
+    )
     before = _rss(server_pid)
     watch = _PeakRss(server_pid)
     watch.start()
-    start = time.perf_counter()
-    uploader.upload()
+    start, client_cpu, server_cpu = time.perf_counter(), _cpu_self(), _cpu_of(server_pid)
+    try:
+        uploader.upload()
+    finally:
+        stream.close()
     seconds = time.perf_counter() - start
+    client_cpu, server_cpu = _cpu_self() - client_cpu, _cpu_of(server_pid) - server_cpu
     watch.stop.set()
     watch.join()
-    return seconds, watch.peak - before
+    return {
+        "seconds": seconds,
+        "rss": watch.peak - before,
+        "client cpu": client_cpu,
+        "server cpu": server_cpu,
+    }
 
 
-def _ingest(path: Path) -> float:
+def _ingest(path: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds) of `evidence_ingest` of a folder holding the one file."""
     folder = path.parent / f"dock-{path.stem}"
     folder.mkdir()
     path.rename(folder / path.name)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_self()
     call_command(
         "evidence_ingest", str(folder), "--device", "BENCH-1", stdout=open(os.devnull, "w")
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu_self() - cpu
 
 
 def _first_byte(port: int, cookie: str, item: EvidenceItem, tries: int = 20) -> float:
@@ -229,24 +314,34 @@ def _fixity_items(camera: Camera, count: int, size: int) -> list[Path]:
 
 
 def _run(args, port: int, cookie: str, server_pid: int, camera: Camera) -> dict[str, float]:
+    load = os.getloadavg()[0]
     source = _generate(WORK / f"clip-{time.monotonic_ns()}.mp4", args.size)
-    baseline = _sha256sum(source)
-    upload_s, rss = _upload(port, cookie, source, server_pid)
+    baseline, baseline_cpu = _sha256sum(source)
+    upload = _upload(port, cookie, source, server_pid)
     item = EvidenceItem.objects.order_by("-pk").first()
     ttfb = _first_byte(port, cookie, item)
     dock = _generate(WORK / f"dock-{time.monotonic_ns()}.mp4", args.size)
-    dock_baseline = _sha256sum(dock)
-    ingest_s = _ingest(dock)
+    dock_baseline, dock_baseline_cpu = _sha256sum(dock)
+    ingest_s, ingest_cpu = _ingest(dock)
     source.unlink()  # the store keeps its own copies; the disk is shared
     for path in dock.parent.glob(f"dock-{dock.stem}/*"):
         path.unlink()
+    gigabytes = args.size / (1 << 30)
     return {
+        "load average (1 min)": load,
         "sha256sum MB/s": args.size / baseline / MB,
-        "upload MB/s": args.size / upload_s / MB,
-        "upload / sha256sum": baseline / upload_s,
+        "upload MB/s": args.size / upload["seconds"] / MB,
+        "upload / sha256sum": baseline / upload["seconds"],
         "ingest MB/s": args.size / ingest_s / MB,
         "ingest / sha256sum": dock_baseline / ingest_s,
-        "server RSS growth MB": rss / MB,
+        "sha256sum CPU s/GB": (baseline_cpu + dock_baseline_cpu) / 2 / gigabytes,
+        "upload server CPU s/GB": upload["server cpu"] / gigabytes,
+        "upload client CPU s/GB": upload["client cpu"] / gigabytes,
+        "ingest CPU s/GB": ingest_cpu / gigabytes,
+        # CPU-time ratios: less noisy than wall-clock ones on a shared machine.
+        "upload server / sha256sum CPU": baseline_cpu / upload["server cpu"],
+        "ingest / sha256sum CPU": dock_baseline_cpu / ingest_cpu,
+        "server RSS growth MB": upload["rss"] / MB,
         "range first byte ms": ttfb * 1000,
     }
 
@@ -256,7 +351,7 @@ def _fixity(camera: Camera, args) -> dict[str, float]:
     total = args.items * args.item_size
     rows = []
     for _ in range(3):
-        baseline = _sha256sum(*paths)
+        baseline, _cpu = _sha256sum(*paths)
         start = time.perf_counter()
         checked, failed = services.run_fixity()
         seconds = time.perf_counter() - start
@@ -296,7 +391,7 @@ def main() -> None:
     for key in runs[0]:
         values = [r[key] for r in runs]
         each = ", ".join(f"{v:.2f}" for v in values)
-        print(f"  {key:<24} {statistics.median(values):9.2f}   ({each})")
+        print(f"  {key:<30} {statistics.median(values):9.2f}   ({each})")
     print(f"fixity of {args.items} items of {args.item_size // 1024} KB, medians of 3 runs")
     for key, value in fixity.items():
         print(f"  {key:<28} {value:9.2f}")

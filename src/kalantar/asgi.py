@@ -16,8 +16,9 @@ os.environ.setdefault("DB_POOL", "true")
 django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
 
 from kalantar.core.checks import refuse_unsafe_production  # noqa: E402  (needs the apps)
-from kalantar.core.streaming import StreamingASGIHandler  # noqa: E402
+from kalantar.core.streaming import StreamingASGIHandler, keep_heap_for_bodies  # noqa: E402
 
+keep_heap_for_bodies()
 application = StreamingASGIHandler()
 
 refuse_unsafe_production()

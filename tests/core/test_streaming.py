@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import platform
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from kalantar.core import streaming
 
@@ -40,3 +43,21 @@ def test_reading_in_blocks_gets_every_byte_in_order():
         return b"".join(iter(lambda: stream.read(1000), b""))
 
     assert _read_in_a_thread(data, in_blocks) == data
+
+
+def test_an_operators_own_malloc_settings_are_left_alone(monkeypatch):
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    assert streaming.keep_heap_for_bodies() is False
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=131072")
+    assert streaming.keep_heap_for_bodies() is False
+
+
+@pytest.mark.skipif(
+    platform.libc_ver()[0] != "glibc", reason="the thresholds are glibc's own settings"
+)
+def test_glibc_takes_the_thresholds_that_keep_the_heap(monkeypatch):
+    for name in ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    assert streaming.keep_heap_for_bodies() is True

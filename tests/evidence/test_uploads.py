@@ -82,6 +82,23 @@ class _LyingUploader(Uploader):
     CHECKSUM_ALGORITHM_PAIR = ("sha256", lambda chunk: hashlib.sha256(chunk + b"!"))
 
 
+class _Sha256Uploader(Uploader):
+    CHECKSUM_ALGORITHM_PAIR = ("sha256", hashlib.sha256)
+
+
+def test_sha256_chunk_checksums_pass_in_one_chunk_or_several(tus, tmp_path):
+    # The first chunk's SHA-256 is checked against the upload's running hash, later ones
+    # on their own.
+    for name, chunk_size in (("whole.pdf", None), ("parts.pdf", 2048)):
+        data = PDF + name.encode()
+        path = write(tmp_path, name, data)
+        sizes = {"chunk_size": chunk_size} if chunk_size else {}
+        _Sha256Uploader(
+            str(path), client=tus, metadata={"filename": name}, upload_checksum=True, **sizes
+        ).upload()
+        assert Original.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
+
+
 def test_a_wrong_checksum_is_460_and_nothing_is_kept(tus, tmp_path, settings):
     path = write(tmp_path, "clip.mp4", MP4)
     uploader = _LyingUploader(
@@ -259,14 +276,14 @@ def _resume_and_check(tus, uploader: Uploader, path, data: bytes, sent: int, set
 
 
 def test_a_patch_cut_mid_body_keeps_what_came_and_tuspy_resumes(tus, tmp_path, settings):
-    data = MP4 + os.urandom(3 * 1024 * 1024)
+    data = MP4 + os.urandom(3 * store.WRITE_BLOCK)
     path = write(tmp_path, "long.mp4", data)
     uploader = _created(tus, path)
     partial = store.partial_path(settings.EVIDENCE_DIR, str(Upload.objects.get().pk))
-    sent = 1024 * 1024 + 12_345
+    sent = store.WRITE_BLOCK + 12_345
     with _start_patch(uploader, data, sent):
-        # The bytes reach the store while the request is still arriving…
-        _wait_for(lambda: partial.stat().st_size == sent)
+        # The bytes reach the store, a block at a time, while the request is still arriving…
+        _wait_for(lambda: partial.stat().st_size == store.WRITE_BLOCK)
     # …and the connection dropping keeps them: the upload's offset is where it broke.
     _wait_for(lambda: Upload.objects.get().offset == sent)
     assert not EvidenceItem.objects.exists()

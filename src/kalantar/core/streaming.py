@@ -14,7 +14,9 @@ keeps to Django's own extension points, `ASGIHandler.handle` and `read_body`.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import io
+import os
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -34,6 +36,38 @@ LOW_WATER = HIGH_WATER // 2  # the connection is read again below this: one wake
 IDLE_SECONDS = 60.0
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+# glibc's mallopt parameters, and the size above which it maps a block on its own: above
+# the pieces a server hands on (uvicorn: up to its 256 KB reads, plus what waits unread).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_OWN_MAPPING_ABOVE = 1024 * 1024
+_OPERATORS_SETTINGS = ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_")
+
+
+def keep_heap_for_bodies() -> bool:
+    """Stop the C heap shrinking and growing again with every few pieces of a streamed body.
+
+    The server allocates each piece it receives, and the pieces waiting for the view come
+    and go up to HIGH_WATER bytes at a time. glibc gives the top of its heap back to the
+    system as soon as twice its mmap threshold (adjusted to about the pieces' size) lies
+    free there, and takes it again for the next pieces: every byte received then lands in
+    fresh pages the kernel faults in and zeroes, a third of the server's CPU time during an
+    upload (bench/evidence.py). A trim threshold above what the buffer holds keeps those
+    pages; the mmap threshold, which setting it stops glibc adjusting, is fixed above the
+    pieces' size. An operator's own malloc settings win. Returns whether they were taken
+    (only glibc has them)."""
+    if "malloc" in os.environ.get("GLIBC_TUNABLES", "") or any(
+        name in os.environ for name in _OPERATORS_SETTINGS
+    ):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):  # not a C library with mallopt
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, _OWN_MAPPING_ABOVE)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, 2 * HIGH_WATER)
+    )
 
 
 def streams_body(view: Callable) -> Callable:

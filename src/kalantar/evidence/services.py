@@ -361,6 +361,16 @@ def _running_hash(upload: Upload, partial: Path):
     return store.hash_prefix(partial, upload.offset)
 
 
+def _chunk_hasher(patch: tus.Patch, offset: int, running):
+    """What checks the client's checksum of this PATCH (None without one). A first chunk's
+    SHA-256 is the running hash itself: the bytes are not hashed twice the same way."""
+    if patch.checksum is None:
+        return None
+    if offset == 0 and patch.checksum.algorithm == "sha256":
+        return running
+    return patch.checksum.new_hasher()
+
+
 def receive_chunk(*, by, upload: Upload, patch: tus.Patch, body: BinaryIO, size: int) -> Upload:
     """Append one PATCH's bytes; refuse them all if their checksum or content is wrong."""
     partial = store.partial_path(_root(), str(upload.pk))
@@ -373,8 +383,8 @@ def receive_chunk(*, by, upload: Upload, patch: tus.Patch, body: BinaryIO, size:
     try:
         with store.locked(partial) as handle:
             running = _running_hash(upload, partial)
-            chunk = patch.checksum.new_hasher() if patch.checksum else None
-            hashers = [running, chunk] if chunk is not None else [running]
+            chunk = _chunk_hasher(patch, upload.offset, running)
+            hashers = [running] if chunk is None or chunk is running else [running, chunk]
             received = store.append(
                 handle,
                 body,
