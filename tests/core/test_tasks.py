@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kalantar.core import extensions, tasks
 from kalantar.core.models import AuditEntry, Sequence, Task
+from kalantar.core.sms import queue_sms
 from tests.core import task_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,8 +137,6 @@ def test_the_tasks_page_is_paginated(db, make_user, client):
 
 
 def test_the_tasks_page_names_tasks_in_the_page_language(db, make_user, client):
-    from kalantar.core.sms import queue_sms
-
     queue_sms("09120000000", "x")
     tasks.enqueue(tasks.PERIODIC_PREFIX + "escalate_overdue")
     client.force_login(make_user("admin1", "sysadmin", "HM"))
