@@ -49,6 +49,9 @@ def _parse_args(argv):
     parser.add_argument("--threads", type=int, default=4, help="clients at once for the p95")
     parser.add_argument("--compare-rows", type=int, default=100_000, help="rows for bulk_create")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--pg-database", default=PG_NAME, help="with --db postgres: dropped and created afresh"
+    )
     return parser.parse_args(argv)
 
 
@@ -58,9 +61,9 @@ def _database(args, workdir: str) -> str:
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_NAME}")
-    return f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+        conn.execute(f"DROP DATABASE IF EXISTS {args.pg_database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {args.pg_database}")
+    return f"postgres://postgres@127.0.0.1:5432/{args.pg_database}"
 
 
 def main(argv=None) -> int:

@@ -7,7 +7,9 @@ drop-down menu, so the bar stays one line however many apps there are.
 
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.extensions import NavItem, add_nav_item, nav_items
@@ -71,13 +73,25 @@ def _entry(item: NavItem) -> dict:
 
 
 def items_for(user) -> list[dict]:
-    """The bar for `user`: plain entries, and menus (`{"label", "icon", "children"}`)."""
+    """The bar for `user`: plain entries, and menus (`{"label", "icon", "children"}`).
+
+    Which entries show is decided for each user (a role's permissions, kept in memory by
+    the permission backend); the bar built from them is the same for everyone who sees
+    the same entries, and is built once per process (the labels stay lazy: each request
+    shows them in its own language). Callers must not change what they get."""
     if not user.is_authenticated:
         return []
+    visible = tuple(item.url_name for item in nav_items() if _visible(user, item))
+    return _bar(visible, get_script_prefix())
+
+
+@lru_cache(maxsize=512)
+def _bar(visible: tuple[str, ...], _script_prefix: str) -> list[dict]:
+    """The bar of these entries (the script prefix is part of every URL reverse() gives)."""
     bar: list[dict] = []
     menus: dict[str, dict] = {}
     for item in nav_items():
-        if not _visible(user, item):
+        if item.url_name not in visible:
             continue
         if item.section not in SECTIONS:
             bar.append(_entry(item))
