@@ -356,9 +356,11 @@ STORAGES = {
     # backend (S3 through django-storages) is a configuration change.
     "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's compressed manifest in production, the plain one otherwise; both
+        # remember each file's URL (kalantar.core.static_storage).
+        "BACKEND": "kalantar.core.static_storage.ProductionStaticStorage"
         if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "kalantar.core.static_storage.DevelopmentStaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from weakref import WeakSet
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from kalantar.core import extensions
 from kalantar.core.jalali import (
@@ -115,3 +119,39 @@ def record_panels(context, record) -> str:
         for name, panel in extensions.record_panels(user, record)
     ]
     return mark_safe("".join(parts))
+
+
+# --- Parts of the shell rendered once per language ---------------------------------------------
+
+_ONCE_NODES: WeakSet = WeakSet()
+
+
+@receiver(setting_changed)
+def _forget_rendered(**kwargs) -> None:
+    for node in list(_ONCE_NODES):  # a test's other STATIC_URL or LANGUAGES
+        node.rendered.clear()
+
+
+class OncePerLanguageNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[str | None, str] = {}  # kept as long as the compiled template
+        _ONCE_NODES.add(self)
+
+    def render(self, context) -> str:
+        language = get_language()
+        rendered = self.rendered.get(language)
+        if rendered is None:
+            rendered = self.rendered[language] = self.nodelist.render(context)
+        return rendered
+
+
+@register.tag
+def once_per_language(parser, token):
+    """``{% once_per_language %}…{% endonce_per_language %}``: markup that depends on nothing
+    but the active language and the settings (translated labels, static files' URLs), which
+    every page of the shell repeats: rendered once per process and language. Never put
+    anything of the request, the user or the page inside."""
+    nodelist = parser.parse(("endonce_per_language",))
+    parser.delete_first_token()
+    return OncePerLanguageNode(nodelist)
