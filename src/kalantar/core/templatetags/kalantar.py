@@ -121,6 +121,23 @@ def record_panels(context, record) -> str:
     return mark_safe("".join(parts))
 
 
+@register.simple_tag(takes_context=True)
+def navigation_bar(context) -> str:
+    """The navigation bar (core/_nav.html) of the context's `nav_items`. A bar built by
+    core.nav is shared by everyone who sees the same entries, and keeps its markup for each
+    language and current page, so each is rendered once per process."""
+    bar = context.get("nav_items") or []
+    current = context.get("current_url_name", "")
+    kept = getattr(bar, "rendered", None)
+    key = (get_language(), current)
+    if kept is not None and key in kept:
+        return kept[key]
+    html = render_to_string("core/_nav.html", {"nav_items": bar, "current_url_name": current})
+    if kept is not None:
+        kept[key] = html
+    return html
+
+
 # --- Parts of the shell rendered once per language ---------------------------------------------
 
 _ONCE_NODES: WeakSet = WeakSet()
