@@ -152,7 +152,8 @@ MIDDLEWARE = [
     # Inside the session's middleware: the position of a user's last write is saved with
     # the session. Does nothing without DATABASE_REPLICA_URLS.
     "kalantar.core.replicas.ReplicaStickinessMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, checking the session's device against the user's kept access.
+    "kalantar.people.middleware.VerifiedDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -256,7 +257,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each user's permissions kept between requests.
+    "kalantar.people.backends.AccessBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -354,9 +356,11 @@ STORAGES = {
     # backend (S3 through django-storages) is a configuration change.
     "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's compressed manifest in production, the plain one otherwise; both
+        # remember each file's URL (kalantar.core.static_storage).
+        "BACKEND": "kalantar.core.static_storage.ProductionStaticStorage"
         if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "kalantar.core.static_storage.DevelopmentStaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION

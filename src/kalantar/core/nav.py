@@ -7,7 +7,11 @@ drop-down menu, so the bar stays one line however many apps there are.
 
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.extensions import NavItem, add_nav_item, nav_items
@@ -70,14 +74,41 @@ def _entry(item: NavItem) -> dict:
     }
 
 
-def items_for(user) -> list[dict]:
-    """The bar for `user`: plain entries, and menus (`{"label", "icon", "children"}`)."""
+def items_for(user) -> Bar | list:
+    """The bar for `user`: plain entries, and menus (`{"label", "icon", "children"}`).
+
+    Which entries show is decided for each user (a role's permissions, kept in memory by
+    the permission backend); the bar built from them is the same for everyone who sees
+    the same entries, and is built once per process (the labels stay lazy: each request
+    shows them in its own language). Callers must not change what they get."""
     if not user.is_authenticated:
         return []
+    visible = tuple(item.url_name for item in nav_items() if _visible(user, item))
+    return _bar(visible, get_script_prefix(), get_urlconf())
+
+
+@receiver(setting_changed)
+def _forget_bars(**kwargs) -> None:
+    _bar.cache_clear()  # a test's other ROOT_URLCONF or LANGUAGES
+
+
+class Bar(list):
+    """The bar's entries, and their markup as rendered for each language and current page
+    (the template tag `navigation_bar`): the same for everyone who sees these entries."""
+
+    def __init__(self, entries: list[dict]) -> None:
+        super().__init__(entries)
+        self.rendered: dict[tuple[str | None, str], str] = {}
+
+
+@lru_cache(maxsize=512)
+def _bar(visible: tuple[str, ...], _script_prefix: str, _urlconf: object) -> Bar:
+    """The bar of these entries (the script prefix and a request's own URLconf are part of
+    every URL reverse() gives)."""
     bar: list[dict] = []
     menus: dict[str, dict] = {}
     for item in nav_items():
-        if not _visible(user, item):
+        if item.url_name not in visible:
             continue
         if item.section not in SECTIONS:
             bar.append(_entry(item))
@@ -97,4 +128,4 @@ def items_for(user) -> list[dict]:
             continue
         # A menu of one is just a link.
         bar.append(menu["children"][0] if len(menu["children"]) == 1 else menu)
-    return bar
+    return Bar(bar)

@@ -14,6 +14,9 @@ class PeopleConfig(AppConfig):
         from kalantar.people.audit_actions import ACTIONS
 
         register_actions(*ACTIONS)
+        from kalantar.people.access import connect_signals
+
+        connect_signals()  # each user's kept access goes stale with any change to it
         from kalantar.people.roles import sync_roles_after_migrate
 
         # Every app's post_migrate: permissions of apps after this one exist only later.

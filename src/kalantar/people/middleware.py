@@ -4,16 +4,42 @@ verification page (or, without an authenticator yet, the enrolment page) and not
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
+from kalantar.people.access import access_of
 from kalantar.people.second_factor import is_exempt_path
 from kalantar.people.selectors import has_authenticator, second_factor_pending
+
+
+class VerifiedDeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware (`user.otp_device`, `user.is_verified()`), with the device
+    the session was verified with checked against the user's confirmed devices kept by
+    people.access rather than read on every request. The device itself is read only if
+    something asks for it; a device deleted or unconfirmed since ends the verification."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        signed_in = user.is_authenticated
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if signed_in else None
+        if persistent_id:
+            persistent_id = self._normalize_persistent_id(persistent_id)
+            if persistent_id in access_of(user).devices:
+                user.otp_device = SimpleLazyObject(
+                    partial(Device.from_persistent_id, persistent_id)
+                )
+            else:
+                del request.session[DEVICE_ID_SESSION_KEY]
+        return user
 
 
 class SecondFactorMiddleware:

@@ -43,7 +43,14 @@ class User(AbstractUser):
         permissions = [("manage_tokens", _("Can create API tokens"))]
 
     def role_codes(self) -> list[str]:
-        return sorted(g.name for g in self.groups.all())
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("groups")
+        if prefetched is not None or self.pk is None:
+            return sorted(g.name for g in (prefetched if prefetched is not None else []))
+        # Not at the top: people.access needs django.contrib.auth.backends, which can be
+        # imported only once this model is.
+        from kalantar.people.access import access_of  # noqa: PLC0415
+
+        return list(access_of(self).roles)
 
     def role_labels(self) -> list[str]:
         """The user's roles by their names in the active language (the shell shows these)."""

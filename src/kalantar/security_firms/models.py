@@ -174,9 +174,14 @@ class Guard(models.Model):
         indexes = [
             models.Index(fields=["status", "licence_expires"]),
             # With the institution, so a search counts its matches in scope from the index
-            # alone, without reading each guard's row.
-            models.Index(fields=["name_search", "institution"], name="guard_name_search"),
-            models.Index(fields=["surname_search", "institution"], name="guard_surname_search"),
+            # alone, without reading each guard's row; and the id, so the index holds the
+            # search's whole order (selectors.search_guards) and a page reads its own rows
+            # only, however many match (PostgreSQL otherwise sorted every match when it
+            # guessed few, e.g. for "surname first name").
+            models.Index(fields=["name_search", "institution", "id"], name="guard_name_order"),
+            models.Index(
+                fields=["surname_search", "institution", "id"], name="guard_surname_order"
+            ),
         ]
 
     def __str__(self) -> str:
