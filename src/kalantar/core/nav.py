@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from kalantar.core.extensions import NavItem, add_nav_item, nav_items
@@ -74,7 +72,7 @@ def _entry(item: NavItem) -> dict:
     }
 
 
-def items_for(user) -> Bar | list:
+def items_for(user) -> list[dict]:
     """The bar for `user`: plain entries, and menus (`{"label", "icon", "children"}`).
 
     Which entries show is decided for each user (a role's permissions, kept in memory by
@@ -84,27 +82,12 @@ def items_for(user) -> Bar | list:
     if not user.is_authenticated:
         return []
     visible = tuple(item.url_name for item in nav_items() if _visible(user, item))
-    return _bar(visible, get_script_prefix(), get_urlconf())
-
-
-@receiver(setting_changed)
-def _forget_bars(**kwargs) -> None:
-    _bar.cache_clear()  # a test's other ROOT_URLCONF or LANGUAGES
-
-
-class Bar(list):
-    """The bar's entries, and their markup as rendered for each language and current page
-    (the template tag `navigation_bar`): the same for everyone who sees these entries."""
-
-    def __init__(self, entries: list[dict]) -> None:
-        super().__init__(entries)
-        self.rendered: dict[tuple[str | None, str], str] = {}
+    return _bar(visible, get_script_prefix())
 
 
 @lru_cache(maxsize=512)
-def _bar(visible: tuple[str, ...], _script_prefix: str, _urlconf: object) -> Bar:
-    """The bar of these entries (the script prefix and a request's own URLconf are part of
-    every URL reverse() gives)."""
+def _bar(visible: tuple[str, ...], _script_prefix: str) -> list[dict]:
+    """The bar of these entries (the script prefix is part of every URL reverse() gives)."""
     bar: list[dict] = []
     menus: dict[str, dict] = {}
     for item in nav_items():
@@ -128,4 +111,4 @@ def _bar(visible: tuple[str, ...], _script_prefix: str, _urlconf: object) -> Bar
             continue
         # A menu of one is just a link.
         bar.append(menu["children"][0] if len(menu["children"]) == 1 else menu)
-    return Bar(bar)
+    return bar

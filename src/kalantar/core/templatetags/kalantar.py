@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from weakref import WeakSet
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from kalantar.core import extensions
 from kalantar.core.jalali import (
@@ -119,56 +115,3 @@ def record_panels(context, record) -> str:
         for name, panel in extensions.record_panels(user, record)
     ]
     return mark_safe("".join(parts))
-
-
-@register.simple_tag(takes_context=True)
-def navigation_bar(context) -> str:
-    """The navigation bar (core/_nav.html) of the context's `nav_items`. A bar built by
-    core.nav is shared by everyone who sees the same entries, and keeps its markup for each
-    language and current page, so each is rendered once per process."""
-    bar = context.get("nav_items") or []
-    current = context.get("current_url_name", "")
-    kept = getattr(bar, "rendered", None)
-    key = (get_language(), current)
-    if kept is not None and key in kept:
-        return kept[key]
-    html = render_to_string("core/_nav.html", {"nav_items": bar, "current_url_name": current})
-    if kept is not None:
-        kept[key] = html
-    return html
-
-
-# --- Parts of the shell rendered once per language ---------------------------------------------
-
-_ONCE_NODES: WeakSet = WeakSet()
-
-
-@receiver(setting_changed)
-def _forget_rendered(**kwargs) -> None:
-    for node in list(_ONCE_NODES):  # a test's other STATIC_URL or LANGUAGES
-        node.rendered.clear()
-
-
-class OncePerLanguageNode(template.Node):
-    def __init__(self, nodelist: template.NodeList) -> None:
-        self.nodelist = nodelist
-        self.rendered: dict[str | None, str] = {}  # kept as long as the compiled template
-        _ONCE_NODES.add(self)
-
-    def render(self, context) -> str:
-        language = get_language()
-        rendered = self.rendered.get(language)
-        if rendered is None:
-            rendered = self.rendered[language] = self.nodelist.render(context)
-        return rendered
-
-
-@register.tag
-def once_per_language(parser, token):
-    """``{% once_per_language %}…{% endonce_per_language %}``: markup that depends on nothing
-    but the active language and the settings (translated labels, static files' URLs), which
-    every page of the shell repeats: rendered once per process and language. Never put
-    anything of the request, the user or the page inside."""
-    nodelist = parser.parse(("endonce_per_language",))
-    parser.delete_first_token()
-    return OncePerLanguageNode(nodelist)
