@@ -86,6 +86,7 @@ def kalantar_env() -> dict[str, str]:
 
 def start_topology() -> subprocess.Popen:
     print("starting the topology (make prod-local)…", flush=True)
+    prod_local.HOME.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/ yet
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "prod_local.py"), "--load-test"],
         start_new_session=True,
