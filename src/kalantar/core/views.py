@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kalantar.core import extensions, jobs, services, tasks
 from kalantar.core.scoping import found_or_404
+from kalantar.core.uploads import read_uploads
 
 
 @login_required
@@ -73,6 +78,36 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused form (expired page, cookies blocked) explained in the user's language,
     under the site's layout, instead of Django's English technical page."""
     return render(request, "403_csrf.html", status=403)
+
+
+def upload_job_page(
+    request: HttpRequest,
+    *,
+    start: Callable[..., Any],
+    kind: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """An import started from a page: on POST the uploaded file goes to `start` (a service
+    that checks what it can at once and queues the job) and the person follows the job's
+    page; a refusal is shown on the form. The page lists the person's recent imports of
+    `kind` (template: core/_import_form.html inside the app's page)."""
+    error = ""
+    if request.method == "POST":
+        uploads = read_uploads(request.FILES.getlist("file"))
+        try:
+            job = start(by=request.user, upload=uploads[0] if uploads else None)
+        except ValidationError as invalid:
+            error = invalid.messages[0]
+        else:
+            return redirect(job)
+    full = {
+        "error": error,
+        "limit": jobs.import_limit_text(),
+        "recent": jobs.started_by(request.user, kind=kind, limit=5),
+        **(context or {}),
+    }
+    return render(request, template, full, status=400 if error else 200)
 
 
 @login_required

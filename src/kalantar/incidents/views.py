@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kalantar.core.jalali import tehran_today
 from kalantar.core.redirects import next_url
 from kalantar.core.scoping import found_or_404
-from kalantar.core.uploads import read_uploads
+from kalantar.core.views import upload_job_page
 from kalantar.incidents import import_jobs, selectors, services
 from kalantar.incidents.drafts import IncidentReport
 from kalantar.incidents.forms import IncidentFilterForm, IncidentForm, OutcomeForm
@@ -218,19 +218,10 @@ def unit_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of incidents; the import runs in the background and its page follows it."""
-    error = ""
-    if request.method == "POST":
-        uploads = read_uploads(request.FILES.getlist("file"))
-        try:
-            job = import_jobs.start_import(by=request.user, upload=uploads[0] if uploads else None)
-        except ValidationError as invalid:
-            error = invalid.messages[0]
-        else:
-            return redirect(job)
-    context = {
-        "error": error,
-        "columns": ", ".join(import_jobs.importer.REQUIRED),
-        "limit": import_jobs.jobs.import_limit_text(),
-        "recent": import_jobs.jobs.started_by(request.user, kind=import_jobs.KIND, limit=5),
-    }
-    return render(request, "incidents/import.html", context, status=400 if error else 200)
+    return upload_job_page(
+        request,
+        start=import_jobs.start_import,
+        kind=import_jobs.KIND,
+        template="incidents/import.html",
+        context={"columns": ", ".join(import_jobs.importer.REQUIRED)},
+    )

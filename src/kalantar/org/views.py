@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from kalantar.core.uploads import read_uploads
+from kalantar.core.views import upload_job_page
 from kalantar.org import import_jobs, selectors
 from kalantar.org.models import Unit
 
@@ -54,18 +53,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 def jurisdiction_import(request: HttpRequest) -> HttpResponse:
     """Upload a GeoJSON file of stations; the import runs in the background and its page
     follows it."""
-    error = ""
-    if request.method == "POST":
-        uploads = read_uploads(request.FILES.getlist("file"))
-        try:
-            job = import_jobs.start_import(by=request.user, upload=uploads[0] if uploads else None)
-        except ValidationError as invalid:
-            error = invalid.messages[0]
-        else:
-            return redirect(job)
-    context = {
-        "error": error,
-        "limit": import_jobs.jobs.import_limit_text(),
-        "recent": import_jobs.jobs.started_by(request.user, kind=import_jobs.KIND, limit=5),
-    }
-    return render(request, "org/jurisdiction_import.html", context, status=400 if error else 200)
+    return upload_job_page(
+        request,
+        start=import_jobs.start_import,
+        kind=import_jobs.KIND,
+        template="org/jurisdiction_import.html",
+    )
