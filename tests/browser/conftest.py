@@ -52,9 +52,30 @@ def browser():
         instance.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # What the page saw, told when a test fails: a timeout alone does not say why.
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(f"console {message.type}: {message.text}"))
+    page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
+    page.on("requestfailed", lambda req: seen.append(f"failed: {req.method} {req.url}"))
+    page.on(
+        "response",
+        lambda response: seen.append(f"{response.status} {response.request.method} {response.url}"),
+    )
     yield page
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        print(f"\n--- the page at {page.url} saw:")
+        print("\n".join(seen[-40:]))
     context.close()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 
 from kalantar.org.geo_cache import locate_unit
 from kalantar.org.models import Jurisdiction
@@ -54,3 +57,25 @@ def test_index_is_rebuilt_when_a_jurisdiction_changes(org_tree):
     jurisdiction.geometry = square(48.95, 34.2, size=0.2)
     jurisdiction.save()
     assert locate_unit(49.05, 34.25).code == "HM02K01"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_look_up_during_the_change_does_not_keep_the_old_areas(org_tree):
+    """The saving transaction drops the index before it commits; a look-up from another
+    request in between reads the old areas, and must not keep them after the commit."""
+    assert locate_unit(49.05, 34.25) is None
+    with transaction.atomic():
+        jurisdiction = Jurisdiction.objects.get(unit__code="HM02K01")
+        jurisdiction.geometry = square(48.95, 34.2, size=0.2)
+        jurisdiction.save()
+        other_request = threading.Thread(target=_locate_in_another_thread, args=(49.05, 34.25))
+        other_request.start()
+        other_request.join()
+    assert locate_unit(49.05, 34.25).code == "HM02K01"
+
+
+def _locate_in_another_thread(lon: float, lat: float) -> None:
+    try:
+        locate_unit(lon, lat)
+    finally:
+        connection.close()
