@@ -158,3 +158,17 @@ def test_the_import_command_still_imports_at_once(org_tree, tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     call_command("import_incidents", str(path), "--quiet")
     assert Incident.objects.count() == 2
+
+
+def test_an_external_id_of_another_stations_incident_is_refused(chief1_client, chief2, client):
+    """A row in chief2's own station may not take over chief1's incident by its id."""
+    _upload(chief1_client, GOOD)
+    run_background_tasks()
+    client.force_login(chief2)
+    _upload(client, HEADER + "2025-03-03T09:00:00+03:30,fraud,34.85,48.65,,A1\n")
+    run_background_tasks()
+    job = Job.objects.filter(started_by=chief2).get()
+    assert job.status == Job.Status.FAILED
+    assert "شناسهٔ بیرونی «A1»" in " ".join(job.errors)
+    incident = Incident.objects.get(external_id="A1")
+    assert incident.station.code == "HM01K01" and incident.category == "snatching"

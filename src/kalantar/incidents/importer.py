@@ -326,9 +326,6 @@ def _place(rows: Rows, errors: ImportErrors, within: str | None) -> None:
         _check_scope(rows, errors, within)
 
 
-_SCOPE_LOOKUP = 5000  # external ids checked per query (under every database's parameter limit)
-
-
 def _check_scope(rows: Rows, errors: ImportErrors, within: str) -> None:
     routed = set(rows.station_id.tolist()) - {0}
     inside = set(
@@ -336,14 +333,17 @@ def _check_scope(rows: Rows, errors: ImportErrors, within: str) -> None:
     )
     for i in np.flatnonzero(~np.isin(rows.station_id, [0, *inside])).tolist():
         errors.add(rows.lines[i], _("the location is in a station outside your units."))
-    wanted = [e for e in rows.external_id if e is not None]
-    foreign: set[str] = set()
-    for start in range(0, len(wanted), _SCOPE_LOOKUP):
-        foreign |= set(
-            Incident.objects.filter(external_id__in=wanted[start : start + _SCOPE_LOOKUP])
-            .exclude(station__path__startswith=within)
-            .values_list("external_id", flat=True)
-        )
+    stored = bulk.select_where_in(
+        Incident._meta.db_table,
+        ("external_id", "station_id"),
+        "external_id",
+        [e for e in rows.external_id if e is not None],
+    )
+    stations = {station for _ext, station in stored}
+    stored_inside = set(
+        Unit.objects.filter(pk__in=stations, path__startswith=within).values_list("pk", flat=True)
+    )
+    foreign = {ext for ext, station in stored if station not in stored_inside}
     for i, ext in enumerate(rows.external_id):
         if ext in foreign:
             errors.add(
