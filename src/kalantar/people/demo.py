@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from base64 import b32decode
 
+from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,9 +35,14 @@ DEMO_USERS = (
 )
 
 # Accounts the domain apps' demo loaders add with their records (the 197 line's operator,
-# the community liaison officer and a volunteer, a security institution's desk): listed on
-# the log-in page with the rest once they exist.
-APP_DEMO_USERNAMES = ("line197", "liaison", "volunteer", "institution-desk")
+# the community liaison officer and a volunteer, a security institution's desk): listed
+# with the rest once they exist, by their roles, else by what they are.
+APP_DEMO_ACCOUNTS = {
+    "line197": "",
+    "liaison": "",
+    "volunteer": "",
+    "institution-desk": _("A security institution's desk"),
+}
 
 # Published in the README: demo only, never in production (the command refuses there).
 DEMO_TOTP_SECRET = "KALANTARDEMOKEY2FA234567KALANTAR"
@@ -68,10 +74,10 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         user = users.get(username)
         if user is not None:
             rows.append((username, str(role_label(role)), user.unit.name if user.unit else ""))
-    for username in APP_DEMO_USERNAMES:
+    for username, what in APP_DEMO_ACCOUNTS.items():
         user = users.get(username)
         if user is not None:
-            roles = ", ".join(str(label) for label in user.role_labels())
+            roles = ", ".join(str(label) for label in user.role_labels()) or str(what)
             rows.append((username, roles, user.unit.name if user.unit else ""))
     return rows
 
