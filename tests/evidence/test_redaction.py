@@ -319,6 +319,11 @@ def test_a_complaints_page_exports_the_footage_linked_to_it(item, people, client
     assert client.get(response["Location"] + "download/").status_code == 200
     entry = AuditEntry.objects.get(action="evidence.exported", object_id=str(item.pk))
     assert entry.detail["case"] == complaint.tracking_code
+    # Back on the case's page, the export is found again, ready.
+    page = client.get(reverse("complaints:detail", args=[complaint.tracking_code]))
+    panel = page.content.decode().split('id="case-evidence"')[1]
+    assert "خروجی‌های شما از این پرونده" in panel
+    assert f'href="{response["Location"]}"' in panel and "آماده" in panel
 
 
 def test_a_document_cannot_be_opened_for_redaction(people, client, cameras, tmp_path):

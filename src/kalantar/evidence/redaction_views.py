@@ -158,10 +158,12 @@ def case_panel(user, record) -> dict | None:
         return None
     if record._meta.label_lower == "incidents.incident":
         items = selectors.items_of_incident(user, record)
-        url = reverse("evidence:incident_export", args=[record.number])
+        case = record.number
+        url = reverse("evidence:incident_export", args=[case])
     else:
         items = selectors.items_of_complaint(user, record)
-        url = reverse("evidence:complaint_export", args=[record.tracking_code])
+        case = record.tracking_code
+        url = reverse("evidence:complaint_export", args=[case])
     if not items:
         return None
     every = redacting.with_derivatives(items)
@@ -169,4 +171,5 @@ def case_panel(user, record) -> dict | None:
         "items": every,
         "export_url": url,
         "may_export": user.has_perm(CHANGE),
+        "exports": background.exports_of_case(user, case),
     }
