@@ -43,11 +43,22 @@ def _relation_accessors() -> set[str]:
     return names
 
 
+def _selector_call(node: ast.AST) -> str:
+    """The selector's name when `node` calls one (`selectors.case_for(...)`), else ""."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return ""
+    module = node.func.value
+    return (
+        node.func.attr if isinstance(module, ast.Name) and module.id.endswith("selectors") else ""
+    )
+
+
 def orm_reads(source: str, relations: set[str]) -> list[tuple[int, str]]:
     """(line, what) of every query a module writes itself: `Model.objects`, the
     get_object_or_404 shortcuts (the model or queryset they take is a query the selectors
-    did not scope), and a query method called on a relation (`case.events.filter(...)`,
-    `group.member_set.all()`)."""
+    did not scope), a query method called on a relation (`case.events.filter(...)`,
+    `group.member_set.all()`), and one added to a selector's answer
+    (`selectors.cases_for(user).filter(...)`: the selector should answer the question)."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Attribute) and node.attr == "objects":
@@ -65,6 +76,10 @@ def orm_reads(source: str, relations: set[str]) -> list[tuple[int, str]]:
             and (func.value.attr in relations or func.value.attr.endswith("_set"))
         ):
             found.append((node.lineno, f".{func.value.attr}.{func.attr}()"))
+        elif isinstance(func, ast.Attribute) and func.attr in QUERY_METHODS:
+            selector = _selector_call(func.value)
+            if selector:
+                found.append((node.lineno, f"{selector}().{func.attr}()"))
     return found
 
 
@@ -92,7 +107,9 @@ def view(request, pk):
     f = form.errors.values()
     g = request.GET.get("q")
     h = selectors.case_for(request.user, pk)
-    return a, b, c, d, e, f, g, h
+    i = org_selectors.units_for(request.user).filter(parent=h)
+    j = selectors.cases_for(request.user)[:20]
+    return a, b, c, d, e, f, g, h, i, j
 """
     assert sorted(orm_reads(source, {"events"})) == [
         (3, ".objects"),
@@ -101,6 +118,7 @@ def view(request, pk):
         (5, "get_list_or_404()"),
         (6, ".events.select_related()"),
         (7, ".attendance_set.filter()"),
+        (11, "units_for().filter()"),
     ]
 
 

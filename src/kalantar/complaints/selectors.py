@@ -129,6 +129,11 @@ class CappedPaginator(Paginator):
 QUEUE_PAGE_SIZE = 25
 
 
+def no_complaints() -> QuerySet[Complaint]:
+    """An empty queue, for a search refused before it reached the database."""
+    return Complaint.objects.none()
+
+
 def queue_page(complaints: QuerySet[Complaint], number: str | None) -> Page:
     """One page of the queue: its ids first, then those rows with their related objects.
 

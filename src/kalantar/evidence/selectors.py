@@ -60,6 +60,11 @@ def items_for(user) -> QuerySet[EvidenceItem]:
     return live.visible_to(user).select_related("station", "device", "recorded_by", "original")
 
 
+def live_item(user, pk: int) -> EvidenceItem | None:
+    """The item if the user may see it and retention has not deleted it; None otherwise."""
+    return items_for(user).filter(pk=pk).first()
+
+
 def item_for(user, pk: int) -> EvidenceItem:
     return get_visible_or_404(
         EvidenceItem.objects.select_related("station", "device", "recorded_by", "original"),

@@ -415,7 +415,7 @@ def deletion_act(request: HttpRequest, pk: int) -> HttpResponse:
 def hold_place(request: HttpRequest) -> HttpResponse:
     form = forms.HoldForm(request.POST)
     if form.is_valid():
-        item = selectors.items_for(request.user).filter(pk=form.cleaned_data["item"]).first()
+        item = selectors.live_item(request.user, form.cleaned_data["item"])
         if item is None:
             form.add_error("item", _("No evidence item of your station has this number."))
         else:

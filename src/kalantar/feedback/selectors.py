@@ -52,6 +52,15 @@ def to_classify(user) -> QuerySet[FeedbackMessage]:
     return messages_for(user).filter(confirmed_at=None)
 
 
+def confirmed_messages(user) -> QuerySet[FeedbackMessage]:
+    """Messages whose sender confirmed them, the newest first."""
+    return messages_for(user).exclude(confirmed_at=None)
+
+
+def overdue_callback_count(user) -> int:
+    return overdue_callbacks(user).count()
+
+
 def overdue_callbacks(user, now: datetime | None = None) -> QuerySet[FeedbackMessage]:
     now = now or timezone.now()
     return (

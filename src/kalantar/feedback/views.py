@@ -64,8 +64,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "form": form,
         "to_classify": selectors.to_classify(request.user)[:20],
         "overdue": selectors.overdue_callbacks(request.user)[:20],
-        "overdue_count": selectors.overdue_callbacks(request.user).count(),
-        "recent": selectors.messages_for(request.user).exclude(confirmed_at=None)[:20],
+        "overdue_count": selectors.overdue_callback_count(request.user),
+        "recent": selectors.confirmed_messages(request.user)[:20],
     }
     return render(request, "feedback/desk.html", context, status=status)
 
@@ -247,7 +247,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def neighbourhoods(request: HttpRequest) -> HttpResponse:
-    units = org_selectors.units_for(request.user).order_by("path")
+    units = org_selectors.units_for(request.user)  # in tree order
     form = forms.NeighbourhoodSurveyForm(request.POST or None, units=units)
     if request.method == "POST" and request.user.has_perm(OPERATE) and form.is_valid():
         try:

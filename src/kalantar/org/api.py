@@ -45,7 +45,7 @@ class LocateQuery(Schema):
 def list_units(request: HttpRequest, kind: str | None = None, q: str | None = None):
     if kind and kind not in Unit.Kind.values:  # refused before it reaches the database
         raise ValidationError({"kind": [_("Choose one of the unit kinds.")]})
-    return selectors.units_for(request.auth, kind=kind, search=q).select_related("parent")
+    return selectors.units_for(request.auth, kind=kind, search=q)
 
 
 @router.get("/units/{code}", response=responses(UnitOut, 404), summary="One unit")

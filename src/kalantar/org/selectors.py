@@ -13,7 +13,8 @@ from kalantar.org.models import Jurisdiction, Unit
 
 
 def units_for(user, *, kind: str | None = None, search: str | None = None):
-    units = Unit.objects.visible_to(user).filter(is_active=True)
+    """Active units the user may see, in tree order, each with its parent (lists name it)."""
+    units = Unit.objects.visible_to(user).filter(is_active=True).select_related("parent")
     if kind:
         units = units.filter(kind=kind)
     if search:
@@ -22,6 +23,10 @@ def units_for(user, *, kind: str | None = None, search: str | None = None):
             Q(name__icontains=term) | Q(code__icontains=term) | Q(name_en__icontains=term)
         )
     return units
+
+
+def children_of(user, unit: Unit):
+    return units_for(user).filter(parent=unit)
 
 
 def stations_for(user, *, search: str | None = None, parent: str | None = None):

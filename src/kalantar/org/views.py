@@ -24,7 +24,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     units = selectors.units_for(
         request.user, kind=kind if kind in Unit.Kind.values else None, search=query
-    ).select_related("parent")
+    )
     page = Paginator(units, 25).get_page(request.GET.get("page"))
     context = {"page": page, "q": query, "kind": kind, "kinds": Unit.Kind.choices}
     template = "org/_unit_rows.html" if request.htmx else "org/unit_list.html"
@@ -40,7 +40,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),
-        "children": selectors.units_for(request.user).filter(parent=unit),
+        "children": selectors.children_of(request.user, unit),
         "summary": selectors.unit_summary(unit),
         "jurisdiction": selectors.jurisdiction_of(unit),
     }

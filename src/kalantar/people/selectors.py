@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kalantar.core.persian import normalize_text, to_latin_digits
 from kalantar.core.scoping import scope_root
 from kalantar.people.models import (
     ApiToken,
@@ -108,6 +109,29 @@ def officers_for(user) -> QuerySet[User]:
     if user.has_perm("people.view_user"):
         return officers.filter(unit__path__startswith=root)
     return officers.filter(pk=user.pk)
+
+
+def officer_list(user, search: str = "") -> QuerySet[User]:
+    """The officers' list in unit order, narrowed by a name, a username or a personnel
+    number (Persian or Latin digits)."""
+    officers = officers_for(user).order_by("unit__path", "last_name", "pk")
+    q = normalize_text(search).strip()
+    if not q:
+        return officers
+    return officers.filter(
+        Q(first_name__icontains=q)
+        | Q(last_name__icontains=q)
+        | Q(username__icontains=q)
+        | Q(officer_profile__personnel_number=to_latin_digits(q))
+    )
+
+
+def overdue_on_page(page, *, today: date) -> set[int]:
+    """The ids of the officers on a page of the list whose training is overdue."""
+    officers = User.objects.filter(pk__in=[o.pk for o in page]).select_related(
+        "officer_profile", "unit"
+    )
+    return {line.officer.pk for line in overdue_training(officers, today=today)}
 
 
 @dataclass(frozen=True)

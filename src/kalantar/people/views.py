@@ -10,7 +10,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from kalantar.core.persian import active_digits, format_number, normalize_text, to_latin_digits
+from kalantar.core.persian import active_digits, format_number, normalize_text
 from kalantar.core.scoping import found_or_404
 from kalantar.people import selectors, services
 from kalantar.people.forms import SecondFactorForm
@@ -165,21 +164,10 @@ def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_list(request: HttpRequest) -> HttpResponse:
     """The officers whose records the user may read, with their overdue training."""
-    officers = selectors.officers_for(request.user).order_by("unit__path", "last_name")
     q = normalize_text(request.GET.get("q", "")).strip()
-    if q:
-        number = to_latin_digits(q)
-        officers = officers.filter(
-            Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(username__icontains=q)
-            | Q(officer_profile__personnel_number=number)
-        )
+    officers = selectors.officer_list(request.user, q)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
-    overdue = selectors.overdue_training(
-        officers.filter(pk__in=[o.pk for o in page]), today=timezone.localdate()
-    )
-    late = {o.officer.pk for o in overdue}
+    late = selectors.overdue_on_page(page, today=timezone.localdate())
     return render(request, "people/officers.html", {"page": page, "late": late, "q": q})
 
 

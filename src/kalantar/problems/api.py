@@ -130,7 +130,7 @@ def create_referral(request: HttpRequest, number: str, payload: ReferralIn):
         raise HttpError(404, _("No such project in your units."))
     agency = None
     if payload.agency is not None:
-        agency = selectors.agencies_for(request.user).filter(pk=payload.agency).first()
+        agency = selectors.agency_of(request.user, payload.agency)
     referral = services.send_referral(
         by=request.user,
         problem=problem,

@@ -63,6 +63,15 @@ def agencies_for(user) -> QuerySet[Agency]:
     return Agency.objects.visible_to(user).select_related("unit")
 
 
+def agency_of(user, pk: int) -> Agency | None:
+    return agencies_for(user).filter(pk=pk).first()
+
+
+def agency_directory(user) -> QuerySet[Agency]:
+    """The agencies with their contacts, as the directory page lists them."""
+    return agencies_for(user).prefetch_related("contacts")
+
+
 def active_agencies_for(user) -> QuerySet[Agency]:
     """The agencies a referral may still be sent to."""
     return agencies_for(user).filter(is_active=True)

@@ -441,7 +441,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @permission_required("problems.view_agency", raise_exception=True)
 def agencies(request: HttpRequest) -> HttpResponse:
-    items = selectors.agencies_for(request.user).prefetch_related("contacts")
+    items = selectors.agency_directory(request.user)
     return render(request, "problems/agencies.html", {"agencies": items})
 
 

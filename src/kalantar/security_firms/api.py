@@ -144,7 +144,7 @@ def list_guards(request: HttpRequest, filters: Query[GuardQuery]):
 @paginate(Page)
 def list_institutions(request: HttpRequest):
     _require(request, "security_firms.view_institution")
-    return selectors.institutions_for(request.auth).order_by("pk")
+    return selectors.institutions_in_order(request.auth)
 
 
 @router.get(
@@ -178,7 +178,7 @@ def check(request: HttpRequest, number: str = "", claim: str = ""):
 )
 def get_guard(request: HttpRequest, guard_id: int):
     _require(request, "security_firms.view_guard")
-    guard = selectors.guards_for(request.auth).filter(pk=guard_id).first()
+    guard = selectors.find_guard(request.auth, guard_id)
     if guard is None:
         raise HttpError(404, _("No such guard in your units."))
     return guard

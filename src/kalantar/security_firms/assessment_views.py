@@ -31,7 +31,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 def institutions(request: HttpRequest) -> HttpResponse:
     year = assessments.current_year()
     context = {
-        "institutions": selectors.institutions_for(request.user).order_by("name")[:300],
+        "institutions": selectors.institutions_in_order(request.user)[:300],
         "due": selectors.due_for_assessment(request.user, year)[:300],
         "year": year,
     }

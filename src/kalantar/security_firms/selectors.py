@@ -28,6 +28,7 @@ from kalantar.security_firms.models import (
     Institution,
     InstitutionKey,
     InstitutionStaff,
+    LicenceStatus,
     Post,
     RosterAssignment,
     RosterNotice,
@@ -44,6 +45,14 @@ POST_SPACING = 0.0004  # degrees of longitude, about 35 m
 
 def guards_for(user) -> QuerySet[Guard]:
     return Guard.objects.visible_to(user).select_related("institution")
+
+
+def find_guard(user, pk: int) -> Guard | None:
+    return guards_for(user).filter(pk=pk).first()
+
+
+def applicants_for(user) -> QuerySet[Guard]:
+    return guards_for(user).filter(status=Guard.Status.APPLICANT)
 
 
 def guard_for(user, pk: int) -> Guard:
@@ -141,6 +150,15 @@ def institutions_for(user) -> QuerySet[Institution]:
     return Institution.objects.visible_to(user).select_related("province")
 
 
+def institutions_in_order(user) -> QuerySet[Institution]:
+    """By name (the id breaks ties, so pages of the API never overlap)."""
+    return institutions_for(user).order_by("name", "pk")
+
+
+def active_institutions_for(user) -> QuerySet[Institution]:
+    return institutions_for(user).filter(status=LicenceStatus.ACTIVE)
+
+
 def institution_for(user, pk: int) -> Institution:
     return get_visible_or_404(Institution.objects.select_related("province"), user, pk=pk)
 
@@ -188,8 +206,7 @@ def applications(user) -> QuerySet[Guard]:
     passed = Count("checks", filter=Q(checks__result=VettingCheck.Result.PASSED))
     failed = Count("checks", filter=Q(checks__result=VettingCheck.Result.FAILED))
     return (
-        guards_for(user)
-        .filter(status=Guard.Status.APPLICANT)
+        applicants_for(user)
         .annotate(passed=passed, failed=failed, total=Count("checks"))
         .order_by("applied_at")
     )
@@ -257,6 +274,10 @@ def dashboard(user) -> dict:
 
 def sites_for(user) -> QuerySet[ContractSite]:
     return ContractSite.objects.visible_to(user).select_related("institution", "station")
+
+
+def sites_with_posts(user) -> QuerySet[ContractSite]:
+    return sites_for(user).prefetch_related("posts")
 
 
 def posts_for(user) -> QuerySet[Post]:

@@ -46,7 +46,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 def desk_bulk(request: HttpRequest) -> HttpResponse:
     """Licence, or reject with one reason, the applications ticked on the desk: each on its
     own, so one incomplete checklist holds back only that guard, named with the reason."""
-    applicants = selectors.guards_for(request.user).filter(status=Guard.Status.APPLICANT)
+    applicants = selectors.applicants_for(request.user)
     form = forms.BulkForm(request.POST, guards=applicants)
     if not form.is_valid():
         for problems in form.errors.values():
@@ -71,7 +71,7 @@ def desk_bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(REGISTER, raise_exception=True)
 def apply(request: HttpRequest) -> HttpResponse:
-    institutions = selectors.institutions_for(request.user).filter(status="active")
+    institutions = selectors.active_institutions_for(request.user)
     form = forms.ApplicationForm(
         request.POST or None, request.FILES or None, institutions=institutions
     )
@@ -225,7 +225,7 @@ def _photo_response(guard: Guard | None) -> HttpResponse:
 def on_duty(request: HttpRequest) -> HttpResponse:
     context = {
         "on_duty": selectors.on_duty(request.user),
-        "sites": selectors.sites_for(request.user).prefetch_related("posts")[:200],
+        "sites": selectors.sites_with_posts(request.user)[:200],
         "notices": selectors.notices_for(request.user)[:50],
     }
     return render(request, "security_firms/on_duty.html", context)
