@@ -4,6 +4,7 @@ their unit and role call for, and the kernel names no domain."""
 from __future__ import annotations
 
 from kalantar.core import extensions
+from kalantar.org import selectors
 from tests.conftest import VerifiedClient
 
 
@@ -38,3 +39,16 @@ def test_cards_come_from_the_apps_in_their_order(make_user):
         "complaints/_home_card.html",
         "org/_home_map_card.html",
     ]
+
+
+def test_a_commands_staff_figure_counts_the_staff_of_every_unit_below_it(make_user):
+    make_user("chief", "station_chief", "HM01K01")
+    make_user("desk", "desk_officer", "HM01K02")
+    make_user("malayer", "station_chief", "HM02K01")
+    gone = make_user("gone", "desk_officer", "HM01K01")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    county = make_user("county", "county_commander", "HM01")
+    summary = selectors.unit_summary(county.unit)
+    assert summary["members"] == 3  # the commander and the two stations' staff, not Malayer's
+    assert summary["stations"] == 2

@@ -57,7 +57,10 @@ def unit_summary(unit: Unit) -> dict:
         outposts=Count("id", filter=Q(kind=Unit.Kind.PASGAH)),
         counties=Count("id", filter=Q(kind=Unit.Kind.COUNTY)),
     )
-    counts["members"] = unit.members.filter(is_active=True).count()
+    # Staff of the unit and of every unit below it, like the other figures.
+    counts["members"] = Unit.objects.filter(path__startswith=unit.path).aggregate(
+        n=Count("members", filter=Q(members__is_active=True))
+    )["n"]
     return counts
 
 
