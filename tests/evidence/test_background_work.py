@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kalantar.core import jobs
 from kalantar.core.models import AuditEntry, Job, JobFile, Task
-from kalantar.evidence import services
+from kalantar.evidence import background, services
 from kalantar.evidence.models import Derivation, EvidenceItem, IncidentLink, Quarantine
 from tests.background import run_background_tasks
 from tests.evidence import clips
@@ -189,3 +189,19 @@ def test_another_station_gets_neither_the_export_nor_its_file(chief, case, peopl
     # A chief of the same station may fetch it; a desk officer there may not.
     client.force_login(people["desk"])
     assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_cases_exports_are_found_behind_many_of_other_cases(people):
+    """The case page lists the person's exports of that case, however many exports of
+    other cases they started since."""
+    chief = people["chief"]
+    path = chief.unit.path
+    mine = Job.objects.create(
+        kind=background.CASE_EXPORT, started_by=chief, unit_path=path, arguments={"case": "A"}
+    )
+    Job.objects.bulk_create(
+        Job(kind=background.CASE_EXPORT, started_by=chief, unit_path=path, arguments={"case": "B"})
+        for _ in range(40)
+    )
+    assert [state.job for state in background.exports_of_case(chief, "A")] == [mine]
+    assert background.exports_of_case(people["other_chief"], "A") == []

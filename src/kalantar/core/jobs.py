@@ -205,12 +205,16 @@ def state_of(job: Job) -> JobState:
     )
 
 
-def started_by(user, *, kind: str | None = None, limit: int = 30) -> list[JobState]:
-    """The person's own jobs, newest first (of one kind, if given): how they find a job
-    again after leaving its page."""
+def started_by(
+    user, *, kind: str | None = None, arguments: dict | None = None, limit: int = 30
+) -> list[JobState]:
+    """The person's own jobs, newest first (of one kind, and started with these arguments,
+    if given): how they find a job again after leaving its page."""
     rows = Job.objects.filter(started_by=user).select_related("task", "output", "upload")
     if kind is not None:
         rows = rows.filter(kind=kind)
+    for name, value in (arguments or {}).items():
+        rows = rows.filter(**{f"arguments__{name}": value})
     return [state_of(job) for job in rows[:limit]]
 
 

@@ -92,8 +92,7 @@ def start_case_export(*, by, items: list[EvidenceItem], case: str) -> Job:
 def exports_of_case(user, case: str, *, limit: int = 5) -> list[jobs.JobState]:
     """The person's latest exports of this case: how they find the file again after
     leaving the job's page."""
-    own = jobs.started_by(user, kind=CASE_EXPORT)
-    return [state for state in own if state.job.arguments.get("case") == case][:limit]
+    return jobs.started_by(user, kind=CASE_EXPORT, arguments={"case": case}, limit=limit)
 
 
 def _prepare_export(job: Job, report: jobs.Report) -> list[EvidenceItem]:
