@@ -207,3 +207,12 @@ def test_the_open_case_form_offers_the_own_provinces_stations(
     client.force_login(other_province["inspector"])
     page = client.get(reverse("inspection:open"), HTTP_ACCEPT_LANGUAGE="fa").content.decode()
     assert sanandaj in page and hamedan not in page
+
+
+def test_the_officers_list_finds_a_personnel_number_typed_in_persian(records, chief1, client):
+    """The number is found whichever digits are typed, and the box shows it as typed."""
+    client.force_login(chief1)
+    page = client.get("/people/officers/", {"q": "۷۰۰۱"}).content.decode()
+    assert 'value="۷۰۰۱"' in page
+    assert "کامران" in page
+    assert "کامران" not in client.get("/people/officers/", {"q": "۷۰۰۲"}).content.decode()

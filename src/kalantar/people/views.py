@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from kalantar.core.persian import active_digits, format_number, normalize_text
+from kalantar.core.persian import active_digits, format_number
 from kalantar.core.scoping import found_or_404
 from kalantar.people import selectors, services
 from kalantar.people.forms import SecondFactorForm
@@ -164,7 +164,7 @@ def renew_recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_list(request: HttpRequest) -> HttpResponse:
     """The officers whose records the user may read, with their overdue training."""
-    q = normalize_text(request.GET.get("q", "")).strip()
+    q = request.GET.get("q", "").strip()  # shown back as typed; the selector normalises it
     officers = selectors.officer_list(request.user, q)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
     late = selectors.overdue_on_page(page, today=timezone.localdate())
